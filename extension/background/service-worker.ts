@@ -1,0 +1,2 @@
+// Placeholder until the extension shell lands; replaced by the real entry point.
+export {};

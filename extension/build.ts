@@ -1,0 +1,60 @@
+/**
+ * Builds the extension into dist/chrome and dist/firefox from the one root manifest.json.
+ * Usage: tsx extension/build.ts [--watch]. LOCKSTEP_RELAY_URL sets the default relay URL.
+ */
+import { build, context, type BuildOptions } from 'esbuild';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { manifestFor, type Browser } from './manifest-variants';
+
+const root = resolve(__dirname, '..');
+const defaultRelayUrl = process.env.LOCKSTEP_RELAY_URL ?? 'http://localhost:3000';
+
+/** Bundles: every script is an IIFE (an ESM bundle of CommonJS-looking code silently fails in a worker). */
+const entryPoints = {
+  background: 'extension/background/service-worker.ts',
+  content: 'extension/content/content-script.ts',
+  popup: 'extension/popup/popup.ts',
+  options: 'extension/options/options.ts',
+};
+/** Static files copied as they are. */
+const staticFiles = ['extension/popup/popup.html', 'extension/popup/popup.css', 'extension/options/options.html', 'extension/options/options.css'];
+
+function options(outdir: string): BuildOptions {
+  return {
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    bundle: true,
+    format: 'iife',
+    target: ['chrome116', 'firefox128'],
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    define: { __DEFAULT_RELAY_URL__: JSON.stringify(defaultRelayUrl) },
+  };
+}
+
+function writeStatic(outdir: string, browser: Browser): void {
+  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifestFor(manifest, browser), null, 2));
+  for (const file of staticFiles) cpSync(join(root, file), join(outdir, file.split('/').pop() as string));
+  cpSync(join(root, 'extension/icons'), join(outdir, 'icons'), { recursive: true });
+}
+
+async function main(): Promise<void> {
+  const watch = process.argv.includes('--watch');
+  for (const browser of ['chrome', 'firefox'] as const) {
+    const outdir = join(root, 'dist', browser);
+    rmSync(outdir, { recursive: true, force: true });
+    mkdirSync(outdir, { recursive: true });
+    writeStatic(outdir, browser);
+    if (watch) await (await context(options(outdir))).watch();
+    else await build(options(outdir));
+  }
+  console.log(`Built dist/chrome and dist/firefox (default relay ${defaultRelayUrl})`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+/**
+ * The one interface every site adapter implements. The generic HTML5 adapter serves most
+ * sites; a site adapter overrides only what differs (see adapters/index.ts for the registry).
+ */
+
+/** What the player shows now. Positions in seconds. */
+export interface PlayerSnapshot {
+  paused: boolean;
+  position: number;
+  rate: number;
+  /** Seconds, or null while unknown (live streams, metadata not loaded). */
+  duration: number | null;
+  /** Waiting for data (readyState < HAVE_FUTURE_DATA while meant to play). */
+  buffering: boolean;
+  /** An ad is showing instead of the content. */
+  ad: boolean;
+  ended: boolean;
+}
+
+/** A precise position sample: `mediaTime` (s) was on screen at `displayTime` (performance.now() ms). */
+export interface FrameSample {
+  mediaTime: number;
+  displayTime: number;
+}
+
+export type PlayerEvent =
+  | 'play'
+  | 'pause'
+  | 'seeking'
+  | 'seeked'
+  | 'ratechange'
+  | 'waiting'
+  | 'playing'
+  | 'ended'
+  | 'ad-start'
+  | 'ad-end'
+  /** The element now plays other media (src changed, next episode, SPA navigation). */
+  | 'media-change';
+
+export interface MediaInfo {
+  url: string;
+  title: string;
+  duration: number | null;
+}
+
+export interface PlayerAdapter {
+  readonly id: string;
+  read(): PlayerSnapshot;
+  /** Resolves when playback has started; rejects with the browser's reason (autoplay policy, ...). */
+  play(): Promise<void>;
+  pause(): void;
+  seek(position: number): void;
+  /** Rate in [0.25, 2]; pitch is preserved. */
+  setRate(rate: number): void;
+  /** What is being watched, for the room's media and invite links. */
+  media(): MediaInfo;
+  /** Player events; returns an unsubscribe function. */
+  subscribe(cb: (event: PlayerEvent) => void): () => void;
+  /** Frame-accurate samples (requestVideoFrameCallback) where the browser has it; returns an unsubscribe. */
+  onFrame(cb: (sample: FrameSample) => void): () => void;
+  dispose(): void;
+}
+
+export interface AdapterFactory {
+  id: string;
+  /** Match patterns (manifest syntax) of the pages this adapter is for. */
+  matches: readonly string[];
+  create(video: HTMLVideoElement, signal: AbortSignal): PlayerAdapter;
+}

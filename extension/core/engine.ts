@@ -1,0 +1,240 @@
+/**
+ * The sync engine: a pure state machine `step(state, event, now) => {state, effects}`.
+ * `now` is local time in ms (`performance.timeOrigin + performance.now()`); every time in an
+ * event uses the same base (frame `displayTime` must be converted by the shell).
+ *
+ *            timeline held
+ *   ┌──────▶ HOLD: pause, seek to the room position
+ *   │
+ *   │        room plays (or will, setAt ahead) and the player is paused or the start is ahead
+ *   │──────▶ ARMED: paused at a position P the room has not reached (seek to it if not:
+ *   │        setAt's position, or where the room is once a seek lands + margin); wake-at the
+ *   │        moment the room reaches P, then play
+ *   │                                                    │
+ *   │                                                    ▼
+ *   │                                     FOLLOW: drift correction on frame samples
+ *   │                                        |e| > 12 ms: rate ±≤8 % until |e| < 3 ms
+ *   └──── pause / stall / ad / ended ◀────── |e| > 0.5 s (0.1 s just after a start): seek ahead
+ *                                            by the learned seek latency; 3 in 60 s: seeks off
+ * A user action (a player event no expectation explains) becomes a control request; the engine
+ * then leaves the player alone until the relay's answer (a newer timeline) or a timeout.
+ */
+import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../../relay/protocol';
+import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
+import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
+import { currentError, DRIFT, learnSeekLatency, type Reading } from './drift';
+import { consume, type Expectation } from './echo';
+import { follow } from './engine-follow';
+import { isHeld, positionAt } from './timeline';
+
+export type EngineEvent =
+  /** A `time:ping` round trip. */
+  | { type: 'clock-sample'; sample: ClockSample }
+  /** A `playback:state` broadcast or a control's ack; older seqs are dropped. */
+  | { type: 'timeline'; timeline: Timeline }
+  /** A precise sample from requestVideoFrameCallback (`displayTime` in the engine's time base). */
+  | { type: 'frame'; sample: FrameSample; snapshot: PlayerSnapshot }
+  /** The player's state read now (on a timer, ~4 per second, and after each effect). */
+  | { type: 'snapshot'; snapshot: PlayerSnapshot }
+  /** A player event, with the player's state read when it fired. */
+  | { type: 'player'; event: PlayerEvent; snapshot: PlayerSnapshot }
+  /** A timer fired (a `wake-at` effect or the shell's periodic tick). */
+  | { type: 'tick' }
+  /**
+   * The relay connection came back (possibly to another relay node, with its own clock): the clock
+   * estimate starts over with a fresh burst; the timeline stays until the room view arrives.
+   */
+  | { type: 'reconnected' };
+
+export type EngineEffect =
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'seek'; position: number }
+  | { type: 'set-rate'; rate: number }
+  | { type: 'send-control'; control: ControlRequest }
+  | { type: 'send-status'; status: StatusReport }
+  /** Deliver a `tick` at this local time (ms); a later wake-at replaces an earlier one. */
+  | { type: 'wake-at'; at: number };
+
+export interface EngineState {
+  clock: ClockState;
+  timeline: Timeline | null;
+  player: PlayerSnapshot | null;
+  readings: Reading[];
+  /** Rate adjustment in force (fraction of the timeline rate), 0 when none. */
+  adjust: number;
+  /** The rate the engine last set on the player. */
+  commandedRate: number;
+  expected: Expectation[];
+  /** A seek the engine issued and has not seen land: {at: issued, target, corrective}. */
+  seek: { at: number; target: number } | null;
+  /** After a scheduled start, the first error reading teaches how long play() takes to show frames. */
+  learnStart: boolean;
+  startLatencyMs: number;
+  /** Readings before this local time are ignored (the player is settling after a jump). */
+  settleUntil: number;
+  seekLatencyMs: number;
+  recentSeeks: number[];
+  cooldownUntil: number;
+  /** Local time of the scheduled start being waited for, or null. */
+  armedAt: number | null;
+  /** After a user action: leave the player alone until a timeline newer than `seq` or `until`. */
+  userHold: { seq: number; until: number } | null;
+  status: MemberStatus;
+  /** Local time the player started buffering, null when it is not. */
+  bufferingSince: number | null;
+  lastReport: { at: number; offsetMs: number | null; status: MemberStatus } | null;
+  /** Counters for telemetry and the benchmark. */
+  stats: { correctiveSeeks: number; rateChanges: number; userActions: number; staleDropped: number };
+}
+
+export interface StepResult {
+  state: EngineState;
+  effects: EngineEffect[];
+}
+
+export function createEngine(): EngineState {
+  return {
+    clock: createClock(), timeline: null, player: null, readings: [], adjust: 0, commandedRate: 1, expected: [],
+    seek: null, learnStart: false, startLatencyMs: 0, settleUntil: 0, seekLatencyMs: DRIFT.initialSeekLatencyMs, recentSeeks: [], cooldownUntil: 0,
+    armedAt: null, userHold: null, status: 'no_video', bufferingSince: null, lastReport: null,
+    stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
+  };
+}
+
+/** Relay time now, or null before the clock has enough samples. */
+export function engineRelayNow(s: EngineState, now: number): number | null {
+  return clockReady(s.clock) ? relayNow(s.clock, now) : null;
+}
+
+/** Signed offset of the player from the room timeline (ms, + = ahead), or null when unknown. */
+export function offsetMs(s: EngineState, now: number): number | null {
+  const rn = engineRelayNow(s, now);
+  if (rn === null || s.timeline === null || s.player === null) return null;
+  const precise = currentError(s.readings, now); // frame-accurate when playing
+  return Math.round((precise ?? s.player.position - positionAt(s.timeline, rn)) * 1000);
+}
+
+function withReading(s: EngineState, at: number, mediaTime: number): EngineState {
+  if (s.timeline === null || at < s.settleUntil || s.seek !== null) return s;
+  const rn = engineRelayNow(s, at);
+  if (rn === null || isHeld(s.timeline) || rn < s.timeline.setAt) return s;
+  const error = mediaTime - positionAt(s.timeline, rn);
+  const rateDelta = s.commandedRate - s.timeline.rate;
+  return { ...s, readings: [...s.readings.filter((r) => at - r.at <= DRIFT.windowMs), { at, error, rateDelta }] };
+}
+
+/** Buffering shorter than this is not reported: a seek's own reload is not a stall worth holding a room for. */
+export const REPORT_BUFFERING_AFTER_MS = 500;
+
+function statusOf(s: EngineState, now: number): MemberStatus {
+  const p = s.player;
+  if (p === null) return 'no_video';
+  if (p.ad) return 'ad';
+  // Buffering caused by our own seek is not a stall; a stall that began before it still is.
+  const stalled = s.bufferingSince !== null && (s.seek === null || s.bufferingSince < s.seek.at);
+  if (stalled && now - (s.bufferingSince as number) >= REPORT_BUFFERING_AFTER_MS) return 'buffering';
+  return p.paused || p.ended ? 'paused' : 'playing';
+}
+
+function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot): ControlRequest | null {
+  const t = s.timeline;
+  const held = t === null || isHeld(t);
+  switch (event) {
+    case 'play':
+      if (t !== null && !t.paused) return null; // already what the room does
+      return t !== null && Math.abs(snap.position - t.position) < 0.25 ? { action: 'play' } : { action: 'play', position: snap.position };
+    case 'pause':
+      return t === null || t.paused || snap.ended ? null : { action: 'pause', position: snap.position };
+    case 'seeking':
+      if (held && t !== null && Math.abs(snap.position - t.position) < 0.05) return null;
+      return { action: 'seek', position: snap.position };
+    case 'ratechange':
+      if (Math.abs(snap.rate - s.commandedRate) < 0.001) return null;
+      return { action: 'rate', rate: Math.max(0.25, Math.min(2, snap.rate)) };
+    default:
+      return null;
+  }
+}
+
+function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot, now: number): StepResult {
+  const { own, pending } = consume(s.expected, event, snap, now);
+  let next: EngineState = { ...s, expected: pending, player: snap };
+  // Whichever seek finished (ours, or a user's on top of ours), the player is no longer mid-seek.
+  if (event === 'seeked' && s.seek !== null) {
+    // Our own seeks teach the player's seek latency: the time from the request to 'seeked'.
+    const seekLatencyMs = own ? learnSeekLatency(s.seekLatencyMs, now - s.seek.at) : s.seekLatencyMs;
+    next = { ...next, seek: null, settleUntil: now + 100, readings: [], seekLatencyMs };
+  }
+  if (event === 'media-change') next = { ...next, readings: [], seek: null, armedAt: null, adjust: 0 };
+  if (own || s.timeline === null) return { state: next, effects: [] };
+  const control = userControl(next, event, snap);
+  if (control === null) return { state: next, effects: [] };
+  next = {
+    ...next,
+    userHold: { seq: s.timeline.seq, until: now + 2000 },
+    readings: [],
+    armedAt: null,
+    adjust: 0,
+    commandedRate: control.action === 'rate' ? snap.rate : next.commandedRate,
+    stats: { ...next.stats, userActions: next.stats.userActions + 1 },
+  };
+  return { state: next, effects: [{ type: 'send-control', control }] };
+}
+
+function report(s: EngineState, now: number): StepResult {
+  const status = statusOf(s, now);
+  const off = offsetMs(s, now);
+  const last = s.lastReport;
+  // Telemetry is cheap: a status change goes at once, an offset change at most every 2 s.
+  const offsetMoved = last !== null && (off === null || last.offsetMs === null ? off !== last.offsetMs : Math.abs(off - last.offsetMs) >= 5);
+  const due = last === null || last.status !== status || (now - last.at >= 2000 && offsetMoved);
+  if (!due) return { state: { ...s, status }, effects: [] };
+  const rtt = s.clock.rttMs === null ? null : Math.round(s.clock.rttMs);
+  return {
+    state: { ...s, status, lastReport: { at: now, offsetMs: off, status } },
+    effects: [{ type: 'send-status', status: { status, offsetMs: off, rttMs: rtt } }],
+  };
+}
+
+/** The one entry point: apply `event` at local time `now`. */
+export function step(s: EngineState, event: EngineEvent, now: number): StepResult {
+  let r: StepResult;
+  switch (event.type) {
+    case 'clock-sample':
+      return { state: { ...s, clock: addClockSample(s.clock, event.sample) }, effects: [] };
+    case 'timeline':
+      if (s.timeline !== null && event.timeline.seq < s.timeline.seq) {
+        return { state: { ...s, stats: { ...s.stats, staleDropped: s.stats.staleDropped + 1 } }, effects: [] };
+      }
+      if (s.timeline !== null && event.timeline.seq === s.timeline.seq) return { state: s, effects: [] };
+      r = { state: { ...s, timeline: event.timeline, userHold: null, readings: [], armedAt: null, adjust: 0 }, effects: [] };
+      break;
+    case 'frame':
+      r = { state: withReading({ ...s, player: event.snapshot }, event.sample.displayTime, event.sample.mediaTime), effects: [] };
+      break;
+    case 'snapshot':
+      r = { state: { ...s, player: event.snapshot }, effects: [] };
+      break;
+    case 'player':
+      r = onPlayerEvent(s, event.event, event.snapshot, now);
+      break;
+    case 'tick':
+      r = { state: s, effects: [] };
+      break;
+    case 'reconnected':
+      r = { state: { ...s, clock: createClock(), readings: [] }, effects: [] };
+      break;
+  }
+  const p = r.state.player;
+  const buffering = p !== null && p.buffering;
+  if (buffering !== (r.state.bufferingSince !== null)) r = { ...r, state: { ...r.state, bufferingSince: buffering ? now : null } };
+  const f = follow(r.state, now);
+  const rep = report(f.state, now);
+  return { state: rep.state, effects: [...r.effects, ...f.effects, ...rep.effects] };
+}
+
+/** Local time of a relay time, for the shell's displays; null before clock sync. */
+export function localTimeOf(s: EngineState, relayTime: number): number | null {
+  return clockReady(s.clock) ? localAt(s.clock, relayTime) : null;
+}

@@ -1,0 +1,136 @@
+/**
+ * A simulated member: the same shell duties the content script has (carry out effects, feed
+ * events, ping the clock), around the real engine, with a skewed, offset local clock.
+ */
+import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
+import type { Timeline } from '../../../relay/protocol';
+import type { Rng } from './rng';
+import type { Scheduler } from './scheduler';
+import { Link, type LinkTraits } from './sim-network';
+import { SimPlayer, type PlayerTraits } from './sim-player';
+import type { SimRoom } from './sim-room';
+
+const FRAME_MS = 1000 / 30;
+const SNAPSHOT_MS = 250;
+
+export interface MemberTraits {
+  offsetMs: number;
+  link: LinkTraits;
+  player: PlayerTraits;
+}
+
+export class SimMember {
+  engine: EngineState = createEngine();
+  readonly player: SimPlayer;
+  readonly up: Link;
+  readonly down: Link;
+  controlsSent = 0;
+  private wakeToken = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly sched: Scheduler,
+    private readonly rng: Rng,
+    private readonly room: SimRoom,
+    readonly traits: MemberTraits,
+  ) {
+    this.player = new SimPlayer(sched, rng, traits.player);
+    this.up = new Link(sched, rng, traits.link);
+    this.down = new Link(sched, rng, traits.link);
+    this.player.listener = (event) => this.run({ type: 'player', event, snapshot: this.player.read() });
+  }
+
+  /** Local clock reading at true time t. */
+  local(t = this.sched.now): number {
+    return t * (1 + this.traits.player.skew) + this.traits.offsetMs;
+  }
+
+  private trueTime(local: number): number {
+    return (local - this.traits.offsetMs) / (1 + this.traits.player.skew);
+  }
+
+  start(): void {
+    this.room.join(this.id);
+    this.receive(this.room.timeline); // room:join answers with the room view
+    this.ping();
+    const frames = (): void => {
+      const sample = this.player.frame(this.sched.now, (t) => this.local(t));
+      if (sample !== null) this.run({ type: 'frame', sample, snapshot: this.player.read() });
+      this.sched.after(FRAME_MS, frames);
+    };
+    const snapshots = (): void => {
+      this.run({ type: 'snapshot', snapshot: this.player.read() });
+      this.sched.after(SNAPSHOT_MS, snapshots);
+    };
+    this.sched.after(this.rng.uniform(0, FRAME_MS), frames);
+    this.sched.after(this.rng.uniform(0, SNAPSHOT_MS), snapshots);
+  }
+
+  private ping(): void {
+    const t0 = this.local();
+    let answered = false;
+    this.up.send(() => {
+      const relayTime = this.sched.now;
+      this.down.send(() => {
+        answered = true;
+        this.run({ type: 'clock-sample', sample: { t0, relayTime, t3: this.local() } });
+        this.sched.after(nextPingDelayMs(this.engine.clock), () => this.ping());
+      });
+    });
+    // socket.io acks have no timeout of their own: the shell retries after one.
+    this.sched.after(3000, () => {
+      if (!answered) this.ping();
+    });
+  }
+
+  receive(timeline: Timeline): void {
+    this.down.send(() => this.run({ type: 'timeline', timeline }));
+  }
+
+  disconnect(ms: number): void {
+    this.up.connected = false;
+    this.down.connected = false;
+    this.sched.after(ms, () => {
+      this.up.connected = true;
+      this.down.connected = true;
+      this.up.reset();
+      this.down.reset();
+      this.run({ type: 'reconnected' });
+      // room:resume answers with the room view: the current timeline.
+      this.up.send(() => this.receive(this.room.timeline));
+      this.ping();
+    });
+  }
+
+  run(event: EngineEvent): void {
+    const r = step(this.engine, event, this.local());
+    this.engine = r.state;
+    for (const e of r.effects) this.carryOut(e);
+  }
+
+  private carryOut(e: EngineEffect): void {
+    switch (e.type) {
+      case 'play':
+        return this.player.play();
+      case 'pause':
+        return this.player.pause();
+      case 'seek':
+        return this.player.seek(e.position);
+      case 'set-rate':
+        return this.player.setRate(e.rate);
+      case 'send-control':
+        this.controlsSent++;
+        return this.up.send(() => this.room.control(this.id, e.control, this.sched.now));
+      case 'send-status':
+        return this.up.send(() => this.room.status(this.id, e.status, this.sched.now));
+      case 'wake-at': {
+        const token = ++this.wakeToken;
+        // Browser timers fire up to a few ms late.
+        this.sched.at(this.trueTime(e.at) + this.rng.uniform(0, 2), () => {
+          if (token === this.wakeToken) this.run({ type: 'tick' });
+        });
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Runs a scripted watch session of N simulated members through the room logic in virtual time
+ * and measures how well they stay in step. Used by `npm run bench:sync` and by a unit test.
+ */
+import { engineRelayNow } from '../../../extension/core';
+import { isHeld } from '../../../extension/core/timeline';
+import type { WaitPolicy } from '../../../relay/protocol';
+import { Rng } from './rng';
+import { Scheduler } from './scheduler';
+import { SimMember, type MemberTraits } from './sim-member';
+import { SimRoom } from './sim-room';
+import { percentiles, type Percentiles } from './stats';
+
+export type ScriptStep =
+  | { at: number; member: number; action: 'play' | 'pause' }
+  | { at: number; member: number; action: 'seek' | 'rate'; value: number }
+  | { at: number; member: number; action: 'stall' | 'ad' | 'reconnect'; ms: number };
+
+export interface SimOptions {
+  members: number;
+  seed: number;
+  /** Session length (s of virtual time). */
+  durationS: number;
+  script: ScriptStep[];
+  policy: WaitPolicy;
+}
+
+export interface Convergence {
+  action: string;
+  atS: number;
+  /** From the relay applying the change until every pair is within 50 ms, or null if never. */
+  ms: number | null;
+}
+
+export interface SimResult {
+  pairwiseMs: Percentiles;
+  clockErrorMs: Percentiles;
+  convergence: Convergence[];
+  steadyMinutes: number;
+  correctiveSeeksPerMemberMin: number;
+  steadySeeksPerMemberMin: number;
+  rateChangesPerMemberMin: number;
+  /** Controls members sent that no user action explains. */
+  echo: number;
+  /** User actions that never reached the relay. */
+  missedUserActions: number;
+  staleDropped: number;
+}
+
+export const CONVERGED_MS = 50;
+const SAMPLE_MS = 20;
+/** After any disturbance, the session counts as steady again after this long. */
+const SETTLE_MS = 3000;
+
+export function memberTraits(rng: Rng): MemberTraits {
+  return {
+    offsetMs: rng.uniform(-10_000, 10_000),
+    link: { baseMs: rng.uniform(10, 250), jitterMs: 50, loss: 0.01 },
+    player: {
+      skew: rng.uniform(-200e-6, 200e-6),
+      seekLatencyMs: rng.uniform(80, 400),
+      startLatencyMs: rng.uniform(10, 50),
+      duration: 3600,
+      frameJitterS: 0.002,
+    },
+  };
+}
+
+function userAction(m: SimMember, step: ScriptStep): boolean {
+  switch (step.action) {
+    case 'play':
+      m.player.play();
+      return true;
+    case 'pause':
+      m.player.pause();
+      return true;
+    case 'seek':
+      m.player.seek(step.value);
+      return true;
+    case 'rate':
+      m.player.setRate(step.value);
+      return true;
+    case 'stall':
+      m.player.stall(step.ms);
+      return false;
+    case 'ad':
+      m.player.showAd(step.ms);
+      return false;
+    case 'reconnect':
+      m.disconnect(step.ms);
+      return false;
+  }
+}
+
+export function simulate(opts: SimOptions): SimResult {
+  const rng = new Rng(opts.seed);
+  const sched = new Scheduler();
+  const room = new SimRoom(0, opts.policy, 10_000);
+  const members = Array.from({ length: opts.members }, (_, i) => new SimMember(`m${i}`, sched, rng, room, memberTraits(rng)));
+  room.broadcast = (t) => members.forEach((m) => m.receive(t));
+  members.forEach((m) => m.start());
+
+  let userControls = 0;
+  let lastDisturbance = 0;
+  for (const s of opts.script) {
+    sched.at(s.at * 1000, () => {
+      const m = members[s.member];
+      if (m === undefined) throw new Error(`script names member ${s.member} of ${members.length}`);
+      if (userAction(m, s)) userControls++;
+      lastDisturbance = sched.now + (s.action === 'stall' || s.action === 'ad' || s.action === 'reconnect' ? s.ms : 0);
+    });
+  }
+  const roomTicks = (): void => {
+    room.tick(sched.now);
+    sched.after(250, roomTicks);
+  };
+  sched.after(250, roomTicks);
+
+  const pairwise: number[] = [];
+  const clockErrors: number[] = [];
+  const pending: { action: string; at: number; ms: number | null; seq: number }[] = [];
+  let steadyTicks = 0;
+  let steadySeeks = 0;
+  let lastSeeks = 0;
+  const sample = (): void => {
+    const now = sched.now;
+    const t = room.timeline;
+    const last = room.history[room.history.length - 1];
+    // A hold cannot converge while its member is still in the ad or stall that caused it: only the
+    // user's changes and the restarts after a hold are timed.
+    if (last !== undefined && last.action !== 'hold' && (pending.length === 0 || (pending[pending.length - 1]?.seq ?? -1) < last.timeline.seq)) {
+      pending.push({ action: last.action, at: last.at, ms: null, seq: last.timeline.seq });
+    }
+    const pos = members.map((m) => m.player.position(now));
+    const pairs: number[] = [];
+    for (let i = 0; i < pos.length; i++) for (let j = i + 1; j < pos.length; j++) pairs.push(Math.abs((pos[i] as number) - (pos[j] as number)) * 1000);
+    const maxPair = Math.max(0, ...pairs);
+    const running = !isHeld(t) && now >= t.setAt;
+    const allPlaying = members.every((m) => !m.player.paused && !m.player.ad && !m.player.read().buffering);
+    const allPaused = members.every((m) => m.player.paused);
+    const aligned = maxPair < CONVERGED_MS && (running ? allPlaying : allPaused && isHeld(t));
+    for (const p of pending) if (p.ms === null && aligned && p.seq === t.seq) p.ms = now - p.at;
+    for (const m of members) {
+      const est = engineRelayNow(m.engine, m.local(now));
+      if (est !== null) clockErrors.push(Math.abs(est - now));
+    }
+    const seeks = members.reduce((n, m) => n + m.engine.stats.correctiveSeeks, 0);
+    const steady = running && allPlaying && now - Math.max(t.setAt, lastDisturbance, last?.at ?? 0) >= SETTLE_MS;
+    if (steady) {
+      pairwise.push(...pairs);
+      steadyTicks++;
+      steadySeeks += seeks - lastSeeks;
+    }
+    lastSeeks = seeks;
+    sched.after(SAMPLE_MS, sample);
+  };
+  sched.after(SAMPLE_MS, sample);
+  sched.runUntil(opts.durationS * 1000);
+
+  const minutes = opts.durationS / 60;
+  const steadyMinutes = (steadyTicks * SAMPLE_MS) / 60_000;
+  const sent = members.reduce((n, m) => n + m.controlsSent, 0);
+  const total = (k: 'correctiveSeeks' | 'rateChanges' | 'staleDropped'): number => members.reduce((n, m) => n + m.engine.stats[k], 0);
+  return {
+    pairwiseMs: percentiles(pairwise),
+    clockErrorMs: percentiles(clockErrors),
+    convergence: pending.map((p) => ({ action: p.action, atS: p.at / 1000, ms: p.ms })),
+    steadyMinutes,
+    correctiveSeeksPerMemberMin: total('correctiveSeeks') / members.length / minutes,
+    steadySeeksPerMemberMin: steadyMinutes > 0 ? steadySeeks / members.length / steadyMinutes : 0,
+    rateChangesPerMemberMin: total('rateChanges') / members.length / minutes,
+    echo: Math.max(0, sent - userControls),
+    missedUserActions: Math.max(0, userControls - sent),
+    staleDropped: total('staleDropped'),
+  };
+}

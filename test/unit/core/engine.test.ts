@@ -1,0 +1,212 @@
+import type { PlayerSnapshot } from '../../../extension/content/adapters/types';
+import { createEngine, DRIFT, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
+import type { Timeline } from '../../../relay/protocol';
+
+/** An engine whose clock reads the relay's exactly (offset 0, RTT 20 ms). */
+function syncedEngine(): EngineState {
+  let s = createEngine();
+  for (let i = 0; i < 16; i++) s = step(s, { type: 'clock-sample', sample: { t0: i * 30, relayTime: i * 30 + 10, t3: i * 30 + 20 } }, i * 30 + 20).state;
+  return s;
+}
+
+const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
+  paused: false, position: 0, rate: 1, duration: 3600, buffering: false, ad: false, ended: false, ...over,
+});
+const timeline = (over: Partial<Timeline> = {}): Timeline => ({
+  media: { url: 'u', title: 't', duration: 3600 }, paused: false, position: 0, rate: 1, setAt: 0, seq: 1, waitingFor: [], holdUntil: null, by: 'x', ...over,
+});
+
+function feed(s0: EngineState, events: Array<[EngineEvent, number]>): { state: EngineState; effects: EngineEffect[] } {
+  let s = s0;
+  const effects: EngineEffect[] = [];
+  for (const [e, now] of events) {
+    const r = step(s, e, now);
+    s = r.state;
+    effects.push(...r.effects);
+  }
+  return { state: s, effects };
+}
+
+/** Frames every 33 ms from `from` to `to` showing the room position (setAt 0, position 0) plus `errorS`. */
+function frames(from: number, to: number, errorS: number, rate = 1): Array<[EngineEvent, number]> {
+  const out: Array<[EngineEvent, number]> = [];
+  for (let t = from; t <= to; t += 33) {
+    const mediaTime = (t / 1000) * rate + errorS;
+    out.push([{ type: 'frame', sample: { mediaTime, displayTime: t }, snapshot: snap({ position: mediaTime, rate }) }, t]);
+  }
+  return out;
+}
+
+const kinds = (effects: EngineEffect[]): string[] => effects.filter((e) => e.type !== 'send-status').map((e) => e.type);
+const controls = (effects: EngineEffect[]): EngineEffect[] => effects.filter((e) => e.type === 'send-control');
+
+describe('engine', () => {
+  test.each([
+    { name: 'older seq', seq: 4, dropped: 1 },
+    { name: 'same seq', seq: 5, dropped: 0 },
+  ])('drops a stale timeline ($name)', ({ seq, dropped }) => {
+    const s = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline({ seq: 5, paused: true, position: 42 }) }, 1000]]).state;
+    const r = step(s, { type: 'timeline', timeline: timeline({ seq, paused: false, position: 7 }) }, 1100);
+    expect(r.state.timeline?.position).toBe(42);
+    expect(r.state.stats.staleDropped).toBe(dropped);
+    expect(kinds(r.effects)).toEqual([]);
+  });
+
+  test('scheduled start: pauses and seeks ahead of time, plays at setAt', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ position: 3 }) }, 1000]]).state;
+    const armed = step(s0, { type: 'timeline', timeline: timeline({ position: 60, setAt: 2000 }) }, 1000);
+    expect(kinds(armed.effects)).toEqual(['pause', 'seek']);
+    expect(armed.effects).toContainEqual({ type: 'seek', position: 60 });
+    // The player paused (its own events: no control sent) and landed on 60: wait for the start.
+    const landed = feed(armed.state, [
+      [{ type: 'player', event: 'pause', snapshot: snap({ paused: true, position: 3 }) }, 1005],
+      [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 60 }) }, 1006],
+      [{ type: 'player', event: 'seeked', snapshot: snap({ paused: true, position: 60 }) }, 1200],
+    ]);
+    expect(landed.effects.filter((e) => e.type !== 'send-status')).toEqual([{ type: 'wake-at', at: 2000 }]);
+    expect(kinds(step(landed.state, { type: 'tick' }, 1990).effects)).toEqual([]);
+    expect(kinds(step(landed.state, { type: 'tick' }, 2000).effects)).toEqual(['play']);
+  });
+
+  test('late join: seeks past where the room will be once the seek is done, then plays as the room gets there', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ paused: true, position: 0 }) }, 10_000]]).state;
+    const r = step(s0, { type: 'timeline', timeline: timeline({ position: 100, setAt: 5000 }) }, 10_000);
+    const landAt = 10_000 + DRIFT.initialSeekLatencyMs * 1.25 + 50;
+    expect(kinds(r.effects)).toEqual(['seek']);
+    const seek = r.effects.find((e) => e.type === 'seek');
+    if (seek?.type !== 'seek') throw new Error('expected a seek');
+    expect(seek.position).toBeCloseTo(100 + (landAt - 5000) / 1000, 9);
+    const landed = feed(r.state, [
+      [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: seek.position }) }, 10_001],
+      [{ type: 'player', event: 'seeked', snapshot: snap({ paused: true, position: seek.position }) }, 10_120],
+    ]);
+    const wake = landed.effects.filter((e) => e.type !== 'send-status');
+    expect(wake).toEqual([{ type: 'wake-at', at: expect.closeTo(landAt, 6) }]);
+    expect(kinds(step(landed.state, { type: 'tick' }, landAt - 5).effects)).toEqual([]);
+    expect(kinds(step(landed.state, { type: 'tick' }, landAt).effects)).toEqual(['play']);
+    // 120 ms measured against a guess of 150: the next seek aims at a shorter latency.
+    expect(landed.state.seekLatencyMs).toBeLessThan(DRIFT.initialSeekLatencyMs);
+  });
+
+  test.each([
+    { name: 'in step', errorS: 0.004, want: [] },
+    { name: '30 ms ahead: slows down', errorS: 0.03, want: ['set-rate'], rate: (r: number) => r < 1 && r >= 1 - DRIFT.maxRateAdjust },
+    { name: '30 ms behind: speeds up', errorS: -0.03, want: ['set-rate'], rate: (r: number) => r > 1 && r <= 1 + DRIFT.maxRateAdjust },
+    { name: '2 s behind: seeks ahead', errorS: -2, want: ['seek'] },
+  ])('drift $name', ({ errorS, want, rate }) => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
+    const r = feed(s0, frames(10_000, 10_100, errorS)); // time for one decision
+    expect(kinds(r.effects)).toEqual(want);
+    const set = r.effects.find((e) => e.type === 'set-rate');
+    if (rate !== undefined && set?.type === 'set-rate') expect(rate(set.rate)).toBe(true);
+    const seek = r.effects.find((e) => e.type === 'seek');
+    if (seek?.type === 'seek') expect(seek.position).toBeGreaterThan(10.1 + DRIFT.initialSeekLatencyMs / 1000 - 0.05);
+  });
+
+  test('thrash guard: a player that never lands stops being seeked after 3 tries', () => {
+    let s = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
+    let seeks = 0;
+    for (let k = 0; k < 8; k++) {
+      const start = 10_000 + k * 2000;
+      const r = feed(s, frames(start, start + 300, -2));
+      s = r.state;
+      for (const e of r.effects) {
+        if (e.type !== 'seek') continue;
+        seeks++;
+        // The seek "lands" but the player is as far behind as before.
+        s = feed(s, [
+          [{ type: 'player', event: 'seeking', snapshot: snap({ position: e.position }) }, start + 310],
+          [{ type: 'player', event: 'seeked', snapshot: snap({ position: e.position }) }, start + 400],
+        ]).state;
+      }
+    }
+    expect(seeks).toBe(DRIFT.thrashSeeks);
+    expect(s.stats.correctiveSeeks).toBe(DRIFT.thrashSeeks);
+  });
+
+  test('echo: the engine own seek and rate change are not user actions', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
+    const corrected = feed(s0, frames(10_000, 10_200, 0.03));
+    const set = corrected.effects.find((e) => e.type === 'set-rate');
+    if (set?.type !== 'set-rate') throw new Error('expected a rate correction');
+    const r = feed(corrected.state, [[{ type: 'player', event: 'ratechange', snapshot: snap({ rate: set.rate, position: 10.2 }) }, 10_210]]);
+    expect(controls(r.effects)).toEqual([]);
+    expect(r.state.stats.userActions).toBe(0);
+  });
+
+  test.each([
+    { name: 'user picks another rate mid-correction', event: 'ratechange' as const, over: { rate: 1.5 }, want: { action: 'rate', rate: 1.5 } },
+    { name: 'user seeks elsewhere', event: 'seeking' as const, over: { position: 500 }, want: { action: 'seek', position: 500 } },
+    { name: 'user pauses', event: 'pause' as const, over: { paused: true, position: 10.2 }, want: { action: 'pause', position: 10.2 } },
+  ])('real user action during a correction is seen: $name', ({ event, over, want }) => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
+    const corrected = feed(s0, frames(10_000, 10_200, 0.03)).state;
+    const r = step(corrected, { type: 'player', event, snapshot: snap({ position: 10.2, ...over }) }, 10_210);
+    expect(controls(r.effects)).toEqual([{ type: 'send-control', control: want }]);
+    // Until the relay answers, the engine leaves the player alone.
+    expect(kinds(feed(r.state, frames(10_250, 10_600, 0.5)).effects)).toEqual([]);
+  });
+
+  test('a held room pauses the player at the room position', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ position: 12.3 }) }, 10_000]]).state;
+    const r = step(s0, { type: 'timeline', timeline: timeline({ position: 12, waitingFor: ['b'], holdUntil: 20_000 }) }, 10_000);
+    expect(kinds(r.effects)).toEqual(['pause', 'seek']);
+  });
+
+  test.each([
+    { name: 'ad', over: { ad: true }, at: 10_010, want: 'ad' },
+    { name: 'short buffering is not reported', over: { buffering: true }, at: 10_100, want: 'playing' },
+    { name: 'long buffering is', over: { buffering: true }, at: 10_600, want: 'buffering' },
+  ])('status: $name', ({ over, at, want }) => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 9_000], [{ type: 'snapshot', snapshot: snap({ position: 9 }) }, 9_000]]).state;
+    const r = feed(s0, [[{ type: 'snapshot', snapshot: snap({ position: 10, ...over }) }, 10_000], [{ type: 'snapshot', snapshot: snap({ position: 10, ...over }) }, at]]);
+    expect(r.state.status).toBe(want);
+  });
+
+  test('a member whose cut is shorter stops at its end instead of seeking', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline({ position: 1795, setAt: 0 }) }, 10_000]]).state;
+    const r = feed(s0, [[{ type: 'snapshot', snapshot: snap({ paused: true, ended: true, position: 1800, duration: 1800 }) }, 10_000], ...[0, 1, 2].map((i): [EngineEvent, number] => [{ type: 'tick' }, 10_500 + i * 500])]);
+    expect(kinds(r.effects)).toEqual([]);
+  });
+});
+
+test('an ended player follows the room when it seeks back', () => {
+  const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ paused: true, ended: true, position: 1800, duration: 1800 }) }, 10_000]]).state;
+  const r = step(s0, { type: 'timeline', timeline: timeline({ position: 60, setAt: 11_000 }) }, 10_000);
+  expect(r.effects).toContainEqual({ type: 'seek', position: 60 });
+});
+
+test.each([
+  { name: 'at 2x, behind: no faster rate exists, nothing to set', rate: 2, errorS: -0.03, want: null },
+  { name: 'at 2x, ahead: slows below 2x', rate: 2, errorS: 0.03, want: (r: number) => r < 2 && r >= 2 * (1 - DRIFT.maxRateAdjust) },
+  { name: 'at 0.25x, ahead: no slower rate exists', rate: 0.25, errorS: 0.03, want: null },
+])('rate limits: $name', ({ rate, errorS, want }) => {
+  const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline({ rate }) }, 10_000]]).state;
+  const s1 = { ...s0, commandedRate: rate };
+  const r = feed(s1, frames(10_000, 10_100, errorS, rate));
+  const set = r.effects.find((e) => e.type === 'set-rate');
+  if (want === null) expect(set).toBeUndefined();
+  else expect(set?.type === 'set-rate' && want(set.rate)).toBe(true);
+});
+
+test('reconnecting starts the clock estimate over', () => {
+  const s = step(syncedEngine(), { type: 'reconnected' }, 5000).state;
+  expect(s.clock.points).toHaveLength(0);
+  expect(step(s, { type: 'timeline', timeline: timeline() }, 5000).effects.filter((e) => e.type !== 'send-status')).toEqual([]);
+});
+
+describe('engine telemetry', () => {
+  test('reports status at once, the offset at most every 2 s and only when it moved', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
+    const first = feed(s0, frames(10_000, 10_100, 0.007));
+    const reports = (effects: EngineEffect[]) => effects.flatMap((e) => (e.type === 'send-status' ? [e.status] : []));
+    expect(reports(first.effects)).toEqual([{ status: 'playing', offsetMs: 7, rttMs: 20 }]);
+    expect(reports(feed(first.state, frames(10_133, 11_900, 0.007)).effects)).toEqual([]);
+    const later = feed(first.state, frames(10_133, 12_300, 0.007));
+    expect(reports(later.effects)).toEqual([]); // moved < 5 ms: nothing to say
+    const moved = reports(feed(later.state, frames(12_333, 12_800, 0.013)).effects);
+    expect(moved).toHaveLength(1);
+    expect(moved[0]?.offsetMs).toBeGreaterThanOrEqual(12);
+    expect(moved[0]?.offsetMs).toBeLessThanOrEqual(13);
+  });
+});
