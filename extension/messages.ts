@@ -4,7 +4,8 @@
  * The background's handler objects are `{ [K in keyof ToBackground]: ... }`, so a message
  * without a handler does not compile.
  */
-import type { ErrorCode, Member, RoomSettings, Timeline, Profile } from '../relay/protocol';
+import type { ControlRequest, ErrorCode, Media, Member, Profile, RoomSettings, StatusReport, Timeline } from '../relay/protocol';
+import type { MediaInfo } from './content/adapters/types';
 
 /** Failures that happen inside the extension, before or beside the relay. */
 export const LocalError = {
@@ -80,3 +81,56 @@ export interface PopupToBackground {
  * and receives a `TabState` message on every change of that tab's state.
  */
 export const POPUP_PORT_PREFIX = 'popup:';
+
+/** What the frame that owns a tab's video needs to follow the room. */
+export interface FrameSync {
+  code: string;
+  memberId: string;
+  role: Member['role'];
+  settings: RoomSettings;
+  timeline: Timeline;
+  /** False while the relay connection is down (the engine keeps the player running meanwhile). */
+  connected: boolean;
+}
+
+/** Where a frame's best video candidate stands, for choosing the tab's owner frame. */
+export interface VideoReport {
+  present: boolean;
+  media: MediaInfo | null;
+  /** On-screen area in CSS px² (bigger wins), 0 when none. */
+  area: number;
+  /** The user has played it (a played video beats a bigger idle one). */
+  played: boolean;
+}
+
+/**
+ * Messages content scripts send to the background (`runtime.sendMessage`); the background
+ * knows the tab and frame from `sender` and checks them.
+ */
+export interface ContentToBackground {
+  /** A frame found, changed or lost its main video. The answer says whether it owns the tab's room video. */
+  video: { payload: VideoReport; response: ExtResult<{ owner: boolean; sync: FrameSync | null }> };
+  /** The page was opened from an invite link (the fragment, already removed from the URL). */
+  inviteLanding: { payload: { invite: string }; response: ExtResult<TabState> };
+  /** A user action on the player, as the engine phrased it. Owner frame only. */
+  control: { payload: ControlRequest; response: ExtResult<Timeline> };
+  /** Engine telemetry (status, offset, RTT). Owner frame only. */
+  status: { payload: StatusReport; response: ExtResult<null> };
+  /** One `time:ping` round trip through the background; t0/t3 are taken in the content script. */
+  timePing: { payload: null; response: ExtResult<{ relayTime: number }> };
+}
+
+/** Messages the background sends to one frame (`tabs.sendMessage` with `frameId`). */
+export interface BackgroundToContent {
+  /** The tab joined, changed or left its room (null), or this frame lost ownership (null). */
+  sync: { payload: FrameSync | null; response: null };
+  /** A new room timeline (`playback:state` or a control's ack). */
+  timeline: { payload: Timeline; response: null };
+  /** The relay connection came back (maybe to another node): start the clock over. */
+  reconnected: { payload: null; response: null };
+  /** The controller opened another video; under the `ask` policy the page asks first. */
+  navigate: { payload: { media: Media; ask: boolean }; response: null };
+}
+
+/** The envelope every message travels in: `{ type, payload }`. */
+export type Envelope<M> = { [K in keyof M]: { type: K; payload: M[K] extends { payload: infer P } ? P : never } }[keyof M];
