@@ -15,6 +15,11 @@ export interface StoredMember extends Member {
   resumeHash: string;
   /** Relay time the member's connection went away (null while connected). */
   awaySince: number | null;
+  /**
+   * The connection (socket id) the member is present on. A resumed member's old connection may
+   * report its disconnect late; it must not mark the member away. Absent = any connection.
+   */
+  connectionId?: string | null;
 }
 
 export interface StoredRoom {

@@ -1,0 +1,156 @@
+/**
+ * createRelay: the socket.io relay on a given HTTP server, everything but listening.
+ * Rooms live in the RoomStore only (several relays may serve one room through Redis);
+ * a connection holds just {code, memberId}; broadcasts go to the socket.io room `room:CODE`.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type ServerOptions } from 'socket.io';
+import type { RelayConfig } from './config';
+import { relayNow } from './clock';
+import { roomChannel, type RelayContext, type RelayServer } from './context';
+import { createGuard } from './guard';
+import { createHttpHandler } from './http-routes';
+import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits';
+import { memberHandlers } from './member-handlers';
+import { createMetrics } from './metrics';
+import { isAllowedOrigin } from './origins';
+import type { Timeline } from './protocol';
+import { roomHandlers } from './room-handlers';
+import { expireHoldAt } from './room-state';
+import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, partialSettingsSchema, profileSchema, resumeSchema, statusSchema, transferHostSchema } from './schemas';
+import type { RoomStore } from './store/types';
+
+export interface RelayOptions {
+  config: RelayConfig;
+  logger: Logger;
+  store: RoomStore;
+  /** Which store backs the rooms (reported by /healthz). */
+  storeKind?: 'memory' | 'redis';
+  /** A socket.io adapter (constructor or factory), e.g. Redis streams for several relays. */
+  adapter?: ServerOptions['adapter'];
+  limiterFactory?: LimiterFactory;
+  /** Extra readiness check (e.g. the adapter's connection); /healthz answers 503 when false. */
+  ready?: () => boolean;
+  /** Relay clock (ms); the monotonic high-resolution clock unless a test passes another. */
+  now?: () => number;
+}
+
+export interface Relay {
+  io: RelayServer;
+  /** Stops accepting, disconnects every client (members are marked away), waits for pending work. */
+  close(): Promise<void>;
+}
+
+/** socket.io pings every 20 s: under the 30 s after which Chrome stops an idle extension worker. */
+const PING_INTERVAL_MS = 20_000;
+
+export function createRelay(httpServer: HttpServer, options: RelayOptions): Relay {
+  const { config, logger, store } = options;
+  const now = options.now ?? relayNow;
+  const started = now();
+  const pending = new Set<Promise<void>>();
+  const holdTimers = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  const track = (p: Promise<void>): void => {
+    const tracked = p.catch((err: unknown) => logger.error({ err }, 'relay task failed')).finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
+
+  const io: RelayServer = new Server(httpServer, {
+    transports: ['websocket'],
+    pingInterval: PING_INTERVAL_MS,
+    pingTimeout: 20_000,
+    maxHttpBufferSize: 16 * 1024,
+    serveClient: false,
+    connectionStateRecovery: { maxDisconnectionDuration: config.ROOM_GRACE_MS, skipMiddlewares: true },
+    allowRequest: (req, cb) => {
+      const origin = req.headers.origin;
+      const allowed = !closing && isAllowedOrigin(origin, config.ALLOWED_ORIGINS);
+      if (!allowed) {
+        metrics.refusals.inc({ reason: 'origin' });
+        logger.info({ origin }, 'handshake refused');
+      }
+      cb(allowed ? null : 'origin not allowed', allowed);
+    },
+    ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
+  });
+
+  const metrics = createMetrics({ sockets: () => io.of('/').sockets.size, rooms: () => store.count() });
+  const isReady = (): boolean => !closing && store.ready() && (options.ready?.() ?? true);
+  // Registered after socket.io attached: socket.io answers its own path and passes others on.
+  httpServer.on(
+    'request',
+    createHttpHandler({
+      registry: metrics.registry,
+      logger,
+      health: async () => {
+        const ready = isReady();
+        const rooms = await store.count().catch(() => null);
+        return { status: ready ? 'ok' : 'unavailable', uptime: (now() - started) / 1000, rooms, sockets: io.of('/').sockets.size, store: options.storeKind ?? 'memory', ready };
+      },
+    }),
+  );
+
+  const ctx: RelayContext = {
+    io,
+    store,
+    config,
+    logger,
+    metrics,
+    rules: { maxMembers: config.MAX_MEMBERS, graceMs: config.ROOM_GRACE_MS },
+    now,
+    broadcast(code, event, ...args) {
+      metrics.eventsOut.inc({ event });
+      io.to(roomChannel(code)).emit(event, ...args);
+    },
+    scheduleHold(code: string, timeline: Timeline) {
+      if (timeline.holdUntil === null || closing) return;
+      const timer = setTimeout(() => {
+        holdTimers.delete(timer);
+        track(
+          store.update(code, expireHoldAt(now())).then((r) => {
+            if (r.ok) ctx.broadcast(code, 'playback:state', r.value);
+          }),
+        );
+      }, Math.max(0, timeline.holdUntil - now()) + 1);
+      holdTimers.add(timer);
+    },
+  };
+
+  const limits = createLimits(options.limiterFactory ?? memoryLimiterFactory, (err) => logger.error({ err }, 'rate limiter failed'));
+
+  io.on('connection', (socket) => {
+    if (!socket.recovered) socket.data = { code: null, memberId: null };
+    const rooms = roomHandlers(ctx, socket);
+    const members = memberHandlers(ctx, socket);
+    const guard = createGuard(ctx, socket, limits, track);
+    guard.on('room:create', createRoomSchema, rooms.create);
+    guard.on('room:join', joinRoomSchema, rooms.joinRoom);
+    guard.on('room:resume', resumeSchema, rooms.resumeRoom);
+    guard.on('room:leave', null, rooms.leaveRoom);
+    guard.on('room:settings', partialSettingsSchema.strict(), members.settings);
+    guard.on('room:transfer-host', transferHostSchema, members.transfer);
+    guard.on('member:profile', profileSchema, members.profile);
+    guard.on('member:status', statusSchema, members.status);
+    guard.on('playback:control', controlSchema, members.playback);
+    guard.on('chat:send', chatSchema, members.chat);
+    guard.onBare('time:ping', now);
+    socket.on('disconnect', (reason) => track(rooms.disconnected(reason)));
+    if (socket.recovered) track(rooms.recovered());
+  });
+
+  return {
+    io,
+    async close() {
+      closing = true;
+      for (const t of holdTimers) clearTimeout(t);
+      holdTimers.clear();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/** Relay configuration from the environment, validated; defaults suit `npm start` on one machine. */
+import { z } from 'zod';
+
+const intFrom = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+
+const origins = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+  .pipe(z.array(z.url({ protocol: /^(https?|chrome-extension|moz-extension)$/ }).transform((u) => u.replace(/\/$/, ''))));
+
+const envSchema = z.object({
+  PORT: intFrom(3000, 0, 65535),
+  /** All interfaces by default, so friends on the network (or a tunnel) can reach the relay. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  ROOM_GRACE_MS: intFrom(600_000, 1_000, 86_400_000),
+  MAX_MEMBERS: intFrom(50, 2, 1000),
+  /** How long a room waits for a buffering member (or one in an ad) before continuing without it. */
+  HOLD_TIMEOUT_MS: intFrom(10_000, 1_000, 600_000),
+  ALLOWED_ORIGINS: origins,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Trust X-Forwarded-For for client addresses in logs (behind a reverse proxy). */
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+});
+
+export type RelayConfig = z.output<typeof envSchema>;
+
+export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; message: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  return { ok: false, message: `Invalid relay configuration:\n${lines.join('\n')}` };
+}
+
+/** Defaults for tests and embedding: the same values `loadConfig({})` gives. */
+export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
+  const r = loadConfig({});
+  if (!r.ok) throw new Error(r.message);
+  return { ...r.config, ...overrides };
+}
+
+/** The effective configuration for the start-up log: secrets (the Redis password) masked. */
+export function printableConfig(c: RelayConfig): Record<string, unknown> {
+  let redis: string | null = null;
+  if (c.REDIS_URL !== undefined) {
+    const u = new URL(c.REDIS_URL);
+    if (u.password !== '') u.password = '***';
+    redis = u.toString();
+  }
+  return { ...c, REDIS_URL: redis };
+}

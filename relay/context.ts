@@ -1,0 +1,35 @@
+/** What every event handler gets: the typed server, the store, rules, metrics and helpers. */
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import type { RelayConfig } from './config';
+import type { RelayMetrics } from './metrics';
+import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './protocol';
+import type { RoomRules } from './room-state';
+import type { RoomStore } from './store/types';
+
+/** Per-connection data. Only pointers into the store: nothing about a room is kept here. */
+export interface SocketData {
+  code: string | null;
+  memberId: string | null;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface RelayContext {
+  io: RelayServer;
+  store: RoomStore;
+  config: RelayConfig;
+  logger: Logger;
+  metrics: RelayMetrics;
+  rules: RoomRules;
+  now(): number;
+  /** Emits to every member of a room on every relay (through the adapter). */
+  broadcast<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  /** Runs the hold's timeout when `timeline.holdUntil` is set (idempotent; harmless twice). */
+  scheduleHold(code: string, timeline: Timeline): void;
+}
+
+export const roomChannel = (code: string): string => `room:${code}`;

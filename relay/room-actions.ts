@@ -1,0 +1,116 @@
+/**
+ * Pure room rules for a present member's actions: playback control, status reports, hold
+ * timeouts, settings, host hand-over, profile. Each returns a `mutate` for `RoomStore.update`.
+ */
+import { applyControl, expireHold, memberReady, memberStalled, scheduleLead } from '../extension/core/timeline';
+import {
+  ErrorCode,
+  type ControlRequest,
+  type Member,
+  type Profile,
+  type RoomSettings,
+  type StatusReport,
+  type Timeline,
+} from './protocol';
+import { memberView, rttsOf } from './room-view';
+import type { Mutation, StoredMember, StoredRoom } from './store/types';
+
+function present(room: StoredRoom, memberId: string): StoredMember | null {
+  const m = room.members[memberId];
+  return m !== undefined && m.connected ? m : null;
+}
+
+export interface Controlled {
+  timeline: Timeline;
+  /** False when the control changed nothing (play while playing): no broadcast. */
+  changed: boolean;
+}
+
+/** A `playback:control`, stamped with relay time `now`. */
+export function control(memberId: string, req: ControlRequest, now: number) {
+  return (room: StoredRoom): Mutation<Controlled, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    if (room.settings.controlMode === 'host' && m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
+    if (req.baseSeq !== undefined && req.baseSeq < room.timeline.seq) return { ok: false, error: ErrorCode.Stale };
+    const timeline = applyControl(room.timeline, req, now, scheduleLead(rttsOf(room)), memberId);
+    if (timeline === room.timeline) return { ok: true, room, value: { timeline, changed: false } };
+    const media = req.action === 'media' ? req.media : room.media;
+    return { ok: true, room: { ...room, timeline, media }, value: { timeline, changed: true } };
+  };
+}
+
+export interface StatusApplied {
+  member: Member;
+  /** The new timeline when the report held or released the room, else null. */
+  timeline: Timeline | null;
+}
+
+/** A `member:status` report; under the 'wait' policy buffering or an ad holds the room. */
+export function reportStatus(memberId: string, report: StatusReport, now: number, holdTimeoutMs: number) {
+  return (room: StoredRoom): Mutation<StatusApplied, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    const member: StoredMember = {
+      ...m,
+      status: report.status,
+      offsetMs: report.offsetMs !== undefined ? report.offsetMs : m.offsetMs,
+      rttMs: report.rttMs !== undefined ? report.rttMs : m.rttMs,
+    };
+    const next: StoredRoom = { ...room, members: { ...room.members, [memberId]: member } };
+    const stalled = report.status === 'buffering' || report.status === 'ad';
+    const timeline = stalled
+      ? memberStalled(next.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
+      : memberReady(next.timeline, memberId, now, scheduleLead(rttsOf(next)));
+    const changed = timeline !== room.timeline;
+    return { ok: true, room: { ...next, timeline }, value: { member: memberView(member), timeline: changed ? timeline : null } };
+  };
+}
+
+/** A hold's timeout: idempotent, so any relay may run it, any number of times. */
+export function expireHoldAt(now: number) {
+  return (room: StoredRoom): Mutation<Timeline, 'not_due'> => {
+    const timeline = expireHold(room.timeline, now, scheduleLead(rttsOf(room)));
+    if (timeline === room.timeline) return { ok: false, error: 'not_due' };
+    return { ok: true, room: { ...room, timeline }, value: timeline };
+  };
+}
+
+export function updateSettings(memberId: string, change: Partial<RoomSettings>) {
+  return (room: StoredRoom): Mutation<RoomSettings, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    if (m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
+    const settings = { ...room.settings, ...change };
+    return { ok: true, room: { ...room, settings }, value: settings };
+  };
+}
+
+export interface HostChanged {
+  from: Member;
+  to: Member;
+}
+
+export function transferHost(memberId: string, toId: string) {
+  return (room: StoredRoom): Mutation<HostChanged, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    if (m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
+    const target = room.members[toId];
+    if (target === undefined) return { ok: false, error: ErrorCode.MemberNotFound };
+    if (toId === memberId) return { ok: true, room, value: { from: memberView(m), to: memberView(m) } };
+    const from: StoredMember = { ...m, role: 'member' };
+    const to: StoredMember = { ...target, role: 'host' };
+    const members = { ...room.members, [from.id]: from, [to.id]: to };
+    return { ok: true, room: { ...room, members }, value: { from: memberView(from), to: memberView(to) } };
+  };
+}
+
+export function setProfile(memberId: string, profile: Profile) {
+  return (room: StoredRoom): Mutation<Member, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    const member: StoredMember = { ...m, name: profile.name, color: profile.color?.toLowerCase() ?? m.color };
+    return { ok: true, room: { ...room, members: { ...room.members, [memberId]: member } }, value: memberView(member) };
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Room membership events: create, join, resume, leave, and the connection's own comings and
+ * goings (disconnect → away; socket.io connection state recovery → back).
+ */
+import { canonicalRoomCode, hashResumeToken, newMemberId, newResumeToken, newRoomCode, redactCode } from './codes';
+import { roomChannel, type RelayContext, type RelaySocket } from './context';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  type CreateRoomRequest,
+  type JoinedRoom,
+  type JoinRoomRequest,
+  type ResumeRequest,
+  type Result,
+} from './protocol';
+import { roomView } from './room-view';
+import { createRoom, join, leave, markAway, resume, type Departed, type Entered } from './room-state';
+import type { UpdateResult } from './store/types';
+
+const fail = (error: ErrorCode): Result<never> => ({ ok: false, error });
+
+/** Maps a store failure to a wire code (conflict = the store gave up retrying: try again). */
+export function storeError(error: string): ErrorCode {
+  if (error === 'conflict') return ErrorCode.Unavailable;
+  return (Object.values(ErrorCode) as string[]).includes(error) ? (error as ErrorCode) : ErrorCode.Internal;
+}
+
+/** Resume tokens carry their room: `CODE.secret`; only the hash of the whole token is stored. */
+function tokenRoom(token: string): string | null {
+  const dot = token.indexOf('.');
+  return dot < 0 ? null : canonicalRoomCode(token.slice(0, dot));
+}
+
+export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
+  const log = ctx.logger.child({ sid: socket.id });
+
+  function enter(code: string, memberId: string): void {
+    socket.data.code = code;
+    socket.data.memberId = memberId;
+    void socket.join(roomChannel(code));
+  }
+
+  function exit(): void {
+    if (socket.data.code !== null) void socket.leave(roomChannel(socket.data.code));
+    socket.data.code = null;
+    socket.data.memberId = null;
+  }
+
+  /** Tells the room what an arrival changed (others only: the arriving socket gets the ack). */
+  function announceEntry(code: string, e: Entered, event: 'member:joined' | 'member:updated'): void {
+    for (const left of e.pruned) ctx.broadcast(code, 'member:left', left);
+    if (e.timelineChanged) ctx.broadcast(code, 'playback:state', e.view.timeline);
+    ctx.broadcast(code, event, e.member);
+  }
+
+  function announceDeparture(code: string, d: Departed): void {
+    if (d.member !== null) ctx.broadcast(code, 'member:updated', d.member);
+    for (const left of d.left) ctx.broadcast(code, 'member:left', left);
+    if (d.timelineChanged) ctx.broadcast(code, 'playback:state', d.timeline);
+  }
+
+  async function create(req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
+    if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+    if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
+    const memberId = newMemberId();
+    // 70-bit codes practically never collide; a few draws make a collision harmless.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const code = newRoomCode();
+      const resumeToken = newResumeToken(code);
+      const room = createRoom(code, { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), req.settings, req.media ?? null);
+      if (await ctx.store.create(room)) {
+        enter(code, memberId);
+        log.info({ room: redactCode(code) }, 'room created');
+        return { ok: true, data: { room: roomView(room), memberId, resumeToken } };
+      }
+    }
+    return fail(ErrorCode.Internal);
+  }
+
+  async function joinRoom(req: JoinRoomRequest): Promise<Result<JoinedRoom>> {
+    if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+    if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
+    const code = canonicalRoomCode(req.code);
+    if (code === null) return fail(ErrorCode.RoomNotFound);
+    const memberId = newMemberId();
+    const resumeToken = newResumeToken(code);
+    const r = await ctx.store.update(code, join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules));
+    if (!r.ok) return fail(storeError(r.error));
+    announceEntry(code, r.value, 'member:joined');
+    enter(code, memberId);
+    log.info({ room: redactCode(code) }, 'joined');
+    return { ok: true, data: { room: r.value.view, memberId, resumeToken } };
+  }
+
+  async function resumeRoom(req: ResumeRequest): Promise<Result<JoinedRoom>> {
+    if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+    const code = tokenRoom(req.resumeToken);
+    if (code === null) return fail(ErrorCode.ResumeFailed);
+    if (socket.data.code !== null && socket.data.code !== code) return fail(ErrorCode.AlreadyInRoom);
+    const r = await ctx.store.update(code, resume({ resumeHash: hashResumeToken(req.resumeToken) }, socket.id, ctx.now(), ctx.rules));
+    if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
+    if (socket.data.memberId !== null && socket.data.memberId !== r.value.member.id) return fail(ErrorCode.AlreadyInRoom);
+    announceEntry(code, r.value, 'member:updated');
+    enter(code, r.value.member.id);
+    log.info({ room: redactCode(code) }, 'resumed');
+    return { ok: true, data: { room: r.value.view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
+  }
+
+  async function leaveRoom(): Promise<Result<null>> {
+    const { code, memberId } = socket.data;
+    if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
+    exit();
+    const r = await ctx.store.update(code, leave(memberId, ctx.now(), ctx.rules));
+    // The room (or the seat) already gone is as good as left.
+    if (r.ok) announceDeparture(code, r.value);
+    else if (r.error !== 'room_not_found' && r.error !== ErrorCode.NotInRoom) return fail(storeError(r.error));
+    log.info({ room: redactCode(code) }, 'left');
+    return { ok: true, data: null };
+  }
+
+  /** The connection is gone: keep the seat for the grace period. */
+  async function disconnected(reason: string): Promise<void> {
+    const { code, memberId } = socket.data;
+    if (code === null || memberId === null) return;
+    const r = await ctx.store.update(code, markAway(memberId, socket.id, ctx.now(), ctx.rules));
+    if (r.ok) announceDeparture(code, r.value);
+    else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') log.warn({ error: r.error }, 'could not mark member away');
+    log.info({ room: redactCode(code), reason }, 'away');
+  }
+
+  /** socket.io restored this connection's id, rooms and data: the member is back. */
+  async function recovered(): Promise<void> {
+    const { code, memberId } = socket.data;
+    if (code === null || memberId === null) return;
+    const r: UpdateResult<Entered> = await ctx.store.update(code, resume({ memberId }, socket.id, ctx.now(), ctx.rules));
+    if (!r.ok) {
+      log.info({ room: redactCode(code), error: r.error }, 'recovered connection lost its seat');
+      exit();
+      return;
+    }
+    announceEntry(code, r.value, 'member:updated');
+    log.info({ room: redactCode(code) }, 'recovered');
+  }
+
+  return { create, joinRoom, resumeRoom, leaveRoom, disconnected, recovered };
+}

@@ -1,0 +1,189 @@
+/**
+ * The relay's room rules, pure: each function returns a `mutate` for `RoomStore.update`
+ * (or a new StoredRoom), and takes the relay time as a parameter. Member actions and
+ * playback are in room-actions.ts; both use the timeline rules shared with the extension (extension/core/timeline.ts).
+ *
+ * Membership: a member is connected, or away (connection lost, seat kept for the grace period,
+ * may resume with the same id and role). Away members past the grace are pruned lazily by the next
+ * membership change. When the host leaves (or is pruned) the longest-present member becomes host.
+ */
+import { emptyTimeline, memberReady, scheduleLead } from '../extension/core/timeline';
+import {
+  DEFAULT_SETTINGS,
+  ErrorCode,
+  type Media,
+  type Member,
+  type MemberLeft,
+  type Profile,
+  type RoomSettings,
+  type RoomView,
+} from './protocol';
+import { byPresence, hostOf, memberView, roomView, rttsOf, successor, withExpiry } from './room-view';
+import type { Mutation, StoredMember, StoredRoom } from './store/types';
+
+export { control, reportStatus, expireHoldAt, updateSettings, transferHost, setProfile } from './room-actions';
+
+export interface RoomRules {
+  maxMembers: number;
+  /** How long an empty room, or an away member's seat, is kept (ms). */
+  graceMs: number;
+}
+
+export interface NewMember {
+  id: string;
+  profile: Profile;
+  /** sha-256 (hex) of the member's resume token. */
+  resumeHash: string;
+  /** The connection the member arrives on. */
+  connectionId: string;
+}
+
+/** Colours handed to members that did not pick one (readable on light and dark popups). */
+const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000'];
+
+function pickColor(room: StoredRoom | null): string {
+  const taken = room === null ? [] : Object.values(room.members).map((m) => m.color);
+  const free = PALETTE.find((c) => !taken.includes(c));
+  return free ?? PALETTE[taken.length % PALETTE.length]!;
+}
+
+function storedMember(m: NewMember, role: Member['role'], now: number, room: StoredRoom | null): StoredMember {
+  return {
+    id: m.id,
+    name: m.profile.name,
+    color: m.profile.color?.toLowerCase() ?? pickColor(room),
+    role,
+    status: 'no_video',
+    offsetMs: null,
+    rttMs: null,
+    joinedAt: now,
+    connected: true,
+    resumeHash: m.resumeHash,
+    awaySince: null,
+    connectionId: m.connectionId,
+  };
+}
+
+export function createRoom(
+  code: string,
+  creator: NewMember,
+  now: number,
+  settings: Partial<RoomSettings> = {},
+  media: Media | null = null,
+): StoredRoom {
+  const timeline = { ...emptyTimeline(now), media };
+  return {
+    code,
+    settings: { ...DEFAULT_SETTINGS, ...settings },
+    members: { [creator.id]: storedMember(creator, 'host', now, null) },
+    timeline,
+    media,
+    createdAt: now,
+    expiresAt: null,
+    version: 0,
+  };
+}
+
+/** Removes one member: releases a hold it caused and hands the host role on. */
+function without(room: StoredRoom, memberId: string, now: number): { room: StoredRoom; left: MemberLeft } {
+  const { [memberId]: gone, ...members } = room.members;
+  let next: StoredRoom = { ...room, members };
+  let hostId: string | null = null;
+  if (gone?.role === 'host') {
+    const heir = successor(next);
+    if (heir !== null) {
+      next = { ...next, members: { ...next.members, [heir.id]: { ...heir, role: 'host' } } };
+      hostId = heir.id;
+    }
+  }
+  const timeline = memberReady(next.timeline, memberId, now, scheduleLead(rttsOf(next)));
+  return { room: { ...next, timeline }, left: { memberId, hostId } };
+}
+
+/** Drops away members whose seat outlived the grace period. */
+function prune(room: StoredRoom, now: number, graceMs: number): { room: StoredRoom; left: MemberLeft[] } {
+  const left: MemberLeft[] = [];
+  let next = room;
+  for (const m of Object.values(room.members).sort(byPresence)) {
+    if (m.awaySince !== null && now - m.awaySince >= graceMs) {
+      const r = without(next, m.id, now);
+      next = r.room;
+      left.push(r.left);
+    }
+  }
+  return { room: next, left };
+}
+
+export interface Entered {
+  member: Member;
+  view: RoomView;
+  /** Members pruned on the way (broadcast as member:left). */
+  pruned: MemberLeft[];
+  /** The timeline changed on the way (a pruned member's hold released). */
+  timelineChanged: boolean;
+}
+
+export function join(m: NewMember, now: number, rules: RoomRules) {
+  return (room: StoredRoom): Mutation<Entered, ErrorCode> => {
+    const p = prune(room, now, rules.graceMs);
+    if (Object.keys(p.room.members).length >= rules.maxMembers) return { ok: false, error: ErrorCode.RoomFull };
+    const role = hostOf(p.room) === null ? 'host' : 'member';
+    const member = storedMember(m, role, now, p.room);
+    const next = withExpiry({ ...p.room, members: { ...p.room.members, [m.id]: member } }, now, rules.graceMs);
+    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline };
+    return { ok: true, room: next, value };
+  };
+}
+
+/** Back from away: by resume token hash (`room:resume`) or by id (socket.io connection state recovery). */
+export function resume(who: { resumeHash: string } | { memberId: string }, connectionId: string, now: number, rules: RoomRules) {
+  return (room: StoredRoom): Mutation<Entered, ErrorCode> => {
+    const p = prune(room, now, rules.graceMs);
+    const found = Object.values(p.room.members).find((m) => ('memberId' in who ? m.id === who.memberId : m.resumeHash === who.resumeHash));
+    if (found === undefined) return { ok: false, error: ErrorCode.ResumeFailed };
+    const member: StoredMember = { ...found, connected: true, awaySince: null, connectionId };
+    const next = withExpiry({ ...p.room, members: { ...p.room.members, [member.id]: member } }, now, rules.graceMs);
+    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline };
+    return { ok: true, room: next, value };
+  };
+}
+
+export interface Departed {
+  /** The member itself (when marked away) or null (when it left). */
+  member: Member | null;
+  left: MemberLeft[];
+  timelineChanged: boolean;
+  timeline: StoredRoom['timeline'];
+}
+
+/** An explicit `room:leave`: the seat is freed at once. */
+export function leave(memberId: string, now: number, rules: RoomRules) {
+  return (room: StoredRoom): Mutation<Departed, ErrorCode> => {
+    if (room.members[memberId] === undefined) return { ok: false, error: ErrorCode.NotInRoom };
+    const r = without(room, memberId, now);
+    const p = prune(r.room, now, rules.graceMs);
+    const next = withExpiry(p.room, now, rules.graceMs);
+    const value = { member: null, left: [r.left, ...p.left], timelineChanged: next.timeline !== room.timeline, timeline: next.timeline };
+    return { ok: true, room: next, value };
+  };
+}
+
+/**
+ * The connection dropped: keep the seat and role for the grace period; an away member holds nobody
+ * up. Ignored (not_in_room) when the member has since come back on another connection.
+ */
+export function markAway(memberId: string, connectionId: string, now: number, rules: RoomRules) {
+  return (room: StoredRoom): Mutation<Departed, ErrorCode> => {
+    const found = room.members[memberId];
+    if (found === undefined) return { ok: false, error: ErrorCode.NotInRoom };
+    const stale = found.connectionId != null && found.connectionId !== connectionId;
+    if (!found.connected || stale) return { ok: false, error: ErrorCode.NotInRoom };
+    const member: StoredMember = { ...found, connected: false, awaySince: now };
+    const away: StoredRoom = { ...room, members: { ...room.members, [memberId]: member } };
+    const released = { ...away, timeline: memberReady(away.timeline, memberId, now, scheduleLead(rttsOf(away))) };
+    const p = prune(released, now, rules.graceMs);
+    const next = withExpiry(p.room, now, rules.graceMs);
+    const value = { member: memberView(member), left: p.left, timelineChanged: next.timeline !== room.timeline, timeline: next.timeline };
+    return { ok: true, room: next, value };
+  };
+}

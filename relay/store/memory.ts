@@ -1,0 +1,90 @@
+/**
+ * RoomStore for a single relay: rooms in a Map. `update` runs `mutate` synchronously, so it is
+ * atomic on Node's one thread. Rooms are cloned on the way in and out so no caller can alias
+ * stored state. A timer deletes a room at its `expiresAt`; a read after expiry also misses.
+ */
+import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './types';
+
+export interface MemoryStoreOptions {
+  /** Clock in the relay's time base (ms), to compare with `expiresAt`. */
+  now: () => number;
+}
+
+export class MemoryRoomStore implements RoomStore {
+  private readonly rooms = new Map<string, StoredRoom>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(private readonly options: MemoryStoreOptions) {}
+
+  async create(room: StoredRoom): Promise<boolean> {
+    if (this.live(room.code) !== null) return false;
+    this.put(structuredClone(room));
+    return true;
+  }
+
+  async get(code: string): Promise<StoredRoom | null> {
+    const room = this.live(code);
+    return room === null ? null : structuredClone(room);
+  }
+
+  async update<T, E = string>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>> {
+    const current = this.live(code);
+    if (current === null) return { ok: false, error: 'room_not_found' };
+    const result = mutate(structuredClone(current));
+    if (!result.ok) return result;
+    if (result.room === null) {
+      this.delete(code);
+      return { ok: true, room: null, value: structuredClone(result.value) };
+    }
+    const next = { ...structuredClone(result.room), code, version: current.version + 1 };
+    this.put(next);
+    return { ok: true, room: structuredClone(next), value: structuredClone(result.value) };
+  }
+
+  async count(): Promise<number> {
+    return this.rooms.size;
+  }
+
+  ready(): boolean {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.rooms.clear();
+  }
+
+  /** The room unless it has expired (then it is dropped). */
+  private live(code: string): StoredRoom | null {
+    const room = this.rooms.get(code);
+    if (room === undefined) return null;
+    if (room.expiresAt !== null && this.options.now() >= room.expiresAt) {
+      this.delete(code);
+      return null;
+    }
+    return room;
+  }
+
+  private put(room: StoredRoom): void {
+    this.rooms.set(room.code, room);
+    const old = this.timers.get(room.code);
+    if (old !== undefined) clearTimeout(old);
+    this.timers.delete(room.code);
+    if (room.expiresAt !== null) {
+      const delay = Math.max(0, room.expiresAt - this.options.now());
+      const timer = setTimeout(() => this.live(room.code), delay + 1);
+      timer.unref();
+      this.timers.set(room.code, timer);
+    }
+  }
+
+  private delete(code: string): void {
+    this.rooms.delete(code);
+    const t = this.timers.get(code);
+    if (t !== undefined) clearTimeout(t);
+    this.timers.delete(code);
+  }
+}
