@@ -11,7 +11,7 @@ import { relayNow } from './clock';
 import { roomChannel, type RelayContext, type RelayServer } from './context';
 import { createGuard } from './guard';
 import { createHttpHandler } from './http-routes';
-import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits';
+import { createLimits, memoryLimiterFactory, type LimitBudgets, type LimiterFactory } from './limits';
 import { memberHandlers } from './member-handlers';
 import { createMetrics } from './metrics';
 import { isAllowedOrigin } from './origins';
@@ -30,6 +30,8 @@ export interface RelayOptions {
   /** A socket.io adapter (constructor or factory), e.g. Redis streams for several relays. */
   adapter?: ServerOptions['adapter'];
   limiterFactory?: LimiterFactory;
+  /** Overrides of the per-connection budgets (tests, load benchmarks). */
+  budgets?: LimitBudgets;
   /** Extra readiness check (e.g. the adapter's connection); /healthz answers 503 when false. */
   ready?: () => boolean;
   /** Relay clock (ms); the monotonic high-resolution clock unless a test passes another. */
@@ -119,7 +121,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     },
   };
 
-  const limits = createLimits(options.limiterFactory ?? memoryLimiterFactory, (err) => logger.error({ err }, 'rate limiter failed'));
+  const limits = createLimits(options.limiterFactory ?? memoryLimiterFactory, (err) => logger.error({ err }, 'rate limiter failed'), options.budgets);
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };

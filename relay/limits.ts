@@ -60,11 +60,9 @@ export interface ConnectionLimits {
   check(event: keyof ClientToServerEvents, connectionId: string): Promise<Verdict>;
 }
 
-export function createLimits(
-  factory: LimiterFactory,
-  onError: (err: unknown) => void,
-  budgets: Partial<Record<LimitClass, Omit<LimitSpec, 'keyPrefix'>>> = {},
-): ConnectionLimits {
+export type LimitBudgets = Partial<Record<LimitClass, Omit<LimitSpec, 'keyPrefix'>>>;
+
+export function createLimits(factory: LimiterFactory, onError: (err: unknown) => void, budgets: LimitBudgets = {}): ConnectionLimits {
   const limiters = new Map<LimitClass, ConsumeLimiter>();
   for (const cls of Object.keys(DEFAULT_BUDGETS) as LimitClass[]) {
     const spec = { ...DEFAULT_BUDGETS[cls], ...budgets[cls], keyPrefix: `lockstep:rl:${cls}` };
