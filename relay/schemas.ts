@@ -31,7 +31,8 @@ const color = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 export const profileSchema = z.strictObject({ name, color: color.optional() });
 
 export const mediaSchema = z.strictObject({
-  url: z.string().min(1).max(LIMITS.urlMaxLength).url(),
+  // http(s) only: members' browsers open this URL when they follow the room.
+  url: z.url({ protocol: /^https?$/ }).max(LIMITS.urlMaxLength),
   title: z.string().max(LIMITS.titleMaxLength),
   duration: nonNegative.nullable(),
 });

@@ -1,0 +1,54 @@
+/** Floods, foreign origins, and the HTTP endpoints of a real relay. */
+import { ErrorCode } from '../../../relay/protocol';
+import { connectClient } from '../../support/relay';
+import { storeFactories } from '../../support/stores';
+import { unwrap, useRelay } from './support';
+
+describe.each(storeFactories)('abuse and health ($name store)', (storeFactory) => {
+  const h = useRelay({ storeFactory, config: { ALLOWED_ORIGINS: ['https://watch.example'] } });
+
+  test('a chat flood is refused with rate_limited, then the flooder is disconnected; the room goes on', async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: flooder } = await h.joinRoom(a.room.code, 'Flooder');
+    const closed = new Promise<string>((done) => flooder.once('disconnect', (reason) => done(reason)));
+    const results: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      flooder.emit('chat:send', { text: `spam ${i}` }, (res) => results.push(res.ok ? 'ok' : res.error));
+    }
+    expect(await closed).toBe('io server disconnect');
+    expect(results.filter((r) => r === 'ok')).toHaveLength(10);
+    expect(results.slice(10).every((r) => r === ErrorCode.RateLimited)).toBe(true);
+    expect(results.length).toBeGreaterThan(10);
+    expect(unwrap(await alice.emitWithAck('chat:send', { text: 'calm' }))).toBeNull();
+  });
+
+  test.each([
+    { origin: 'https://evil.example', allowed: false },
+    { origin: 'http://localhost:3000', allowed: false },
+    { origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop', allowed: true },
+    { origin: 'moz-extension://0a1b2c3d-1111-2222-3333-444455556666', allowed: true },
+    { origin: 'https://watch.example', allowed: true },
+  ])('handshake from origin $origin: allowed=$allowed', async ({ origin, allowed }) => {
+    const attempt = connectClient(h.relay().url, { extraHeaders: { origin } });
+    if (allowed) (await attempt).disconnect();
+    else await expect(attempt).rejects.toThrow();
+  });
+
+  test('GET /healthz answers JSON; GET /metrics answers Prometheus text with the relay series', async () => {
+    const { socket: alice } = await h.createRoom();
+    unwrap(await alice.emitWithAck('playback:control', { action: 'play' }));
+    await alice.emitWithAck('playback:control', { action: 'rate', rate: 9 } as never);
+    const health = await fetch(`${h.relay().url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', ready: true, store: storeFactory.name, sockets: 1, rooms: expect.any(Number), uptime: expect.any(Number) });
+    const metrics = await (await fetch(`${h.relay().url}/metrics`)).text();
+    expect(metrics).toMatch(/^lockstep_sockets 1$/m);
+    expect(metrics).toMatch(/^lockstep_rooms \d+$/m);
+    expect(metrics).toMatch(/^lockstep_events_in_total\{event="playback:control"\} [1-9]/m);
+    expect(metrics).toMatch(/^lockstep_events_out_total\{event="playback:state"\} [1-9]/m);
+    expect(metrics).toMatch(/^lockstep_refusals_total\{reason="bad_request"\} [1-9]/m);
+    expect(metrics).toMatch(/^lockstep_refusals_total\{reason="origin"\} [1-9]/m);
+    expect(metrics).toMatch(/^lockstep_nodejs_eventloop_lag_seconds /m);
+    expect((await fetch(`${h.relay().url}/nope`)).status).toBe(404);
+  });
+});
