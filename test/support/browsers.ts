@@ -1,0 +1,154 @@
+/**
+ * One face for a room member in Chromium (playwright-core) or Firefox (puppeteer-core over BiDi),
+ * so cross-browser tests and the e2e bench drive both the same way: open a web page in a tab,
+ * open an extension page, send the background a popup message, evaluate in a page.
+ */
+import { chromium, type BrowserContext, type Page as PlaywrightPage } from 'playwright-core';
+import type { Page as PuppeteerPage } from 'puppeteer-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { PopupToBackground } from '../../extension/messages';
+import { launchFirefox, waitFor, type ExtensionGlobal, type FirefoxLaunchOptions } from './firefox';
+
+export type BrowserKind = 'chromium' | 'firefox';
+
+/** A page in either browser; `evaluate` runs `fn(arg)` in the page (fn must be self-contained). */
+export interface MemberPage {
+  evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  goto(url: string): Promise<void>;
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Member {
+  name: string;
+  kind: BrowserKind;
+  /** `chrome-extension://<id>/` or `moz-extension://<uuid>/` */
+  extensionOrigin: string;
+  /** A new tab on `url` (unique among this member's tabs), with its WebExtension tab id. */
+  openTab(url: string): Promise<{ page: MemberPage; tabId: number }>;
+  extensionPage(path: string): Promise<MemberPage>;
+  /** Sends a popup → background message from an extension page and returns the answer. */
+  send<K extends keyof PopupToBackground>(type: K, payload: PopupToBackground[K]['payload']): Promise<PopupToBackground[K]['response']>;
+  close(): Promise<void>;
+}
+
+const CHROMIUM_PATH = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
+
+function fromPlaywright(page: PlaywrightPage): MemberPage {
+  return {
+    evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => Promise<R>, arg as unknown) as Promise<R>,
+    goto: async (url) => {
+      await page.goto(url);
+    },
+    reload: async () => {
+      await page.reload();
+    },
+    close: () => page.close(),
+  };
+}
+
+function fromPuppeteer(page: PuppeteerPage): MemberPage {
+  return {
+    evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => Promise<R>, arg) as Promise<R>,
+    goto: async (url) => {
+      await page.goto(url);
+    },
+    reload: async () => {
+      await page.reload();
+    },
+    close: () => page.close(),
+  };
+}
+
+/** The message round trip, run inside an extension page of either browser. */
+async function sendFrom<K extends keyof PopupToBackground>(
+  page: MemberPage,
+  type: K,
+  payload: PopupToBackground[K]['payload'],
+): Promise<PopupToBackground[K]['response']> {
+  return page.evaluate(
+    (message: { type: string; payload: unknown }) => {
+      const api = (globalThis as unknown as { browser?: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).browser;
+      const chromeApi = (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome;
+      return (api ?? chromeApi).runtime.sendMessage(message) as Promise<PopupToBackground[K]['response']>;
+    },
+    { type, payload },
+  );
+}
+
+export async function launchChromiumMember(name: string, extensionDir = resolve(__dirname, '../../dist/chrome')): Promise<Member> {
+  const profile = mkdtempSync(join(tmpdir(), 'lockstep-chromium-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: false,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required',
+      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionOrigin = `chrome-extension://${new URL(worker.url()).host}/`;
+  const extensionPage = async (path: string): Promise<MemberPage> => {
+    const page = await context.newPage();
+    await page.goto(new URL(path, extensionOrigin).href);
+    return fromPlaywright(page);
+  };
+  let helper: MemberPage | null = null;
+  return {
+    name,
+    kind: 'chromium',
+    extensionOrigin,
+    extensionPage,
+    openTab: async (url) => {
+      const page = await context.newPage();
+      await page.goto(url);
+      helper ??= await extensionPage('options.html');
+      const ids = await helper.evaluate(async (href: string) => {
+        const api = (globalThis as unknown as ExtensionGlobal).browser ?? (globalThis as unknown as { chrome: ExtensionGlobal['browser'] }).chrome;
+        const tabs = await api.tabs.query({});
+        return tabs.filter((tab) => tab.url === href).map((tab) => tab.id ?? -1);
+      }, page.url());
+      if (ids.length !== 1 || ids[0] === undefined) throw new Error(`${ids.length} tabs show ${url}`);
+      return { page: fromPlaywright(page), tabId: ids[0] };
+    },
+    send: async (type, payload) => {
+      helper ??= await extensionPage('options.html');
+      return sendFrom(helper, type, payload);
+    },
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchFirefoxMember(name: string, options: FirefoxLaunchOptions = {}): Promise<Member> {
+  const firefox = await launchFirefox(options);
+  let helper: MemberPage | null = null;
+  const extensionPage = async (path: string): Promise<MemberPage> => fromPuppeteer(await firefox.openExtensionPage(path));
+  return {
+    name,
+    kind: 'firefox',
+    extensionOrigin: firefox.extensionOrigin,
+    extensionPage,
+    openTab: async (url) => {
+      const page = await firefox.browser.newPage();
+      await page.goto(url);
+      return { page: fromPuppeteer(page), tabId: await firefox.tabIdOf(page) };
+    },
+    send: async (type, payload) => {
+      helper ??= await extensionPage('options.html');
+      return sendFrom(helper, type, payload);
+    },
+    close: () => firefox.close(),
+  };
+}
+
+export function launchMember(name: string, kind: BrowserKind, firefoxOptions?: FirefoxLaunchOptions): Promise<Member> {
+  return kind === 'chromium' ? launchChromiumMember(name) : launchFirefoxMember(name, firefoxOptions);
+}
+
+export { waitFor };
