@@ -139,8 +139,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     guard.on('playback:control', controlSchema, members.playback);
     guard.on('chat:send', chatSchema, members.chat);
     guard.onBare('time:ping', now);
-    socket.on('disconnect', (reason) => track(rooms.disconnected(reason)));
-    if (socket.recovered) track(rooms.recovered());
+    socket.on('disconnect', (reason) => guard.serial(() => rooms.disconnected(reason)));
+    if (socket.recovered) guard.serial(rooms.recovered);
   });
 
   return {

@@ -3,6 +3,10 @@
  * schema validation. Failures are answered with an error ack (when there is an ack), counted,
  * change nothing and keep the connection up; only a persistent flooder is disconnected.
  * Handler exceptions become `internal` (details only in the log), never an unhandled rejection.
+ *
+ * A connection's events run one after another (a per-connection queue): two joins in flight
+ * from one socket must not both pass the "already in a room" check, and controls apply in the
+ * order they were sent. `time:ping` skips the queue: its answer must be immediate.
  */
 import type { z } from 'zod';
 import type { RelayContext, RelaySocket } from './context';
@@ -23,12 +27,20 @@ export interface Guard {
   on<T, R>(event: EventName, schema: z.ZodType<T> | null, run: (payload: T) => Promise<Result<R>>): void;
   /** An event whose ack is a bare value (time:ping). Over budget: no answer. */
   onBare(event: EventName, answer: () => unknown): void;
+  /** Runs a task in this connection's queue (e.g. the disconnect bookkeeping, after pending events). */
+  serial(task: () => Promise<void>): void;
 }
 
 export function createGuard(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, track: (p: Promise<void>) => void): Guard {
   // Payloads are untrusted until validated, so listeners take unknown arguments here.
   const raw = socket as unknown as Untyped;
   const log = ctx.logger.child({ sid: socket.id });
+  let queue: Promise<void> = Promise.resolve();
+  const serial = (task: () => Promise<void>): void => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined); // failures are logged by `track`
+    track(run);
+  };
 
   function refuse(event: EventName, ack: Ack | null, error: ErrorCode): void {
     ctx.metrics.refusals.inc({ reason: error });
@@ -73,7 +85,7 @@ export function createGuard(ctx: RelayContext, socket: RelaySocket, limits: Conn
           if (!result.ok) ctx.metrics.refusals.inc({ reason: result.error });
           ack(result);
         };
-        track(work());
+        serial(work);
       });
     },
     onBare(event, answer) {
@@ -87,5 +99,6 @@ export function createGuard(ctx: RelayContext, socket: RelaySocket, limits: Conn
         track(work());
       });
     },
+    serial,
   };
 }
