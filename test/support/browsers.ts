@@ -16,6 +16,8 @@ export type BrowserKind = 'chromium' | 'firefox';
 /** A page in either browser; `evaluate` runs `fn(arg)` in the page (fn must be self-contained). */
 export interface MemberPage {
   evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** Evaluates a JavaScript expression (awaited when it is a promise). */
+  run<R>(expression: string): Promise<R>;
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ const CHROMIUM_PATH = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
 function fromPlaywright(page: PlaywrightPage): MemberPage {
   return {
     evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => Promise<R>, arg as unknown) as Promise<R>,
+    run: <R>(expression: string) => page.evaluate(expression) as Promise<R>,
     goto: async (url) => {
       await page.goto(url);
     },
@@ -52,6 +55,7 @@ function fromPlaywright(page: PlaywrightPage): MemberPage {
 function fromPuppeteer(page: PuppeteerPage): MemberPage {
   return {
     evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => Promise<R>, arg) as Promise<R>,
+    run: <R>(expression: string) => page.evaluate(expression) as Promise<R>,
     goto: async (url) => {
       await page.goto(url);
     },
@@ -152,3 +156,59 @@ export function launchMember(name: string, kind: BrowserKind, firefoxOptions?: F
 }
 
 export { waitFor };
+
+/**
+ * Popup and options pages by their accessible names (the UI contract: "Create room", "Join room",
+ * "Invite link or room code", "Relay URL", "Save"...), the same in both browsers. The action runs
+ * in the page as one self-contained function (extension pages forbid eval, so no helpers inside).
+ */
+type DomAction = { do: 'fill'; label: string; value: string } | { do: 'click'; label: string } | { do: 'read'; label: string };
+
+function domAction(action: DomAction): string | null {
+  const nameOf = (el: Element): string => {
+    const labelledBy = el.getAttribute('aria-labelledby');
+    if (labelledBy) return labelledBy.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+    const aria = el.getAttribute('aria-label');
+    if (aria) return aria.trim();
+    if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) {
+      const label = el.labels?.[0];
+      if (label) return (label.textContent ?? '').trim();
+      return el instanceof HTMLInputElement && el.type === 'submit' ? el.value.trim() : '';
+    }
+    return (el.textContent ?? '').trim();
+  };
+  const selector = action.do === 'click' ? 'button, input[type=submit], [role=button]' : 'input, textarea, select, output';
+  const visible = (el: HTMLElement): boolean => !el.closest('[hidden]') && el.getClientRects().length > 0;
+  const el = ([...document.querySelectorAll(selector)] as HTMLElement[]).find((c) => visible(c) && nameOf(c) === action.label);
+  if (!el) return null;
+  if (action.do === 'click') {
+    el.click();
+    return '';
+  }
+  const field = el as HTMLInputElement;
+  if (action.do === 'read') return field.value ?? el.textContent ?? '';
+  field.focus();
+  field.value = action.value;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  field.dispatchEvent(new Event('change', { bubbles: true }));
+  return '';
+}
+
+async function runDom(page: MemberPage, action: DomAction): Promise<string | null> {
+  return page.run<string | null>(`(${domAction.toString()})(${JSON.stringify(action)})`);
+}
+
+/** Types `value` into the visible field labelled `label` (input and change events, as typing would). */
+export async function fill(page: MemberPage, label: string, value: string): Promise<void> {
+  if ((await runDom(page, { do: 'fill', label, value })) === null) throw new Error(`no field labelled "${label}"`);
+}
+
+/** Clicks the visible button named `label`. */
+export async function click(page: MemberPage, label: string): Promise<void> {
+  if ((await runDom(page, { do: 'click', label })) === null) throw new Error(`no button named "${label}"`);
+}
+
+/** The value of the visible field labelled `label`, or null while there is none. */
+export function read(page: MemberPage, label: string): Promise<string | null> {
+  return runDom(page, { do: 'read', label });
+}
