@@ -1,5 +1,6 @@
 /** `npm start` / `npm run relay`: reads the config, starts the relay, stops cleanly on SIGTERM/SIGINT. */
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { createRelay } from './app';
@@ -33,15 +34,16 @@ async function main(): Promise<void> {
     http.listen(config.PORT, config.HOST, () => done());
   });
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const port = (http.address() as AddressInfo).port;
   const dist = resolve(__dirname, '..', 'dist');
   process.stdout.write(
     [
       '',
-      `Lockstep relay listening on http://${shown}:${config.PORT} (rooms: ${backends.kind}; health: /healthz, metrics: /metrics)`,
+      `Lockstep relay listening on http://${shown}:${port} (rooms: ${backends.kind}; health: /healthz, metrics: /metrics)`,
       'Load the extension:',
       `  Chrome:  chrome://extensions → Developer mode → Load unpacked → ${resolve(dist, 'chrome')}`,
       `  Firefox: about:debugging#/runtime/this-firefox → Load Temporary Add-on → ${resolve(dist, 'firefox', 'manifest.json')}`,
-      `In the extension's options, set the relay URL to http://${shown}:${config.PORT}`,
+      `In the extension's options, set the relay URL to http://${shown}:${port}`,
       '',
     ].join('\n'),
   );

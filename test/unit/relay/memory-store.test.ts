@@ -1,0 +1,52 @@
+/** MemoryRoomStore: atomic updates, no aliasing, versions, expiry. */
+import { createRoom } from '../../../relay/room-state';
+import { MemoryRoomStore } from '../../../relay/store/memory';
+
+const member = { id: 'm1', profile: { name: 'Ann' }, resumeHash: 'h', connectionId: 'c' };
+
+function setup() {
+  let now = 1000;
+  const store = new MemoryRoomStore({ now: () => now });
+  return { store, advance: (ms: number) => (now += ms), now: () => now };
+}
+
+test('create refuses a taken code; get and update return copies', async () => {
+  const { store } = setup();
+  const room = createRoom('ROOM', member, 0);
+  expect(await store.create(room)).toBe(true);
+  expect(await store.create(room)).toBe(false);
+  room.settings.controlMode = 'host'; // the caller's object is not the stored one
+  const got = (await store.get('ROOM'))!;
+  expect(got.settings.controlMode).toBe('everyone');
+  got.members.m1!.name = 'changed';
+  expect((await store.get('ROOM'))!.members.m1!.name).toBe('Ann');
+  await store.close();
+});
+
+test('update applies mutate atomically, bumps the version, and keeps the room on an error value', async () => {
+  const { store } = setup();
+  await store.create(createRoom('ROOM', member, 0));
+  const r = await store.update('ROOM', (room) => ({ ok: true, room: { ...room, settings: { ...room.settings, waitPolicy: 'continue' } }, value: 7 }));
+  expect(r).toMatchObject({ ok: true, value: 7, room: { version: 1, settings: { waitPolicy: 'continue' } } });
+  expect(await store.update('ROOM', () => ({ ok: false, error: 'nope' }))).toEqual({ ok: false, error: 'nope' });
+  expect((await store.get('ROOM'))!.version).toBe(1);
+  expect(await store.update('NONE', (room) => ({ ok: true, room, value: 1 }))).toEqual({ ok: false, error: 'room_not_found' });
+  expect(await store.update('ROOM', () => ({ ok: true, room: null, value: null }))).toEqual({ ok: true, room: null, value: null });
+  expect(await store.count()).toBe(0);
+  await store.close();
+});
+
+test('a room past its expiresAt is gone; clearing expiresAt keeps it', async () => {
+  const { store, advance, now } = setup();
+  await store.create({ ...createRoom('A', member, 0), expiresAt: now() + 500 });
+  await store.create({ ...createRoom('B', member, 0), expiresAt: now() + 500 });
+  await store.update('B', (room) => ({ ok: true, room: { ...room, expiresAt: null }, value: null }));
+  advance(499);
+  expect(await store.get('A')).not.toBeNull();
+  advance(1);
+  expect(await store.get('A')).toBeNull();
+  expect(await store.get('B')).not.toBeNull();
+  expect(await store.count()).toBe(1);
+  await store.close();
+  expect(store.ready()).toBe(false);
+});
