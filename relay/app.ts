@@ -44,6 +44,13 @@ export interface Relay {
   close(): Promise<void>;
 }
 
+/** The client's address for logs: the first X-Forwarded-For hop when a trusted proxy sets it. */
+function clientAddress(handshake: { address: string; headers: Record<string, string | string[] | undefined> }, trustProxy: boolean): string {
+  const forwarded = handshake.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return trustProxy && first !== undefined && first !== '' ? first : handshake.address;
+}
+
 /** socket.io pings every 20 s: under the 30 s after which Chrome stops an idle extension worker. */
 const PING_INTERVAL_MS = 20_000;
 
@@ -125,6 +132,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
+    logger.debug({ sid: socket.id, ip: clientAddress(socket.handshake, config.TRUST_PROXY), recovered: socket.recovered }, 'connected');
     const rooms = roomHandlers(ctx, socket);
     const members = memberHandlers(ctx, socket);
     const guard = createGuard(ctx, socket, limits, track);

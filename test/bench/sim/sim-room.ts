@@ -1,9 +1,12 @@
 /**
- * The relay's room logic in-process: the shared timeline rules (extension/core/timeline.ts, the
- * functions the relay applies) with the relay's bookkeeping of member RTTs and stalls.
+ * The relay's room logic in-process: the simulated members' controls and status reports go
+ * through the relay's own pure room rules (relay/room-state.ts, which apply the timeline rules of
+ * extension/core/timeline.ts) on a StoredRoom, exactly as `store.update` would run them.
  */
-import type { ControlRequest, MemberStatus, StatusReport, Timeline, WaitPolicy } from '../../../relay/protocol';
-import { applyControl, emptyTimeline, expireHold, memberReady, memberStalled, scheduleLead } from '../../../extension/core/timeline';
+import type { ControlRequest, Media, StatusReport, Timeline, WaitPolicy } from '../../../relay/protocol';
+import { emptyTimeline } from '../../../extension/core/timeline';
+import { control, createRoom, expireHoldAt, join, reportStatus, type NewMember, type RoomRules } from '../../../relay/room-state';
+import type { Mutation, StoredRoom } from '../../../relay/store/types';
 
 export interface RoomEvent {
   at: number;
@@ -11,51 +14,63 @@ export interface RoomEvent {
   timeline: Timeline;
 }
 
+const MEDIA: Media = { url: 'sim://video', title: 'sim', duration: 3600 };
+const RULES: RoomRules = { maxMembers: 50, graceMs: 600_000 };
+
 export class SimRoom {
-  timeline: Timeline;
   readonly history: RoomEvent[] = [];
-  private readonly rtts = new Map<string, number | null>();
-  private readonly statuses = new Map<string, MemberStatus>();
   broadcast: (t: Timeline) => void = () => undefined;
+  /** Null until the first member creates the room. */
+  private room: StoredRoom | null = null;
+  private readonly initial: Timeline;
 
   constructor(
-    now: number,
+    private readonly createdAt: number,
     private readonly policy: WaitPolicy,
     private readonly holdTimeoutMs: number,
   ) {
-    this.timeline = { ...emptyTimeline(now), media: { url: 'sim://video', title: 'sim', duration: 3600 } };
+    this.initial = { ...emptyTimeline(createdAt), media: MEDIA };
+  }
+
+  get timeline(): Timeline {
+    return this.room?.timeline ?? this.initial;
   }
 
   join(id: string): void {
-    this.rtts.set(id, null);
-  }
-
-  private lead(): number {
-    return scheduleLead([...this.rtts.values()]);
-  }
-
-  private commit(next: Timeline, at: number, action: RoomEvent['action']): void {
-    if (next === this.timeline) return;
-    this.timeline = next;
-    this.history.push({ at, action, timeline: next });
-    this.broadcast(next);
+    const member: NewMember = { id, profile: { name: id }, resumeHash: `sim-${id}`, connectionId: `sim-${id}` };
+    if (this.room === null) {
+      this.room = createRoom('SIM', member, this.createdAt, { waitPolicy: this.policy }, MEDIA);
+      return;
+    }
+    this.apply(join(member, this.createdAt, RULES));
   }
 
   control(id: string, req: ControlRequest, now: number): void {
-    this.commit(applyControl(this.timeline, req, now, this.lead(), id), now, req.action);
+    const value = this.apply(control(id, req, now));
+    if (value?.changed === true) this.commit(value.timeline, now, req.action);
   }
 
   status(id: string, report: StatusReport, now: number): void {
-    if (report.rttMs !== undefined) this.rtts.set(id, report.rttMs);
-    this.statuses.set(id, report.status);
-    if (report.status === 'buffering' || report.status === 'ad') {
-      this.commit(memberStalled(this.timeline, id, this.policy, now, this.holdTimeoutMs), now, 'hold');
-    } else {
-      this.commit(memberReady(this.timeline, id, now, this.lead()), now, 'release');
-    }
+    const value = this.apply(reportStatus(id, report, now, this.holdTimeoutMs));
+    if (value?.timeline != null) this.commit(value.timeline, now, report.status === 'buffering' || report.status === 'ad' ? 'hold' : 'release');
   }
 
   tick(now: number): void {
-    this.commit(expireHold(this.timeline, now, this.lead()), now, 'release');
+    const value = this.apply(expireHoldAt(now));
+    if (value !== null) this.commit(value, now, 'release');
+  }
+
+  /** What `store.update` does: run the mutation, keep the new room, hand back the value (null on refusal). */
+  private apply<T, E>(mutate: (room: StoredRoom) => Mutation<T, E>): T | null {
+    if (this.room === null) return null;
+    const r = mutate(this.room);
+    if (!r.ok || r.room === null) return null;
+    this.room = r.room;
+    return r.value;
+  }
+
+  private commit(timeline: Timeline, at: number, action: RoomEvent['action']): void {
+    this.history.push({ at, action, timeline });
+    this.broadcast(timeline);
   }
 }
