@@ -20,6 +20,8 @@ export interface MemberPage {
   run<R>(expression: string): Promise<R>;
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
+  /** Makes this the visible tab: hidden tabs paint nothing, so requestVideoFrameCallback stops. */
+  bringToFront(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,10 @@ export interface Member {
   kind: BrowserKind;
   /** `chrome-extension://<id>/` or `moz-extension://<uuid>/` */
   extensionOrigin: string;
-  /** A new tab on `url` (unique among this member's tabs), with its WebExtension tab id. */
+  /**
+   * A new tab on `url` (unique among this member's tabs), with its WebExtension tab id. It stays
+   * the visible tab: extension pages opened later are put behind it.
+   */
   openTab(url: string): Promise<{ page: MemberPage; tabId: number }>;
   extensionPage(path: string): Promise<MemberPage>;
   /** Sends a popup → background message from an extension page and returns the answer. */
@@ -48,6 +53,7 @@ function fromPlaywright(page: PlaywrightPage): MemberPage {
     reload: async () => {
       await page.reload();
     },
+    bringToFront: () => page.bringToFront(),
     close: () => page.close(),
   };
 }
@@ -62,6 +68,7 @@ function fromPuppeteer(page: PuppeteerPage): MemberPage {
     reload: async () => {
       await page.reload();
     },
+    bringToFront: () => page.bringToFront(),
     close: () => page.close(),
   };
 }
@@ -95,9 +102,11 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionOrigin = `chrome-extension://${new URL(worker.url()).host}/`;
+  let front: MemberPage | null = null;
   const extensionPage = async (path: string): Promise<MemberPage> => {
     const page = await context.newPage();
     await page.goto(new URL(path, extensionOrigin).href);
+    await front?.bringToFront();
     return fromPlaywright(page);
   };
   let helper: MemberPage | null = null;
@@ -116,7 +125,9 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
         return tabs.filter((tab) => tab.url === href).map((tab) => tab.id ?? -1);
       }, page.url());
       if (ids.length !== 1 || ids[0] === undefined) throw new Error(`${ids.length} tabs show ${url}`);
-      return { page: fromPlaywright(page), tabId: ids[0] };
+      front = fromPlaywright(page);
+      await front.bringToFront();
+      return { page: front, tabId: ids[0] };
     },
     send: async (type, payload) => {
       helper ??= await extensionPage('options.html');
@@ -132,7 +143,12 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
 export async function launchFirefoxMember(name: string, options: FirefoxLaunchOptions = {}): Promise<Member> {
   const firefox = await launchFirefox(options);
   let helper: MemberPage | null = null;
-  const extensionPage = async (path: string): Promise<MemberPage> => fromPuppeteer(await firefox.openExtensionPage(path));
+  let front: MemberPage | null = null;
+  const extensionPage = async (path: string): Promise<MemberPage> => {
+    const page = fromPuppeteer(await firefox.openExtensionPage(path));
+    await front?.bringToFront();
+    return page;
+  };
   return {
     name,
     kind: 'firefox',
@@ -141,7 +157,10 @@ export async function launchFirefoxMember(name: string, options: FirefoxLaunchOp
     openTab: async (url) => {
       const page = await firefox.browser.newPage();
       await page.goto(url);
-      return { page: fromPuppeteer(page), tabId: await firefox.tabIdOf(page) };
+      const tabId = await firefox.tabIdOf(page);
+      front = fromPuppeteer(page);
+      await front.bringToFront();
+      return { page: front, tabId };
     },
     send: async (type, payload) => {
       helper ??= await extensionPage('options.html');
