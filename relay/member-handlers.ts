@@ -18,10 +18,11 @@ export function memberHandlers(ctx: RelayContext, socket: RelaySocket) {
   }
 
   async function settings(change: Partial<RoomSettings>): Promise<Result<RoomSettings>> {
-    const r = await apply((id) => updateSettings(id, change));
+    const r = await apply((id) => updateSettings(id, change, ctx.now()));
     if ('error' in r) return fail(r.error);
-    ctx.broadcast(r.code, 'room:settings', r.value);
-    return { ok: true, data: r.value };
+    ctx.broadcast(r.code, 'room:settings', r.value.settings);
+    if (r.value.timeline !== null) ctx.broadcast(r.code, 'playback:state', r.value.timeline);
+    return { ok: true, data: r.value.settings };
   }
 
   async function transfer(req: { memberId: string }): Promise<Result<null>> {

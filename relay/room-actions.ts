@@ -76,13 +76,22 @@ export function expireHoldAt(now: number) {
   };
 }
 
-export function updateSettings(memberId: string, change: Partial<RoomSettings>) {
-  return (room: StoredRoom): Mutation<RoomSettings, ErrorCode> => {
+export interface SettingsChanged {
+  settings: RoomSettings;
+  /** The released timeline when switching to 'continue' ended a hold, else null. */
+  timeline: Timeline | null;
+}
+
+/** Host only. Switching the wait policy to 'continue' releases a hold at once (as its timeout would). */
+export function updateSettings(memberId: string, change: Partial<RoomSettings>, now: number) {
+  return (room: StoredRoom): Mutation<SettingsChanged, ErrorCode> => {
     const m = present(room, memberId);
     if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
     if (m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
     const settings = { ...room.settings, ...change };
-    return { ok: true, room: { ...room, settings }, value: settings };
+    const held = settings.waitPolicy === 'continue' && room.timeline.waitingFor.length > 0;
+    const timeline = held ? expireHold({ ...room.timeline, holdUntil: now }, now, scheduleLead(rttsOf(room))) : room.timeline;
+    return { ok: true, room: { ...room, settings, timeline }, value: { settings, timeline: held ? timeline : null } };
   };
 }
 

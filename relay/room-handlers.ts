@@ -51,6 +51,10 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     for (const left of e.pruned) ctx.broadcast(code, 'member:left', left);
     if (e.timelineChanged) ctx.broadcast(code, 'playback:state', e.view.timeline);
     ctx.broadcast(code, event, e.member);
+    // The member's previous connection (on any relay) must not act for it any more.
+    if (e.replaced !== null) ctx.io.in(e.replaced).disconnectSockets(true);
+    // A hold set through another relay (or before a restart) still needs its timeout here.
+    ctx.scheduleHold(code, e.view.timeline);
   }
 
   function announceDeparture(code: string, d: Departed): void {
@@ -109,11 +113,11 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
   async function leaveRoom(): Promise<Result<null>> {
     const { code, memberId } = socket.data;
     if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
-    exit();
     const r = await ctx.store.update(code, leave(memberId, ctx.now(), ctx.rules));
-    // The room (or the seat) already gone is as good as left.
+    // The room (or the seat) already gone is as good as left; a store failure leaves things as they were.
+    if (!r.ok && r.error !== 'room_not_found' && r.error !== ErrorCode.NotInRoom) return fail(storeError(r.error));
+    exit();
     if (r.ok) announceDeparture(code, r.value);
-    else if (r.error !== 'room_not_found' && r.error !== ErrorCode.NotInRoom) return fail(storeError(r.error));
     log.info({ room: redactCode(code) }, 'left');
     return { ok: true, data: null };
   }

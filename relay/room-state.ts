@@ -121,6 +121,8 @@ export interface Entered {
   pruned: MemberLeft[];
   /** The timeline changed on the way (a pruned member's hold released). */
   timelineChanged: boolean;
+  /** A live connection the member had until now (resumed from another one): the relay closes it. */
+  replaced: string | null;
 }
 
 export function join(m: NewMember, now: number, rules: RoomRules) {
@@ -130,7 +132,7 @@ export function join(m: NewMember, now: number, rules: RoomRules) {
     const role = hostOf(p.room) === null ? 'host' : 'member';
     const member = storedMember(m, role, now, p.room);
     const next = withExpiry({ ...p.room, members: { ...p.room.members, [m.id]: member } }, now, rules.graceMs);
-    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline };
+    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline, replaced: null };
     return { ok: true, room: next, value };
   };
 }
@@ -143,7 +145,9 @@ export function resume(who: { resumeHash: string } | { memberId: string }, conne
     if (found === undefined) return { ok: false, error: ErrorCode.ResumeFailed };
     const member: StoredMember = { ...found, connected: true, awaySince: null, connectionId };
     const next = withExpiry({ ...p.room, members: { ...p.room.members, [member.id]: member } }, now, rules.graceMs);
-    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline };
+    const previous = found.connected ? (found.connectionId ?? null) : null;
+    const replaced = previous !== null && previous !== connectionId ? previous : null;
+    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline, replaced };
     return { ok: true, room: next, value };
   };
 }

@@ -32,6 +32,20 @@ describe.each(storeFactories)('reconnect ($name store)', (storeFactory) => {
     expect(joins).toEqual([]);
   });
 
+  test('resuming from a new connection while the old one still looks alive closes the old one', async () => {
+    const { socket: alice, joined: a } = await h.createRoom('Alice');
+    const { socket: bob } = await h.joinRoom(a.room.code, 'Bob');
+    const kicked = new Promise<string>((done) => alice.once('disconnect', (reason) => done(reason)));
+    const again = await h.client();
+    unwrap(await again.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: a.resumeToken }));
+    expect(await kicked).toBe('io server disconnect');
+    // The old connection's late disconnect did not mark the member away.
+    const seen = nextEvent(bob, 'chat:message');
+    unwrap(await again.emitWithAck('chat:send', { text: 'still me' }));
+    expect((await seen)[0].from).toBe(a.memberId);
+    expect((await h.relay().store.get(a.room.code))?.members[a.memberId]).toMatchObject({ connected: true, role: 'host' });
+  });
+
   test('resume with a forged or foreign token fails', async () => {
     const { joined: a } = await h.createRoom();
     const c = await h.client();

@@ -112,8 +112,8 @@ describe('membership', () => {
   });
 
   test('settings are host-only and merge; profile keeps the colour unless given', () => {
-    expect(updateSettings('bob', { controlMode: 'host' })(room3())).toEqual({ ok: false, error: ErrorCode.NotHost });
-    expect(ok(updateSettings('alice', { waitPolicy: 'continue' })(room3())).value).toEqual({ controlMode: 'everyone', waitPolicy: 'continue', navigationPolicy: 'follow' });
+    expect(updateSettings('bob', { controlMode: 'host' }, 0)(room3())).toEqual({ ok: false, error: ErrorCode.NotHost });
+    expect(ok(updateSettings('alice', { waitPolicy: 'continue' }, 0)(room3())).value).toEqual({ settings: { controlMode: 'everyone', waitPolicy: 'continue', navigationPolicy: 'follow' }, timeline: null });
     const before = room3().members.bob!.color;
     expect(ok(setProfile('bob', { name: 'Robert' })(room3())).value).toMatchObject({ name: 'Robert', color: before });
     expect(ok(setProfile('bob', { name: 'B', color: '#ABCDEF' })(room3())).value).toMatchObject({ color: '#abcdef' });
@@ -133,7 +133,7 @@ describe('playback', () => {
   ];
   test.each(cases)('$name', (c) => {
     let room = room3();
-    if (c.mode !== undefined) room = ok(updateSettings('alice', { controlMode: c.mode })(room)).room;
+    if (c.mode !== undefined) room = ok(updateSettings('alice', { controlMode: c.mode }, 0)(room)).room;
     const r = control(c.by, c.req, 1000)(room);
     if (c.error !== undefined) return expect(r).toEqual({ ok: false, error: c.error });
     expect(ok(r).value.timeline).toMatchObject(c.expect!);
@@ -160,7 +160,7 @@ describe('playback', () => {
     { name: 'playing does not hold', policy: 'wait', report: { status: 'playing', offsetMs: 12, rttMs: 40 }, held: false },
   ];
   test.each(statusCases)('status: $name', ({ policy, report, held }) => {
-    let room = ok(updateSettings('alice', { waitPolicy: policy })(room3())).room;
+    let room = ok(updateSettings('alice', { waitPolicy: policy }, 0)(room3())).room;
     room = ok(control('alice', { action: 'play' }, 0)(room)).room;
     const r = ok(reportStatus('bob', report, 5000, 10_000)(room));
     expect(r.value.member).toMatchObject({ status: report.status, offsetMs: report.offsetMs ?? null, rttMs: report.rttMs ?? null });
@@ -174,6 +174,8 @@ describe('playback', () => {
     expect(ok(reportStatus('bob', { status: 'playing' }, 6000, 10_000)(room)).value.timeline?.waitingFor).toEqual([]);
     expect(ok(leave('bob', 6000, rules)(room)).room.timeline.waitingFor).toEqual([]);
     expect(ok(markAway('bob', 'conn-bob', 6000, rules)(room)).room.timeline.waitingFor).toEqual([]);
+    const relaxed = ok(updateSettings('alice', { waitPolicy: 'continue' }, 7000)(room));
+    expect(relaxed.value.timeline).toMatchObject({ waitingFor: [], holdUntil: null, paused: false, setAt: 7400 });
     expect(expireHoldAt(14_999)(room)).toEqual({ ok: false, error: 'not_due' });
     const expired = ok(expireHoldAt(15_000)(room));
     expect(expired.value).toMatchObject({ waitingFor: [], holdUntil: null, by: null });
