@@ -14,6 +14,12 @@ import type { ConnectionLimits } from './limits';
 import { ErrorCode, type ClientToServerEvents, type Result } from './protocol';
 
 type Ack = (res: unknown) => void;
+
+/**
+ * Events waiting in one connection's queue before new ones are refused outright: the async rate
+ * limiter runs inside the queue, so a client must not be able to pile up unbounded work first.
+ */
+const MAX_QUEUED = 64;
 type Untyped = { on(event: string, listener: (...args: unknown[]) => void): unknown };
 
 function isAck(x: unknown): x is Ack {
@@ -36,8 +42,11 @@ export function createGuard(ctx: RelayContext, socket: RelaySocket, limits: Conn
   const raw = socket as unknown as Untyped;
   const log = ctx.logger.child({ sid: socket.id });
   let queue: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let overflows = 0;
   const serial = (task: () => Promise<void>): void => {
-    const run = queue.then(task);
+    queued++;
+    const run = queue.then(task).finally(() => queued--);
     queue = run.catch(() => undefined); // failures are logged by `track`
     track(run);
   };
@@ -48,16 +57,19 @@ export function createGuard(ctx: RelayContext, socket: RelaySocket, limits: Conn
     if (ack !== null) ack({ ok: false, error } satisfies Result<never>);
   }
 
+  function flooded(event: EventName): void {
+    if (!socket.connected) return;
+    ctx.metrics.refusals.inc({ reason: 'flood_disconnect' });
+    log.warn({ event }, 'flooding: disconnected');
+    socket.disconnect(true);
+  }
+
   /** Applies the rate limit; false when the event must not run. */
   async function admitted(event: EventName, ack: Ack | null): Promise<boolean> {
     const verdict = await limits.check(event, socket.id);
     if (verdict === 'allow') return true;
     refuse(event, ack, ErrorCode.RateLimited);
-    if (verdict === 'disconnect') {
-      ctx.metrics.refusals.inc({ reason: 'flood_disconnect' });
-      log.warn({ event }, 'flooding: disconnected');
-      socket.disconnect(true);
-    }
+    if (verdict === 'disconnect') flooded(event);
     return false;
   }
 
@@ -68,6 +80,11 @@ export function createGuard(ctx: RelayContext, socket: RelaySocket, limits: Conn
         const last = args[args.length - 1];
         const ack = isAck(last) ? last : null;
         const payloads = ack === null ? args : args.slice(0, -1);
+        if (queued >= MAX_QUEUED) {
+          refuse(event, ack, ErrorCode.RateLimited);
+          if (++overflows > MAX_QUEUED) flooded(event);
+          return;
+        }
         const work = async (): Promise<void> => {
           if (!(await admitted(event, ack))) return;
           if (ack === null) return refuse(event, null, ErrorCode.BadRequest);

@@ -52,3 +52,18 @@ describe.each(storeFactories)('abuse and health ($name store)', (storeFactory) =
     expect((await fetch(`${h.relay().url}/nope`)).status).toBe(404);
   });
 });
+
+describe('a burst faster than the relay can queue', () => {
+  const h = useRelay({ extra: { budgets: { chat: { points: 100_000, duration: 1 } } } });
+
+  test('is refused beyond the connection queue and then disconnected, without hurting others', async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: flooder } = await h.joinRoom(a.room.code, 'Flooder');
+    const closed = new Promise<string>((done) => flooder.once('disconnect', (reason) => done(reason)));
+    const results: string[] = [];
+    for (let i = 0; i < 2000; i++) flooder.emit('chat:send', { text: `spam ${i}` }, (res) => results.push(res.ok ? 'ok' : res.error));
+    expect(await closed).toBe('io server disconnect');
+    expect(results).toContain(ErrorCode.RateLimited);
+    expect(unwrap(await alice.emitWithAck('chat:send', { text: 'calm' }))).toBeNull();
+  });
+});
