@@ -1,4 +1,5 @@
 /** Floods, foreign origins, and the HTTP endpoints of a real relay. */
+import { EVENT_CLASS } from '../../../relay/limits';
 import { ErrorCode } from '../../../relay/protocol';
 import { connectClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
@@ -32,6 +33,13 @@ describe.each(storeFactories)('abuse and health ($name store)', (storeFactory) =
     const attempt = connectClient(h.relay().url, { extraHeaders: { origin } });
     if (allowed) (await attempt).disconnect();
     else await expect(attempt).rejects.toThrow();
+  });
+
+  test('every client event has a handler on the relay', async () => {
+    const c = await h.client();
+    await c.emitWithAck('time:ping');
+    const server = h.relay().io.of('/').sockets.get(c.id!);
+    expect(server?.eventNames().sort()).toEqual(expect.arrayContaining(Object.keys(EVENT_CLASS).sort()));
   });
 
   test('GET /healthz answers JSON; GET /metrics answers Prometheus text with the relay series', async () => {

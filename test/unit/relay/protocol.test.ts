@@ -1,0 +1,18 @@
+/** Tests about the wire contract itself. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EVENT_CLASS } from '../../../relay/limits';
+import { ErrorCode } from '../../../relay/protocol';
+
+test('relay/protocol.ts has no imports (the extension bundles it as is)', () => {
+  const source = readFileSync(resolve(__dirname, '../../../relay/protocol.ts'), 'utf8');
+  expect(source).not.toMatch(/^\s*import\s/m);
+  expect(source).not.toMatch(/\brequire\(/);
+});
+
+test('every error code is documented in the README protocol section', () => {
+  const readme = readFileSync(resolve(__dirname, '../../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:protocol -->'), readme.indexOf('<!-- /section:protocol -->'));
+  for (const code of Object.values(ErrorCode)) expect(section).toContain(`\`${code}\``);
+  for (const event of Object.keys(EVENT_CLASS)) expect(section).toContain(`\`${event}\``);
+});
