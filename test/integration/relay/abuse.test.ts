@@ -75,3 +75,17 @@ describe('a burst faster than the relay can queue', () => {
     expect(unwrap(await alice.emitWithAck('chat:send', { text: 'calm' }))).toBeNull();
   });
 });
+
+describe('readiness', () => {
+  let ready = true;
+  const h = useRelay({ extra: { ready: () => ready } });
+
+  test('/healthz answers 503 while a backend is not ready', async () => {
+    expect((await fetch(`${h.relay().url}/healthz`)).status).toBe(200);
+    ready = false;
+    const res = await fetch(`${h.relay().url}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'unavailable', ready: false });
+    ready = true;
+  });
+});
