@@ -10,12 +10,13 @@ import {
   type CreateRoomRequest,
   type JoinedRoom,
   type JoinRoomRequest,
+  type MemberLeft,
   type ResumeRequest,
   type Result,
 } from './protocol';
-import { roomView } from './room-view';
+import { memberView, roomView } from './room-view';
 import { createRoom, join, leave, markAway, resume, type Departed, type Entered } from './room-state';
-import type { UpdateResult } from './store/types';
+import type { StoredRoom, UpdateResult } from './store/types';
 
 const fail = (error: ErrorCode): Result<never> => ({ ok: false, error });
 
@@ -46,9 +47,18 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     socket.data.memberId = null;
   }
 
+  /** member:left for each departure, and member:updated for a member it made host. */
+  function announceLeft(code: string, lefts: MemberLeft[], room: StoredRoom | null): void {
+    for (const left of lefts) {
+      ctx.broadcast(code, 'member:left', left);
+      const heir = left.hostId === null ? undefined : room?.members[left.hostId];
+      if (heir !== undefined && heir.role === 'host') ctx.broadcast(code, 'member:updated', memberView(heir));
+    }
+  }
+
   /** Tells the room what an arrival changed (others only: the arriving socket gets the ack). */
-  function announceEntry(code: string, e: Entered, event: 'member:joined' | 'member:updated'): void {
-    for (const left of e.pruned) ctx.broadcast(code, 'member:left', left);
+  function announceEntry(code: string, e: Entered, event: 'member:joined' | 'member:updated', room: StoredRoom | null): void {
+    announceLeft(code, e.pruned, room);
     if (e.timelineChanged) ctx.broadcast(code, 'playback:state', e.view.timeline);
     ctx.broadcast(code, event, e.member);
     // The member's previous connection (on any relay) must not act for it any more.
@@ -57,9 +67,9 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     ctx.scheduleHold(code, e.view.timeline);
   }
 
-  function announceDeparture(code: string, d: Departed): void {
+  function announceDeparture(code: string, d: Departed, room: StoredRoom | null): void {
     if (d.member !== null) ctx.broadcast(code, 'member:updated', d.member);
-    for (const left of d.left) ctx.broadcast(code, 'member:left', left);
+    announceLeft(code, d.left, room);
     if (d.timelineChanged) ctx.broadcast(code, 'playback:state', d.timeline);
   }
 
@@ -90,7 +100,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const resumeToken = newResumeToken(code);
     const r = await ctx.store.update(code, join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules));
     if (!r.ok) return fail(storeError(r.error));
-    announceEntry(code, r.value, 'member:joined');
+    announceEntry(code, r.value, 'member:joined', r.room);
     enter(code, memberId);
     log.info({ room: redactCode(code) }, 'joined');
     return { ok: true, data: { room: r.value.view, memberId, resumeToken } };
@@ -104,7 +114,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const r = await ctx.store.update(code, resume({ resumeHash: hashResumeToken(req.resumeToken) }, socket.id, ctx.now(), ctx.rules));
     if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
     if (socket.data.memberId !== null && socket.data.memberId !== r.value.member.id) return fail(ErrorCode.AlreadyInRoom);
-    announceEntry(code, r.value, 'member:updated');
+    announceEntry(code, r.value, 'member:updated', r.room);
     enter(code, r.value.member.id);
     log.info({ room: redactCode(code) }, 'resumed');
     return { ok: true, data: { room: r.value.view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
@@ -117,7 +127,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     // The room (or the seat) already gone is as good as left; a store failure leaves things as they were.
     if (!r.ok && r.error !== 'room_not_found' && r.error !== ErrorCode.NotInRoom) return fail(storeError(r.error));
     exit();
-    if (r.ok) announceDeparture(code, r.value);
+    if (r.ok) announceDeparture(code, r.value, r.room);
     log.info({ room: redactCode(code) }, 'left');
     return { ok: true, data: null };
   }
@@ -127,7 +137,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const { code, memberId } = socket.data;
     if (code === null || memberId === null) return;
     const r = await ctx.store.update(code, markAway(memberId, socket.id, ctx.now(), ctx.rules));
-    if (r.ok) announceDeparture(code, r.value);
+    if (r.ok) announceDeparture(code, r.value, r.room);
     else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') log.warn({ error: r.error }, 'could not mark member away');
     log.info({ room: redactCode(code), reason }, 'away');
   }
@@ -142,7 +152,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
       exit();
       return;
     }
-    announceEntry(code, r.value, 'member:updated');
+    announceEntry(code, r.value, 'member:updated', r.room);
     log.info({ room: redactCode(code) }, 'recovered');
   }
 

@@ -48,8 +48,10 @@ describe.each(storeFactories)('rooms ($name store)', (storeFactory) => {
     const { socket: bob, joined: b } = await h.joinRoom(a.room.code, 'Bob');
     const { socket: carol } = await h.joinRoom(a.room.code, 'Carol');
     const seen = nextEvent(carol, 'member:left');
+    const promoted = nextEvent(carol, 'member:updated');
     unwrap(await alice.emitWithAck('room:leave'));
     expect((await seen)[0]).toEqual({ memberId: a.memberId, hostId: b.memberId });
+    expect((await promoted)[0]).toMatchObject({ id: b.memberId, role: 'host' });
     expect(unwrap(await bob.emitWithAck('room:settings', { controlMode: 'host' }))).toMatchObject({ controlMode: 'host' });
   });
 
