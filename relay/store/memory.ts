@@ -5,6 +5,8 @@
  */
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './types';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface MemoryStoreOptions {
   /** Clock in the relay's time base (ms), to compare with `expiresAt`. */
   now: () => number;
@@ -74,8 +76,12 @@ export class MemoryRoomStore implements RoomStore {
     if (old !== undefined) clearTimeout(old);
     this.timers.delete(room.code);
     if (room.expiresAt !== null) {
-      const delay = Math.max(0, room.expiresAt - this.options.now());
-      const timer = setTimeout(() => this.live(room.code), delay + 1);
+      // setTimeout takes at most 2^31-1 ms; a longer wait re-arms when it fires early.
+      const delay = Math.min(MAX_TIMER_MS, Math.max(0, room.expiresAt - this.options.now()) + 1);
+      const timer = setTimeout(() => {
+        const still = this.live(room.code);
+        if (still !== null) this.put(still);
+      }, delay);
       timer.unref();
       this.timers.set(room.code, timer);
     }
