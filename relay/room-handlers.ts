@@ -13,6 +13,7 @@ import {
   type MemberLeft,
   type ResumeRequest,
   type Result,
+  type RoomView,
 } from './protocol';
 import { memberView, roomView } from './room-view';
 import { createRoom, join, leave, markAway, resume, type Departed, type Entered } from './room-state';
@@ -35,10 +36,17 @@ function tokenRoom(token: string): string | null {
 export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
   const log = ctx.logger.child({ sid: socket.id });
 
-  function enter(code: string, memberId: string): void {
+  /**
+   * Joins the room's channel and returns the room as it is now: anything that changed between the
+   * store update and the channel join (another member's control, through any relay) would otherwise
+   * be missed, so the ack carries a fresh read; later changes arrive as broadcasts.
+   */
+  async function enter(code: string, memberId: string, view: RoomView): Promise<RoomView> {
     socket.data.code = code;
     socket.data.memberId = memberId;
-    void socket.join(roomChannel(code));
+    await socket.join(roomChannel(code));
+    const fresh = await ctx.store.get(code);
+    return fresh === null ? view : roomView(fresh);
   }
 
   function exit(): void {
@@ -83,9 +91,9 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
       const resumeToken = newResumeToken(code);
       const room = createRoom(code, { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), req.settings, req.media ?? null);
       if (await ctx.store.create(room)) {
-        enter(code, memberId);
+        const view = await enter(code, memberId, roomView(room));
         log.info({ room: redactCode(code) }, 'room created');
-        return { ok: true, data: { room: roomView(room), memberId, resumeToken } };
+        return { ok: true, data: { room: view, memberId, resumeToken } };
       }
     }
     return fail(ErrorCode.Internal);
@@ -101,23 +109,22 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const r = await ctx.store.update(code, join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules));
     if (!r.ok) return fail(storeError(r.error));
     announceEntry(code, r.value, 'member:joined', r.room);
-    enter(code, memberId);
+    const view = await enter(code, memberId, r.value.view);
     log.info({ room: redactCode(code) }, 'joined');
-    return { ok: true, data: { room: r.value.view, memberId, resumeToken } };
+    return { ok: true, data: { room: view, memberId, resumeToken } };
   }
 
   async function resumeRoom(req: ResumeRequest): Promise<Result<JoinedRoom>> {
     if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
     const code = tokenRoom(req.resumeToken);
     if (code === null) return fail(ErrorCode.ResumeFailed);
-    if (socket.data.code !== null && socket.data.code !== code) return fail(ErrorCode.AlreadyInRoom);
+    if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
     const r = await ctx.store.update(code, resume({ resumeHash: hashResumeToken(req.resumeToken) }, socket.id, ctx.now(), ctx.rules));
     if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
-    if (socket.data.memberId !== null && socket.data.memberId !== r.value.member.id) return fail(ErrorCode.AlreadyInRoom);
     announceEntry(code, r.value, 'member:updated', r.room);
-    enter(code, r.value.member.id);
+    const view = await enter(code, r.value.member.id, r.value.view);
     log.info({ room: redactCode(code) }, 'resumed');
-    return { ok: true, data: { room: r.value.view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
+    return { ok: true, data: { room: view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
   }
 
   async function leaveRoom(): Promise<Result<null>> {
