@@ -84,7 +84,7 @@ export async function connectClient(url: string, opts: ClientOptions = {}): Prom
 export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: TestClient,
   event: E,
-  timeoutMs = 2000,
+  timeoutMs = 5000,
 ): Promise<Parameters<ServerToClientEvents[E]>> {
   return new Promise((done, fail) => {
     const timer = setTimeout(() => {

@@ -59,10 +59,10 @@ describe.each(storeFactories)('fuzz ($name store)', (storeFactory) => {
     let roundsWhileFuzzing: number;
     const wellBehaved = async (): Promise<void> => {
       while (fuzzing || rounds < 5) {
-        const seen = nextEvent(bob, 'playback:state', 5000);
+        const seen = nextEvent(bob, 'playback:state', 10_000);
         const t = unwrap(await alice.emitWithAck('playback:control', { action: 'seek', position: rounds }));
         expect((await seen)[0]).toEqual(t);
-        const chat = nextEvent(alice, 'chat:message', 5000);
+        const chat = nextEvent(alice, 'chat:message', 10_000);
         unwrap(await bob.emitWithAck('chat:send', { text: `round ${rounds}` }));
         expect((await chat)[0].text).toBe(`round ${rounds}`);
         rounds++;
