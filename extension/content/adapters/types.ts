@@ -67,3 +67,9 @@ export interface AdapterFactory {
   matches: readonly string[];
   create(video: HTMLVideoElement, signal: AbortSignal): PlayerAdapter;
 }
+
+/** Optional per-site rules beside AdapterFactory (additive). */
+export interface AdapterFactory {
+  /** Which of a page's videos may be the main one (Prime: blob: sources that are not hidden). */
+  accepts?: (video: HTMLVideoElement) => boolean;
+}

@@ -1,0 +1,97 @@
+/**
+ * The HTML5 adapter: drives a <video> element directly. Most sites need nothing else; a site
+ * adapter spreads this one and overrides only what differs.
+ */
+import type { FrameSample, MediaInfo, PlayerAdapter, PlayerEvent, PlayerSnapshot } from './types';
+
+const HAVE_FUTURE_DATA = 3;
+const MEDIA_EVENTS = ['play', 'pause', 'seeking', 'seeked', 'ratechange', 'waiting', 'playing', 'ended'] as const satisfies readonly PlayerEvent[];
+export const MIN_RATE = 0.25;
+export const MAX_RATE = 2;
+
+/** Listeners of one adapter; `emit` fans an event out to them. */
+export function createEmitter(): { subscribe(cb: (e: PlayerEvent) => void): () => void; emit(e: PlayerEvent): void } {
+  const listeners = new Set<(e: PlayerEvent) => void>();
+  return {
+    subscribe(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    emit(e) {
+      for (const cb of [...listeners]) cb(e);
+    },
+  };
+}
+
+export function readVideo(video: HTMLVideoElement): PlayerSnapshot {
+  return {
+    paused: video.paused,
+    position: video.currentTime,
+    rate: video.playbackRate,
+    duration: Number.isFinite(video.duration) ? video.duration : null,
+    buffering: !video.paused && !video.ended && video.readyState < HAVE_FUTURE_DATA,
+    ad: false,
+    ended: video.ended,
+  };
+}
+
+export function clampRate(rate: number): number {
+  return Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
+}
+
+/** requestVideoFrameCallback samples until unsubscribed or aborted; no-op where the browser lacks it. */
+export function frameSamples(video: HTMLVideoElement, signal: AbortSignal, cb: (s: FrameSample) => void): () => void {
+  if (typeof video.requestVideoFrameCallback !== 'function') return () => undefined;
+  let handle = 0;
+  let active = true;
+  const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
+    if (!active || signal.aborted) return;
+    cb({ mediaTime: meta.mediaTime, displayTime: meta.expectedDisplayTime });
+    handle = video.requestVideoFrameCallback(onFrame);
+  };
+  handle = video.requestVideoFrameCallback(onFrame);
+  const stop = (): void => {
+    active = false;
+    video.cancelVideoFrameCallback(handle);
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  return stop;
+}
+
+export function pageMedia(video: HTMLVideoElement, url = location.href): MediaInfo {
+  return { url, title: document.title.trim() || url, duration: Number.isFinite(video.duration) ? video.duration : null };
+}
+
+export function createGenericAdapter(video: HTMLVideoElement, owner: AbortSignal, id = 'generic'): PlayerAdapter {
+  // dispose() ends this adapter's listeners; the owner's abort ends them too.
+  const own = new AbortController();
+  const signal = AbortSignal.any([owner, own.signal]);
+  const emitter = createEmitter();
+  for (const type of MEDIA_EVENTS) video.addEventListener(type, () => emitter.emit(type), { signal });
+  // A new source in the same element (next episode, SPA navigation): 'loadstart' with another currentSrc.
+  let source = video.currentSrc || video.src;
+  video.addEventListener('loadstart', () => {
+    const now = video.currentSrc || video.src;
+    if (now !== source && source !== '') emitter.emit('media-change');
+    source = now;
+  }, { signal });
+  video.preservesPitch = true;
+
+  return {
+    id,
+    read: () => readVideo(video),
+    play: () => video.play(),
+    pause: () => video.pause(),
+    seek: (position) => {
+      video.currentTime = Math.max(0, position);
+    },
+    setRate: (rate) => {
+      video.preservesPitch = true;
+      video.playbackRate = clampRate(rate);
+    },
+    media: () => pageMedia(video),
+    subscribe: emitter.subscribe,
+    onFrame: (cb) => frameSamples(video, signal, cb),
+    dispose: () => own.abort(),
+  };
+}
