@@ -1,2 +1,257 @@
-// Placeholder until the extension shell lands; replaced by the real entry point.
-export {};
+/**
+ * The toolbar popup: create or join a room for one tab, share the invite, watch who is in step.
+ * Everything shown comes from the background's TabState (pushed over a port on every change);
+ * this file only wires the page to it. `?tab=<id>` acts on that tab instead of the active one.
+ */
+import browser from 'webextension-polyfill';
+import type { ExtResult, TabState } from '../messages';
+import { POPUP_PORT_PREFIX } from '../messages';
+import { parseInvite, formatRoomCode } from '../invite';
+import { loadSettings } from '../settings';
+import { LIMITS, type RoomSettings } from '../../relay/protocol';
+import { send } from '../ui/send';
+import { byId } from '../ui/dom';
+import { connectionText, settingsSummary, videoText, youAreHost } from './view-model';
+import { renderMembers } from './members-list';
+
+const el = {
+  connection: byId('connection', HTMLParagraphElement),
+  connectionText: byId('connection-text', HTMLSpanElement),
+  error: byId('error', HTMLParagraphElement),
+  announce: byId('announce', HTMLParagraphElement),
+  lobby: byId('lobby', HTMLElement),
+  videoInfo: byId('video-info', HTMLParagraphElement),
+  createForm: byId('create-form', HTMLFormElement),
+  createControl: byId('create-control', HTMLSelectElement),
+  createWait: byId('create-wait', HTMLSelectElement),
+  createNav: byId('create-nav', HTMLSelectElement),
+  joinForm: byId('join-form', HTMLFormElement),
+  invite: byId('invite', HTMLInputElement),
+  inviteError: byId('invite-error', HTMLParagraphElement),
+  room: byId('room', HTMLElement),
+  roomCode: byId('room-code', HTMLSpanElement),
+  inviteLink: byId('invite-link', HTMLInputElement),
+  copy: byId('copy', HTMLButtonElement),
+  copyStatus: byId('copy-status', HTMLParagraphElement),
+  members: byId('members', HTMLUListElement),
+  hostSettings: byId('host-settings', HTMLDivElement),
+  hostOnly: byId('host-only', HTMLInputElement),
+  roomWait: byId('room-wait', HTMLSelectElement),
+  roomNav: byId('room-nav', HTMLSelectElement),
+  summary: byId('settings-summary', HTMLParagraphElement),
+  leave: byId('leave', HTMLButtonElement),
+  profileForm: byId('profile-form', HTMLFormElement),
+  displayName: byId('display-name', HTMLInputElement),
+  profileDot: byId('profile-dot', HTMLSpanElement),
+};
+
+let tabId = -1;
+let current: TabState | null = null;
+/** An error from the popup's own last action; shown until the next action. */
+let actionError: string | null = null;
+let profileColor: string | undefined;
+
+function announce(text: string): void {
+  el.announce.textContent = text;
+}
+
+function showError(): void {
+  const lastError = current?.lastError?.message ?? null;
+  const inline = el.inviteError.hidden ? null : el.inviteError.textContent;
+  const text = actionError ?? (lastError !== inline ? lastError : null);
+  el.error.hidden = text === null;
+  el.error.textContent = text ?? '';
+}
+
+function setInviteError(message: string | null): void {
+  el.inviteError.hidden = message === null;
+  el.inviteError.textContent = message ?? '';
+  el.invite.setAttribute('aria-invalid', String(message !== null));
+}
+
+function render(state: TabState): void {
+  const previous = current;
+  current = state;
+  const conn = connectionText(state.connection);
+  el.connection.dataset.tone = conn.tone;
+  el.connectionText.textContent = conn.text;
+  if (previous !== null && previous.connection.status !== state.connection.status) announce(conn.text);
+
+  const room = state.room;
+  el.lobby.hidden = room !== null;
+  el.room.hidden = room === null;
+  if (room === null) {
+    el.videoInfo.textContent = videoText(state.video);
+    el.createForm.hidden = !state.video.present;
+  } else {
+    el.roomCode.textContent = formatRoomCode(room.code);
+    el.inviteLink.value = room.inviteLink;
+    renderMembers(el.members, room, (memberId) => void act(() => send('transferHost', { tabId, memberId })));
+    const host = youAreHost(room);
+    el.hostSettings.hidden = !host;
+    el.summary.hidden = host;
+    el.summary.textContent = settingsSummary(room.settings);
+    el.hostOnly.checked = room.settings.controlMode === 'host';
+    el.roomWait.value = room.settings.waitPolicy;
+    el.roomNav.value = room.settings.navigationPolicy;
+    if (previous?.room === null || previous === null) announce(`In room ${formatRoomCode(room.code)} with ${room.members.length} member${room.members.length === 1 ? '' : 's'}.`);
+  }
+  showError();
+}
+
+/** Runs one action against the background with the buttons locked; failures are shown in words. */
+async function act<T>(run: () => Promise<ExtResult<T>>, onOk?: (data: T) => void): Promise<ExtResult<T>> {
+  actionError = null;
+  document.body.setAttribute('aria-busy', 'true');
+  const buttons = [...document.querySelectorAll('button')].filter((b) => !b.disabled);
+  buttons.forEach((b) => (b.disabled = true));
+  try {
+    const result = await run();
+    if (result.ok) onOk?.(result.data);
+    else actionError = result.message;
+    return result;
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+    document.body.removeAttribute('aria-busy');
+    showError();
+  }
+}
+
+function isTabState(data: unknown): data is TabState {
+  return typeof data === 'object' && data !== null && 'tabId' in data && 'connection' in data;
+}
+
+function roomSettingsFrom(control: string, wait: string, nav: string): RoomSettings {
+  return {
+    controlMode: control === 'host' ? 'host' : 'everyone',
+    waitPolicy: wait === 'continue' ? 'continue' : 'wait',
+    navigationPolicy: nav === 'ask' ? 'ask' : 'follow',
+  };
+}
+
+function wire(): void {
+  el.createForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const settings = roomSettingsFrom(el.createControl.value, el.createWait.value, el.createNav.value);
+    void act(() => send('createRoom', { tabId, settings }), render);
+  });
+  el.joinForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const parsed = parseInvite(el.invite.value);
+    setInviteError(parsed.ok ? null : parsed.message);
+    if (!parsed.ok) {
+      actionError = null;
+      showError();
+      el.invite.focus();
+      return;
+    }
+    void act(() => send('joinRoom', { tabId, invite: el.invite.value.trim() }), render).then((result) => {
+      if (!result.ok) {
+        setInviteError(result.message);
+        actionError = null;
+        showError();
+        el.invite.focus();
+      }
+    });
+  });
+  el.invite.addEventListener('input', () => setInviteError(null));
+  el.leave.addEventListener('click', () => {
+    void act(() => send('leaveRoom', { tabId }), (state) => {
+      render(state);
+      announce('You left the room.');
+      el.invite.focus();
+    });
+  });
+  el.copy.addEventListener('click', () => void copyInvite());
+  const updateSettings = (settings: Partial<RoomSettings>): void => {
+    void act(() => send('updateRoomSettings', { tabId, settings }), () => announce('Room settings changed.')).then((r) => {
+      if (!r.ok && current) render(current); // put the controls back to what the room has
+    });
+  };
+  el.hostOnly.addEventListener('change', () => updateSettings({ controlMode: el.hostOnly.checked ? 'host' : 'everyone' }));
+  el.roomWait.addEventListener('change', () => updateSettings({ waitPolicy: el.roomWait.value === 'continue' ? 'continue' : 'wait' }));
+  el.roomNav.addEventListener('change', () => updateSettings({ navigationPolicy: el.roomNav.value === 'ask' ? 'ask' : 'follow' }));
+  el.profileForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = el.displayName.value.trim();
+    if (name.length < 1 || name.length > LIMITS.nameMaxLength) {
+      actionError = `Your name needs 1 to ${LIMITS.nameMaxLength} characters.`;
+      showError();
+      el.displayName.focus();
+      return;
+    }
+    void act(() => send('setProfile', { name, color: profileColor }), (profile) => {
+      el.displayName.value = profile.name;
+      announce(`Name saved: ${profile.name}`);
+    });
+  });
+}
+
+async function copyInvite(): Promise<void> {
+  el.inviteLink.select();
+  try {
+    await navigator.clipboard.writeText(el.inviteLink.value);
+    el.copyStatus.textContent = 'Copied';
+  } catch (err: unknown) {
+    const why = err instanceof Error ? err.message : String(err);
+    el.copyStatus.textContent = `Could not copy (${why}). The link is selected: press Ctrl+C.`;
+  }
+}
+
+async function resolveTabId(): Promise<number | null> {
+  const param = new URLSearchParams(location.search).get('tab');
+  if (param !== null) return /^\d+$/.test(param) ? Number(param) : null;
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+/** Live updates; the port drops when the worker restarts, so it is opened again. */
+function listen(): void {
+  const port = browser.runtime.connect({ name: POPUP_PORT_PREFIX + tabId });
+  port.onMessage.addListener((message: unknown) => {
+    if (isTabState(message) && message.tabId === tabId) render(message);
+  });
+  port.onDisconnect.addListener(() => {
+    setTimeout(() => {
+      listen();
+      void refresh();
+    }, 500);
+  });
+}
+
+async function refresh(): Promise<void> {
+  const result = await send('getTabState', { tabId });
+  if (result.ok) render(result.data);
+  else {
+    actionError = result.message;
+    showError();
+  }
+}
+
+async function main(): Promise<void> {
+  wire();
+  const settings = await loadSettings();
+  el.displayName.value = settings.profile.name;
+  profileColor = settings.profile.color;
+  el.profileDot.style.background = settings.profile.color;
+  el.createControl.value = settings.defaultRoomSettings.controlMode;
+  el.createWait.value = settings.defaultRoomSettings.waitPolicy;
+  el.createNav.value = settings.defaultRoomSettings.navigationPolicy;
+  const id = await resolveTabId();
+  if (id === null) {
+    el.connectionText.textContent = 'No tab';
+    actionError = 'Lockstep cannot find the tab to act on. Open the popup from a tab with a web page.';
+    el.lobby.hidden = false;
+    showError();
+    return;
+  }
+  tabId = id;
+  listen();
+  await refresh();
+  if (current === null) el.lobby.hidden = false;
+}
+
+main().catch((err: unknown) => {
+  el.error.hidden = false;
+  el.error.textContent = `Lockstep could not start its popup: ${err instanceof Error ? err.message : String(err)}`;
+});
