@@ -18,7 +18,7 @@ const entryPoints = {
   options: 'extension/options/options.ts',
 };
 /** Static files copied as they are. */
-const staticFiles = ['extension/popup/popup.html', 'extension/popup/popup.css', 'extension/options/options.html', 'extension/options/options.css'];
+const staticFiles = ['extension/popup/popup.html', 'extension/popup/popup.css', 'extension/options/options.html', 'extension/options/options.css', 'extension/ui/base.css'];
 
 function options(outdir: string): BuildOptions {
   return {
