@@ -1,17 +1,22 @@
 /**
  * Puts bench members in one room, each through its own relay URL (its latency proxy):
- * the Relay URL is set on the options page, then the first member creates and the others join
- * with the bare room code, so each connects to its own configured relay.
+ * the relay URL is written to the settings in storage.sync (what the options page saves), then
+ * the first member creates and the others join with the bare room code, so each connects to its
+ * own configured relay.
  */
 import type { TabState } from '../../../extension/messages';
-import { click, fill, waitFor, type Member } from '../../support/browsers';
+import { waitFor, type Member } from '../../support/browsers';
 
 export async function setRelayUrl(member: Member, relayUrl: string): Promise<void> {
-  const options = await member.extensionPage('options.html');
-  await waitFor(async () => (await options.run<boolean>(`document.readyState === 'complete'`)), 'options page');
-  await fill(options, 'Relay URL', relayUrl);
-  await click(options, 'Save');
-  await options.close();
+  const page = await member.extensionPage('options.html');
+  await page.evaluate(async (url: string) => {
+    type Sync = { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+    const g = globalThis as unknown as { browser?: { storage: { sync: Sync } }; chrome: { storage: { sync: Sync } } };
+    const sync = (g.browser ?? g.chrome).storage.sync;
+    const stored = (await sync.get('settings')).settings;
+    await sync.set({ settings: { ...(typeof stored === 'object' && stored !== null ? stored : {}), relayUrl: url } });
+  }, relayUrl);
+  await page.close();
 }
 
 async function tabState(member: Member, tabId: number): Promise<TabState> {
