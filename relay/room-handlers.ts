@@ -118,8 +118,12 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
     const code = tokenRoom(req.resumeToken);
     if (code === null) return fail(ErrorCode.ResumeFailed);
-    if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
-    const r = await ctx.store.update(code, resume({ resumeHash: hashResumeToken(req.resumeToken) }, socket.id, ctx.now(), ctx.rules));
+    // Already seated (e.g. socket.io recovered this connection): only the same member may resume.
+    const seated = socket.data.code !== null;
+    if (seated && (socket.data.code !== code || socket.data.memberId === null)) return fail(ErrorCode.AlreadyInRoom);
+    const who = { resumeHash: hashResumeToken(req.resumeToken), ...(seated ? { memberId: socket.data.memberId! } : {}) };
+    const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules));
+    if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
     if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
     announceEntry(code, r.value, 'member:updated', r.room);
     const view = await enter(code, r.value.member.id, r.value.view);

@@ -137,11 +137,16 @@ export function join(m: NewMember, now: number, rules: RoomRules) {
   };
 }
 
-/** Back from away: by resume token hash (`room:resume`) or by id (socket.io connection state recovery). */
-export function resume(who: { resumeHash: string } | { memberId: string }, connectionId: string, now: number, rules: RoomRules) {
+/**
+ * Back from away: by resume token hash (`room:resume`), by id (socket.io connection state
+ * recovery), or both (a recovered connection resuming anyway: it must be the same member).
+ */
+export function resume(who: { resumeHash?: string; memberId?: string }, connectionId: string, now: number, rules: RoomRules) {
   return (room: StoredRoom): Mutation<Entered, ErrorCode> => {
     const p = prune(room, now, rules.graceMs);
-    const found = Object.values(p.room.members).find((m) => ('memberId' in who ? m.id === who.memberId : m.resumeHash === who.resumeHash));
+    const matches = (m: StoredMember): boolean =>
+      (who.memberId === undefined || m.id === who.memberId) && (who.resumeHash === undefined || m.resumeHash === who.resumeHash);
+    const found = who.memberId === undefined && who.resumeHash === undefined ? undefined : Object.values(p.room.members).find(matches);
     if (found === undefined) return { ok: false, error: ErrorCode.ResumeFailed };
     const member: StoredMember = { ...found, connected: true, awaySince: null, connectionId };
     const next = withExpiry({ ...p.room, members: { ...p.room.members, [member.id]: member } }, now, rules.graceMs);

@@ -76,6 +76,11 @@ describe.each(storeFactories)('reconnect ($name store)', (storeFactory) => {
       unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 7 }));
       expect((await state)[0].position).toBe(7);
       expect(unwrap(await alice.emitWithAck('playback:control', { action: 'pause' })).by).toBe(a.memberId);
+      // A client that resumes anyway after a recovered reconnect gets its seat back, not an error.
+      expect(unwrap(await alice.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: a.resumeToken })).memberId).toBe(a.memberId);
+      // ... but a seated connection cannot take another member's seat.
+      expect(await alice.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: b.resumeToken })).toEqual({ ok: false, error: ErrorCode.AlreadyInRoom });
+      expect(bob.connected).toBe(true);
     } finally {
       alice.disconnect();
     }
