@@ -1,2 +1,67 @@
-// Placeholder until the extension shell lands; replaced by the real entry point.
-export {};
+/**
+ * Background entry (MV3 service worker in Chrome, event page in Firefox): wiring only.
+ * Listeners are registered synchronously at top level so a stopped worker is woken by them;
+ * each waits for `ready`, the state restored from storage.session, before acting.
+ */
+import browser from 'webextension-polyfill';
+import type { ContentToBackground, PopupToBackground } from '../messages';
+import { POPUP_PORT_PREFIX } from '../messages';
+import { onSettingsChanged } from '../settings';
+import { contentHandlers } from './content-handlers';
+import { failure } from './errors';
+import { popupHandlers } from './popup-handlers';
+import { Registry } from './registry';
+import { classifySender, isEnvelope } from './senders';
+
+const registry = new Registry();
+const ready = registry.restore().catch((err: unknown) => console.error('Lockstep: could not restore rooms', err));
+const fromPopup = popupHandlers(registry);
+const fromContent = contentHandlers(registry);
+const extensionOrigin = browser.runtime.getURL('');
+
+browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  if (!isEnvelope(message)) return undefined; // not ours
+  const from = classifySender(sender, extensionOrigin);
+  return ready.then(async () => {
+    if (from.kind === 'extension' && message.type in fromPopup) {
+      const handler = fromPopup[message.type as keyof PopupToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
+      return handler(message.payload, from);
+    }
+    if (from.kind === 'content' && message.type in fromContent) {
+      const handler = fromContent[message.type as keyof ContentToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
+      return handler(message.payload, from);
+    }
+    return failure(from.kind === 'unknown' ? 'forbidden' : 'invalid_input', `"${message.type}" cannot be sent from here.`);
+  });
+});
+
+browser.runtime.onConnect.addListener((port) => {
+  if (!port.name.startsWith(POPUP_PORT_PREFIX) || classifySender(port.sender ?? {}, extensionOrigin).kind !== 'extension') return;
+  const tabId = Number(port.name.slice(POPUP_PORT_PREFIX.length));
+  if (!Number.isInteger(tabId)) return port.disconnect();
+  void ready.then(async () => {
+    const set = registry.ports.get(tabId) ?? new Set();
+    set.add(port);
+    registry.ports.set(tabId, set);
+    port.onDisconnect.addListener(() => set.delete(port));
+    const state = await registry.tabState(tabId).catch(() => null);
+    if (state !== null) port.postMessage(state);
+  });
+});
+
+browser.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.url === undefined && change.status !== 'loading') return;
+  void ready.then(async () => {
+    const url = change.url ?? (await browser.tabs.get(tabId).catch(() => null))?.url;
+    if (url !== undefined) registry.navigated(tabId, url, change.status === 'loading');
+  });
+});
+
+browser.tabs.onRemoved.addListener((tabId) => {
+  void ready.then(async () => {
+    await registry.drop(tabId, true);
+    registry.forgetTab(tabId);
+  });
+});
+
+onSettingsChanged((settings) => registry.setDefaultRelay(settings.relayUrl));

@@ -1,0 +1,66 @@
+/** What content scripts ask of the background (ContentToBackground). Tab and frame come from `sender`. */
+import { ErrorCode } from '../../relay/protocol';
+import { LocalError, type ContentToBackground, type ExtResult } from '../messages';
+import { failure } from './errors';
+import { sameVideoPage } from './pages';
+import { joinTab, type Handlers } from './popup-handlers';
+import type { Registry } from './registry';
+import type { TabRoom } from './tab-room';
+import browser from 'webextension-polyfill';
+
+export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
+  /** The tab's room, when the asking frame owns the tab's video. */
+  const ownedRoom = <T>(tabId: number | null, frameId: number | null): { room: TabRoom } | { error: ExtResult<T> } => {
+    if (tabId === null || frameId === null) return { error: failure(LocalError.Forbidden) };
+    const room = reg.rooms.get(tabId);
+    if (room === undefined) return { error: failure(ErrorCode.NotInRoom) };
+    if (reg.framesOf(tabId).owner !== frameId) return { error: failure(LocalError.Forbidden, 'This frame does not own the room video.') };
+    return { room };
+  };
+
+  return {
+    video: async (report, { tabId, frameId }) => {
+      if (tabId === null || frameId === null) return failure(LocalError.Forbidden);
+      const frames = reg.framesOf(tabId);
+      const { owner, previous } = frames.report(frameId, report);
+      const room = reg.rooms.get(tabId);
+      if (previous !== null && previous !== owner) reg.toFrame(tabId, previous, 'sync', null);
+      reg.changed(tabId);
+      const isOwner = owner === frameId;
+      if (isOwner && room !== undefined && report.present && reg.navigatedAway.delete(tabId)) await announceMedia(room, tabId);
+      return { ok: true, data: { owner: isOwner, sync: isOwner && room !== undefined ? room.frameSync() : null } };
+    },
+
+    inviteLanding: ({ invite }, { tabId }) => (tabId === null ? Promise.resolve(failure(LocalError.Forbidden)) : joinTab(reg, tabId, invite, false)),
+
+    control: async (req, { tabId, frameId }) => {
+      const owned = ownedRoom<never>(tabId, frameId);
+      return 'error' in owned ? owned.error : owned.room.control(req);
+    },
+
+    status: async (report, { tabId, frameId }) => {
+      const owned = ownedRoom<null>(tabId, frameId);
+      return 'error' in owned ? owned.error : owned.room.status(report);
+    },
+
+    timePing: async (_payload, { tabId, frameId }) => {
+      const owned = ownedRoom<{ relayTime: number }>(tabId, frameId);
+      if ('error' in owned) return owned.error;
+      const relayTime = await owned.room.conn.ping();
+      return relayTime === null ? failure(ErrorCode.Unavailable) : { ok: true, data: { relayTime } };
+    },
+  };
+
+  /**
+   * The owner frame shows a video on another page than the room's (the controller opened the next
+   * episode): the room follows, if this member may change the playback.
+   */
+  async function announceMedia(room: TabRoom, tabId: number): Promise<void> {
+    const tab = await browser.tabs.get(tabId).catch(() => null);
+    const current = room.room.timeline.media;
+    if (tab?.url === undefined || !/^https?:/.test(tab.url) || current === null || sameVideoPage(tab.url, current.url) || !room.controls) return;
+    const report = reg.framesOf(tabId).ownerReport();
+    const r = await room.media({ url: tab.url.split('#')[0] ?? tab.url, title: (report?.media?.title || tab.title || tab.url).slice(0, 200), duration: report?.media?.duration ?? null });
+    if (!r.ok) console.info(`Lockstep: the room did not take the new video: ${r.message}`);
+  }
+}

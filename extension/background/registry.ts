@@ -1,0 +1,237 @@
+/**
+ * The worker's state: each tab's frames and room. Everything that must outlive the worker is
+ * written to storage.session under `tab:<id>`; `restore()` rebuilds it when the worker starts
+ * again (the rooms then resume their seats on their own).
+ */
+import browser from 'webextension-polyfill';
+import type { ErrorCode, Media, Timeline } from '../../relay/protocol';
+import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState, VideoReport } from '../messages';
+import { formatInvite, stripInvite } from '../invite';
+import { loadSettings } from '../settings';
+import { TabFrames } from './frames';
+import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
+import { RelayConnection } from './relay-connection';
+import { sameVideoPage } from './pages';
+
+interface StoredTab {
+  frames: Array<[number, VideoReport]>;
+  owner: number | null;
+  room: PersistedRoom | null;
+}
+
+const KEY_PREFIX = 'tab:';
+
+export class Registry implements RoomHost {
+  readonly frames = new Map<number, TabFrames>();
+  readonly rooms = new Map<number, TabRoom>();
+  readonly errors = new Map<number, { code: ErrorCode | LocalError; message: string }>();
+  readonly ports = new Map<number, Set<browser.Runtime.Port>>();
+  /** Tabs in a room whose user went to another page: the next video found there becomes the room's. */
+  readonly navigatedAway = new Set<number>();
+  private relayUrl = 'http://localhost:3000';
+
+  async restore(): Promise<void> {
+    this.relayUrl = (await loadSettings()).relayUrl;
+    const stored = await browser.storage.session.get(null);
+    for (const [key, value] of Object.entries(stored)) {
+      if (!key.startsWith(KEY_PREFIX)) continue;
+      const tabId = Number(key.slice(KEY_PREFIX.length));
+      const tab = value as StoredTab;
+      const exists = await browser.tabs.get(tabId).then(
+        () => true,
+        () => false,
+      );
+      if (!exists || !Array.isArray(tab.frames)) {
+        await browser.storage.session.remove(key);
+        continue;
+      }
+      this.frames.set(tabId, TabFrames.from(tab.frames, tab.owner));
+      if (tab.room !== null) this.adopt(tabId, tab.room); // resumes on connect
+    }
+  }
+
+  setDefaultRelay(url: string): void {
+    this.relayUrl = url;
+  }
+
+  framesOf(tabId: number): TabFrames {
+    let f = this.frames.get(tabId);
+    if (f === undefined) {
+      f = new TabFrames();
+      this.frames.set(tabId, f);
+    }
+    return f;
+  }
+
+  /** Starts following a room this tab has a seat in. */
+  adopt(tabId: number, joined: PersistedRoom): TabRoom {
+    const conn = new RelayConnection(joined.relayUrl, () => {
+      if (this.rooms.has(tabId)) this.changed(tabId);
+    });
+    const room = new TabRoom(tabId, conn, joined, this);
+    this.rooms.set(tabId, room);
+    this.errors.delete(tabId);
+    this.changed(tabId);
+    return room;
+  }
+
+  /** Takes over an already connected socket after create/join. */
+  adoptConnected(tabId: number, conn: RelayConnection, joined: PersistedRoom): TabRoom {
+    const room = new TabRoom(tabId, conn, joined, this);
+    this.rooms.set(tabId, room);
+    this.errors.delete(tabId);
+    this.changed(tabId);
+    this.toOwner(tabId, 'sync', room.frameSync());
+    return room;
+  }
+
+  async drop(tabId: number, leave: boolean): Promise<void> {
+    const room = this.rooms.get(tabId);
+    if (room === undefined) return;
+    this.rooms.delete(tabId);
+    this.toOwner(tabId, 'sync', null);
+    this.changed(tabId);
+    if (leave) await room.leave();
+    else room.dispose();
+  }
+
+  /** The tab's URL changed (a load or an SPA navigation). */
+  navigated(tabId: number, url: string, newDocument: boolean): void {
+    if (newDocument) this.framesOf(tabId).clear();
+    const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
+    if (media !== null && !sameVideoPage(url, media.url)) this.navigatedAway.add(tabId);
+    else this.navigatedAway.delete(tabId);
+    this.changed(tabId);
+  }
+
+  forgetTab(tabId: number): void {
+    this.navigatedAway.delete(tabId);
+    this.frames.delete(tabId);
+    this.errors.delete(tabId);
+    this.ports.delete(tabId);
+    void browser.storage.session.remove(KEY_PREFIX + tabId);
+  }
+
+  fail(tabId: number, code: ErrorCode | LocalError, message: string): void {
+    this.errors.set(tabId, { code, message });
+    this.changed(tabId);
+  }
+
+  // ---- RoomHost ----
+
+  changed(tabId: number): void {
+    void this.persist(tabId);
+    void this.pushState(tabId);
+    void this.badge(tabId);
+  }
+
+  timeline(tabId: number, t: Timeline, previous: Timeline): void {
+    this.toOwner(tabId, 'timeline', t);
+    const room = this.rooms.get(tabId);
+    if (room === undefined || t.media === null || t.by === room.memberId) return;
+    if (previous.media !== null && previous.media.url === t.media.url) return;
+    void this.followMedia(tabId, t.media, room.room.settings.navigationPolicy === 'ask');
+  }
+
+  resumed(tabId: number): void {
+    const room = this.rooms.get(tabId);
+    if (room === undefined) return;
+    this.toOwner(tabId, 'reconnected', null);
+    this.toOwner(tabId, 'sync', room.frameSync());
+    // The room may have moved on to another video while this member was away.
+    const media = room.room.timeline.media;
+    if (media !== null) void this.followMedia(tabId, media, room.room.settings.navigationPolicy === 'ask');
+  }
+
+  lost(tabId: number, error: ErrorCode, message: string): void {
+    void this.drop(tabId, false);
+    this.fail(tabId, error, message);
+  }
+
+  // ---- helpers ----
+
+  /** Opens the room's video in this tab (or asks the page first) unless it is already there. */
+  private async followMedia(tabId: number, media: Media, ask: boolean): Promise<void> {
+    const tab = await browser.tabs.get(tabId).catch(() => null);
+    if (tab === null || (tab.url !== undefined && sameVideoPage(tab.url, media.url))) return;
+    if (ask && this.framesOf(tabId).owner !== null) this.toOwner(tabId, 'navigate', { media, ask: true });
+    else await browser.tabs.update(tabId, { url: media.url });
+  }
+
+  /** Sends a message to the frame that owns the tab's video, if there is one. */
+  toOwner<K extends keyof BackgroundToContent>(tabId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
+    const frames = this.framesOf(tabId);
+    const frameId = frames.owner;
+    if (frameId === null) return;
+    this.toFrame(tabId, frameId, type, payload);
+  }
+
+  toFrame<K extends keyof BackgroundToContent>(tabId: number, frameId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
+    const message = { type, payload } as Envelope<BackgroundToContent>;
+    browser.tabs.sendMessage(tabId, message, { frameId }).catch((err: unknown) => {
+      // The frame is gone (navigated, closed): forget it so another frame can own the video.
+      console.debug(`Lockstep: frame ${tabId}/${frameId} unreachable:`, err);
+      const frames = this.framesOf(tabId);
+      const { owner, previous } = frames.forget(frameId);
+      if (owner !== previous && owner !== null) {
+        const room = this.rooms.get(tabId);
+        this.toFrame(tabId, owner, 'sync', room === undefined ? null : room.frameSync());
+      }
+      this.changed(tabId);
+    });
+  }
+
+  private async persist(tabId: number): Promise<void> {
+    const frames = this.frames.get(tabId);
+    const room = this.rooms.get(tabId);
+    if (frames === undefined && room === undefined) return;
+    const stored: StoredTab = { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null };
+    await browser.storage.session.set({ [KEY_PREFIX + tabId]: stored });
+  }
+
+  async tabState(tabId: number): Promise<TabState> {
+    const tab = await browser.tabs.get(tabId);
+    const room = this.rooms.get(tabId);
+    const owner = this.framesOf(tabId).ownerReport();
+    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: this.relayUrl, detail: null, rttMs: null };
+    const pageUrl = tab.url === undefined ? null : (stripInvite(tab.url) ?? tab.url);
+    return {
+      tabId,
+      connection,
+      video: { present: owner !== null, title: owner?.media?.title || tab.title || null, url: pageUrl },
+      room:
+        room === undefined
+          ? null
+          : {
+              code: room.code,
+              inviteLink: formatInvite(room.room.timeline.media?.url ?? pageUrl ?? 'about:blank', room.code, room.state.relayUrl),
+              settings: room.room.settings,
+              members: room.room.members,
+              you: room.memberId,
+              timeline: room.room.timeline,
+            },
+      lastError: this.errors.get(tabId) ?? null,
+    };
+  }
+
+  private async pushState(tabId: number): Promise<void> {
+    const ports = this.ports.get(tabId);
+    if (ports === undefined || ports.size === 0) return;
+    const state = await this.tabState(tabId).catch(() => null);
+    if (state === null) return;
+    for (const port of ports) port.postMessage(state);
+  }
+
+  private async badge(tabId: number): Promise<void> {
+    const room = this.rooms.get(tabId);
+    const present = room?.room.members.filter((m) => m.connected).length ?? 0;
+    const status = room?.conn.view().status;
+    const color = status === 'connected' ? '#2e7d32' : status === 'unreachable' ? '#c62828' : '#ef6c00';
+    try {
+      await browser.action.setBadgeText({ tabId, text: room === undefined ? '' : String(present) });
+      if (room !== undefined) await browser.action.setBadgeBackgroundColor({ tabId, color });
+    } catch (err) {
+      console.debug('Lockstep: badge not updated (tab gone?)', err);
+    }
+  }
+}

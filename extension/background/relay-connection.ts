@@ -1,0 +1,107 @@
+/**
+ * One socket.io connection to a relay, for one tab's room (a connection is in at most one room).
+ * WebSocket only: a service worker has no XMLHttpRequest. socket.io's own reconnection (with
+ * backoff and jitter) brings it back after network loss; the tab room resumes on each reconnect.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../relay/protocol';
+import type { ConnectionStatus, ConnectionView, ExtResult } from '../messages';
+import { failure, unreachable } from './errors';
+
+export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** How long a request waits for its acknowledgement before the relay counts as unreachable. */
+export const ACK_TIMEOUT_MS = 8000;
+/** How long the first connection may take. */
+export const CONNECT_TIMEOUT_MS = 6000;
+
+/** socket.io-client wants an http(s) URL; ws(s) relay URLs are accepted in the options too. */
+export function socketUrl(relayUrl: string): string {
+  return relayUrl.replace(/^ws(s?):\/\//, 'http$1://');
+}
+
+export class RelayConnection {
+  readonly socket: RelaySocket;
+  private status: ConnectionStatus = 'connecting';
+  private detail: string | null = null;
+  rttMs: number | null = null;
+
+  constructor(
+    readonly relayUrl: string,
+    private readonly onChange: () => void,
+  ) {
+    const url = new URL(socketUrl(relayUrl));
+    this.socket = io(url.origin, {
+      path: `${url.pathname === '/' ? '' : url.pathname}/socket.io/`,
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+      randomizationFactor: 0.5,
+      timeout: CONNECT_TIMEOUT_MS,
+    });
+    this.socket.on('connect', () => this.set('connected', null));
+    this.socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') this.set('reconnecting', `connection lost: ${reason}`);
+    });
+    this.socket.on('connect_error', (err) => this.set(this.status === 'connecting' ? 'unreachable' : 'reconnecting', err.message));
+  }
+
+  view(): ConnectionView {
+    return { status: this.status, relayUrl: this.relayUrl, detail: this.detail, rttMs: this.rttMs };
+  }
+
+  private set(status: ConnectionStatus, detail: string | null): void {
+    this.status = status;
+    this.detail = detail;
+    this.onChange();
+  }
+
+  /** Resolves once connected, or with a "cannot reach" failure naming the URL. */
+  whenConnected(timeoutMs = CONNECT_TIMEOUT_MS): Promise<ExtResult<null>> {
+    if (this.socket.connected) return Promise.resolve({ ok: true, data: null });
+    return new Promise((resolve) => {
+      const done = (r: ExtResult<null>): void => {
+        clearTimeout(timer);
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+        resolve(r);
+      };
+      const onConnect = (): void => done({ ok: true, data: null });
+      const onError = (err: Error): void => done(unreachable(this.relayUrl, err.message));
+      const timer = setTimeout(() => done(unreachable(this.relayUrl, 'no answer')), timeoutMs);
+      this.socket.on('connect', onConnect);
+      this.socket.on('connect_error', onError);
+    });
+  }
+
+  /** Emits an event and turns its acknowledgement (or its absence) into an ExtResult. */
+  async request<T>(send: (socket: RelaySocket) => Promise<Result<T>>): Promise<ExtResult<T>> {
+    let res: Result<T>;
+    try {
+      // `timeout()` makes `emitWithAck` reject when no acknowledgement comes; its declared type loses
+      // the acknowledgement's payload type, which the plain socket's signature keeps.
+      res = await send(this.socket.timeout(ACK_TIMEOUT_MS) as unknown as RelaySocket);
+    } catch (err) {
+      return unreachable(this.relayUrl, err instanceof Error ? err.message : String(err));
+    }
+    return res.ok ? res : failure(res.error);
+  }
+
+  /** One `time:ping` round trip: the relay's clock, or null when it did not answer. */
+  async ping(): Promise<number | null> {
+    try {
+      const t0 = performance.now();
+      const relayTime = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('time:ping');
+      this.rttMs = Math.round(performance.now() - t0);
+      return relayTime;
+    } catch (err) {
+      console.debug('Lockstep: time:ping unanswered', err);
+      return null;
+    }
+  }
+
+  close(): void {
+    this.socket.disconnect();
+    this.socket.removeAllListeners();
+  }
+}

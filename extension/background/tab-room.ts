@@ -1,0 +1,186 @@
+/**
+ * One tab's membership of a room: its relay connection, the room as last seen, and the requests
+ * the popup and the tab's owner frame make. What must survive the worker being stopped
+ * (relay, code, member id, resume token, last view) is handed to the registry to persist; on a
+ * new connection (reconnect, or a restarted worker) the member resumes its seat with the token.
+ */
+import {
+  PROTOCOL_VERSION,
+  type ControlRequest,
+  type JoinedRoom,
+  type Media,
+  type Member,
+  type Profile,
+  type RoomSettings,
+  type RoomView,
+  type StatusReport,
+  type Timeline,
+} from '../../relay/protocol';
+import { ErrorCode } from '../../relay/protocol';
+import type { ExtResult, FrameSync } from '../messages';
+import { RelayConnection } from './relay-connection';
+
+/** What the registry stores in storage.session for a tab in a room. */
+export interface PersistedRoom {
+  relayUrl: string;
+  memberId: string;
+  resumeToken: string;
+  room: RoomView;
+}
+
+/** What a tab room asks of the registry. */
+export interface RoomHost {
+  /** The room or its connection changed: persist, update popups and badge. */
+  changed(tabId: number): void;
+  /** A new timeline for the owner frame; `previous` is the timeline before it. */
+  timeline(tabId: number, timeline: Timeline, previous: Timeline): void;
+  /** The connection came back and the seat was resumed (maybe on another relay node). */
+  resumed(tabId: number): void;
+  /** The seat is gone for good (expired room, refused resume). */
+  lost(tabId: number, error: ErrorCode, message: string): void;
+}
+
+export class TabRoom {
+  private joined: PersistedRoom;
+
+  constructor(
+    readonly tabId: number,
+    readonly conn: RelayConnection,
+    joined: PersistedRoom,
+    private readonly host: RoomHost,
+  ) {
+    this.joined = joined;
+    this.listen();
+  }
+
+  get state(): PersistedRoom {
+    return this.joined;
+  }
+  get code(): string {
+    return this.joined.room.code;
+  }
+  get memberId(): string {
+    return this.joined.memberId;
+  }
+  get room(): RoomView {
+    return this.joined.room;
+  }
+  get you(): Member | undefined {
+    return this.room.members.find((m) => m.id === this.memberId);
+  }
+  /** True when this member may change the playback. */
+  get controls(): boolean {
+    return this.room.settings.controlMode === 'everyone' || this.you?.role === 'host';
+  }
+
+  frameSync(): FrameSync {
+    return {
+      code: this.code,
+      memberId: this.memberId,
+      role: this.you?.role ?? 'member',
+      settings: this.room.settings,
+      timeline: this.room.timeline,
+      connected: this.conn.socket.connected,
+    };
+  }
+
+  private update(room: Partial<RoomView>): void {
+    this.joined = { ...this.joined, room: { ...this.joined.room, ...room } };
+    this.host.changed(this.tabId);
+  }
+
+  private upsert(member: Member): void {
+    const others = this.room.members.filter((m) => m.id !== member.id);
+    this.update({ members: [...others, member].sort((a, b) => a.joinedAt - b.joinedAt) });
+  }
+
+  private listen(): void {
+    const s = this.conn.socket;
+    s.on('playback:state', (t) => this.applyTimeline(t));
+    s.on('member:joined', (m) => this.upsert(m));
+    s.on('member:updated', (m) => this.upsert(m));
+    s.on('member:left', ({ memberId, hostId }) => {
+      const members = this.room.members
+        .filter((m) => m.id !== memberId)
+        .map((m): Member => (hostId === null ? m : { ...m, role: m.id === hostId ? 'host' : 'member' }));
+      this.update({ members });
+    });
+    s.on('room:settings', (settings) => this.update({ settings }));
+    // Every connection after the one the seat was taken on resumes it.
+    s.on('connect', () => {
+      void this.resume();
+    });
+  }
+
+  applyTimeline(t: Timeline): void {
+    const previous = this.room.timeline;
+    if (t.seq <= previous.seq) return; // stale or already seen (the ack and the broadcast both carry it)
+    this.update({ timeline: t });
+    this.host.timeline(this.tabId, t, previous);
+  }
+
+  /** Takes the seat back with the resume token; on success the room view is replaced. */
+  async resume(): Promise<ExtResult<null>> {
+    const r = await this.conn.request((s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }));
+    if (r.ok) {
+      this.accept(r.data);
+      this.host.resumed(this.tabId);
+      return { ok: true, data: null };
+    }
+    if (r.error === ErrorCode.ResumeFailed || r.error === ErrorCode.RoomNotFound || r.error === ErrorCode.VersionMismatch) {
+      this.host.lost(this.tabId, r.error, r.message);
+    }
+    return r;
+  }
+
+  private accept(joined: JoinedRoom): void {
+    const seqBefore = this.room.timeline.seq;
+    const previous = this.room.timeline;
+    this.joined = { ...this.joined, memberId: joined.memberId, resumeToken: joined.resumeToken, room: joined.room };
+    this.host.changed(this.tabId);
+    if (joined.room.timeline.seq !== seqBefore) this.host.timeline(this.tabId, joined.room.timeline, previous);
+  }
+
+  async control(req: ControlRequest): Promise<ExtResult<Timeline>> {
+    const r = await this.conn.request((s) => s.emitWithAck('playback:control', req));
+    if (r.ok) this.applyTimeline(r.data);
+    return r;
+  }
+
+  status(report: StatusReport): Promise<ExtResult<null>> {
+    return this.conn.request((s) => s.emitWithAck('member:status', report));
+  }
+
+  async settings(patch: Partial<RoomSettings>): Promise<ExtResult<RoomSettings>> {
+    const r = await this.conn.request((s) => s.emitWithAck('room:settings', patch));
+    if (r.ok) this.update({ settings: r.data });
+    return r;
+  }
+
+  transferHost(memberId: string): Promise<ExtResult<null>> {
+    return this.conn.request((s) => s.emitWithAck('room:transfer-host', { memberId }));
+  }
+
+  async profile(profile: Profile): Promise<ExtResult<Member>> {
+    const r = await this.conn.request((s) => s.emitWithAck('member:profile', profile));
+    if (r.ok) this.upsert(r.data);
+    return r;
+  }
+
+  media(media: Media): Promise<ExtResult<Timeline>> {
+    return this.control({ action: 'media', media });
+  }
+
+  /** Leaves the room (best effort: a relay that cannot be reached forgets the seat after its grace). */
+  async leave(): Promise<void> {
+    if (this.conn.socket.connected) {
+      const r = await this.conn.request((s) => s.emitWithAck('room:leave'));
+      if (!r.ok) console.info(`Lockstep: leaving room: ${r.message}`);
+    }
+    this.conn.close();
+  }
+
+  dispose(): void {
+    this.conn.close();
+  }
+}
