@@ -1,0 +1,80 @@
+jest.mock('webextension-polyfill', () => ({}));
+import { chooseOwner } from '../../../extension/background/owner';
+import { TabFrames } from '../../../extension/background/frames';
+import { classifySender, isEnvelope } from '../../../extension/background/senders';
+import { sameVideoPage } from '../../../extension/background/pages';
+import { messageFor } from '../../../extension/background/errors';
+import { ErrorCode } from '../../../relay/protocol';
+import { LocalError, type VideoReport } from '../../../extension/messages';
+
+const video = (area: number, played = false): VideoReport => ({ present: true, media: null, area, played });
+const none: VideoReport = { present: false, media: null, area: 0, played: false };
+
+describe('owner frame choice', () => {
+  test.each<[string, Array<[number, VideoReport]>, number | null, number | null]>([
+    ['no frames', [], null, null],
+    ['no video anywhere', [[0, none], [3, none]], null, null],
+    ['the only video', [[0, none], [3, video(100)]], null, 3],
+    ['bigger wins', [[0, video(100)], [3, video(900)]], null, 3],
+    ['played beats bigger', [[0, video(100, true)], [3, video(900)]], null, 0],
+    ['the owner keeps a tie', [[0, video(500)], [3, video(500)]], 3, 3],
+    ['a tie without owner goes to the first', [[0, video(500)], [3, video(500)]], null, 0],
+    ['an owner that lost its video is replaced', [[0, none], [3, video(10)]], 0, 3],
+  ])('%s', (_name, reports, current, expected) => {
+    expect(chooseOwner(new Map(reports), current)).toBe(expected);
+  });
+
+  test('TabFrames says when ownership moved, and forgets frames', () => {
+    const f = new TabFrames();
+    expect(f.report(0, video(100))).toEqual({ owner: 0, previous: null });
+    expect(f.report(5, video(100, true))).toEqual({ owner: 5, previous: 0 });
+    expect(f.ownerReport()?.played).toBe(true);
+    expect(f.forget(5)).toEqual({ owner: 0, previous: 5 });
+    f.clear();
+    expect(f.hasVideo).toBe(false);
+    const restored = TabFrames.from([[2, video(50)]], 2);
+    expect(restored.owner).toBe(2);
+    expect(restored.entries()).toEqual([[2, video(50)]]);
+  });
+});
+
+describe('senders', () => {
+  const origin = 'chrome-extension://abc/';
+  test.each([
+    ['popup', { url: 'chrome-extension://abc/popup.html?tab=3' }, 'extension'],
+    ['popup opened in a tab', { url: 'chrome-extension://abc/popup.html?tab=3', tab: { id: 9 } as never, frameId: 0 }, 'extension'],
+    ['content script', { url: 'https://example.com/', tab: { id: 9 } as never, frameId: 4 }, 'content'],
+    ['another extension', { url: 'chrome-extension://zzz/x.html' }, 'unknown'],
+    ['no tab, no url', {}, 'unknown'],
+    ['devtools pseudo tab', { url: 'https://example.com/', tab: { id: -1 } as never, frameId: 0 }, 'unknown'],
+  ])('%s', (_name, sender, kind) => {
+    expect(classifySender(sender, origin).kind).toBe(kind);
+  });
+
+  test.each([
+    [{ type: 'video', payload: null }, true],
+    [{ type: 'video' }, false],
+    [{ type: 3, payload: null }, false],
+    ['video', false],
+    [null, false],
+  ])('isEnvelope(%j) = %j', (message, expected) => {
+    expect(isEnvelope(message)).toBe(expected);
+  });
+});
+
+describe('pages', () => {
+  test.each([
+    ['https://a.example/watch?v=1', 'https://a.example/watch?v=1#lockstep=X', true],
+    ['https://a.example/watch?v=1', 'https://a.example/watch?v=2', false],
+    ['https://a.example/watch', 'http://a.example/watch', false],
+    ['nonsense', 'https://a.example/', false],
+  ])('sameVideoPage(%s, %s) = %s', (a, b, expected) => {
+    expect(sameVideoPage(a, b)).toBe(expected);
+  });
+});
+
+test('every error code has words', () => {
+  for (const code of [...Object.values(ErrorCode), ...Object.values(LocalError)]) {
+    expect(messageFor(code)).toMatch(/\w{3,}.*\.$/);
+  }
+});
