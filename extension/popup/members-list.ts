@@ -27,7 +27,8 @@ export function renderMembers(list: HTMLUListElement, room: TabRoomView, onMakeH
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement.closest<HTMLElement>('li[data-member-id]')?.dataset.memberId : undefined;
   list.replaceChildren(...memberRows(room).map((row) => rowElement(row, onMakeHost)));
   if (focused !== undefined) {
-    const again = list.querySelector<HTMLButtonElement>(`li[data-member-id="${CSS.escape(focused)}"] button`);
+    const row = [...list.querySelectorAll<HTMLLIElement>('li[data-member-id]')].find((li) => li.dataset.memberId === focused);
+    const again = row?.querySelector<HTMLButtonElement>('button');
     (again ?? list.closest('section')?.querySelector<HTMLButtonElement>('#leave'))?.focus();
   }
 }
