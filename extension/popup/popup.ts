@@ -8,7 +8,8 @@ import type { ExtResult, TabState } from '../messages';
 import { POPUP_PORT_PREFIX } from '../messages';
 import { parseInvite, formatRoomCode } from '../invite';
 import { loadSettings } from '../settings';
-import { LIMITS, type RoomSettings } from '../../relay/protocol';
+import type { RoomSettings } from '../../relay/protocol';
+import { checkDisplayName } from '../ui/validate';
 import { send } from '../ui/send';
 import { byId } from '../ui/dom';
 import { connectionText, settingsSummary, videoText, youAreHost } from './view-model';
@@ -49,6 +50,8 @@ let tabId = -1;
 let current: TabState | null = null;
 /** An error from the popup's own last action; shown until the next action. */
 let actionError: string | null = null;
+/** The tab's lastError as it stood when the user acted again: old news, no longer shown. */
+let dismissedError: string | null = null;
 let profileColor: string | undefined;
 
 function announce(text: string): void {
@@ -58,7 +61,7 @@ function announce(text: string): void {
 function showError(): void {
   const lastError = current?.lastError?.message ?? null;
   const inline = el.inviteError.hidden ? null : el.inviteError.textContent;
-  const text = actionError ?? (lastError !== inline ? lastError : null);
+  const text = actionError ?? (lastError !== inline && lastError !== dismissedError ? lastError : null);
   el.error.hidden = text === null;
   el.error.textContent = text ?? '';
 }
@@ -100,8 +103,13 @@ function render(state: TabState): void {
 }
 
 /** Runs one action against the background with the buttons locked; failures are shown in words. */
-async function act<T>(run: () => Promise<ExtResult<T>>, onOk?: (data: T) => void): Promise<ExtResult<T>> {
+function dismissErrors(): void {
   actionError = null;
+  dismissedError = current?.lastError?.message ?? null;
+}
+
+async function act<T>(run: () => Promise<ExtResult<T>>, onOk?: (data: T) => void): Promise<ExtResult<T>> {
+  dismissErrors();
   document.body.setAttribute('aria-busy', 'true');
   const buttons = [...document.querySelectorAll('button')].filter((b) => !b.disabled);
   buttons.forEach((b) => (b.disabled = true));
@@ -140,7 +148,7 @@ function wire(): void {
     const parsed = parseInvite(el.invite.value);
     setInviteError(parsed.ok ? null : parsed.message);
     if (!parsed.ok) {
-      actionError = null;
+      dismissErrors();
       showError();
       el.invite.focus();
       return;
@@ -173,14 +181,15 @@ function wire(): void {
   el.roomNav.addEventListener('change', () => updateSettings({ navigationPolicy: el.roomNav.value === 'ask' ? 'ask' : 'follow' }));
   el.profileForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const name = el.displayName.value.trim();
-    if (name.length < 1 || name.length > LIMITS.nameMaxLength) {
-      actionError = `Your name needs 1 to ${LIMITS.nameMaxLength} characters.`;
+    const checked = checkDisplayName(el.displayName.value);
+    if (!checked.ok) {
+      dismissErrors();
+      actionError = checked.message;
       showError();
       el.displayName.focus();
       return;
     }
-    void act(() => send('setProfile', { name, color: profileColor }), (profile) => {
+    void act(() => send('setProfile', { name: checked.value, color: profileColor }), (profile) => {
       el.displayName.value = profile.name;
       announce(`Name saved: ${profile.name}`);
     });
