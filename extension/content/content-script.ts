@@ -1,2 +1,41 @@
-// Placeholder until the extension shell lands; replaced by the real entry point.
-export {};
+/**
+ * Content script entry (every frame, document_start): wiring only.
+ * - takes an invite out of the URL before the page reads it, and hands it to the background;
+ * - runs the frame session (video finder, owner-frame sync) until the page goes away or the
+ *   extension context is invalidated (reload/update/removal), then tears everything down.
+ */
+import { adapterFor } from './adapters/index';
+import { takeInvite } from './invite-landing';
+import { createSender } from './messaging';
+import { showToast } from './page-ui';
+import { startFrameSession } from './frame-session';
+
+const life = new AbortController();
+const send = createSender(() => life.abort());
+
+function whenBody(run: () => void): void {
+  if (document.body) run();
+  else document.addEventListener('DOMContentLoaded', run, { once: true, signal: life.signal });
+}
+
+const invite = takeInvite(window);
+if (invite !== null) {
+  void send('inviteLanding', { invite }).then((r) => {
+    if (!r.ok && !life.signal.aborted) whenBody(() => showToast(document, 'could not join the room', r.message, life.signal));
+  });
+}
+
+let session: AbortController | null = null;
+function start(): void {
+  session?.abort();
+  session = new AbortController();
+  startFrameSession({ win: window, factory: adapterFor(location.href), send, signal: AbortSignal.any([life.signal, session.signal]) });
+}
+
+start();
+// Leaving the page (or entering the back/forward cache) ends the session; coming back from the
+// cache starts a new one.
+window.addEventListener('pagehide', () => session?.abort(), { signal: life.signal });
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) start();
+}, { signal: life.signal });

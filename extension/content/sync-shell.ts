@@ -1,0 +1,126 @@
+/**
+ * Drives the pure sync engine (extension/core) for the frame that owns the room's video: feeds
+ * it clock samples, timelines, frame samples, player events and snapshots, and carries out its
+ * effects on the adapter and towards the background. Owns its timers and listeners; `dispose`
+ * (or the signal) stops everything.
+ *
+ * The clock pings (one a second after the first burst) double as the Firefox keep-alive: the
+ * event page there is suspended after 30 s without incoming extension messages.
+ */
+import type { Timeline } from '../../relay/protocol';
+import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../core/index';
+import type { PlayerAdapter } from './adapters/types';
+import type { ContentSend } from './messaging';
+
+/** How often the player's state is read between events (the engine expects ~4 per second). */
+export const SNAPSHOT_MS = 250;
+/** After a failed ping (relay down, worker waking) try again this much later. */
+export const PING_RETRY_MS = 2000;
+
+export interface SyncShellOptions {
+  adapter: PlayerAdapter;
+  send: ContentSend;
+  timeline: Timeline;
+  signal: AbortSignal;
+  /** Local ms in the engine's base; injectable for tests. */
+  now?: () => number;
+}
+
+export interface SyncShell {
+  timeline(t: Timeline): void;
+  reconnected(): void;
+  /** The engine's state, for tests and diagnostics. */
+  state(): EngineState;
+}
+
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export function startSyncShell(options: SyncShellOptions): SyncShell {
+  const { adapter, send, signal } = options;
+  const now = options.now ?? nowMs;
+  let engine = createEngine();
+  let wake: ReturnType<typeof setTimeout> | null = null;
+  let pingTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const run = (event: EngineEvent): void => {
+    if (signal.aborted) return;
+    const r = step(engine, event, now());
+    engine = r.state;
+    for (const effect of r.effects) carryOut(effect);
+  };
+
+  const warn = (what: string) => (err: unknown): void => {
+    if (!signal.aborted) console.warn(`[lockstep] ${what} failed:`, err);
+  };
+
+  function carryOut(effect: EngineEffect): void {
+    switch (effect.type) {
+      case 'play':
+        adapter.play().catch(warn('play'));
+        break;
+      case 'pause':
+        adapter.pause();
+        break;
+      case 'seek':
+        adapter.seek(effect.position);
+        break;
+      case 'set-rate':
+        adapter.setRate(effect.rate);
+        break;
+      case 'send-control':
+        void send('control', effect.control).then((r) => {
+          if (r.ok) run({ type: 'timeline', timeline: r.data });
+          else if (!signal.aborted) console.info(`[lockstep] the room did not take "${effect.control.action}": ${r.message}`);
+        });
+        break;
+      case 'send-status':
+        void send('status', effect.status).then((r) => {
+          if (!r.ok && !signal.aborted) console.debug(`[lockstep] status not sent: ${r.message}`);
+        });
+        break;
+      case 'wake-at':
+        if (wake !== null) clearTimeout(wake);
+        wake = setTimeout(() => {
+          wake = null;
+          run({ type: 'tick' });
+        }, Math.max(0, effect.at - now()));
+        break;
+    }
+  }
+
+  async function ping(): Promise<void> {
+    pingTimer = null;
+    if (signal.aborted) return;
+    const t0 = now();
+    const r = await send('timePing', null);
+    const t3 = now();
+    if (signal.aborted) return;
+    if (r.ok) run({ type: 'clock-sample', sample: { t0, relayTime: r.data.relayTime, t3 } });
+    pingTimer = setTimeout(() => void ping(), r.ok ? nextPingDelayMs(engine.clock) : PING_RETRY_MS);
+  }
+
+  const unsubscribe = adapter.subscribe((event) => run({ type: 'player', event, snapshot: adapter.read() }));
+  const stopFrames = adapter.onFrame((sample) => run({
+    type: 'frame',
+    sample: { mediaTime: sample.mediaTime, displayTime: performance.timeOrigin + sample.displayTime },
+    snapshot: adapter.read(),
+  }));
+  const snapshots = setInterval(() => run({ type: 'snapshot', snapshot: adapter.read() }), SNAPSHOT_MS);
+  signal.addEventListener('abort', () => {
+    unsubscribe();
+    stopFrames();
+    clearInterval(snapshots);
+    if (wake !== null) clearTimeout(wake);
+    if (pingTimer !== null) clearTimeout(pingTimer);
+  }, { once: true });
+
+  run({ type: 'snapshot', snapshot: adapter.read() });
+  run({ type: 'timeline', timeline: options.timeline });
+  void ping();
+
+  return {
+    timeline: (t) => run({ type: 'timeline', timeline: t }),
+    reconnected: () => run({ type: 'reconnected' }),
+    state: () => engine,
+  };
+}
