@@ -46,3 +46,16 @@ test('a web page gets a tab id the popup can be opened for', async () => {
   await popup.close();
   await page.close();
 });
+
+test('the event page can be stopped like an idle one, and a message wakes it', async () => {
+  expect(await firefox.backgroundState()).toBe('running');
+  await firefox.terminateBackground();
+  expect(await firefox.backgroundState()).toBe('stopped');
+  const page = await firefox.openExtensionPage('options.html');
+  const answer = await page.evaluate(() =>
+    (globalThis as unknown as ExtensionGlobal).browser.runtime.sendMessage({ type: 'getTabState', payload: { tabId: -1 } }),
+  );
+  expect(answer).toMatchObject({ ok: false, error: 'no_such_tab' });
+  expect(await firefox.backgroundState()).toBe('running');
+  await page.close();
+});

@@ -22,6 +22,8 @@ export interface MemberPage {
   reload(): Promise<void>;
   /** Makes this the visible tab: hidden tabs paint nothing, so requestVideoFrameCallback stops. */
   bringToFront(): Promise<void>;
+  /** Saves a PNG of the page. */
+  screenshot(path: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,15 @@ export interface Member {
   extensionPage(path: string): Promise<MemberPage>;
   /** Sends a popup → background message from an extension page and returns the answer. */
   send<K extends keyof PopupToBackground>(type: K, payload: PopupToBackground[K]['payload']): Promise<PopupToBackground[K]['response']>;
+  /**
+   * Stops the background for real, as the browser does to an idle worker/event page: its memory is
+   * gone and the next extension event starts it afresh. Chromium: "Stop" on
+   * chrome://serviceworker-internals (CDP's ServiceWorker.stopAllWorkers does not reach extension
+   * workers). Firefox: the event page's terminateBackground() (see firefox.ts).
+   */
+  stopBackground(): Promise<void>;
+  /** stopBackground(), then wakes it with a message, as a popup or content script would. */
+  restartBackground(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +65,9 @@ function fromPlaywright(page: PlaywrightPage): MemberPage {
       await page.reload();
     },
     bringToFront: () => page.bringToFront(),
+    screenshot: async (path) => {
+      await page.screenshot({ path });
+    },
     close: () => page.close(),
   };
 }
@@ -69,6 +83,9 @@ function fromPuppeteer(page: PuppeteerPage): MemberPage {
       await page.reload();
     },
     bringToFront: () => page.bringToFront(),
+    screenshot: async (path) => {
+      await page.screenshot({ path });
+    },
     close: () => page.close(),
   };
 }
@@ -87,6 +104,20 @@ async function sendFrom<K extends keyof PopupToBackground>(
     },
     { type, payload },
   );
+}
+
+async function stopChromiumWorker(context: BrowserContext, extensionOrigin: string, front: MemberPage | null): Promise<void> {
+  const page = await context.newPage();
+  try {
+    await page.goto('chrome://serviceworker-internals/');
+    const registration = page.locator('.serviceworker-registration', { hasText: extensionOrigin.replace(/\/$/, '') });
+    const status = async (): Promise<string | undefined> => /Running Status: *(\w+)/.exec(await registration.innerText())?.[1];
+    await registration.getByRole('button', { name: 'Stop' }).first().click();
+    await waitFor(async () => (await status()) === 'STOPPED', 'the extension service worker to stop');
+  } finally {
+    await page.close();
+    await front?.bringToFront();
+  }
 }
 
 export async function launchChromiumMember(name: string, extensionDir = resolve(__dirname, '../../dist/chrome')): Promise<Member> {
@@ -133,6 +164,12 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
       helper ??= await extensionPage('options.html');
       return sendFrom(helper, type, payload);
     },
+    stopBackground: () => stopChromiumWorker(context, extensionOrigin, front),
+    restartBackground: async () => {
+      await stopChromiumWorker(context, extensionOrigin, front);
+      helper ??= await extensionPage('options.html');
+      await sendFrom(helper, 'getTabState', { tabId: -1 });
+    },
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -165,6 +202,12 @@ export async function launchFirefoxMember(name: string, options: FirefoxLaunchOp
     send: async (type, payload) => {
       helper ??= await extensionPage('options.html');
       return sendFrom(helper, type, payload);
+    },
+    stopBackground: () => firefox.terminateBackground(),
+    restartBackground: async () => {
+      await firefox.terminateBackground();
+      helper ??= await extensionPage('options.html');
+      await sendFrom(helper, 'getTabState', { tabId: -1 });
     },
     close: () => firefox.close(),
   };

@@ -12,6 +12,9 @@
  * - BiDi refuses to navigate a tab to moz-extension:// unless the remote agent has "system
  *   access" (--remote-allow-system-access), and then it reports no navigation events for it:
  *   `openExtensionPage` starts the navigation and polls the page itself.
+ * - Stopping the event page (as Firefox does after 30 s idle) has no WebExtension or BiDi command:
+ *   with system access we evaluate in the browser window's chrome scope and call the same
+ *   `extension.terminateBackground()` that about:debugging's "Terminate background script" uses.
  * - Timers: privacy.reduceTimerPrecision is on by default (performance.now() and media times in
  *   1 ms steps, with jitter). We keep the default, as users have it.
  */
@@ -42,6 +45,10 @@ export interface FirefoxMember {
   openExtensionPage(path: string): Promise<Page>;
   /** The WebExtension tab id of a page (found by its URL, which must be unique among tabs). */
   tabIdOf(page: Page): Promise<number>;
+  /** Stops the background event page now, as the idle timeout would; the next event wakes it. */
+  terminateBackground(): Promise<void>;
+  /** Firefox's own word for the event page: 'running', 'suspending', 'stopped'... */
+  backgroundState(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -104,8 +111,33 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
     return ids[0];
   };
 
-  return { browser, extensionOrigin, openExtensionPage, tabIdOf, close: () => browser.close() };
+  const inChrome = async (expression: string): Promise<string> => {
+    const connection = (browser as unknown as { connection: BidiSend }).connection;
+    const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
+    const context = tree.contexts[0]?.context;
+    if (context === undefined) throw new Error('no chrome-scope browsing context (is --remote-allow-system-access set?)');
+    const policy = `WebExtensionPolicy.getByID(${JSON.stringify(EXTENSION_ID)}).extension`;
+    const res = (await connection.send('script.evaluate', { expression: expression.replace('$EXT', policy), target: { context }, awaitPromise: true }))
+      .result as { type: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
+    if (res.type !== 'success') throw new Error(`chrome-scope evaluation failed: ${res.exceptionDetails?.text ?? res.type}`);
+    return String(res.result?.value);
+  };
+
+  return {
+    browser,
+    extensionOrigin,
+    openExtensionPage,
+    tabIdOf,
+    terminateBackground: async () => {
+      await inChrome('$EXT.terminateBackground({ ignoreDevToolsAttached: true }).then(() => "ok")');
+    },
+    backgroundState: () => inChrome('String($EXT.backgroundState)'),
+    close: () => browser.close(),
+  };
 }
+
+/** The raw BiDi connection puppeteer's Firefox browser has (not in its public types). */
+type BidiSend = { send(method: string, params: object): Promise<{ result: unknown }> };
 
 /** Polls `check` every 50 ms until it is true; throws after `timeoutMs`. */
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {

@@ -1,11 +1,11 @@
 /**
- * Puts bench members in one room, each through its own relay URL (its latency proxy):
+ * Puts members (test/support/browsers.ts) in one room, each through its own relay URL (its latency proxy):
  * the relay URL is written to the settings in storage.sync (what the options page saves), then
  * the first member creates and the others join with the bare room code, so each connects to its
  * own configured relay.
  */
-import type { TabState } from '../../../extension/messages';
-import { waitFor, type Member } from '../../support/browsers';
+import type { TabState } from '../../extension/messages';
+import { waitFor, type Member } from './browsers';
 
 export async function setRelayUrl(member: Member, relayUrl: string): Promise<void> {
   const page = await member.extensionPage('options.html');
@@ -19,7 +19,7 @@ export async function setRelayUrl(member: Member, relayUrl: string): Promise<voi
   await page.close();
 }
 
-async function tabState(member: Member, tabId: number): Promise<TabState> {
+export async function tabState(member: Member, tabId: number): Promise<TabState> {
   const res = await member.send('getTabState', { tabId });
   if (!res.ok) throw new Error(`${member.name}: getTabState failed: ${res.message}`);
   return res.data;

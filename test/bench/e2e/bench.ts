@@ -11,7 +11,7 @@ import { launchMember, type BrowserKind, type Member, type MemberPage } from '..
 import { startLatencyProxy, symmetric, type LatencyProfile, type LatencyProxy } from '../../support/latency-proxy';
 import { convergenceMs, pairwiseErrors, percentiles, type Frame, type Percentiles } from './analysis';
 import { benchVideo } from './bench-video';
-import { createRoom, joinRoom, setRelayUrl, waitForMembers, waitForVideo } from './room';
+import { createRoom, joinRoom, setRelayUrl, waitForMembers, waitForVideo } from '../../support/rooms';
 import { startStaticServer } from './static-server';
 
 const { values } = parseArgs({ options: { kinds: { type: 'string', default: 'chromium,firefox,chromium' }, steady: { type: 'string', default: '20' } } });
