@@ -1,0 +1,114 @@
+/**
+ * The content script in real Chromium (two profiles, the built extension, a real relay, fixture
+ * pages with a real WebM): an invite link opened in a tab joins the room and disappears from the
+ * URL; then the owner frames follow each other through play, pause and seek; and the room video
+ * is found inside nested shadow roots and inside a cross-origin player iframe.
+ */
+import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { startRelay, type TestRelay } from '../support/relay';
+import { createRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
+
+jest.setTimeout(90_000);
+
+interface VideoState {
+  paused: boolean;
+  position: number;
+}
+
+let relay: TestRelay;
+let site: FixtureServer;
+let alice: Member;
+let bob: Member;
+let aliceTab: { page: MemberPage; tabId: number };
+let bobTab: { page: MemberPage; tabId: number };
+
+const state = (page: MemberPage): Promise<VideoState> =>
+  page.run(`(() => { const v = document.querySelector('video'); return { paused: v.paused, position: v.currentTime }; })()`);
+const act = (page: MemberPage, js: string): Promise<unknown> => page.run(`(() => { const v = document.querySelector('video'); ${js} })()`);
+
+async function both(what: string, check: (s: VideoState) => boolean): Promise<[VideoState, VideoState]> {
+  let last: [VideoState, VideoState] = [{ paused: true, position: 0 }, { paused: true, position: 0 }];
+  await waitFor(async () => {
+    last = [await state(aliceTab.page), await state(bobTab.page)];
+    return last.every(check);
+  }, what, 15_000);
+  return last;
+}
+
+beforeAll(async () => {
+  relay = await startRelay();
+  site = await startFixtureServer();
+  [alice, bob] = await Promise.all([launchChromiumMember('alice'), launchChromiumMember('bob')]);
+  await Promise.all([setRelayUrl(alice, relay.url), setRelayUrl(bob, relay.url)]);
+}, 60_000);
+
+afterAll(async () => {
+  await alice?.close();
+  await bob?.close();
+  await site?.close();
+  await relay?.close();
+});
+
+test('an invite link opened in a tab joins the room, and the invite leaves the URL', async () => {
+  aliceTab = await alice.openTab(`${site.origin}/plain.html`);
+  await waitForVideo(alice, aliceTab.tabId);
+  await createRoom(alice, aliceTab.tabId);
+  const room = (await tabState(alice, aliceTab.tabId)).room;
+  expect(room?.inviteLink).toContain('#lockstep=');
+  bobTab = await bob.openTab(room?.inviteLink ?? '');
+  expect(await bobTab.page.run<string>('location.href')).toBe(`${site.origin}/plain.html`);
+  await waitForMembers(alice, aliceTab.tabId, 2);
+  await waitFor(async () => (await tabState(bob, bobTab.tabId)).room?.code === room?.code, 'bob in the room');
+});
+
+test('alice plays; bob follows within 150 ms', async () => {
+  await act(aliceTab.page, 'return v.play().then(() => null);');
+  await both('both playing', (s) => !s.paused && s.position > 0.5);
+  await waitFor(async () => {
+    const [a, b] = await Promise.all([state(aliceTab.page), state(bobTab.page)]);
+    return Math.abs(a.position - b.position) < 0.15;
+  }, 'positions within 150 ms', 15_000);
+});
+
+test('bob pauses; alice pauses at the same position', async () => {
+  await act(bobTab.page, 'v.pause();');
+  const [a, b] = await both('both paused', (s) => s.paused);
+  await waitFor(async () => {
+    const [x, y] = await Promise.all([state(aliceTab.page), state(bobTab.page)]);
+    return Math.abs(x.position - y.position) < 0.1;
+  }, 'paused positions within 100 ms');
+  expect(a.paused && b.paused).toBe(true);
+});
+
+test('alice seeks while paused; bob lands on the same position', async () => {
+  await act(aliceTab.page, 'v.currentTime = 42;');
+  await both('both at 42 s', (s) => s.paused && Math.abs(s.position - 42) < 0.1);
+});
+
+/** Opens `path` in a new room of alice's, and bob's plain page joins: bob's view shows alice's status. */
+async function aliceStatusSeenByBob(path: string): Promise<void> {
+  const tab = await alice.openTab(`${site.origin}${path}`);
+  await waitForVideo(alice, tab.tabId);
+  const code = await createRoom(alice, tab.tabId);
+  const bobPage = await bob.openTab(`${site.origin}/plain.html?for=${encodeURIComponent(path)}`);
+  const joined = await bob.send('joinRoom', { tabId: bobPage.tabId, invite: code });
+  expect(joined.ok).toBe(true);
+  await waitForMembers(bob, bobPage.tabId, 2);
+  await act(bobPage.page, 'return v.play().then(() => null);');
+  // Only an owner frame that runs the engine on alice's video reports "playing" for her.
+  await waitFor(async () => {
+    const room = (await tabState(bob, bobPage.tabId)).room;
+    return room?.members.some((m) => m.id !== room.you && m.status === 'playing') ?? false;
+  }, `alice's ${path} video playing in the room`, 20_000);
+  await tab.page.close();
+  await bobPage.page.close();
+}
+
+test('a video inside nested open shadow roots, created after load, owns the room', async () => {
+  await aliceStatusSeenByBob('/shadow.html');
+});
+
+test('a cross-origin player iframe owns the room video (the top frame has none)', async () => {
+  await aliceStatusSeenByBob(`/crunchyroll.html?player=${encodeURIComponent(site.crossOrigin)}`);
+});
