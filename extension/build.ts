@@ -14,6 +14,8 @@ const defaultRelayUrl = process.env.LOCKSTEP_RELAY_URL ?? 'http://localhost:3000
 const entryPoints = {
   background: 'extension/background/service-worker.ts',
   content: 'extension/content/content-script.ts',
+  /** Netflix's player API is reachable only from the page's MAIN world (manifest "world": "MAIN"). */
+  'netflix-main': 'extension/content/netflix-main.ts',
   popup: 'extension/popup/popup.ts',
   options: 'extension/options/options.ts',
 };
