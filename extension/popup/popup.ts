@@ -105,6 +105,7 @@ function render(state: TabState): void {
 /** Runs one action against the background with the buttons locked; failures are shown in words. */
 function dismissErrors(): void {
   actionError = null;
+  setInviteError(null);
   dismissedError = current?.lastError?.message ?? null;
 }
 
@@ -146,9 +147,9 @@ function wire(): void {
   el.joinForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const parsed = parseInvite(el.invite.value);
-    setInviteError(parsed.ok ? null : parsed.message);
     if (!parsed.ok) {
       dismissErrors();
+      setInviteError(parsed.message);
       showError();
       el.invite.focus();
       return;
