@@ -1,0 +1,153 @@
+/**
+ * Site quirks in real Chromium with the built extension: fixture pages served under the real
+ * site host names (--host-resolver-rules maps them to 127.0.0.1, the port stays in the URL), so
+ * the site adapters and the Netflix MAIN-world script apply as on the real sites. The other room
+ * member is a plain socket.io client on the relay, which lets the test drive and read the room.
+ */
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PROTOCOL_VERSION, type ControlRequest, type JoinedRoom, type Member, type Result, type Timeline } from '../../relay/protocol';
+import type { PopupToBackground } from '../../extension/messages';
+import { waitFor } from '../support/browsers';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';
+
+jest.setTimeout(90_000);
+
+/** Netflix over plain http via the resolver; youtube.com is HSTS-preloaded (https only), so it is routed. */
+const HOSTS = ['www.netflix.com'];
+const extensionDir = resolve(__dirname, '../../dist/chrome');
+
+let relay: TestRelay;
+let site: FixtureServer;
+let profile: string;
+let context: BrowserContext;
+let helper: Page;
+let port: string;
+
+/** The extension APIs the helper page uses (typed here: the project has no @types/chrome). */
+interface ChromeApi {
+  runtime: { sendMessage(message: unknown): Promise<unknown> };
+  tabs: { query(q: object): Promise<Array<{ id?: number; url?: string }>> };
+  storage: { sync: { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> } };
+}
+declare const chrome: ChromeApi;
+
+async function send<K extends keyof PopupToBackground>(type: K, payload: PopupToBackground[K]['payload']): Promise<PopupToBackground[K]['response']> {
+  return helper.evaluate(([t, p]) => chrome.runtime.sendMessage({ type: t, payload: p }), [type, payload] as const) as Promise<PopupToBackground[K]['response']>;
+}
+
+async function open(url: string): Promise<{ page: Page; tabId: number }> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const ids = await helper.evaluate(async (href) => (await chrome.tabs.query({})).filter((t) => t.url === href).map((t) => t.id ?? -1), page.url());
+  if (ids.length !== 1 || ids[0] === undefined) throw new Error(`${ids.length} tabs show ${url}`);
+  await page.bringToFront(); // hidden tabs paint no frames
+  return { page, tabId: ids[0] };
+}
+
+/** A room made from the tab, joined by a socket client (the "friend"). */
+async function roomWithFriend(tabId: number): Promise<{ friend: TestClient; joined: JoinedRoom }> {
+  await waitFor(async () => {
+    const s = await send('getTabState', { tabId });
+    return s.ok && s.data.video.present;
+  }, 'the tab reports a video', 20_000);
+  const created = await send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'continue' } });
+  if (!created.ok || created.data.room === null) throw new Error(`createRoom: ${created.ok ? 'no room' : created.message}`);
+  const friend = await connectClient(relay.url);
+  const joined = await new Promise<Result<JoinedRoom>>((done) => friend.emit('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room?.code ?? '', profile: { name: 'friend' } }, done));
+  if (!joined.ok) throw new Error(`join: ${joined.error}`);
+  return { friend, joined: joined.data };
+}
+
+function control(friend: TestClient, req: ControlRequest): Promise<Result<Timeline>> {
+  return new Promise((done) => friend.emit('playback:control', req, done));
+}
+
+/** The page's member as the friend sees it (member:updated events keep `members` fresh). */
+function trackMembers(friend: TestClient, joined: JoinedRoom): Map<string, Member> {
+  const members = new Map(joined.room.members.map((m) => [m.id, m]));
+  friend.on('member:updated', (m) => members.set(m.id, m));
+  friend.on('member:joined', (m) => members.set(m.id, m));
+  return members;
+}
+
+const videoState = (page: Page): Promise<{ paused: boolean; position: number; error: string | null }> =>
+  page.evaluate(() => {
+    const v = document.querySelector('video') as HTMLVideoElement;
+    return { paused: v.paused, position: v.currentTime, error: document.body.dataset.error ?? null };
+  });
+
+beforeAll(async () => {
+  relay = await startRelay();
+  site = await startFixtureServer();
+  port = new URL(site.origin).port;
+  profile = mkdtempSync(join(tmpdir(), 'lockstep-sites-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium',
+    headless: false,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required',
+      `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
+      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  helper = await context.newPage();
+  // https://www.youtube.com/* answered from the fixture server (Range headers pass through).
+  await context.route('https://www.youtube.com/**', async (route) => {
+    const url = new URL(route.request().url());
+    await route.fulfill({ response: await route.fetch({ url: `${site.origin}${url.pathname}${url.search}` }) });
+  });
+  await helper.goto(`chrome-extension://${new URL(worker.url()).host}/options.html`);
+  await helper.evaluate(async (url) => {
+    const stored = (await chrome.storage.sync.get('settings')).settings;
+    await chrome.storage.sync.set({ settings: { ...(typeof stored === 'object' && stored !== null ? stored : {}), relayUrl: url } });
+  }, relay.url);
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await site?.close();
+  await relay?.close();
+});
+
+test('Netflix: the room plays and seeks through the page player API (ms), never the element: no M7375', async () => {
+  const { page, tabId } = await open(`http://www.netflix.com:${port}/netflix.html`);
+  const { friend } = await roomWithFriend(tabId);
+  expect((await control(friend, { action: 'seek', position: 30 })).ok).toBe(true);
+  await waitFor(async () => Math.abs((await videoState(page)).position - 30) < 0.2, 'the Netflix page at 30 s', 15_000);
+  expect((await control(friend, { action: 'play' })).ok).toBe(true);
+  await waitFor(async () => {
+    const s = await videoState(page);
+    return !s.paused && s.position > 30.5;
+  }, 'the Netflix page playing', 15_000);
+  expect((await control(friend, { action: 'pause' })).ok).toBe(true);
+  await waitFor(async () => (await videoState(page)).paused, 'the Netflix page paused', 15_000);
+  expect((await videoState(page)).error).toBeNull();
+  friend.disconnect();
+  await page.close();
+});
+
+test('YouTube: an ad break shows as status "ad"; SPA navigation to another video becomes the room media', async () => {
+  const { page, tabId } = await open('https://www.youtube.com/youtube.html?v=one');
+  const { friend, joined } = await roomWithFriend(tabId);
+  const members = trackMembers(friend, joined);
+  const pageMember = (): Member | undefined => [...members.values()].find((m) => m.id !== joined.memberId);
+  expect((await control(friend, { action: 'play', position: 5 })).ok).toBe(true);
+  await waitFor(async () => pageMember()?.status === 'playing', 'the YouTube member playing', 15_000);
+  await page.evaluate(() => (window as unknown as { adBreak(ms: number): void }).adBreak(3000));
+  await waitFor(async () => pageMember()?.status === 'ad', 'the YouTube member in an ad', 10_000);
+  await waitFor(async () => pageMember()?.status === 'playing', 'the YouTube member back after the ad', 15_000);
+
+  let media: Timeline['media'] = null;
+  friend.on('playback:state', (t) => (media = t.media));
+  await page.evaluate(() => (window as unknown as { navigateTo(id: string): void }).navigateTo('two'));
+  await waitFor(async () => (media as Timeline['media'])?.url.includes('v=two') ?? false, 'the room media on video two', 15_000);
+  friend.disconnect();
+  await page.close();
+});
