@@ -97,6 +97,8 @@ function render(state: TabState): void {
     el.hostOnly.checked = room.settings.controlMode === 'host';
     el.roomWait.value = room.settings.waitPolicy;
     el.roomNav.value = room.settings.navigationPolicy;
+    const focus = document.activeElement;
+    if ((previous === null || previous.room === null) && (focus === null || focus === document.body || el.lobby.contains(focus))) el.copy.focus();
     if (previous?.room === null || previous === null) announce(`In room ${formatRoomCode(room.code)} with ${room.members.length} member${room.members.length === 1 ? '' : 's'}.`);
   }
   showError();
@@ -109,18 +111,24 @@ function dismissErrors(): void {
   dismissedError = current?.lastError?.message ?? null;
 }
 
-async function act<T>(run: () => Promise<ExtResult<T>>, onOk?: (data: T) => void): Promise<ExtResult<T>> {
+let busy = false;
+
+/**
+ * Runs one action against the background, one at a time; failures are shown in words. Buttons stay
+ * enabled (disabling the focused one would drop keyboard focus); a second click meanwhile is ignored.
+ */
+async function act<T>(run: () => Promise<ExtResult<T>>, onOk?: (data: T) => void): Promise<ExtResult<T> | null> {
+  if (busy) return null;
+  busy = true;
   dismissErrors();
   document.body.setAttribute('aria-busy', 'true');
-  const buttons = [...document.querySelectorAll('button')].filter((b) => !b.disabled);
-  buttons.forEach((b) => (b.disabled = true));
   try {
     const result = await run();
     if (result.ok) onOk?.(result.data);
     else actionError = result.message;
     return result;
   } finally {
-    buttons.forEach((b) => (b.disabled = false));
+    busy = false;
     document.body.removeAttribute('aria-busy');
     showError();
   }
@@ -155,7 +163,7 @@ function wire(): void {
       return;
     }
     void act(() => send('joinRoom', { tabId, invite: el.invite.value.trim() }), render).then((result) => {
-      if (!result.ok) {
+      if (result !== null && !result.ok) {
         setInviteError(result.message);
         actionError = null;
         showError();
@@ -174,7 +182,7 @@ function wire(): void {
   el.copy.addEventListener('click', () => void copyInvite());
   const updateSettings = (settings: Partial<RoomSettings>): void => {
     void act(() => send('updateRoomSettings', { tabId, settings }), () => announce('Room settings changed.')).then((r) => {
-      if (!r.ok && current) render(current); // put the controls back to what the room has
+      if (r !== null && !r.ok && current) render(current); // put the controls back to what the room has
     });
   };
   el.hostOnly.addEventListener('change', () => updateSettings({ controlMode: el.hostOnly.checked ? 'host' : 'everyone' }));
