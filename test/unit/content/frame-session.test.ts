@@ -1,0 +1,155 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The frame session against a fake background: the extension runtime (runtime.sendMessage,
+ * runtime.onMessage) cannot run in jsdom, so webextension-polyfill is replaced by a small fake
+ * that routes messages to `background` below. The engine, finder and adapter are the real ones.
+ */
+import type { FrameSync } from '../../../extension/messages';
+import type { Timeline } from '../../../relay/protocol';
+
+type Listener = (message: unknown) => Promise<unknown> | undefined;
+const runtime = {
+  id: 'lockstep-test' as string | undefined,
+  listeners: new Set<Listener>(),
+  sent: [] as Array<{ type: string; payload: unknown }>,
+  answer: (_m: { type: string; payload: unknown }): unknown => null,
+};
+jest.mock('webextension-polyfill', () => ({
+  runtime: {
+    get id() {
+      return runtime.id;
+    },
+    sendMessage: (message: { type: string; payload: unknown }) => {
+      if (runtime.id === undefined) return Promise.reject(new Error('Extension context invalidated.'));
+      runtime.sent.push(message);
+      return Promise.resolve(runtime.answer(message));
+    },
+    onMessage: {
+      addListener: (l: Listener) => runtime.listeners.add(l),
+      removeListener: (l: Listener) => runtime.listeners.delete(l),
+    },
+  },
+}));
+
+import { adapterFor } from '../../../extension/content/adapters/index';
+import { startFrameSession } from '../../../extension/content/frame-session';
+import { takeInvite } from '../../../extension/content/invite-landing';
+import { createSender } from '../../../extension/content/messaging';
+import { makeVideo, settle, stubMedia } from './dom-stubs';
+
+const timeline: Timeline = { media: null, paused: true, position: 20, rate: 1, setAt: Date.now(), seq: 3, waitingFor: [], holdUntil: null, by: null };
+const sync: FrameSync = { code: 'ABCDEFGHJKMNPQ', memberId: 'm1', role: 'host', settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'ask' }, timeline, connected: true };
+
+function deliver(type: string, payload: unknown): unknown[] {
+  return [...runtime.listeners].map((l) => l({ type, payload }));
+}
+const sentTypes = (): string[] => runtime.sent.map((m) => m.type);
+
+let life: AbortController;
+let invalidated: number;
+
+beforeEach(() => {
+  document.body.innerHTML = '';
+  runtime.id = 'lockstep-test';
+  runtime.sent = [];
+  runtime.answer = (m) => {
+    if (m.type === 'video') return { ok: true, data: { owner: (m.payload as { present: boolean }).present, sync } };
+    if (m.type === 'timePing') return { ok: true, data: { relayTime: Date.now() } };
+    return { ok: true, data: null };
+  };
+  life = new AbortController();
+  invalidated = 0;
+});
+afterEach(() => life.abort());
+
+function start(): ReturnType<typeof startFrameSession> {
+  const send = createSender(() => {
+    invalidated += 1;
+    life.abort();
+  });
+  return startFrameSession({ win: window, factory: adapterFor(location.href), send, signal: life.signal });
+}
+
+test('takeInvite removes the invite from the URL (keeping the page\'s own fragment) and returns the link', () => {
+  history.replaceState(null, '', '/watch?v=1#t=5&lockstep=ABCDEFGHJKMNPQ&relay=https%3A%2F%2Frelay.example');
+  const invite = takeInvite(window);
+  expect(invite).toContain('lockstep=ABCDEFGHJKMNPQ');
+  expect(location.href).toBe('http://localhost/watch?v=1#t=5');
+  expect(takeInvite(window)).toBeNull();
+});
+
+test('reports the video; as owner in a room it seeks the player to the room position and pings the clock', async () => {
+  const video = document.body.appendChild(makeVideo(document));
+  const media = stubMedia(video);
+  const session = start();
+  await settle(20);
+  expect(runtime.sent[0]).toEqual({ type: 'video', payload: { present: true, media: expect.objectContaining({ url: location.href }) as unknown, area: 640 * 360, played: false } });
+  expect(session.phase()).toBe('syncing');
+  await settle(600); // the clock burst (120 ms apart)
+  expect(sentTypes().filter((t) => t === 'timePing').length).toBeGreaterThanOrEqual(3);
+  expect(Math.abs(media.currentTime - 20)).toBeLessThan(0.5);
+});
+
+test('sync null (left the room / lost ownership) stops the engine and the pings; background messages are answered', async () => {
+  document.body.appendChild(makeVideo(document));
+  stubMedia(document.querySelector('video') as HTMLVideoElement);
+  const session = start();
+  await settle(20);
+  const answers = deliver('sync', null);
+  await expect(answers[0]).resolves.toBeNull();
+  expect(session.phase()).toBe('candidate');
+  await settle(150);
+  const pings = sentTypes().filter((t) => t === 'timePing').length;
+  await settle(400);
+  expect(sentTypes().filter((t) => t === 'timePing').length).toBe(pings);
+});
+
+test('a replaced video is reported again and the old element is let go', async () => {
+  const first = document.body.appendChild(makeVideo(document));
+  stubMedia(first);
+  const session = start();
+  await settle(20);
+  const old = session.adapter();
+  first.remove();
+  const second = document.body.appendChild(makeVideo(document));
+  stubMedia(second);
+  await settle(120);
+  expect(session.adapter()).not.toBe(old);
+  expect(runtime.sent.filter((m) => m.type === 'video').length).toBeGreaterThanOrEqual(2);
+  const seen: string[] = [];
+  old?.subscribe((e) => seen.push(e));
+  first.dispatchEvent(new Event('play'));
+  expect(seen).toEqual([]);
+});
+
+test('"Extension context invalidated": everything is torn down once, quietly', async () => {
+  const video = document.body.appendChild(makeVideo(document));
+  stubMedia(video);
+  const session = start();
+  await settle(20);
+  runtime.id = undefined;
+  const warn = jest.spyOn(console, 'warn');
+  await settle(300); // the next ping finds the context gone
+  expect(invalidated).toBe(1);
+  expect(session.phase()).toBe('none');
+  expect(runtime.listeners.size).toBe(0);
+  expect(warn).not.toHaveBeenCalled();
+  warn.mockRestore();
+});
+
+test('navigate with ask shows Go/Stay; Stay keeps the page', async () => {
+  document.body.appendChild(makeVideo(document));
+  start();
+  await settle(20);
+  const before = location.href;
+  deliver('navigate', { media: { url: 'http://localhost/next', title: 'Episode 2', duration: null }, ask: true });
+  const host = document.querySelector('lockstep-ui');
+  const buttons = [...(host?.shadowRoot?.querySelectorAll('button') ?? [])].map((b) => b.textContent);
+  expect(buttons).toEqual(['Stay', 'Go']);
+  expect(host?.shadowRoot?.textContent).toContain('Episode 2');
+  (host?.shadowRoot?.querySelectorAll('button')[0] as HTMLButtonElement).click();
+  await settle(0);
+  expect(document.querySelector('lockstep-ui')).toBeNull();
+  expect(location.href).toBe(before);
+});
