@@ -4,7 +4,7 @@
  * the popup on a fixture video page, joined from the second profile by pasting the invite link,
  * both popups listing both members with their statuses, then leaving. Error paths (a bad link,
  * an unknown room, a relay that is down) must show their messages. Screenshots of each state go
- * to /tmp/lockstep-popup-shots when the page can take them.
+ * to /tmp/lockstep-popup-shots.
  */
 import { mkdirSync } from 'node:fs';
 import { connectClient, startRelay, type TestRelay } from '../support/relay';
@@ -56,12 +56,10 @@ async function until(page: MemberPage, what: string, check: (v: PopupView) => bo
   return last as unknown as PopupView;
 }
 
-/** Saves a screenshot when the member's page can take one (see test/support/browsers.ts). */
+/** Saves a screenshot of the page's state to look at (kept out of git). */
 async function shot(page: MemberPage, name: string): Promise<void> {
-  const take = (page as MemberPage & { screenshot?: (path: string) => Promise<void> }).screenshot;
-  if (take === undefined) return;
   mkdirSync(SHOTS, { recursive: true });
-  await take.call(page, `${SHOTS}/${name}.png`);
+  await page.screenshot(`${SHOTS}/${name}.png`);
 }
 
 let relay: TestRelay;
