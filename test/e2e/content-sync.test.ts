@@ -2,7 +2,9 @@
  * The content script in real Chromium (two profiles, the built extension, a real relay, fixture
  * pages with a real WebM): an invite link opened in a tab joins the room and disappears from the
  * URL; then the owner frames follow each other through play, pause and seek; and the room video
- * is found inside nested shadow roots and inside a cross-origin player iframe.
+ * is found when created late, inside nested shadow roots, in an MSE player and inside a
+ * cross-origin player iframe; previews are left alone; a replaced element is followed; and a
+ * member asked to follow the room to the next video gets a Go/Stay prompt.
  */
 import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
@@ -107,6 +109,80 @@ async function aliceStatusSeenByBob(path: string): Promise<void> {
 
 test('a video inside nested open shadow roots, created after load, owns the room', async () => {
   await aliceStatusSeenByBob('/shadow.html');
+});
+
+test('a video created long after load owns the room', async () => {
+  await aliceStatusSeenByBob('/late.html?delay=2500');
+});
+
+test('an MSE (blob:) player owns the room', async () => {
+  await aliceStatusSeenByBob('/mse.html');
+});
+
+/** A fresh room: alice on `path`, bob on plain.html joined by code; returns both tabs. */
+async function pair(path: string, settings: object = {}): Promise<[{ page: MemberPage; tabId: number }, { page: MemberPage; tabId: number }]> {
+  const a = await alice.openTab(`${site.origin}${path}`);
+  await waitForVideo(alice, a.tabId);
+  const created = await alice.send('createRoom', { tabId: a.tabId, settings: { controlMode: 'everyone', ...settings } });
+  if (!created.ok || created.data.room === null) throw new Error('createRoom failed');
+  const b = await bob.openTab(`${site.origin}/plain.html?pair=${encodeURIComponent(path)}`);
+  await waitForVideo(bob, b.tabId);
+  expect((await bob.send('joinRoom', { tabId: b.tabId, invite: created.data.room.code })).ok).toBe(true);
+  await waitForMembers(alice, a.tabId, 2);
+  return [a, b];
+}
+
+/** Evaluates in a page that may be navigating (then: null, try again). */
+async function during(page: MemberPage, expression: string): Promise<unknown> {
+  try {
+    return await page.run(expression);
+  } catch (err) {
+    if (err instanceof Error && /context was destroyed|navigat/i.test(err.message)) return null;
+    throw err;
+  }
+}
+
+const byId = (page: MemberPage, id: string): Promise<VideoState> =>
+  page.run(`(() => { const v = document.getElementById('${id}'); return { paused: v.paused, position: v.currentTime }; })()`);
+
+test('muted looping previews are left alone; the main video follows the room', async () => {
+  const [a, b] = await pair('/previews.html');
+  await act(b.page, 'v.currentTime = 10; return v.play().then(() => null);');
+  await waitFor(async () => {
+    const main = await byId(a.page, 'main');
+    return !main.paused && main.position > 10;
+  }, 'the main video playing from 10 s', 15_000);
+  await act(b.page, 'v.pause();');
+  await waitFor(async () => (await byId(a.page, 'main')).paused, 'the main video paused', 15_000);
+  for (const id of ['preview1', 'preview2']) expect((await byId(a.page, id)).paused).toBe(false);
+  await a.page.close();
+  await b.page.close();
+});
+
+test('next episode replaces the element: the new element follows the room', async () => {
+  const [a, b] = await pair('/replaced.html');
+  await a.page.run("window.nextEpisode('element')");
+  await waitFor(async () => (await a.page.run<boolean>("document.getElementById('main2').readyState >= 1")), 'episode 2 loaded');
+  await act(b.page, 'v.currentTime = 5; return v.play().then(() => null);');
+  await waitFor(async () => {
+    const next = await byId(a.page, 'main2');
+    return !next.paused && next.position > 5;
+  }, 'the new element playing from 5 s', 15_000);
+  await a.page.close();
+  await b.page.close();
+});
+
+test('navigation policy "ask": the controller opens another video; the member is asked, and Go follows', async () => {
+  const [a, b] = await pair('/plain.html?ep=1', { navigationPolicy: 'ask' });
+  await b.page.goto(`${site.origin}/plain.html?ep=1`);
+  await waitForVideo(bob, b.tabId);
+  await a.page.goto(`${site.origin}/plain.html?ep=2`);
+  const buttons = "[...(document.querySelector('lockstep-ui')?.shadowRoot?.querySelectorAll('button') ?? [])]";
+  await waitFor(async () => (await during(b.page, `${buttons}.length`)) === 2, 'the Go/Stay prompt on bob\'s page', 20_000);
+  await b.page.run(`${buttons}.find((x) => x.textContent === 'Go').click()`);
+  await waitFor(async () => (await during(b.page, 'location.search')) === '?ep=2', 'bob on episode 2', 15_000);
+  await a.page.close();
+  await b.page.close();
 });
 
 test('a cross-origin player iframe owns the room video (the top frame has none)', async () => {
