@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { connectClient, startRelay, type TestRelay } from '../support/relay';
 import { PROTOCOL_VERSION } from '../../relay/protocol';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { click, fill, launchChromiumMember, read, waitFor, type Member, type MemberPage } from '../support/browsers';
+import { click, fill, launchChromiumMember, launchFirefoxMember, read, waitFor, type Member, type MemberPage } from '../support/browsers';
 
 jest.setTimeout(90_000);
 
@@ -252,5 +252,55 @@ describe('popup', () => {
     expect(view.inviteError).toMatch(/^Cannot reach the relay at http:\/\/127\.0\.0\.1:9\b/);
     expect(view.alert).toBeNull();
     await shot(boPopup, 'error-relay-down');
+  });
+});
+
+describe('popup in Firefox', () => {
+  let fern: Member;
+
+  beforeAll(async () => {
+    fern = await launchFirefoxMember('fern');
+    await configure(fern, 'Fern', relay.url);
+  });
+
+  afterAll(async () => {
+    await fern?.close();
+  });
+
+  test('creates a room on a video page, lists a member who joins, copies the link, leaves', async () => {
+    const tab = await fern.openTab(`${site.origin}/plain.html?firefox`);
+    const popup = await fern.extensionPage(`popup.html?tab=${tab.tabId}`);
+    await until(popup, 'the video to be found', (v) => v.buttons.includes('Create room'), 20_000);
+    await click(popup, 'Create room');
+    await until(popup, 'the room', (v) => v.members.length === 1);
+    const link = (await read(popup, 'Invite link')) ?? '';
+    const code = /#lockstep=([0-9A-Z]{14})/.exec(link)?.[1];
+    expect(code).toBeDefined();
+    const cy = await connectClient(relay.url);
+    try {
+      const joined = await cy.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: code ?? '', profile: { name: 'Cy', color: '#4363d8' } });
+      expect(joined.ok).toBe(true);
+      await cy.emitWithAck('member:status', { status: 'paused', offsetMs: 3, rttMs: 12 });
+      const view = await until(popup, 'Cy listed', (v) => v.members.length === 2 && /paused · \+3 ms · 12 ms latency$/.test(v.members[1] ?? ''));
+      expect(view.members[0]).toMatch(/^Fern, \(you\), host: /);
+      expect(view.buttons).toContain('Make Cy host');
+      await click(popup, 'Copy');
+      await until(popup, '"Copied"', (v) => /\bCopied\b/.test(v.text));
+      await shot(popup, 'firefox-room-host');
+      await click(popup, 'Leave room');
+      await until(popup, 'the lobby', (v) => v.buttons.includes('Create room'));
+    } finally {
+      cy.disconnect();
+    }
+  });
+
+  test('a bad link is refused in words', async () => {
+    const tab = await fern.openTab(`${site.origin}/plain.html?firefox-bad`);
+    const popup = await fern.extensionPage(`popup.html?tab=${tab.tabId}`);
+    await until(popup, 'the lobby', (v) => v.buttons.includes('Join room'));
+    await fill(popup, 'Invite link or room code', 'https://example.com/#lockstep=NOPE');
+    await click(popup, 'Join room');
+    const view = await until(popup, 'the error', (v) => v.inviteError !== null);
+    expect(view.inviteError).toBe('The room code in that link is damaged. Ask for the invite link again.');
   });
 });
