@@ -97,11 +97,13 @@ beforeAll(async () => {
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   helper = await context.newPage();
-  // https://www.youtube.com/* answered from the fixture server (Range headers pass through).
-  await context.route('https://www.youtube.com/**', async (route) => {
-    const url = new URL(route.request().url());
-    await route.fulfill({ response: await route.fetch({ url: `${site.origin}${url.pathname}${url.search}` }) });
-  });
+  // https://www.youtube.com/* and www.primevideo.com answered from the fixture server (Range headers pass through).
+  for (const host of ['www.youtube.com', 'www.primevideo.com']) {
+    await context.route(`https://${host}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      await route.fulfill({ response: await route.fetch({ url: `${site.origin}${url.pathname}${url.search}` }) });
+    });
+  }
   await helper.goto(`chrome-extension://${new URL(worker.url()).host}/options.html`);
   await helper.evaluate(async (url) => {
     const stored = (await chrome.storage.sync.get('settings')).settings;
@@ -148,6 +150,25 @@ test('YouTube: an ad break shows as status "ad"; SPA navigation to another video
   friend.on('playback:state', (t) => (media = t.media));
   await page.evaluate(() => (window as unknown as { navigateTo(id: string): void }).navigateTo('two'));
   await waitFor(async () => (media as Timeline['media'])?.url.includes('v=two') ?? false, 'the room media on video two', 15_000);
+  friend.disconnect();
+  await page.close();
+});
+
+test('Prime Video: the visible blob: (MSE) player is the title, not the bigger trailer beside it', async () => {
+  const { page, tabId } = await open('https://www.primevideo.com/prime.html');
+  await page.waitForSelector('body[data-mse="ready"]');
+  const { friend } = await roomWithFriend(tabId);
+  expect((await control(friend, { action: 'play', position: 10 })).ok).toBe(true);
+  const read = (id: string): Promise<{ paused: boolean; position: number }> =>
+    page.evaluate((which) => {
+      const v = document.getElementById(which) as HTMLVideoElement;
+      return { paused: v.paused, position: v.currentTime };
+    }, id);
+  await waitFor(async () => {
+    const main = await read('main');
+    return !main.paused && main.position > 10;
+  }, 'the MSE title playing from 10 s', 15_000);
+  expect(await read('trailer')).toEqual({ paused: true, position: 0 });
   friend.disconnect();
   await page.close();
 });
