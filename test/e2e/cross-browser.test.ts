@@ -165,3 +165,15 @@ test('the relay restarts on the same port; both come back and follow each other'
   await both('both paused after the restart', (s) => s.paused);
   await waitFor(async () => (await gapMs()) < 100, 'paused positions within 100 ms after the restart');
 });
+
+test('both backgrounds are stopped (worker and event page); the room carries on', async () => {
+  await act(chromeTab.page, 'return v.play().then(() => null, (err) => String(err));');
+  await both('both playing', (s) => !s.paused);
+  await Promise.all([chrome.stopBackground(), firefox.stopBackground()]);
+  // Nothing but the pages wakes them: the next user action goes through a stopped background.
+  await act(firefoxTab.page, 'v.pause();');
+  await both('both paused after the backgrounds restarted', (s) => s.paused, 20_000);
+  await waitFor(async () => (await gapMs()) < 100, 'paused positions within 100 ms after the restart');
+  await act(chromeTab.page, 'v.currentTime = 20;');
+  await both('both at 20 s', (s) => s.paused && Math.abs(s.position - 20) < 0.1);
+});
