@@ -114,7 +114,14 @@ async function main(): Promise<void> {
     void save();
   });
   testButton.addEventListener('click', () => void testConnection());
-  for (const field of FIELDS) control(field).addEventListener('input', () => setFieldError(field, undefined));
+  for (const field of FIELDS) {
+    control(field).addEventListener('input', () => setFieldError(field, undefined));
+    // Leaving a field checks it at once (the others wait for Save).
+    control(field).addEventListener('change', () => {
+      const check = checkForm(readForm());
+      setFieldError(field, check.ok ? undefined : check.errors[field]);
+    });
+  }
   saved = await loadSettings();
   fillForm(saved);
 }

@@ -93,10 +93,11 @@ describe('options page', () => {
     const options = await ana.extensionPage('options.html');
     await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded');
     const before = await read(options, 'Relay URL');
+    const errors = (): Promise<string[]> => options.run(`[...document.querySelectorAll('.field-error')].filter((e) => !e.hidden).map((e) => e.textContent)`);
     await fill(options, 'Relay URL', 'relay.example.com');
+    expect(await errors()).toEqual([expect.stringMatching(/^The relay URL must be/)]); // checked on leaving the field
     await fill(options, 'Display name', '');
     await click(options, 'Save');
-    const errors = (): Promise<string[]> => options.run(`[...document.querySelectorAll('.field-error')].filter((e) => !e.hidden).map((e) => e.textContent)`);
     await waitFor(async () => (await errors()).length === 2, 'two field errors');
     expect(await errors()).toEqual([expect.stringMatching(/relay URL must be an http\(s\):\/\/ or ws\(s\):\/\//), 'Enter a display name: it is what the others see.']);
     expect(await options.run(`document.getElementById('relay-url').getAttribute('aria-invalid')`)).toBe('true');
@@ -228,6 +229,16 @@ describe('popup', () => {
     await until(anaPopup, 'Bo with his video', (v) => /^Bo: (playing|paused|buffering)/.test(v.members[1] ?? ''), 20_000);
     await shot(boPopup, 'room-member');
     await shot(anaPopup, 'room-host-two');
+  });
+
+  test('the host changes the room settings; the member sees them', async () => {
+    // The switch is a checkbox labelled "Only the host controls playback": click it as a user would.
+    await anaPopup.run(`[...document.querySelectorAll('input[role=switch]')].find((i) => i.labels[0].textContent.trim() === 'Only the host controls playback').click()`);
+    await fill(anaPopup, 'Buffering and ads', 'continue');
+    const bos = await until(boPopup, 'the new settings', (v) => /Only the host controls playback; the room keeps going through buffering and ads/.test(v.text));
+    expect(bos.text).not.toMatch(/Room settings/i);
+    expect(await read(anaPopup, 'Buffering and ads')).toBe('continue');
+    await shot(anaPopup, 'room-host-settings');
   });
 
   test('the host hands over the host role; Bo gets the host controls', async () => {
