@@ -115,3 +115,37 @@ test.each([
   ['https://www.twitch.tv/videos/123456', true],
   ['https://www.twitch.tv/somechannel', false],
 ])('Twitch: %s is a VOD: %s', (href, vod) => expect(isTwitchVod(href)).toBe(vod));
+
+describe('site adapters: only what differs', () => {
+  test('Twitch live: seeking does nothing and the duration is unknown; a VOD seeks', async () => {
+    const { createTwitchAdapter } = await import('../../../extension/content/adapters/twitch');
+    const video = document.body.appendChild(makeVideo(document));
+    const media = stubMedia(video, { currentTime: 100 });
+    history.replaceState(null, '', '/somechannel');
+    const live = createTwitchAdapter(video, controller.signal);
+    live.seek(5);
+    expect(media.currentTime).toBe(100);
+    expect(live.read().duration).toBeNull();
+    history.replaceState(null, '', '/videos/123');
+    live.seek(5);
+    expect(media.currentTime).toBe(5);
+  });
+
+  test('Disney+: the title comes from the player overlay, not document.title', async () => {
+    const { createDisneyAdapter } = await import('../../../extension/content/adapters/disney');
+    document.title = 'Disney+';
+    document.body.innerHTML = '<div class="title-field">The Episode</div>';
+    const adapter = createDisneyAdapter(document.body.appendChild(makeVideo(document)), controller.signal);
+    expect(adapter.media().title).toBe('The Episode');
+  });
+
+  test('Prime Video accepts only visible blob: sources', async () => {
+    const { primeAccepts } = await import('../../../extension/content/adapters/prime');
+    const http = Object.assign(makeVideo(document), { src: 'https://cdn.example/trailer.mp4' });
+    const blob = Object.assign(makeVideo(document), { src: 'blob:https://www.primevideo.com/1' });
+    const hidden = Object.assign(makeVideo(document), { src: 'blob:https://www.primevideo.com/2' });
+    hidden.style.visibility = 'hidden';
+    document.body.append(http, blob, hidden);
+    expect([http, blob, hidden].map(primeAccepts)).toEqual([false, true, false]);
+  });
+});

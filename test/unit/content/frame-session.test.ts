@@ -56,6 +56,7 @@ beforeEach(() => {
   runtime.answer = (m) => {
     if (m.type === 'video') return { ok: true, data: { owner: (m.payload as { present: boolean }).present, sync } };
     if (m.type === 'timePing') return { ok: true, data: { relayTime: Date.now() } };
+    if (m.type === 'control') return { ok: true, data: { ...timeline, paused: false, setAt: Date.now(), seq: timeline.seq + 1 } };
     return { ok: true, data: null };
   };
   life = new AbortController();
@@ -152,4 +153,21 @@ test('navigate with ask shows Go/Stay; Stay keeps the page', async () => {
   await settle(0);
   expect(document.querySelector('lockstep-ui')).toBeNull();
   expect(location.href).toBe(before);
+});
+
+test('a user action on the owned video becomes a control request; the room\'s answer is applied', async () => {
+  const video = document.body.appendChild(makeVideo(document));
+  stubMedia(video);
+  const session = start();
+  await settle(600); // clock burst done, player held at the room position
+  runtime.sent = [];
+  await video.play(); // the user presses play
+  await settle(50);
+  const control = runtime.sent.find((m) => m.type === 'control');
+  expect(control?.payload).toMatchObject({ action: 'play' });
+  // No echo: the engine's own seek to the room position (before) sent no control.
+  expect(runtime.sent.filter((m) => m.type === 'control')).toHaveLength(1);
+  expect(session.phase()).toBe('syncing');
+  await settle(300);
+  expect(video.paused).toBe(false); // the answer (a playing timeline) keeps it playing
 });
