@@ -87,7 +87,13 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   });
 
   const metrics = createMetrics({ sockets: () => io.of('/').sockets.size, rooms: () => store.count() });
-  const isReady = (): boolean => !closing && store.ready() && (options.ready?.() ?? true);
+  /** Null when ready, else why not (for /healthz). */
+  const unready = (): string | null => {
+    if (closing) return 'shutting_down';
+    if (!store.ready()) return `${options.storeKind ?? 'memory'}_store_unavailable`;
+    if (!(options.ready?.() ?? true)) return 'backend_unavailable';
+    return null;
+  };
   // Registered after socket.io attached: socket.io answers its own path and passes others on.
   httpServer.on(
     'request',
@@ -95,12 +101,13 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       registry: metrics.registry,
       logger,
       health: async () => {
-        const ready = isReady();
+        const reason = unready();
+        const ready = reason === null;
         const rooms = await store.count().catch((err: unknown) => {
           logger.warn({ err }, 'store count failed');
           return null;
         });
-        return { status: ready ? 'ok' : 'unavailable', uptime: (now() - started) / 1000, rooms, sockets: io.of('/').sockets.size, store: options.storeKind ?? 'memory', ready };
+        return { status: ready ? 'ok' : 'unavailable', uptime: (now() - started) / 1000, rooms, sockets: io.of('/').sockets.size, store: options.storeKind ?? 'memory', ready, reason };
       },
     }),
   );

@@ -1,13 +1,14 @@
 /**
  * Where rooms, rate-limit counters and broadcasts live. Without REDIS_URL: one relay, all in
- * memory. (The Redis branch — RedisRoomStore, a Redis socket.io adapter and RateLimiterRedis —
- * is added by relay/redis/**.)
+ * memory. With REDIS_URL: RedisRoomStore, the socket.io Redis Streams adapter and RateLimiterRedis
+ * (relay/redis/redis-backends.ts), so several relays serve the same rooms.
  */
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
 import { relayNow } from './clock';
 import type { RelayConfig } from './config';
 import { memoryLimiterFactory, type LimiterFactory } from './limits';
+import { createRedisBackends } from './redis/redis-backends';
 import { MemoryRoomStore } from './store/memory';
 import type { RoomStore } from './store/types';
 
@@ -21,9 +22,8 @@ export interface Backends {
 }
 
 export async function createBackends(config: RelayConfig, logger: Logger): Promise<Backends> {
-  if (config.REDIS_URL !== undefined) {
-    throw new Error('REDIS_URL is set but this build has no Redis backend');
-  }
+  const redisUrl = config.REDIS_URL;
+  if (redisUrl !== undefined) return createRedisBackends({ ...config, REDIS_URL: redisUrl }, logger);
   logger.info('rooms in memory (one relay; set REDIS_URL to share rooms between relays)');
   const store = new MemoryRoomStore({ now: relayNow });
   return {

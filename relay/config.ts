@@ -20,6 +20,8 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: origins,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Prefix of every Redis key and stream the relay uses (several deployments may share one Redis). */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (1-64)').default('lockstep:'),
   /** Trust X-Forwarded-For for client addresses in logs (behind a reverse proxy). */
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });

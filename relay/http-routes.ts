@@ -10,6 +10,8 @@ export interface Health {
   sockets: number;
   store: 'memory' | 'redis';
   ready: boolean;
+  /** Why the relay is not ready (null when ready). */
+  reason: string | null;
 }
 
 export function createHttpHandler(deps: { health: () => Promise<Health>; registry: Registry; logger: Logger }) {

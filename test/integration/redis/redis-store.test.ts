@@ -5,7 +5,7 @@ import { relayNow } from '../../../relay/clock';
 import { connectRedis } from '../../../relay/redis/connection';
 import { createRoom } from '../../../relay/room-state';
 import { RedisRoomStore } from '../../../relay/store/redis';
-import type { StoredRoom } from '../../../relay/store/types';
+import type { StoredMember, StoredRoom } from '../../../relay/store/types';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 
 const silent = pino({ level: 'silent' });
@@ -19,13 +19,13 @@ async function store(): Promise<{ store: RedisRoomStore; redis: Redis }> {
 }
 
 function room(code: string, expiresAt: number | null = null): StoredRoom {
-  const r = createRoom(code, { id: 'm0', profile: { name: 'Ann' }, resumeHash: 'h', connectionId: null }, relayNow());
+  const r = createRoom(code, { id: 'm0', profile: { name: 'Ann' }, resumeHash: 'h', connectionId: 'c0' }, relayNow());
   return { ...r, expiresAt };
 }
 
 /** Adds a member named `n` (what two relays do when people join at once). */
 const addMember = (n: number) => (r: StoredRoom) => {
-  const m = { ...r.members.m0, id: `m${n}`, role: 'member' as const, name: `P${n}` };
+  const m: StoredMember = { ...r.members.m0!, id: `m${n}`, role: 'member', name: `P${n}` };
   return { ok: true as const, room: { ...r, members: { ...r.members, [m.id]: m } }, value: n };
 };
 

@@ -1,0 +1,72 @@
+/**
+ * The Redis branch of the relay's backends: rooms in Redis (RedisRoomStore), broadcasts between
+ * relays through the socket.io Redis Streams adapter, rate-limit counters in Redis with an
+ * in-memory insurance limiter for when Redis is briefly unreachable.
+ *
+ * Why the Streams adapter (not the pub/sub one): the relay uses socket.io connection state
+ * recovery, which only the Streams adapter supports across nodes (sessions and missed packets
+ * are kept in Redis, so a client may recover on another relay); and a stream is read with an
+ * offset, so a short Redis blip delays broadcasts instead of dropping them. See the README
+ * (section scaling) for the measurements.
+ */
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { Backends } from '../backends';
+import { relayNow } from '../clock';
+import type { RelayConfig } from '../config';
+import type { LimiterFactory } from '../limits';
+import { RedisRoomStore } from '../store/redis';
+import { connectRedis, redactUrl } from './connection';
+
+/** Keeps the stream (missed broadcasts for recovery) bounded; ~minutes of traffic at bench load. */
+const STREAM_MAX_LEN = 100_000;
+
+export function redisLimiterFactory(redis: Redis, keyPrefix: string): LimiterFactory {
+  return (_cls, spec) =>
+    new RateLimiterRedis({
+      storeClient: redis,
+      ...spec,
+      keyPrefix: `${keyPrefix}${spec.keyPrefix}`,
+      rejectIfRedisNotReady: true,
+      // Counts per relay while Redis is away: the same budget, enforced locally.
+      insuranceLimiter: new RateLimiterMemory(spec),
+    });
+}
+
+export async function createRedisBackends(config: RelayConfig & { REDIS_URL: string }, logger: Logger): Promise<Backends> {
+  const prefix = config.REDIS_KEY_PREFIX;
+  const command = await connectRedis(config.REDIS_URL, 'command', logger);
+  let stream: Redis;
+  try {
+    stream = await connectRedis(config.REDIS_URL, 'stream', logger);
+  } catch (err) {
+    command.disconnect();
+    throw err;
+  }
+  const store = new RedisRoomStore({ redis: command, keyPrefix: prefix, now: relayNow });
+  const adapter = createAdapter(stream, {
+    streamName: `${prefix}sio`,
+    channelPrefix: `${prefix}sio`,
+    sessionKeyPrefix: `${prefix}sio:session:`,
+    maxLen: STREAM_MAX_LEN,
+    // Payloads are JSON only (protocol.ts): skip the per-packet binary scan.
+    onlyPlaintext: true,
+  });
+  logger.info({ redis: redactUrl(config.REDIS_URL), prefix }, 'rooms in Redis (relays sharing this Redis and prefix share rooms)');
+  return {
+    kind: 'redis',
+    store,
+    adapter,
+    limiterFactory: redisLimiterFactory(command, prefix),
+    ready: () => command.status === 'ready' && stream.status === 'ready',
+    async close() {
+      await store.close();
+      await stream.quit().catch((err: unknown) => {
+        logger.warn({ err }, 'redis stream client did not quit cleanly');
+        stream.disconnect();
+      });
+    },
+  };
+}

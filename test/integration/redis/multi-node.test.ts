@@ -1,0 +1,119 @@
+/**
+ * Three relay processes sharing one Redis (each test run under its own key prefix): one room
+ * served by all three, a node killed mid-session, every node restarted.
+ */
+import { PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/protocol';
+import { connectClient, nextEvent, type TestClient } from '../../support/relay';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
+import { unwrap } from '../relay/support';
+import { startRelayProcess, type RelayProcess } from './processes';
+
+jest.setTimeout(60_000);
+
+const prefix = uniquePrefix('nodes');
+let nodes: RelayProcess[] = [];
+const clients: TestClient[] = [];
+
+async function client(url: string): Promise<TestClient> {
+  const c = await connectClient(url);
+  clients.push(c);
+  return c;
+}
+
+const start = (): Promise<RelayProcess> => startRelayProcess({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix });
+
+/** Resumes a seat on the node at `url` with the resume token. */
+async function resumeOn(url: string, seat: JoinedRoom): Promise<{ socket: TestClient; joined: JoinedRoom }> {
+  const socket = await client(url);
+  const joined = unwrap(await socket.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: seat.resumeToken }));
+  return { socket, joined };
+}
+
+beforeAll(async () => {
+  nodes = await Promise.all([start(), start(), start()]);
+});
+
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await Promise.all(nodes.map((n) => n.stop()));
+  await deleteKeys(TEST_REDIS_URL, prefix);
+});
+
+describe('three relays, one room', () => {
+  let alice: { socket: TestClient; joined: JoinedRoom };
+  let bob: { socket: TestClient; joined: JoinedRoom };
+  let carol: { socket: TestClient; joined: JoinedRoom };
+  let code: string;
+  let playing: Timeline;
+
+  test('joins and control events are seen by members on every node', async () => {
+    const [a, b, c] = nodes as [RelayProcess, RelayProcess, RelayProcess];
+    const aSock = await client(a.url);
+    alice = { socket: aSock, joined: unwrap(await aSock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } })) };
+    code = alice.joined.room.code;
+
+    const bSock = await client(b.url);
+    const aliceSeesBob = nextEvent(alice.socket, 'member:joined');
+    bob = { socket: bSock, joined: unwrap(await bSock.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: 'Bob' } })) };
+    expect((await aliceSeesBob)[0].name).toBe('Bob');
+
+    const cSock = await client(c.url);
+    const seesCarol = [nextEvent(alice.socket, 'member:joined'), nextEvent(bob.socket, 'member:joined')];
+    carol = { socket: cSock, joined: unwrap(await cSock.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: 'Carol' } })) };
+    for (const [m] of await Promise.all(seesCarol)) expect(m.name).toBe('Carol');
+    expect(Object.keys(carol.joined.room.members)).toHaveLength(3);
+
+    // Bob (node B) plays; Alice (A) and Carol (C) get the same timeline, seq and all.
+    const states = [alice, bob, carol].map((m) => nextEvent(m.socket, 'playback:state'));
+    playing = unwrap(await bob.socket.emitWithAck('playback:control', { action: 'play', position: 42 }));
+    for (const [t] of await Promise.all(states)) expect(t).toEqual(playing);
+    expect(playing.paused).toBe(false);
+
+    // Chat from C reaches A and B.
+    const chats = [nextEvent(alice.socket, 'chat:message'), nextEvent(bob.socket, 'chat:message')];
+    unwrap(await carol.socket.emitWithAck('chat:send', { text: 'hi from C' }));
+    for (const [m] of await Promise.all(chats)) expect(m).toMatchObject({ from: carol.joined.memberId, text: 'hi from C' });
+  });
+
+  test('a node killed mid-session: its member resumes on another node and keeps the room', async () => {
+    const [, b, c] = nodes as [RelayProcess, RelayProcess, RelayProcess];
+    const lost = new Promise<void>((done) => bob.socket.once('disconnect', () => done()));
+    await b.kill();
+    await lost;
+
+    const aliceSeesBob = nextEvent(alice.socket, 'member:updated');
+    const resumed = await resumeOn(c.url, bob.joined);
+    expect(resumed.joined.memberId).toBe(bob.joined.memberId);
+    expect(resumed.joined.room.code).toBe(code);
+    expect(resumed.joined.room.timeline).toEqual(playing);
+    const [seen] = await aliceSeesBob;
+    expect(seen).toMatchObject({ id: bob.joined.memberId });
+    bob = resumed;
+
+    // The room goes on: Alice pauses on A, Bob (now on C) follows.
+    const bobState = nextEvent(bob.socket, 'playback:state');
+    const paused = unwrap(await alice.socket.emitWithAck('playback:control', { action: 'pause', position: 50 }));
+    expect((await bobState)[0]).toEqual(paused);
+    playing = paused;
+    nodes[1] = await start();
+  });
+
+  test('every node restarted: the room is back and every member resumes where it was', async () => {
+    const gone = [alice, bob, carol].map((m) => new Promise<void>((done) => m.socket.once('disconnect', () => done())));
+    await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all(gone);
+    nodes = await Promise.all([start(), start(), start()]);
+
+    const back = await Promise.all([alice, bob, carol].map((m, i) => resumeOn(nodes[(i + 1) % 3]!.url, m.joined)));
+    for (const [i, r] of back.entries()) {
+      expect(r.joined.room.code).toBe(code);
+      expect(r.joined.memberId).toBe([alice, bob, carol][i]!.joined.memberId);
+      expect(r.joined.room.timeline).toEqual(playing);
+    }
+    const [a2, b2] = back as [typeof alice, typeof bob];
+    const bState = nextEvent(b2.socket, 'playback:state');
+    const seek = unwrap(await a2.socket.emitWithAck('playback:control', { action: 'seek', position: 10 }));
+    expect((await bState)[0]).toEqual(seek);
+    expect(seek.seq).toBeGreaterThan(playing.seq);
+  });
+});
