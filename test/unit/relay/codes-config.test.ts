@@ -55,7 +55,7 @@ test.each([
 describe('config', () => {
   test('defaults', () => {
     const r = loadConfig({});
-    expect(r).toEqual({
+    expect(r).toMatchObject({
       ok: true,
       config: { PORT: 3000, HOST: '0.0.0.0', ROOM_GRACE_MS: 600_000, MAX_MEMBERS: 50, HOLD_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_LEVEL: 'info', TRUST_PROXY: false },
     });
