@@ -40,8 +40,13 @@ export interface RoomHost {
   lost(tabId: number, error: ErrorCode, message: string): void;
 }
 
+/** Wait before trying `room:resume` again after a transient failure. */
+export const RESUME_RETRY_MS = 2000;
+
 export class TabRoom {
   private joined: PersistedRoom;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
 
   constructor(
     readonly tabId: number,
@@ -121,6 +126,8 @@ export class TabRoom {
 
   /** Takes the seat back with the resume token; on success the room view is replaced. */
   async resume(): Promise<ExtResult<null>> {
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
     const r = await this.conn.request((s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }));
     if (r.ok) {
       this.accept(r.data);
@@ -129,6 +136,10 @@ export class TabRoom {
     }
     if (r.error === ErrorCode.ResumeFailed || r.error === ErrorCode.RoomNotFound || r.error === ErrorCode.VersionMismatch) {
       this.host.lost(this.tabId, r.error, r.message);
+    } else if (this.conn.socket.connected && !this.disposed) {
+      // A relay that is busy, restarting or lost its store for a moment: try again shortly.
+      console.info(`Lockstep: resuming the room failed (${r.message}); retrying`);
+      this.retry = setTimeout(() => void this.resume(), RESUME_RETRY_MS);
     }
     return r;
   }
@@ -177,10 +188,12 @@ export class TabRoom {
       const r = await this.conn.request((s) => s.emitWithAck('room:leave'));
       if (!r.ok) console.info(`Lockstep: leaving room: ${r.message}`);
     }
-    this.conn.close();
+    this.dispose();
   }
 
   dispose(): void {
+    this.disposed = true;
+    if (this.retry !== null) clearTimeout(this.retry);
     this.conn.close();
   }
 }

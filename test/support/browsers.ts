@@ -3,7 +3,7 @@
  * so cross-browser tests and the e2e bench drive both the same way: open a web page in a tab,
  * open an extension page, send the background a popup message, evaluate in a page.
  */
-import { chromium, type BrowserContext, type Page as PlaywrightPage } from 'playwright-core';
+import { chromium, type BrowserContext, type Page as PlaywrightPage, type Worker } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,8 +112,19 @@ async function stopChromiumWorker(context: BrowserContext, extensionOrigin: stri
     await page.goto('chrome://serviceworker-internals/');
     const registration = page.locator('.serviceworker-registration', { hasText: extensionOrigin.replace(/\/$/, '') });
     const status = async (): Promise<string | undefined> => /Running Status: *(\w+)/.exec(await registration.innerText())?.[1];
+    // A marker in the running worker's global scope: a worker without it is a new instance. While
+    // a room is active, content-script messages wake the worker again within a second, so
+    // "stopped" is seen either as STOPPED or as a fresh instance.
+    const current = (): Worker | undefined => context.serviceWorkers().find((w) => w.url().startsWith(extensionOrigin));
+    await current()?.evaluate(() => {
+      (globalThis as { __lockstepOldWorker?: boolean }).__lockstepOldWorker = true;
+    });
     await registration.getByRole('button', { name: 'Stop' }).first().click();
-    await waitFor(async () => (await status()) === 'STOPPED', 'the extension service worker to stop');
+    await waitFor(async () => {
+      if ((await status()) === 'STOPPED') return true;
+      const worker = current();
+      return worker !== undefined && (await worker.evaluate(() => (globalThis as { __lockstepOldWorker?: boolean }).__lockstepOldWorker !== true).catch(() => false));
+    }, 'the extension service worker to stop');
   } finally {
     await page.close();
     await front?.bringToFront();
