@@ -84,3 +84,25 @@ test.each([
   await c.page.close();
   await f.page.close();
 });
+
+test('next episode by navigation: Chromium opens episode 2 and takes Firefox along', async () => {
+  const [c, f] = await Promise.all([
+    chrome.openTab(`${site.origin}/plain.html?ep=1&who=c`),
+    firefox.openTab(`${site.origin}/plain.html?ep=1&who=f`),
+  ]);
+  await waitForVideo(chrome, c.tabId);
+  await waitForVideo(firefox, f.tabId);
+  const code = await createRoom(chrome, c.tabId);
+  await joinRoom(firefox, f.tabId, code);
+  await waitForMembers(chrome, c.tabId, 2);
+  await c.page.goto(`${site.origin}/plain.html?ep=2&who=c`);
+  await waitFor(async () => (await f.page.run<string>('location.search').catch(() => '')).includes('ep=2'), 'Firefox on episode 2', 20_000);
+  await waitForVideo(firefox, f.tabId);
+  await act(c.page, 'v.currentTime = 10; return v.play().then(() => null, (err) => String(err));');
+  await waitFor(async () => {
+    const s = await state(f.page).catch(() => ({ paused: true, position: 0 }));
+    return !s.paused && s.position > 10;
+  }, 'Firefox playing episode 2 from 10 s', 15_000);
+  await c.page.close();
+  await f.page.close();
+});
