@@ -12,7 +12,7 @@ import type { RoomSettings } from '../../relay/protocol';
 import { checkDisplayName } from '../ui/validate';
 import { send } from '../ui/send';
 import { byId } from '../ui/dom';
-import { connectionText, settingsSummary, videoText, youAreHost } from './view-model';
+import { connectionText, mediaText, settingsSummary, videoText, youAreHost } from './view-model';
 import { renderMembers } from './members-list';
 
 const el = {
@@ -31,6 +31,7 @@ const el = {
   inviteError: byId('invite-error', HTMLParagraphElement),
   room: byId('room', HTMLElement),
   roomCode: byId('room-code', HTMLSpanElement),
+  roomMedia: byId('room-media', HTMLParagraphElement),
   inviteLink: byId('invite-link', HTMLInputElement),
   copy: byId('copy', HTMLButtonElement),
   copyStatus: byId('copy-status', HTMLParagraphElement),
@@ -53,6 +54,24 @@ let actionError: string | null = null;
 /** The tab's lastError as it stood when the user acted again: old news, no longer shown. */
 let dismissedError: string | null = null;
 let profileColor: string | undefined;
+
+/**
+ * Hidden sections leave the document instead of only being `hidden`: their fields share words with
+ * the shown ones ("Invite link" / "Invite link or room code", the policy selects), and a hidden
+ * twin would make a lookup by label ambiguous for assistive tools and tests alike.
+ */
+const placeholders = new Map<HTMLElement, Comment>();
+function show(section: HTMLElement, visible: boolean): void {
+  section.hidden = !visible;
+  let mark = placeholders.get(section);
+  if (mark === undefined) {
+    mark = document.createComment(section.id);
+    section.before(mark);
+    placeholders.set(section, mark);
+  }
+  if (visible && !section.isConnected) mark.after(section);
+  else if (!visible && section.isConnected) section.remove();
+}
 
 function announce(text: string): void {
   el.announce.textContent = text;
@@ -81,14 +100,15 @@ function render(state: TabState): void {
   if (previous !== null && previous.connection.status !== state.connection.status) announce(conn.text);
 
   const room = state.room;
-  el.lobby.hidden = room !== null;
-  el.room.hidden = room === null;
+  show(el.lobby, room === null);
+  show(el.room, room !== null);
   if (room === null) {
     el.videoInfo.textContent = videoText(state.video);
     el.createForm.hidden = !state.video.present;
   } else {
     el.roomCode.textContent = formatRoomCode(room.code);
     el.inviteLink.value = room.inviteLink;
+    el.roomMedia.textContent = mediaText(room);
     renderMembers(el.members, room, (memberId) => void act(() => send('transferHost', { tabId, memberId })));
     const host = youAreHost(room);
     el.hostSettings.hidden = !host;
@@ -180,9 +200,20 @@ function wire(): void {
     });
   });
   el.copy.addEventListener('click', () => void copyInvite());
+  // Settings changes queue up instead of going through act(): a host who flips the switch and
+  // then picks a policy right away must not lose the second change.
+  let settingsQueue: Promise<void> = Promise.resolve();
   const updateSettings = (settings: Partial<RoomSettings>): void => {
-    void act(() => send('updateRoomSettings', { tabId, settings }), () => announce('Room settings changed.')).then((r) => {
-      if (r !== null && !r.ok && current) render(current); // put the controls back to what the room has
+    dismissErrors();
+    showError();
+    settingsQueue = settingsQueue.then(async () => {
+      const result = await send('updateRoomSettings', { tabId, settings });
+      if (result.ok) announce('Room settings changed.');
+      else {
+        actionError = result.message;
+        if (current) render(current); // put the controls back to what the room has
+        showError();
+      }
     });
   };
   el.hostOnly.addEventListener('change', () => updateSettings({ controlMode: el.hostOnly.checked ? 'host' : 'everyone' }));
@@ -247,6 +278,8 @@ async function refresh(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  show(el.lobby, false);
+  show(el.room, false);
   wire();
   const settings = await loadSettings();
   el.displayName.value = settings.profile.name;
@@ -259,14 +292,14 @@ async function main(): Promise<void> {
   if (id === null) {
     el.connectionText.textContent = 'No tab';
     actionError = 'Lockstep cannot find the tab to act on. Open the popup from a tab with a web page.';
-    el.lobby.hidden = false;
+    show(el.lobby, true);
     showError();
     return;
   }
   tabId = id;
   listen();
   await refresh();
-  if (current === null) el.lobby.hidden = false;
+  if (current === null) show(el.lobby, true);
 }
 
 main().catch((err: unknown) => {

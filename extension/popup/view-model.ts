@@ -94,7 +94,8 @@ export function connectionText(connection: ConnectionView): { text: string; tone
     case 'unreachable':
       return { text: `Relay unreachable: ${connection.relayUrl}${detail}`, tone: 'bad' };
     case 'idle':
-      return { text: 'Not connected', tone: 'idle' };
+      // Not in a room: no connection is open. Name the relay a room would use.
+      return { text: connection.relayUrl ? `Not in a room · relay ${connection.relayUrl}` : 'Not in a room', tone: 'idle' };
   }
 }
 
@@ -109,4 +110,11 @@ export function settingsSummary(settings: RoomSettings): string {
   const wait = settings.waitPolicy === 'wait' ? 'waits for buffering and ads' : 'keeps going through buffering and ads';
   const next = settings.navigationPolicy === 'follow' ? 'follows to the next video' : 'asks before the next video';
   return `${who}; the room ${wait} and ${next}.`;
+}
+
+/** What the room is watching, from its timeline. */
+export function mediaText(room: TabRoomView): string {
+  const media = room.timeline.media;
+  if (media === null) return 'No video chosen yet: start one and the room follows.';
+  return `Watching: ${media.title || media.url}`;
 }

@@ -165,6 +165,16 @@ describe('popup', () => {
     await shot(boPopup, 'error-unknown-room');
   });
 
+  test('an invite link to an unknown room, opened in a tab, shows the error in that tab\'s popup', async () => {
+    const tab = await bo.openTab(`${site.origin}/plain.html?landing#lockstep=0000000000000A&relay=${encodeURIComponent(relay.url)}`);
+    const popup = await bo.extensionPage(`popup.html?tab=${tab.tabId}`);
+    const view = await until(popup, 'the landing error', (v) => v.alert !== null);
+    expect(view.alert).toMatch(/^That room does not exist any more/);
+    expect(view.members).toEqual([]);
+    await shot(popup, 'error-landing-unknown-room');
+    await popup.close(); // the tab stays: the member's helpers keep the last opened tab in front
+  });
+
   test('joining by room code shows another member\'s status, offset and latency live', async () => {
     const cy = await connectClient(relay.url);
     try {
@@ -189,7 +199,6 @@ describe('popup', () => {
       await click(popup, 'Leave room');
       await until(popup, 'the lobby again', (v) => v.buttons.includes('Join room'));
       await popup.close();
-      await tab.page.close();
     } finally {
       cy.disconnect();
     }

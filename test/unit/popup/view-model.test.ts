@@ -6,6 +6,7 @@ import {
   formatLatency,
   formatOffset,
   memberRow,
+  mediaText,
   memberRows,
   settingsSummary,
   statusText,
@@ -120,7 +121,8 @@ describe('connectionText', () => {
     [{ status: 'connecting' }, 'Connecting to http://relay.test:3000…', 'busy'],
     [{ status: 'reconnecting', detail: 'connection lost' }, 'Reconnecting to http://relay.test:3000… (connection lost)', 'busy'],
     [{ status: 'unreachable', detail: 'connection refused' }, 'Relay unreachable: http://relay.test:3000 (connection refused)', 'bad'],
-    [{ status: 'idle' }, 'Not connected', 'idle'],
+    [{ status: 'idle' }, 'Not in a room · relay http://relay.test:3000', 'idle'],
+    [{ status: 'idle', relayUrl: '' }, 'Not in a room', 'idle'],
   ] as const)('%p', (over, text, tone) => {
     expect(connectionText({ ...base, ...over })).toEqual({ text, tone });
   });
@@ -137,4 +139,12 @@ test('settings summary names every policy', () => {
   expect(settingsSummary({ controlMode: 'host', waitPolicy: 'continue', navigationPolicy: 'ask' })).toBe(
     'Only the host controls playback; the room keeps going through buffering and ads and asks before the next video.',
   );
+});
+
+test('media line names the room\'s video, or says there is none yet', () => {
+  const r = room([], 'me');
+  expect(mediaText(r)).toBe('No video chosen yet: start one and the room follows.');
+  const media = { url: 'https://v.example/watch?v=1', title: 'Big Buck Bunny', duration: 600 };
+  expect(mediaText({ ...r, timeline: { ...r.timeline, media } })).toBe('Watching: Big Buck Bunny');
+  expect(mediaText({ ...r, timeline: { ...r.timeline, media: { ...media, title: '' } } })).toBe('Watching: https://v.example/watch?v=1');
 });
