@@ -59,7 +59,8 @@ test.each([
   socket.destroy();
   for (const time of times) {
     expect(time).toBeGreaterThanOrEqual(expected - 1);
-    expect(time).toBeLessThan(expected + 25);
+    // Generous above: a loaded 2-core box delays timers and socket reads (seen +25 ms under npm test).
+    expect(time).toBeLessThan(expected + 60);
   }
 });
 
@@ -68,7 +69,7 @@ test('jitter spreads the delay within its bounds', async () => {
   const times = await roundTrips(socket, 30);
   socket.destroy();
   expect(Math.min(...times)).toBeGreaterThanOrEqual(24);
-  expect(Math.max(...times)).toBeLessThan(75 + 25);
+  expect(Math.max(...times)).toBeLessThan(75 + 60);
   // 30 uniform draws over ±25 ms: a spread under 15 ms would mean the jitter is not applied.
   expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(15);
 });
