@@ -45,7 +45,7 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
     command.disconnect();
     throw err;
   }
-  const store = new RedisRoomStore({ redis: command, keyPrefix: prefix, now: relayNow });
+  const store = new RedisRoomStore({ redis: command, keyPrefix: prefix, now: relayNow, logger });
   const adapter = createAdapter(stream, {
     streamName: `${prefix}sio`,
     channelPrefix: `${prefix}sio`,

@@ -7,17 +7,24 @@
  * (with jittered back-off), and reports `conflict` after MAX_ATTEMPTS. Rooms expire in Redis by
  * PEXPIREAT at `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index
  * scored by expiry (+inf while present), from which expired entries are trimmed lazily.
+ *
+ * Redis without persistence forgets everything when it restarts. The store notices (a new
+ * run_id when the connection is ready again), puts back the rooms it last saw (RoomSnapshots,
+ * create-if-absent, so several relays restoring at once are harmless) and reports not ready
+ * until then; every command waits for that check first.
  */
 import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { parseRunId, RoomSnapshots } from './redis-snapshots';
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './types';
 
 /** Tries before `conflict`: two relays racing on one room settle in 2-3; 12 leaves a margin. */
 const MAX_ATTEMPTS = 12;
 
-/** KEYS: room, index. ARGV: code, json, expiresAt ('' = none). Creates only when absent. */
+/** KEYS: room, index. ARGV: code, json, expiresAt ('' = none), version. Creates only when absent. */
 const CREATE_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'v', '0', 'd', ARGV[2])
+redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2])
 if ARGV[3] ~= '' then
   redis.call('PEXPIREAT', KEYS[1], ARGV[3])
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
@@ -48,7 +55,7 @@ end
 return 1`;
 
 type ScriptRedis = Redis & {
-  lockstepCreate(room: string, index: string, code: string, json: string, expiresAt: string): Promise<number>;
+  lockstepCreate(room: string, index: string, code: string, json: string, expiresAt: string, version: string): Promise<number>;
   lockstepSwap(room: string, index: string, code: string, version: string, json: string, expiresAt: string): Promise<number>;
 };
 
@@ -61,7 +68,12 @@ export interface RedisStoreOptions {
   now: () => number;
   /** Waits between conflicting attempts; a random delay by default (tests may pass 0). */
   backoffMs?: (attempt: number) => number;
+  /** For the restore check after a reconnect (failures, rooms put back). */
+  logger?: Logger;
 }
+
+/** How often snapshots of expired rooms are dropped. */
+const PRUNE_MS = 60_000;
 
 const defaultBackoff = (attempt: number): number => Math.random() * Math.min(20, 2 ** attempt);
 
@@ -70,6 +82,12 @@ export class RedisRoomStore implements RoomStore {
   private readonly index: string;
   private readonly backoff: (attempt: number) => number;
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly snapshots: RoomSnapshots;
+  private readonly pruner: NodeJS.Timeout;
+  /** Redis' run_id when last checked; a different one after a reconnect means it lost its data. */
+  private runId: string | null = null;
+  private syncing = false;
+  private synced: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RedisStoreOptions) {
     options.redis.defineCommand('lockstepCreate', { numberOfKeys: 2, lua: CREATE_LUA });
@@ -77,12 +95,18 @@ export class RedisRoomStore implements RoomStore {
     this.redis = options.redis as ScriptRedis;
     this.index = `${options.keyPrefix}rooms`;
     this.backoff = options.backoffMs ?? defaultBackoff;
+    this.snapshots = new RoomSnapshots(options.now);
+    this.pruner = setInterval(() => this.snapshots.prune(), PRUNE_MS).unref();
+    this.redis.on('ready', () => this.sync());
+    if (this.redis.status === 'ready') this.sync();
   }
 
   async create(room: StoredRoom): Promise<boolean> {
+    await this.synced;
     if (this.expired(room)) return false;
-    const stored = { ...room, version: 0 };
-    const r = await this.redis.lockstepCreate(this.key(room.code), this.index, room.code, JSON.stringify(stored), expiryArg(room.expiresAt));
+    const json = JSON.stringify({ ...room, version: 0 });
+    const r = await this.redis.lockstepCreate(this.key(room.code), this.index, room.code, json, expiryArg(room.expiresAt), '0');
+    if (r === 1) this.snapshots.set(room.code, { json, version: 0, expiresAt: room.expiresAt });
     return r === 1;
   }
 
@@ -118,7 +142,11 @@ export class RedisRoomStore implements RoomStore {
       const next = result.room === null ? null : { ...result.room, code, version: current.version + 1 };
       const json = next === null ? '' : JSON.stringify(next);
       const written = await this.redis.lockstepSwap(this.key(code), this.index, code, String(current.version), json, expiryArg(next?.expiresAt ?? null));
-      if (written === 1) return { ok: true, room: next, value: result.value };
+      if (written === 1) {
+        if (next === null) this.snapshots.delete(code);
+        else this.snapshots.set(code, { json, version: next.version, expiresAt: next.expiresAt });
+        return { ok: true, room: next, value: result.value };
+      }
     }
     return { ok: false, error: 'conflict' };
   }
@@ -135,10 +163,11 @@ export class RedisRoomStore implements RoomStore {
   }
 
   ready(): boolean {
-    return this.redis.status === 'ready';
+    return this.redis.status === 'ready' && !this.syncing;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pruner);
     if (this.redis.status === 'end') return;
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
@@ -153,10 +182,40 @@ export class RedisRoomStore implements RoomStore {
 
   /** The room and its version, or null when absent or past its expiry (Redis may lag by a few ms). */
   private async read(code: string): Promise<{ room: StoredRoom; version: number } | null> {
+    await this.synced;
     const [version, json] = await this.redis.hmget(this.key(code), 'v', 'd');
-    if (version === null || version === undefined || json === null || json === undefined) return null;
+    if (version === null || version === undefined || json === null || json === undefined) {
+      this.snapshots.delete(code);
+      return null;
+    }
     const room = { ...(JSON.parse(json) as StoredRoom), version: Number(version) };
-    return this.expired(room) ? null : { room, version: room.version };
+    if (this.expired(room)) return null;
+    this.snapshots.set(code, { json, version: room.version, expiresAt: room.expiresAt });
+    return { room, version: room.version };
+  }
+
+  /** On every (re)connection: when Redis came back with a new run_id, put the known rooms back. */
+  private sync(): void {
+    this.syncing = true;
+    this.synced = (async () => {
+      try {
+        const id = parseRunId(await this.redis.info('server'));
+        if (this.runId !== null && id !== this.runId) await this.restore();
+        this.runId = id;
+      } catch (err) {
+        this.options.logger?.warn({ err }, 'redis restart check failed (retried on the next reconnect)');
+      } finally {
+        this.syncing = false;
+      }
+    })();
+  }
+
+  private async restore(): Promise<void> {
+    const rooms = this.snapshots.live();
+    // One pipeline (ioredis batches commands issued in the same tick).
+    const created = await Promise.all(rooms.map(([code, s]) => this.redis.lockstepCreate(this.key(code), this.index, code, s.json, expiryArg(s.expiresAt), String(s.version))));
+    const restored = created.filter((r) => r === 1).length;
+    this.options.logger?.warn({ restored, known: rooms.length }, 'redis came back empty (new run_id): restored the rooms this relay knew');
   }
 }
 

@@ -1,0 +1,46 @@
+/**
+ * The last copy of each room this relay read or wrote, kept so that a Redis that comes back
+ * EMPTY (restarted without persistence: a new run_id) gets the rooms back instead of every
+ * member losing its room. Rooms are kept as the JSON written to Redis (no aliasing), and dropped
+ * when deleted, found gone, or past their expiry.
+ */
+export interface Snapshot {
+  json: string;
+  version: number;
+  expiresAt: number | null;
+}
+
+export class RoomSnapshots {
+  private readonly rooms = new Map<string, Snapshot>();
+
+  constructor(private readonly now: () => number) {}
+
+  set(code: string, snapshot: Snapshot): void {
+    const known = this.rooms.get(code);
+    if (known === undefined || known.version <= snapshot.version) this.rooms.set(code, snapshot);
+  }
+
+  delete(code: string): void {
+    this.rooms.delete(code);
+  }
+
+  /** The live snapshots (expired ones are dropped on the way). */
+  live(): Array<[string, Snapshot]> {
+    this.prune();
+    return [...this.rooms.entries()];
+  }
+
+  prune(): void {
+    const now = this.now();
+    for (const [code, s] of this.rooms) if (s.expiresAt !== null && now >= s.expiresAt) this.rooms.delete(code);
+  }
+
+  get size(): number {
+    return this.rooms.size;
+  }
+}
+
+/** `run_id` from INFO server: it changes when Redis restarts (and lost its data, without persistence). */
+export function parseRunId(info: string): string | null {
+  return /^run_id:(\w+)/m.exec(info)?.[1] ?? null;
+}
