@@ -9,6 +9,7 @@
 import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { startRelay, type TestRelay } from '../support/relay';
+import { formatInvite } from '../../extension/invite';
 import { createRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
 
 jest.setTimeout(90_000);
@@ -187,4 +188,14 @@ test('navigation policy "ask": the controller opens another video; the member is
 
 test('a cross-origin player iframe owns the room video (the top frame has none)', async () => {
   await aliceStatusSeenByBob(`/crunchyroll.html?player=${encodeURIComponent(site.crossOrigin)}`);
+});
+
+test('an invite to a room that does not exist shows a toast on the page and joins nothing', async () => {
+  const link = formatInvite(`${site.origin}/plain.html?gone`, 'ZZZZZZZZZZZZZZ', relay.url);
+  const tab = await bob.openTab(link);
+  const toast = "document.querySelector('lockstep-ui')?.shadowRoot?.textContent ?? ''";
+  await waitFor(async () => (await tab.page.run<string>(toast)).includes('could not join'), 'the error toast', 15_000);
+  expect(await tab.page.run<string>('location.hash')).toBe('');
+  expect((await tabState(bob, tab.tabId)).room).toBeNull();
+  await tab.page.close();
 });
