@@ -250,6 +250,19 @@ describe('popup', () => {
     await shot(anaPopup, 'room-host-settings');
   });
 
+  test('Bo renames himself in the popup; Ana\'s popup follows across a restart of her background', async () => {
+    await ana.stopBackground(); // drops the popup's port: it must connect again and keep up
+    await fill(boPopup, 'Your name', 'Bob');
+    await click(boPopup, 'Save name');
+    await until(boPopup, 'Bob in his own list', (v) => v.members.some((m) => m.startsWith('Bob, (you)')));
+    const anas = await until(anaPopup, 'Bob in Ana\'s list', (v) => v.members.some((m) => m.startsWith('Bob: ')), 20_000);
+    expect(anas.members).toHaveLength(2);
+    expect(anas.connection).toMatch(/^Connected/);
+    await fill(boPopup, 'Your name', 'Bo');
+    await click(boPopup, 'Save name');
+    await until(anaPopup, 'Bo again', (v) => v.members.some((m) => m.startsWith('Bo: ')));
+  });
+
   test('the host hands over the host role; Bo gets the host controls', async () => {
     await click(anaPopup, 'Make Bo host');
     await until(boPopup, 'Bo is host', (v) => /^Bo, \(you\), host/.test(v.members[0] ?? '') && v.buttons.includes('Make Ana host'));
