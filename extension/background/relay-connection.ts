@@ -14,6 +14,12 @@ export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export const ACK_TIMEOUT_MS = 8000;
 /** How long the first connection may take. */
 export const CONNECT_TIMEOUT_MS = 6000;
+/**
+ * After the relay itself closes the connection (a restarting node handing us off, a flood guard),
+ * socket.io does not reconnect on its own: we do, after this pause, at most this many times in a row.
+ */
+export const SERVER_DISCONNECT_RETRY_MS = 2000;
+export const SERVER_DISCONNECT_MAX_RETRIES = 5;
 
 /** socket.io-client wants an http(s) URL; ws(s) relay URLs are accepted in the options too. */
 export function socketUrl(relayUrl: string): string {
@@ -25,6 +31,9 @@ export class RelayConnection {
   private status: ConnectionStatus = 'connecting';
   private detail: string | null = null;
   rttMs: number | null = null;
+  private kicks = 0;
+  private kickTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
 
   constructor(
     readonly relayUrl: string,
@@ -41,9 +50,30 @@ export class RelayConnection {
     });
     this.socket.on('connect', () => this.set('connected', null));
     this.socket.on('disconnect', (reason) => {
-      if (reason !== 'io client disconnect') this.set('reconnecting', `connection lost: ${reason}`);
+      if (reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect') return this.afterServerDisconnect();
+      this.set('reconnecting', `connection lost: ${reason}`);
     });
     this.socket.on('connect_error', (err) => this.set(this.status === 'connecting' ? 'unreachable' : 'reconnecting', err.message));
+  }
+
+  /** The relay closed the connection on purpose: come back a little later, a few times. */
+  private afterServerDisconnect(): void {
+    if (this.closed) return;
+    if (++this.kicks > SERVER_DISCONNECT_MAX_RETRIES) {
+      this.set('unreachable', `the relay at ${this.relayUrl} keeps closing the connection`);
+      return;
+    }
+    this.set('reconnecting', 'the relay closed the connection; reconnecting');
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = null;
+      if (!this.closed) this.socket.connect();
+    }, SERVER_DISCONNECT_RETRY_MS * this.kicks);
+  }
+
+  /** The room was taken back on this connection: later server disconnects start counting afresh. */
+  settled(): void {
+    this.kicks = 0;
   }
 
   view(): ConnectionView {
@@ -76,6 +106,9 @@ export class RelayConnection {
 
   /** Emits an event and turns its acknowledgement (or its absence) into an ExtResult. */
   async request<T>(send: (socket: RelaySocket) => Promise<Result<T>>): Promise<ExtResult<T>> {
+    // Never queue while disconnected: socket.io would send the backlog in one burst on reconnect,
+    // stale by then, and the relay's flood guard may answer that burst with a disconnect.
+    if (!this.socket.connected) return unreachable(this.relayUrl, this.detail ?? 'not connected');
     let res: Result<T>;
     try {
       // `timeout()` makes `emitWithAck` reject when no acknowledgement comes; its declared type loses
@@ -89,6 +122,7 @@ export class RelayConnection {
 
   /** One `time:ping` round trip: the relay's clock, or null when it did not answer. */
   async ping(): Promise<number | null> {
+    if (!this.socket.connected) return null;
     try {
       const t0 = performance.now();
       const relayTime = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('time:ping');
@@ -101,6 +135,8 @@ export class RelayConnection {
   }
 
   close(): void {
+    this.closed = true;
+    if (this.kickTimer !== null) clearTimeout(this.kickTimer);
     this.socket.disconnect();
     this.socket.removeAllListeners();
   }

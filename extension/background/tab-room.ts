@@ -130,6 +130,7 @@ export class TabRoom {
     this.retry = null;
     const r = await this.conn.request((s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }));
     if (r.ok) {
+      this.conn.settled();
       this.accept(r.data);
       this.host.resumed(this.tabId);
       return { ok: true, data: null };

@@ -62,6 +62,16 @@ async function inStep(what: string, check: (s: VideoState) => boolean, tolerance
   return last as unknown as [VideoState, VideoState];
 }
 
+/** Waits until the member's tab is connected to the relay again, with the tab state in the error. */
+async function reconnected(member: Member, tabId: number): Promise<void> {
+  try {
+    await waitFor(async () => (await tabState(member, tabId)).connection.status === 'connected', `${member.name} reconnected`, 30_000);
+  } catch (err) {
+    const s = await tabState(member, tabId);
+    throw new Error(`${String(err)}\nconnection: ${JSON.stringify(s.connection)} room: ${s.room?.code ?? 'none'} error: ${JSON.stringify(s.lastError)}`, { cause: err });
+  }
+}
+
 beforeAll(async () => {
   ({ store, cleanup: dropStore } = await memoryStoreFactory.create());
   relay = await launchRelay();
@@ -120,8 +130,7 @@ test('a 20 s relay outage: both keep playing, come back to the same room and fol
   const during = await Promise.all([read(anaTab.page), read(boTab.page)]);
   expect(during.every((s) => !s.paused)).toBe(true); // nobody stopped the video meanwhile
   relay = await launchRelay(port);
-  await waitFor(async () => (await tabState(ana, anaTab.tabId)).connection.status === 'connected', 'ana reconnected', 30_000);
-  await waitFor(async () => (await tabState(bo, boTab.tabId)).connection.status === 'connected', 'bo reconnected', 30_000);
+  await Promise.all([reconnected(ana, anaTab.tabId), reconnected(bo, boTab.tabId)]);
   expect((await tabState(bo, boTab.tabId)).room?.code).toBe(code);
   await act(boTab.page, 'v.pause();');
   await inStep('ana follows bo\'s pause after the outage', (s) => s.paused);
