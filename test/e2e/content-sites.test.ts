@@ -52,8 +52,8 @@ async function open(url: string): Promise<{ page: Page; tabId: number }> {
 async function roomWithFriend(tabId: number): Promise<{ friend: TestClient; joined: JoinedRoom }> {
   await waitFor(async () => {
     const s = await send('getTabState', { tabId });
-    return s.ok && s.data.video.present;
-  }, 'the tab reports a video', 20_000);
+    return s.ok && s.data.video.present && s.data.connection.relayUrl === relay.url;
+  }, 'the tab reports a video (and the background uses the test relay)', 20_000);
   const created = await send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'continue' } });
   if (!created.ok || created.data.room === null) throw new Error(`createRoom: ${created.ok ? 'no room' : created.message}`);
   const friend = await connectClient(relay.url);
@@ -98,10 +98,13 @@ beforeAll(async () => {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   helper = await context.newPage();
   // https://www.youtube.com/* and www.primevideo.com answered from the fixture server (Range headers pass through).
-  for (const host of ['www.youtube.com', 'www.primevideo.com']) {
+  // Site paths that are not fixture file names are mapped onto one.
+  const pages: Array<[RegExp, string]> = [[/^\/videos\/\d+$|^\/somechannel$/, '/twitch.html'], [/^\/video\/\d+$/, '/vimeo-player.html']];
+  for (const host of ['www.youtube.com', 'www.primevideo.com', 'www.disneyplus.com', 'www.twitch.tv', 'player.vimeo.com']) {
     await context.route(`https://${host}/**`, async (route) => {
       const url = new URL(route.request().url());
-      await route.fulfill({ response: await route.fetch({ url: `${site.origin}${url.pathname}${url.search}` }) });
+      const path = pages.find(([re]) => re.test(url.pathname))?.[1] ?? url.pathname;
+      await route.fulfill({ response: await route.fetch({ url: `${site.origin}${path}${url.search}` }) });
     });
   }
   await helper.goto(`chrome-extension://${new URL(worker.url()).host}/options.html`);
@@ -112,6 +115,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  // Media fetches still in flight must not fail as the context goes away.
+  await context?.unrouteAll({ behavior: 'ignoreErrors' });
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
   await site?.close();
@@ -169,6 +174,38 @@ test('Prime Video: the visible blob: (MSE) player is the title, not the bigger t
     return !main.paused && main.position > 10;
   }, 'the MSE title playing from 10 s', 15_000);
   expect(await read('trailer')).toEqual({ paused: true, position: 0 });
+  friend.disconnect();
+  await page.close();
+});
+
+test('Disney+: the video in the player\'s shadow root owns the room, titled from the player overlay', async () => {
+  const { page, tabId } = await open('https://www.disneyplus.com/disney.html');
+  const { friend, joined } = await roomWithFriend(tabId);
+  expect(joined.room.timeline.media?.title).toBe('S1:E3 The Fixture Strikes Back');
+  friend.disconnect();
+  await page.close();
+});
+
+// (Live channels ignore seeks: see the unit test; the engine is not meant for live streams.)
+test('Twitch: a VOD page (/videos/ID) follows the room\'s seek and play', async () => {
+  const { page, tabId } = await open('https://www.twitch.tv/videos/123');
+  const { friend } = await roomWithFriend(tabId);
+  expect((await control(friend, { action: 'seek', position: 20 })).ok).toBe(true);
+  expect((await control(friend, { action: 'play' })).ok).toBe(true);
+  await waitFor(async () => {
+    const s = await videoState(page);
+    return !s.paused && s.position > 20;
+  }, 'the VOD playing from 20 s', 15_000);
+  friend.disconnect();
+  await page.close();
+});
+
+test('Vimeo embed: the cross-origin player.vimeo.com iframe owns the room video', async () => {
+  const { page, tabId } = await open(`${site.origin}/vimeo.html`);
+  const { friend, joined } = await roomWithFriend(tabId);
+  const members = trackMembers(friend, joined);
+  expect((await control(friend, { action: 'play', position: 2 })).ok).toBe(true);
+  await waitFor(async () => [...members.values()].some((m) => m.id !== joined.memberId && m.status === 'playing'), 'the Vimeo iframe playing', 15_000);
   friend.disconnect();
   await page.close();
 });
