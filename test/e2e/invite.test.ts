@@ -1,0 +1,81 @@
+/**
+ * Invite links that cannot be honoured, opened in a real Chromium with the built extension: an
+ * unknown room and a full room. The page still loads the video (the invite leaves its URL), the
+ * page says in a toast why joining failed, and the popup for that tab says it too, in words,
+ * while offering to create or join instead.
+ */
+import { mkdirSync } from 'node:fs';
+import { formatInvite } from '../../extension/invite';
+import { PROTOCOL_VERSION } from '../../relay/protocol';
+import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';
+import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
+import { setRelayUrl } from '../support/rooms';
+
+jest.setTimeout(60_000);
+
+let relay: TestRelay;
+let site: FixtureServer;
+let eve: Member;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  // Two seats a room, so two relay clients fill one.
+  [relay, site] = await Promise.all([startRelay({ config: { MAX_MEMBERS: 2 } }), startFixtureServer()]);
+  eve = await launchChromiumMember('eve');
+  await setRelayUrl(eve, relay.url);
+});
+
+afterAll(async () => {
+  for (const client of clients) client.disconnect();
+  await eve?.close();
+  await Promise.all([relay?.close(), site?.close()]);
+});
+
+/** The text of the Lockstep toast in the page (it lives in an open shadow root), or '' while none. */
+function toastText(page: MemberPage): Promise<string> {
+  return page.run<string>(`[...document.querySelectorAll('lockstep-ui')].map((h) => h.shadowRoot?.textContent ?? '').join(' ')`);
+}
+
+/** The popup's visible alert, or null. */
+function popupAlert(popup: MemberPage): Promise<string | null> {
+  return popup.run<string | null>(`(() => { const a = document.getElementById('error'); return a && !a.hidden ? a.textContent : null; })()`);
+}
+
+async function openInvite(code: string, tag: string): Promise<{ page: MemberPage; tabId: number; popup: MemberPage }> {
+  const tab = await eve.openTab(formatInvite(`${site.origin}/plain.html?${tag}`, code, relay.url));
+  expect(await tab.page.run<string>('location.href')).toBe(`${site.origin}/plain.html?${tag}`);
+  const popup = await eve.extensionPage(`popup.html?tab=${tab.tabId}`);
+  return { ...tab, popup };
+}
+
+test('an invite to a room that does not exist says so in the page and in the popup', async () => {
+  const { page, popup } = await openInvite('00000000000000', 'unknown');
+  await waitFor(async () => /does not exist/.test(await toastText(page)), 'the toast in the page');
+  expect(await toastText(page)).toMatch(/could not join the room/);
+  await waitFor(async () => /does not exist/.test((await popupAlert(popup)) ?? ''), 'the popup alert');
+  expect(await popupAlert(popup)).toBe('That room does not exist any more (rooms end 10 minutes after everyone leaves). Ask for a new invite.');
+  // Still usable: the lobby with both ways in.
+  const buttons = await popup.run<string[]>(`[...document.querySelectorAll('button')].filter((b) => !b.closest('[hidden]')).map((b) => b.textContent.trim())`);
+  expect(buttons).toEqual(expect.arrayContaining(['Join room']));
+  mkdirSync('/tmp/lockstep-popup-shots', { recursive: true });
+  await popup.screenshot('/tmp/lockstep-popup-shots/invite-unknown-room.png');
+  await popup.close();
+  await page.close();
+});
+
+test('an invite to a full room says the room is full, in the page and in the popup', async () => {
+  const profile = (name: string): { name: string; color: string } => ({ name, color: '#3cb44b' });
+  const host = await connectClient(relay.url);
+  const guest = await connectClient(relay.url);
+  clients.push(host, guest);
+  const created = await host.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: profile('Cy') });
+  if (!created.ok) throw new Error(`room:create failed: ${created.error}`);
+  const joined = await guest.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room.code, profile: profile('Di') });
+  expect(joined.ok).toBe(true);
+  const { page, popup } = await openInvite(created.data.room.code, 'full');
+  await waitFor(async () => /full/.test(await toastText(page)), 'the toast in the page');
+  await waitFor(async () => (await popupAlert(popup)) === 'That room is full.', 'the popup alert');
+  await popup.close();
+  await page.close();
+});
