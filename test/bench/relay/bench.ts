@@ -1,0 +1,135 @@
+/**
+ * npm run bench:relay — load on the relay with real socket.io clients (several processes), for
+ * one relay in memory, one relay with Redis and two relays sharing Redis. Prints, per scenario:
+ * sockets held, events/s, fan-out latency p50/p99 (control sent → last member of the room got
+ * the new state), relay heap and RSS per socket, relay CPU.
+ *
+ *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
+ *     --scenarios memory,redis,redis2 [--no-bufferutil]
+ *
+ * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
+ * each run under its own key prefix, deleted afterwards. Figures are for this machine only.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deleteKeys, uniquePrefix } from '../../support/stores';
+import { startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
+import type { WorkerCommand, WorkerReply } from './load-worker';
+import { percentile, sampleRelay, type RelaySample } from './relay-stats';
+
+const { values: args } = parseArgs({
+  options: {
+    rooms: { type: 'string', default: '2500' },
+    members: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '30' },
+    workers: { type: 'string', default: '3' },
+    scenarios: { type: 'string', default: 'memory,redis,redis2' },
+    'no-bufferutil': { type: 'boolean', default: false },
+  },
+});
+const ROOMS = Number(args.rooms);
+const MEMBERS = Number(args.members);
+const SECONDS = Number(args.seconds);
+const WORKERS = Number(args.workers);
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+type Scenario = 'memory' | 'redis' | 'redis2';
+
+class Worker {
+  private readonly child: ChildProcess;
+  private waiting: ((r: WorkerReply) => void) | null = null;
+  constructor() {
+    this.child = fork(resolve(__dirname, 'load-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (m: WorkerReply) => this.waiting?.(m));
+  }
+  ask(cmd: WorkerCommand): Promise<WorkerReply> {
+    return new Promise((done) => {
+      this.waiting = done;
+      this.child.send(cmd);
+    });
+  }
+  close(): Promise<void> {
+    return new Promise((done) => {
+      this.child.once('exit', () => done());
+      this.child.send({ type: 'close' } satisfies WorkerCommand);
+    });
+  }
+}
+
+const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+
+async function runScenario(scenario: Scenario): Promise<void> {
+  const prefix = uniquePrefix('bench');
+  const env: Record<string, string> = args['no-bufferutil'] ? { WS_NO_BUFFER_UTIL: '1' } : {};
+  const count = scenario === 'redis2' ? 2 : 1;
+  const relays: RelayProcess[] = [];
+  for (let i = 0; i < count; i++) {
+    relays.push(await startRelayProcess({ ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }), env: { ...env, LOG_LEVEL: 'error' }, nodeFlags: ['--max-old-space-size=2048'] }));
+  }
+  const urls = relays.map((r) => r.url);
+  const workers = Array.from({ length: WORKERS }, () => new Worker());
+  try {
+    const base = await Promise.all(urls.map(sampleRelay));
+    const t0 = Date.now();
+    const perWorker = Math.ceil(ROOMS / WORKERS);
+    const connected = await Promise.all(
+      workers.map((w, i) => w.ask({ type: 'connect', urls, rooms: Math.max(0, Math.min(perWorker, ROOMS - i * perWorker)), members: MEMBERS, firstRoom: i * perWorker })),
+    );
+    const sockets = connected.reduce((n, r) => n + (r.type === 'connected' ? r.sockets : 0), 0);
+    const failedRooms = connected.reduce((n, r) => n + (r.type === 'connected' ? r.failed : 0), 0);
+    const connectS = (Date.now() - t0) / 1000;
+    const before = await Promise.all(urls.map(sampleRelay));
+    const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000 })));
+    const after = await Promise.all(urls.map(sampleRelay));
+    report(scenario, { sockets, failedRooms, connectS, base, before, after, results });
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(relays.map((r) => r.stop()));
+    if (scenario !== 'memory') await deleteKeys(REDIS_URL, prefix);
+  }
+}
+
+interface Figures {
+  sockets: number;
+  failedRooms: number;
+  connectS: number;
+  base: RelaySample[];
+  before: RelaySample[];
+  after: RelaySample[];
+  results: WorkerReply[];
+}
+
+function report(scenario: Scenario, f: Figures): void {
+  const results = f.results.flatMap((r) => (r.type === 'result' ? [r] : []));
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const sent = results.reduce((n, r) => n + r.sent, 0);
+  const received = results.reduce((n, r) => n + r.received, 0);
+  const errors = results.reduce((n, r) => n + r.errors, 0);
+  const rss = f.after.reduce((n, s, i) => n + s.rss - f.base[i]!.rss, 0);
+  const heap = f.after.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
+  const cpu = f.after.map((s, i) => (100 * (s.cpuSeconds - f.before[i]!.cpuSeconds)) / SECONDS);
+  const line = [
+    `${scenario.padEnd(7)} sockets ${f.sockets} (rooms failed ${f.failedRooms}, connected in ${f.connectS.toFixed(1)} s)`,
+    `events/s in ${(sent / SECONDS).toFixed(0)} out ${(received / SECONDS).toFixed(0)} (errors ${errors})`,
+    `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (n=${latencies.length})`,
+    `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket`,
+    `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core`,
+  ];
+  process.stdout.write(`${line.join('\n  ')}\n`);
+}
+
+async function main(): Promise<void> {
+  const scenarios = args.scenarios.split(',').map((s) => s.trim()) as Scenario[];
+  process.stdout.write(
+    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n`,
+  );
+  for (const s of scenarios) {
+    if (!['memory', 'redis', 'redis2'].includes(s)) throw new Error(`unknown scenario ${s} (memory, redis, redis2)`);
+    await runScenario(s);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:relay failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+/**
+ * One load-generator process for bench:relay: real socket.io-client sockets (websocket), a slice
+ * of the rooms, and the event mix. Driven over IPC by bench.ts:
+ *   {type:'connect', ...}  → connects, creates/joins its rooms → {type:'connected', sockets}
+ *   {type:'run', ms}       → runs the mix for `ms` → {type:'result', ...}
+ *   {type:'close'}         → disconnects and exits.
+ * Fan-out latency = control sent → the last member of the room received its playback:state
+ * (all members of a room live in this process, so one clock measures it).
+ */
+import { performance } from 'node:perf_hooks';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinedRoom, type Result, type ServerToClientEvents } from '../../../relay/protocol';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export type WorkerCommand =
+  | { type: 'connect'; urls: string[]; rooms: number; members: number; firstRoom: number }
+  | { type: 'run'; ms: number }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'connected'; sockets: number; failed: number }
+  | { type: 'result'; sent: number; received: number; latencies: number[]; errors: number };
+
+interface Room {
+  members: Client[];
+  /** Highest timeline seq any member has seen. */
+  seq: number;
+  /** The control in flight: sent at, the first seq it can have, members that have its state. */
+  round: { at: number; minSeq: number; got: Set<number> } | null;
+}
+
+const rooms: Room[] = [];
+let sent = 0;
+let received = 0;
+let errors = 0;
+let latencies: number[] = [];
+let measuring = false;
+
+function send(msg: WorkerReply): void {
+  process.send!(msg);
+}
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(r.error);
+  return r.data;
+}
+
+async function connectOne(url: string): Promise<Client> {
+  const socket: Client = ioClient(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
+  await new Promise<void>((done, fail) => {
+    socket.once('connect', () => done());
+    socket.once('connect_error', fail);
+  });
+  socket.onAny(() => received++);
+  return socket;
+}
+
+async function setUpRoom(urls: string[], members: number, index: number): Promise<Room> {
+  const room: Room = { members: [], seq: 0, round: null };
+  // Members of one room are spread over the relays, so with two relays every fan-out crosses Redis.
+  const host = await connectOne(urls[index % urls.length]!);
+  const joined: JoinedRoom = unwrap(await host.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Host' } }));
+  room.members.push(host);
+  for (let m = 1; m < members; m++) {
+    const s = await connectOne(urls[(index + m) % urls.length]!);
+    unwrap(await s.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: joined.room.code, profile: { name: `M${m}` } }));
+    room.members.push(s);
+  }
+  room.members.forEach((s, i) => {
+    s.on('playback:state', (t) => {
+      room.seq = Math.max(room.seq, t.seq);
+      const r = room.round;
+      if (r === null || t.seq < r.minSeq) return;
+      r.got.add(i);
+      if (r.got.size === room.members.length) {
+        room.round = null;
+        if (measuring) latencies.push(performance.now() - r.at);
+      }
+    });
+  });
+  return room;
+}
+
+async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Promise<void> {
+  let failed = 0;
+  // A few rooms at a time: quick, without a thundering herd of handshakes.
+  const batch = 25;
+  for (let i = 0; i < cmd.rooms; i += batch) {
+    const made = await Promise.allSettled(Array.from({ length: Math.min(batch, cmd.rooms - i) }, (_, k) => setUpRoom(cmd.urls, cmd.members, cmd.firstRoom + i + k)));
+    for (const r of made) {
+      if (r.status === 'fulfilled') rooms.push(r.value);
+      else failed++;
+    }
+  }
+  send({ type: 'connected', sockets: rooms.reduce((n, r) => n + r.members.length, 0), failed });
+}
+
+/** The mix: per room a control every ~5 s (host), per member a time ping ~1/s and a status every 2 s, chat ~every 30 s. */
+function run(ms: number): void {
+  const timers: NodeJS.Timeout[] = [];
+  const every = (period: number, fn: () => void): void => {
+    const start = setTimeout(() => {
+      fn();
+      timers.push(setInterval(fn, period));
+    }, Math.random() * period);
+    timers.push(start);
+  };
+  const emit = (p: Promise<Result<unknown>>): void => {
+    sent++;
+    p.then((r) => {
+      if (!r.ok) errors++;
+    }, () => errors++);
+  };
+  sent = 0;
+  received = 0;
+  errors = 0;
+  latencies = [];
+  measuring = true;
+  for (const room of rooms) {
+    const host = room.members[0]!;
+    let paused = true;
+    every(5000, () => {
+      paused = !paused;
+      room.round = { at: performance.now(), minSeq: room.seq + 1, got: new Set() };
+      emit(host.emitWithAck('playback:control', { action: paused ? 'pause' : 'play', position: Math.random() * 3600 }));
+    });
+    every(30_000, () => emit(room.members[Math.floor(Math.random() * room.members.length)]!.emitWithAck('chat:send', { text: 'hello' })));
+    for (const s of room.members) {
+      every(1000, () => {
+        sent++;
+        s.emit('time:ping', () => undefined);
+      });
+      every(2000, () => emit(s.emitWithAck('member:status', { status: 'playing', offsetMs: Math.round(Math.random() * 40 - 20), rttMs: 2 })));
+    }
+  }
+  setTimeout(() => {
+    measuring = false;
+    for (const t of timers) clearTimeout(t);
+    send({ type: 'result', sent, received, latencies, errors });
+  }, ms);
+}
+
+process.on('message', (cmd: WorkerCommand) => {
+  if (cmd.type === 'connect') void connectAll(cmd);
+  else if (cmd.type === 'run') run(cmd.ms);
+  else {
+    for (const r of rooms) for (const s of r.members) s.disconnect();
+    setTimeout(() => process.exit(0), 200);
+  }
+});
