@@ -3,17 +3,17 @@
  * Everything shown comes from the background's TabState (pushed over a port on every change);
  * this file only wires the page to it. `?tab=<id>` acts on that tab instead of the active one.
  */
-import browser from 'webextension-polyfill';
 import type { ExtResult, TabState } from '../messages';
-import { POPUP_PORT_PREFIX } from '../messages';
 import { parseInvite, formatRoomCode } from '../invite';
 import { loadSettings } from '../settings';
 import type { RoomSettings } from '../../relay/protocol';
 import { checkDisplayName } from '../ui/validate';
 import { send } from '../ui/send';
 import { byId } from '../ui/dom';
+import { show } from '../ui/sections';
 import { connectionText, mediaText, settingsSummary, videoText, youAreHost } from './view-model';
 import { renderMembers } from './members-list';
+import { listenToTab, resolveTabId } from './tab-link';
 
 const el = {
   connection: byId('connection', HTMLParagraphElement),
@@ -54,24 +54,6 @@ let actionError: string | null = null;
 /** The tab's lastError as it stood when the user acted again: old news, no longer shown. */
 let dismissedError: string | null = null;
 let profileColor: string | undefined;
-
-/**
- * Hidden sections leave the document instead of only being `hidden`: their fields share words with
- * the shown ones ("Invite link" / "Invite link or room code", the policy selects), and a hidden
- * twin would make a lookup by label ambiguous for assistive tools and tests alike.
- */
-const placeholders = new Map<HTMLElement, Comment>();
-function show(section: HTMLElement, visible: boolean): void {
-  section.hidden = !visible;
-  let mark = placeholders.get(section);
-  if (mark === undefined) {
-    mark = document.createComment(section.id);
-    section.before(mark);
-    placeholders.set(section, mark);
-  }
-  if (visible && !section.isConnected) mark.after(section);
-  else if (!visible && section.isConnected) section.remove();
-}
 
 function announce(text: string): void {
   el.announce.textContent = text;
@@ -152,10 +134,6 @@ async function act<T>(run: () => Promise<ExtResult<T>>, onOk?: (data: T) => void
     document.body.removeAttribute('aria-busy');
     showError();
   }
-}
-
-function isTabState(data: unknown): data is TabState {
-  return typeof data === 'object' && data !== null && 'tabId' in data && 'connection' in data;
 }
 
 function roomSettingsFrom(control: string, wait: string, nav: string): RoomSettings {
@@ -247,27 +225,6 @@ async function copyInvite(): Promise<void> {
   }
 }
 
-async function resolveTabId(): Promise<number | null> {
-  const param = new URLSearchParams(location.search).get('tab');
-  if (param !== null) return /^\d+$/.test(param) ? Number(param) : null;
-  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-  return tab?.id ?? null;
-}
-
-/** Live updates; the port drops when the worker restarts, so it is opened again. */
-function listen(): void {
-  const port = browser.runtime.connect({ name: POPUP_PORT_PREFIX + tabId });
-  port.onMessage.addListener((message: unknown) => {
-    if (isTabState(message) && message.tabId === tabId) render(message);
-  });
-  port.onDisconnect.addListener(() => {
-    setTimeout(() => {
-      listen();
-      void refresh();
-    }, 500);
-  });
-}
-
 async function refresh(): Promise<void> {
   const result = await send('getTabState', { tabId });
   if (result.ok) render(result.data);
@@ -288,7 +245,7 @@ async function main(): Promise<void> {
   el.createControl.value = settings.defaultRoomSettings.controlMode;
   el.createWait.value = settings.defaultRoomSettings.waitPolicy;
   el.createNav.value = settings.defaultRoomSettings.navigationPolicy;
-  const id = await resolveTabId();
+  const id = await resolveTabId(location.search);
   if (id === null) {
     el.connectionText.textContent = 'No tab';
     actionError = 'Lockstep cannot find the tab to act on. Open the popup from a tab with a web page.';
@@ -297,7 +254,7 @@ async function main(): Promise<void> {
     return;
   }
   tabId = id;
-  listen();
+  listenToTab(tabId, render, () => void refresh());
   await refresh();
   if (current === null) show(el.lobby, true);
 }
