@@ -59,8 +59,10 @@ async function gapMs(): Promise<number> {
   return Math.abs(a.position - b.position) * 1000;
 }
 
+/** Connected members in the tab's room as its background sees them (0 while it cannot answer). */
 async function membersSeen(member: Member, tabId: number): Promise<number> {
-  const res = await member.send('getTabState', { tabId });
+  const res = await member.send('getTabState', { tabId }).catch(() => null);
+  if (res === null) return 0;
   return res.ok && res.data.room ? res.data.room.members.filter((m) => m.connected).length : 0;
 }
 

@@ -106,6 +106,23 @@ async function sendFrom<K extends keyof PopupToBackground>(
   );
 }
 
+/**
+ * Wakes a stopped background with a message. Under heavy load (load average ~20 on 2 cores) the
+ * first message to a background that was just stopped sometimes failed with "Receiving end does
+ * not exist" in one of the browsers; a popup opened again would retry, so we do too, a few times.
+ */
+async function wake(page: MemberPage): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await sendFrom(page, 'getTabState', { tabId: -1 });
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !String(err).includes('Receiving end does not exist')) throw err;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+}
+
 async function stopChromiumWorker(context: BrowserContext, extensionOrigin: string, front: MemberPage | null): Promise<void> {
   const page = await context.newPage();
   try {
@@ -179,7 +196,7 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
     restartBackground: async () => {
       await stopChromiumWorker(context, extensionOrigin, front);
       helper ??= await extensionPage('options.html');
-      await sendFrom(helper, 'getTabState', { tabId: -1 });
+      await wake(helper);
     },
     close: async () => {
       await context.close();
@@ -218,7 +235,7 @@ export async function launchFirefoxMember(name: string, options: FirefoxLaunchOp
     restartBackground: async () => {
       await firefox.terminateBackground();
       helper ??= await extensionPage('options.html');
-      await sendFrom(helper, 'getTabState', { tabId: -1 });
+      await wake(helper);
     },
     close: () => firefox.close(),
   };
