@@ -43,6 +43,7 @@ export class RelayConnection {
     this.socket = io(url.origin, {
       path: `${url.pathname === '/' ? '' : url.pathname}/socket.io/`,
       transports: ['websocket'],
+      forceNew: true, // one connection per tab room, never multiplexed with another tab's
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
       randomizationFactor: 0.5,
