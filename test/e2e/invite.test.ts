@@ -51,9 +51,9 @@ async function openInvite(code: string, tag: string): Promise<{ page: MemberPage
 
 test('an invite to a room that does not exist says so in the page and in the popup', async () => {
   const { page, popup } = await openInvite('00000000000000', 'unknown');
-  await waitFor(async () => /does not exist/.test(await toastText(page)), 'the toast in the page');
+  await waitFor(async () => /does not exist/.test(await toastText(page)), 'the toast in the page', 20_000);
   expect(await toastText(page)).toMatch(/could not join the room/);
-  await waitFor(async () => /does not exist/.test((await popupAlert(popup)) ?? ''), 'the popup alert');
+  await waitFor(async () => /does not exist/.test((await popupAlert(popup)) ?? ''), 'the popup alert', 20_000);
   expect(await popupAlert(popup)).toBe('That room does not exist any more (rooms end 10 minutes after everyone leaves). Ask for a new invite.');
   // Still usable: the lobby with both ways in.
   const buttons = await popup.run<string[]>(`[...document.querySelectorAll('button')].filter((b) => !b.closest('[hidden]')).map((b) => b.textContent.trim())`);
@@ -74,8 +74,8 @@ test('an invite to a full room says the room is full, in the page and in the pop
   const joined = await guest.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room.code, profile: profile('Di') });
   expect(joined.ok).toBe(true);
   const { page, popup } = await openInvite(created.data.room.code, 'full');
-  await waitFor(async () => /full/.test(await toastText(page)), 'the toast in the page');
-  await waitFor(async () => (await popupAlert(popup)) === 'That room is full.', 'the popup alert');
+  await waitFor(async () => /full/.test(await toastText(page)), 'the toast in the page', 20_000);
+  await waitFor(async () => (await popupAlert(popup)) === 'That room is full.', 'the popup alert', 20_000);
   await popup.close();
   await page.close();
 });
