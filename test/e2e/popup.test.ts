@@ -46,7 +46,7 @@ function viewOf(page: MemberPage): Promise<PopupView> {
   }, null);
 }
 
-async function until(page: MemberPage, what: string, check: (v: PopupView) => boolean, timeoutMs = 15_000): Promise<PopupView> {
+async function until(page: MemberPage, what: string, check: (v: PopupView) => boolean, timeoutMs = 20_000): Promise<PopupView> {
   let last: PopupView | null = null;
   try {
     await waitFor(async () => check((last = await viewOf(page))), what, timeoutMs);
@@ -80,18 +80,18 @@ afterAll(async () => {
 /** Sets name and relay on the options page, the way a user would, and checks what it says. */
 async function configure(member: Member, name: string, relayUrl: string): Promise<void> {
   const options = await member.extensionPage('options.html');
-  await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded');
+  await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded', 20_000);
   await fill(options, 'Display name', name);
   await fill(options, 'Relay URL', relayUrl);
   await click(options, 'Save');
-  await waitFor(async () => (await options.run<string>(`document.getElementById('save-result').textContent`)) === 'Saved.', `${name}: options saved`);
+  await waitFor(async () => (await options.run<string>(`document.getElementById('save-result').textContent`)) === 'Saved.', `${name}: options saved`, 20_000);
   await options.close();
 }
 
 describe('options page', () => {
   test('refuses a bad relay URL beside the field and saves nothing', async () => {
     const options = await ana.extensionPage('options.html');
-    await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded');
+    await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded', 20_000);
     const before = await read(options, 'Relay URL');
     const errors = (): Promise<string[]> => options.run(`[...document.querySelectorAll('.field-error')].filter((e) => !e.hidden).map((e) => e.textContent)`);
     await fill(options, 'Relay URL', 'relay.example.com');
@@ -103,18 +103,18 @@ describe('options page', () => {
     expect(await options.run(`document.getElementById('relay-url').getAttribute('aria-invalid')`)).toBe('true');
     await shot(options, 'options-invalid');
     await options.reload();
-    await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options reloaded');
+    await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options reloaded', 20_000);
     expect(await read(options, 'Relay URL')).toBe(before);
     await options.close();
   });
 
   test('"Test connection" gives the round trip, or says the relay is unreachable', async () => {
     const options = await ana.extensionPage('options.html');
-    await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded');
+    await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded', 20_000);
     const result = (): Promise<string> => options.run(`document.getElementById('test-result').textContent`);
     await fill(options, 'Relay URL', relay.url);
     await click(options, 'Test connection');
-    await waitFor(async () => /round trip/.test(await result()), 'a measured round trip');
+    await waitFor(async () => /round trip/.test(await result()), 'a measured round trip', 20_000);
     expect(await result()).toMatch(new RegExp(`^Connected to ${relay.url}: \\d+ ms round trip\\.$`));
     const down = 'http://127.0.0.1:9';
     await fill(options, 'Relay URL', down);
