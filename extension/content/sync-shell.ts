@@ -7,7 +7,7 @@
  * The clock pings (one a second after the first burst) double as the Firefox keep-alive: the
  * event page there is suspended after 30 s without incoming extension messages.
  */
-import type { Timeline } from '../../relay/protocol';
+import type { ControlRequest, Timeline } from '../../relay/protocol';
 import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../core/index';
 import type { PlayerAdapter } from './adapters/types';
 import type { ContentSend } from './messaging';
@@ -16,6 +16,15 @@ import type { ContentSend } from './messaging';
 export const SNAPSHOT_MS = 250;
 /** After a failed ping (relay down, worker waking) try again this much later. */
 export const PING_RETRY_MS = 2000;
+/**
+ * A user action the room could not take yet (worker being woken, relay reconnecting) is sent again
+ * this often, for this long; meanwhile the player is left as the user set it, rather than put back
+ * on the room's older timeline (which would undo the action).
+ */
+export const CONTROL_RETRY_MS = 500;
+export const CONTROL_RETRY_FOR_MS = 10_000;
+/** Failures that may pass once the worker or the relay connection is back. */
+const RETRYABLE: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate_limited', 'relay_unreachable', 'not_in_room']);
 
 export interface SyncShellOptions {
   adapter: PlayerAdapter;
@@ -41,6 +50,11 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
   let engine = createEngine();
   let wake: ReturnType<typeof setTimeout> | null = null;
   let pingTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The user action on its way to the room (the latest one wins). */
+  let pending: ControlRequest | null = null;
+  /** Set once that action was refused for a passing reason: hold the player as the user left it. */
+  let holding = false;
 
   const run = (event: EngineEvent): void => {
     if (signal.aborted) return;
@@ -54,6 +68,8 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
   };
 
   function carryOut(effect: EngineEffect): void {
+    // While a user action is on its way, the room's older timeline must not undo it.
+    if (holding && (effect.type === 'play' || effect.type === 'pause' || effect.type === 'seek' || effect.type === 'set-rate')) return;
     switch (effect.type) {
       case 'play':
         adapter.play().catch(warn('play'));
@@ -68,10 +84,7 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
         adapter.setRate(effect.rate);
         break;
       case 'send-control':
-        void send('control', effect.control).then((r) => {
-          if (r.ok) run({ type: 'timeline', timeline: r.data });
-          else if (!signal.aborted) console.info(`[lockstep] the room did not take "${effect.control.action}": ${r.message}`);
-        });
+        sendControl(effect.control, now());
         break;
       case 'send-status':
         void send('status', effect.status).then((r) => {
@@ -86,6 +99,31 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
         }, Math.max(0, effect.at - now()));
         break;
     }
+  }
+
+  function sendControl(control: ControlRequest, firstAt: number): void {
+    if (pending !== control) holding = false;
+    pending = control;
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryTimer = null;
+    void send('control', control).then((r) => {
+      if (signal.aborted || pending !== control) return; // torn down, or a newer action took over
+      if (r.ok) {
+        pending = null;
+        holding = false;
+        run({ type: 'timeline', timeline: r.data });
+        return;
+      }
+      if (RETRYABLE.has(r.error) && now() - firstAt < CONTROL_RETRY_FOR_MS) {
+        holding = true;
+        retryTimer = setTimeout(() => sendControl(control, firstAt), CONTROL_RETRY_MS);
+        return;
+      }
+      pending = null;
+      holding = false;
+      console.info(`[lockstep] the room did not take "${control.action}": ${r.message}`);
+      run({ type: 'tick' }); // follow the room again
+    });
   }
 
   async function ping(): Promise<void> {
@@ -112,6 +150,7 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
     clearInterval(snapshots);
     if (wake !== null) clearTimeout(wake);
     if (pingTimer !== null) clearTimeout(pingTimer);
+    if (retryTimer !== null) clearTimeout(retryTimer);
   }, { once: true });
 
   run({ type: 'snapshot', snapshot: adapter.read() });

@@ -120,13 +120,14 @@ test('an MSE (blob:) player owns the room', async () => {
   await aliceStatusSeenByBob('/mse.html');
 });
 
-/** A fresh room: alice on `path`, bob on plain.html joined by code; returns both tabs. */
+/** A fresh room: alice and bob on `path`, bob joined by code; returns both tabs. */
 async function pair(path: string, settings: object = {}): Promise<[{ page: MemberPage; tabId: number }, { page: MemberPage; tabId: number }]> {
   const a = await alice.openTab(`${site.origin}${path}`);
   await waitForVideo(alice, a.tabId);
   const created = await alice.send('createRoom', { tabId: a.tabId, settings: { controlMode: 'everyone', ...settings } });
   if (!created.ok || created.data.room === null) throw new Error('createRoom failed');
-  const b = await bob.openTab(`${site.origin}/plain.html?pair=${encodeURIComponent(path)}`);
+  // Bob opens the same page (else the room's "follow" policy navigates his tab there mid-test).
+  const b = await bob.openTab(`${site.origin}${path}`);
   await waitForVideo(bob, b.tabId);
   expect((await bob.send('joinRoom', { tabId: b.tabId, invite: created.data.room.code })).ok).toBe(true);
   await waitForMembers(alice, a.tabId, 2);
@@ -148,12 +149,12 @@ const byId = (page: MemberPage, id: string): Promise<VideoState> =>
 
 test('muted looping previews are left alone; the main video follows the room', async () => {
   const [a, b] = await pair('/previews.html');
-  await act(b.page, 'v.currentTime = 10; return v.play().then(() => null);');
+  await b.page.run("(() => { const v = document.getElementById('main'); v.currentTime = 10; return v.play().then(() => null); })()");
   await waitFor(async () => {
     const main = await byId(a.page, 'main');
     return !main.paused && main.position > 10;
   }, 'the main video playing from 10 s', 15_000);
-  await act(b.page, 'v.pause();');
+  await b.page.run("document.getElementById('main').pause()");
   await waitFor(async () => (await byId(a.page, 'main')).paused, 'the main video paused', 15_000);
   for (const id of ['preview1', 'preview2']) expect((await byId(a.page, id)).paused).toBe(false);
   await a.page.close();

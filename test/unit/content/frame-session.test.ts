@@ -171,3 +171,42 @@ test('a user action on the owned video becomes a control request; the room\'s an
   await settle(300);
   expect(video.paused).toBe(false); // the answer (a playing timeline) keeps it playing
 });
+
+test('a user action the room cannot take yet (worker waking) is retried, and not undone meanwhile', async () => {
+  const video = document.body.appendChild(makeVideo(document));
+  stubMedia(video);
+  start();
+  await settle(600);
+  let refusals = 6; // ~3 s of "unavailable" at the 500 ms retry pace: longer than the engine's own 2 s hold
+  const answer = runtime.answer;
+  runtime.answer = (m) => {
+    if (m.type === 'control' && refusals > 0) {
+      refusals -= 1;
+      return { ok: false, error: 'unavailable', message: 'relay reconnecting' };
+    }
+    return answer(m);
+  };
+  runtime.sent = [];
+  await video.play(); // the user presses play while the room is unreachable
+  await settle(2500);
+  expect(video.paused).toBe(false); // not put back on the old (paused) timeline
+  await settle(1200);
+  expect(runtime.sent.filter((m) => m.type === 'control').length).toBe(7);
+  expect(video.paused).toBe(false);
+});
+
+test('a refused user action (not allowed) is not retried; the player goes back to the room', async () => {
+  const video = document.body.appendChild(makeVideo(document));
+  stubMedia(video);
+  start();
+  await settle(600);
+  const answer = runtime.answer;
+  runtime.answer = (m) => (m.type === 'control' ? { ok: false, error: 'not_host', message: 'Only the host may do that.' } : answer(m));
+  const info = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+  runtime.sent = [];
+  await video.play();
+  await settle(2600); // past the engine's own wait for an answer (2 s)
+  expect(runtime.sent.filter((m) => m.type === 'control')).toHaveLength(1);
+  expect(video.paused).toBe(true);
+  info.mockRestore();
+});
