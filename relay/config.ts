@@ -21,6 +21,11 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** Prefix of every Redis key and stream the relay uses (several deployments may share one Redis). */
+  /**
+   * socket.io adapter between relays: `streams` (Redis Streams; keeps connection state recovery
+   * across relays) or `sharded` (Redis 7 sharded pub/sub, a channel per room; no recovery).
+   */
+  REDIS_ADAPTER: z.enum(['streams', 'sharded']).default('streams'),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (1-64)').default('lockstep:'),
   /** Trust X-Forwarded-For for client addresses in logs (behind a reverse proxy). */
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),

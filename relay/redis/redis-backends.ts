@@ -9,6 +9,7 @@
  * offset, so a short Redis blip delays broadcasts instead of dropping them. See the README
  * (section scaling) for the measurements.
  */
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -46,15 +47,19 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
     throw err;
   }
   const store = new RedisRoomStore({ redis: command, keyPrefix: prefix, now: relayNow, logger });
-  const adapter = createAdapter(stream, {
-    streamName: `${prefix}sio`,
-    channelPrefix: `${prefix}sio`,
-    sessionKeyPrefix: `${prefix}sio:session:`,
-    maxLen: STREAM_MAX_LEN,
-    // Payloads are JSON only (protocol.ts): skip the per-packet binary scan.
-    onlyPlaintext: true,
-  });
-  logger.info({ redis: redactUrl(config.REDIS_URL), prefix }, 'rooms in Redis (relays sharing this Redis and prefix share rooms)');
+  const adapter =
+    config.REDIS_ADAPTER === 'sharded'
+      ? // A channel per socket.io room: a relay only hears the rooms its clients are in.
+        createShardedAdapter(command, stream, { channelPrefix: `${prefix}sio`, subscriptionMode: 'dynamic' })
+      : createAdapter(stream, {
+          streamName: `${prefix}sio`,
+          channelPrefix: `${prefix}sio`,
+          sessionKeyPrefix: `${prefix}sio:session:`,
+          maxLen: STREAM_MAX_LEN,
+          // Payloads are JSON only (protocol.ts): skip the per-packet binary scan.
+          onlyPlaintext: true,
+        });
+  logger.info({ redis: redactUrl(config.REDIS_URL), prefix, adapter: config.REDIS_ADAPTER }, 'rooms in Redis (relays sharing this Redis and prefix share rooms)');
   return {
     kind: 'redis',
     store,

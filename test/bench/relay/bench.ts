@@ -6,6 +6,7 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
  *     --scenarios memory,redis,redis2 [--no-bufferutil]
+ *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
  * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
  * each run under its own key prefix, deleted afterwards. Figures are for this machine only.
@@ -33,7 +34,9 @@ const MEMBERS = Number(args.members);
 const SECONDS = Number(args.seconds);
 const WORKERS = Number(args.workers);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-type Scenario = 'memory' | 'redis' | 'redis2';
+/** redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays. */
+const SCENARIOS = ['memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
+type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
   private readonly child: ChildProcess;
@@ -61,7 +64,8 @@ const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 async function runScenario(scenario: Scenario): Promise<void> {
   const prefix = uniquePrefix('bench');
   const env: Record<string, string> = args['no-bufferutil'] ? { WS_NO_BUFFER_UTIL: '1' } : {};
-  const count = scenario === 'redis2' ? 2 : 1;
+  const count = scenario.endsWith('2') ? 2 : 1;
+  if (scenario.startsWith('sharded')) env.REDIS_ADAPTER = 'sharded';
   const relays: RelayProcess[] = [];
   for (let i = 0; i < count; i++) {
     relays.push(await startRelayProcess({ ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }), env: { ...env, LOG_LEVEL: 'error' }, nodeFlags: ['--max-old-space-size=2048'] }));
@@ -105,15 +109,17 @@ function report(scenario: Scenario, f: Figures): void {
   const sent = results.reduce((n, r) => n + r.sent, 0);
   const received = results.reduce((n, r) => n + r.received, 0);
   const errors = results.reduce((n, r) => n + r.errors, 0);
+  const codes: Record<string, number> = {};
+  for (const r of results) for (const [c, n] of Object.entries(r.errorCodes)) codes[c] = (codes[c] ?? 0) + n;
   const rss = f.after.reduce((n, s, i) => n + s.rss - f.base[i]!.rss, 0);
   const heap = f.after.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
   const cpu = f.after.map((s, i) => (100 * (s.cpuSeconds - f.before[i]!.cpuSeconds)) / SECONDS);
   const line = [
     `${scenario.padEnd(7)} sockets ${f.sockets} (rooms failed ${f.failedRooms}, connected in ${f.connectS.toFixed(1)} s)`,
-    `events/s in ${(sent / SECONDS).toFixed(0)} out ${(received / SECONDS).toFixed(0)} (errors ${errors})`,
+    `events/s in ${(sent / SECONDS).toFixed(0)} out ${(received / SECONDS).toFixed(0)} (errors ${errors}${errors > 0 ? ` ${JSON.stringify(codes)}` : ''})`,
     `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (n=${latencies.length})`,
     `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket`,
-    `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core`,
+    `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core; load generators' event-loop delay p99 ${Math.max(...results.map((r) => r.loopDelayP99)).toFixed(0)} ms`,
   ];
   process.stdout.write(`${line.join('\n  ')}\n`);
 }
@@ -124,7 +130,7 @@ async function main(): Promise<void> {
     `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n`,
   );
   for (const s of scenarios) {
-    if (!['memory', 'redis', 'redis2'].includes(s)) throw new Error(`unknown scenario ${s} (memory, redis, redis2)`);
+    if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);
     await runScenario(s);
   }
 }

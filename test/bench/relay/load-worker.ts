@@ -7,7 +7,7 @@
  * Fan-out latency = control sent → the last member of the room received its playback:state
  * (all members of a room live in this process, so one clock measures it).
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinedRoom, type Result, type ServerToClientEvents } from '../../../relay/protocol';
 
@@ -20,7 +20,7 @@ export type WorkerCommand =
 
 export type WorkerReply =
   | { type: 'connected'; sockets: number; failed: number }
-  | { type: 'result'; sent: number; received: number; latencies: number[]; errors: number };
+  | { type: 'result'; sent: number; received: number; latencies: number[]; errors: number; errorCodes: Record<string, number>; loopDelayP99: number };
 
 interface Room {
   members: Client[];
@@ -34,8 +34,15 @@ const rooms: Room[] = [];
 let sent = 0;
 let received = 0;
 let errors = 0;
+let errorCodes: Record<string, number> = {};
+const failed = (code: string): void => {
+  errors++;
+  errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+};
 let latencies: number[] = [];
 let measuring = false;
+/** The generator's own event-loop delay: when it is high, latencies measure the generator, not the relay. */
+const loop = monitorEventLoopDelay({ resolution: 10 });
 
 function send(msg: WorkerReply): void {
   process.send!(msg);
@@ -108,15 +115,21 @@ function run(ms: number): void {
   };
   const emit = (p: Promise<Result<unknown>>): void => {
     sent++;
-    p.then((r) => {
-      if (!r.ok) errors++;
-    }, () => errors++);
+    p.then(
+      (r) => {
+        if (!r.ok) failed(r.error);
+      },
+      (err: unknown) => failed(err instanceof Error ? err.message : 'rejected'),
+    );
   };
   sent = 0;
   received = 0;
   errors = 0;
+  errorCodes = {};
   latencies = [];
   measuring = true;
+  loop.reset();
+  loop.enable();
   for (const room of rooms) {
     const host = room.members[0]!;
     let paused = true;
@@ -137,7 +150,8 @@ function run(ms: number): void {
   setTimeout(() => {
     measuring = false;
     for (const t of timers) clearTimeout(t);
-    send({ type: 'result', sent, received, latencies, errors });
+    loop.disable();
+    send({ type: 'result', sent, received, latencies, errors, errorCodes, loopDelayP99: loop.percentile(99) / 1e6 });
   }, ms);
 }
 
