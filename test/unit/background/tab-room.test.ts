@@ -1,0 +1,105 @@
+/**
+ * A tab's room against a real relay: the transitions the registry relies on. A timeline from the
+ * relay reaches the host once (stale or repeated ones are dropped), a new connection resumes the
+ * seat on its own, and a seat the relay refuses is reported lost, not retried.
+ */
+import { RelayConnection } from '../../../extension/background/relay-connection';
+import { TabRoom, type RoomHost } from '../../../extension/background/tab-room';
+import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/protocol';
+import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
+
+jest.setTimeout(15_000);
+
+let relay: TestRelay;
+const open: Array<TabRoom | TestClient> = [];
+
+beforeAll(async () => {
+  relay = await startRelay();
+});
+afterEach(() => {
+  for (const o of open.splice(0)) {
+    if (o instanceof TabRoom) o.dispose();
+    else o.disconnect();
+  }
+});
+afterAll(() => relay.close());
+
+interface Recorder extends RoomHost {
+  timelines: Timeline[];
+  resumes: number;
+  losses: ErrorCode[];
+}
+
+function recorder(): Recorder {
+  const r: Recorder = {
+    timelines: [],
+    resumes: 0,
+    losses: [],
+    changed: () => undefined,
+    timeline: (_tab, t) => r.timelines.push(t),
+    resumed: () => r.resumes++,
+    lost: (_tab, error) => r.losses.push(error),
+  };
+  return r;
+}
+
+function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  return new Promise((done, fail) => {
+    const deadline = Date.now() + timeoutMs;
+    const tick = (): void => {
+      if (check()) return done();
+      if (Date.now() > deadline) return fail(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+/** A tab room whose member created the room, plus a second member as a plain client. */
+async function roomWithFriend(): Promise<{ room: TabRoom; host: Recorder; friend: TestClient; joined: JoinedRoom }> {
+  const conn = new RelayConnection(relay.url, () => undefined);
+  await conn.whenConnected();
+  const created = await conn.request((s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }));
+  if (!created.ok) throw new Error(created.message);
+  const host = recorder();
+  const room = new TabRoom(7, conn, { relayUrl: relay.url, ...created.data }, host);
+  open.push(room);
+  const friend = await connectClient(relay.url);
+  open.push(friend);
+  const joined = await friend.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room.code, profile: { name: 'Bo' } });
+  if (!joined.ok) throw new Error(joined.error);
+  await until(() => room.room.members.length === 2, 'the friend listed');
+  return { room, host, friend, joined: joined.data };
+}
+
+test('a control from another member reaches the host once; a repeated or older timeline is dropped', async () => {
+  const { room, host, friend } = await roomWithFriend();
+  const played = await friend.emitWithAck('playback:control', { action: 'play', position: 3 });
+  if (!played.ok) throw new Error(played.error);
+  await until(() => host.timelines.length === 1, 'the timeline');
+  expect(host.timelines[0]?.seq).toBe(played.data.seq);
+  room.applyTimeline(played.data); // the same seq again (ack and broadcast both carry it)
+  room.applyTimeline({ ...played.data, seq: played.data.seq - 1 });
+  expect(host.timelines).toHaveLength(1);
+  expect(room.frameSync().timeline.seq).toBe(played.data.seq);
+});
+
+test('after the connection drops, the seat is resumed on the new connection without anyone asking', async () => {
+  const { room, host } = await roomWithFriend();
+  const memberId = room.memberId;
+  room.conn.socket.io.engine.close(); // as a network loss: socket.io reconnects on its own
+  await until(() => host.resumes === 1, 'the resume', 8000);
+  expect(room.memberId).toBe(memberId);
+  expect(room.conn.socket.connected).toBe(true);
+  expect(host.losses).toEqual([]);
+});
+
+test('a seat the relay refuses (bad resume token) is lost, not retried', async () => {
+  const { room, host } = await roomWithFriend();
+  (room as unknown as { joined: { resumeToken: string } }).joined.resumeToken = `${room.code}.${'A'.repeat(43)}`;
+  // The relay drops the connection (no state recovery): the next connection resumes with that token.
+  relay.io.sockets.sockets.get(room.conn.socket.id ?? '')?.disconnect(true);
+  await until(() => host.losses.length > 0, 'the seat reported lost', 8000);
+  expect(host.losses).toEqual([ErrorCode.ResumeFailed]);
+  expect(host.resumes).toBe(0);
+});
