@@ -1,7 +1,8 @@
 /**
  * Twitch: only VODs (/videos/ID) have a timeline to share. A live stream has no stable position
- * (duration is infinite, seeking jumps to the live edge), so on live pages seek() does nothing and
- * duration reads as unknown.
+ * (duration is infinite, seeking jumps to the live edge), so a live page offers no room video
+ * (`accepts`), and should the page turn live under an adapter (SPA navigation), seek() does
+ * nothing and duration reads as unknown.
  */
 import { createGenericAdapter } from './generic';
 import type { AdapterFactory, PlayerAdapter } from './types';
@@ -24,5 +25,6 @@ export function createTwitchAdapter(video: HTMLVideoElement, signal: AbortSignal
 export const twitch: AdapterFactory = {
   id: 'twitch',
   matches: ['*://*.twitch.tv/*'],
+  accepts: () => isTwitchVod(location.href),
   create: createTwitchAdapter,
 };

@@ -149,3 +149,12 @@ describe('site adapters: only what differs', () => {
     expect([http, blob, hidden].map(primeAccepts)).toEqual([false, true, false]);
   });
 });
+
+test('Twitch: a live channel page offers no room video; a VOD page does', async () => {
+  const { twitch } = await import('../../../extension/content/adapters/twitch');
+  const video = makeVideo(document);
+  history.replaceState(null, '', '/somechannel');
+  expect(twitch.accepts?.(video)).toBe(false);
+  history.replaceState(null, '', '/videos/42');
+  expect(twitch.accepts?.(video)).toBe(true);
+});
