@@ -128,12 +128,15 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       if (timeline.holdUntil === null || closing) return;
       const timer = setTimeout(() => {
         holdTimers.delete(timer);
-        track(
-          store.update(code, expireHoldAt(now())).then((r) => {
-            if (r.ok) ctx.broadcast(code, 'playback:state', r.value);
-          }),
-        );
-      }, Math.max(0, timeline.holdUntil - now()) + 1);
+        const expire = async (): Promise<void> => {
+          const r = await store.update(code, expireHoldAt(now()));
+          if (r.ok) return ctx.broadcast(code, 'playback:state', r.value);
+          // Node timers may fire a little early against the high-resolution clock: arm again.
+          const room = r.error === 'not_due' ? await store.get(code) : null;
+          if (room !== null) ctx.scheduleHold(code, room.timeline);
+        };
+        track(expire());
+      }, Math.max(0, timeline.holdUntil - now()) + 2);
       holdTimers.add(timer);
     },
   };
