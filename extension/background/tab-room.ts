@@ -42,10 +42,18 @@ export interface RoomHost {
 
 /** Wait before trying `room:resume` again after a transient failure. */
 export const RESUME_RETRY_MS = 2000;
+/** Transient failures in a row before the seat counts as lost (a relay that never says yes). */
+export const RESUME_MAX_RETRIES = 10;
+
+const RELAY_ERRORS: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+function isRelayError(code: string): code is ErrorCode {
+  return RELAY_ERRORS.has(code);
+}
 
 export class TabRoom {
   private joined: PersistedRoom;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  private retries = 0;
   private disposed = false;
 
   constructor(
@@ -130,16 +138,21 @@ export class TabRoom {
     this.retry = null;
     const r = await this.conn.request((s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }));
     if (r.ok) {
+      this.retries = 0;
       this.conn.settled();
       this.accept(r.data);
       this.host.resumed(this.tabId);
       return { ok: true, data: null };
     }
-    if (r.error === ErrorCode.ResumeFailed || r.error === ErrorCode.RoomNotFound || r.error === ErrorCode.VersionMismatch) {
-      this.host.lost(this.tabId, r.error, r.message);
+    const fatal = r.error === ErrorCode.ResumeFailed || r.error === ErrorCode.RoomNotFound || r.error === ErrorCode.VersionMismatch;
+    const relayError = isRelayError(r.error) ? r.error : null;
+    // A relay that keeps refusing (not one that cannot be reached: that one we keep trying).
+    if (relayError !== null && (fatal || this.retries >= RESUME_MAX_RETRIES)) {
+      this.host.lost(this.tabId, relayError, r.message);
     } else if (this.conn.socket.connected && !this.disposed) {
       // A relay that is busy, restarting or lost its store for a moment: try again shortly.
       console.info(`Lockstep: resuming the room failed (${r.message}); retrying`);
+      this.retries++;
       this.retry = setTimeout(() => void this.resume(), RESUME_RETRY_MS);
     }
     return r;
