@@ -9,8 +9,8 @@
  * scored by expiry (+inf while present), from which expired entries are trimmed lazily.
  *
  * Redis without persistence forgets everything when it restarts. The store notices (a new
- * run_id when the connection is ready again), puts back the rooms it last saw (RoomSnapshots,
- * create-if-absent, so several relays restoring at once are harmless) and reports not ready
+ * run_id when the connection is ready again), puts back the rooms it last saw (RoomSnapshots;
+ * when several relays restore one room, the newest copy wins) and reports not ready
  * until then; every command waits for that check first.
  */
 import { Redis } from 'ioredis';
@@ -45,6 +45,7 @@ if ARGV[3] == '' then
   return 1
 end
 redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[2]) + 1), 'd', ARGV[3])
+redis.call('HDEL', KEYS[1], 'r')
 if ARGV[4] ~= '' then
   redis.call('PEXPIREAT', KEYS[1], ARGV[4])
   redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
@@ -54,7 +55,26 @@ else
 end
 return 1`;
 
+/**
+ * KEYS: room, index. ARGV: code, json, expiresAt ('' = none), version. Puts back a room after
+ * Redis lost it: when absent, or when another relay restored an OLDER copy that nobody has
+ * changed since (`r` is cleared by every swap), so the newest copy any relay knew wins.
+ */
+const RESTORE_LUA = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if v and not (redis.call('HGET', KEYS[1], 'r') == '1' and tonumber(v) < tonumber(ARGV[4])) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2], 'r', '1')
+if ARGV[3] ~= '' then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+else
+  redis.call('PERSIST', KEYS[1])
+  redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
+end
+return 1`;
+
 type ScriptRedis = Redis & {
+  lockstepRestore(room: string, index: string, code: string, json: string, expiresAt: string, version: string): Promise<number>;
   lockstepCreate(room: string, index: string, code: string, json: string, expiresAt: string, version: string): Promise<number>;
   lockstepSwap(room: string, index: string, code: string, version: string, json: string, expiresAt: string): Promise<number>;
 };
@@ -92,6 +112,7 @@ export class RedisRoomStore implements RoomStore {
   constructor(private readonly options: RedisStoreOptions) {
     options.redis.defineCommand('lockstepCreate', { numberOfKeys: 2, lua: CREATE_LUA });
     options.redis.defineCommand('lockstepSwap', { numberOfKeys: 2, lua: SWAP_LUA });
+    options.redis.defineCommand('lockstepRestore', { numberOfKeys: 2, lua: RESTORE_LUA });
     this.redis = options.redis as ScriptRedis;
     this.index = `${options.keyPrefix}rooms`;
     this.backoff = options.backoffMs ?? defaultBackoff;
@@ -213,7 +234,7 @@ export class RedisRoomStore implements RoomStore {
   private async restore(): Promise<void> {
     const rooms = this.snapshots.live();
     // One pipeline (ioredis batches commands issued in the same tick).
-    const created = await Promise.all(rooms.map(([code, s]) => this.redis.lockstepCreate(this.key(code), this.index, code, s.json, expiryArg(s.expiresAt), String(s.version))));
+    const created = await Promise.all(rooms.map(([code, s]) => this.redis.lockstepRestore(this.key(code), this.index, code, s.json, expiryArg(s.expiresAt), String(s.version))));
     const restored = created.filter((r) => r === 1).length;
     this.options.logger?.warn({ restored, known: rooms.length }, 'redis came back empty (new run_id): restored the rooms this relay knew');
   }
