@@ -154,6 +154,11 @@ test('muted looping previews are left alone; the main video follows the room', a
     const main = await byId(a.page, 'main');
     return !main.paused && main.position > 10;
   }, 'the main video playing from 10 s', 15_000);
+  // In step first (as someone watching would be), then bob pauses.
+  await waitFor(async () => {
+    const [x, y] = await Promise.all([byId(a.page, 'main'), byId(b.page, 'main')]);
+    return !x.paused && !y.paused && Math.abs(x.position - y.position) < 0.15;
+  }, 'both main videos playing in step', 15_000);
   await b.page.run("document.getElementById('main').pause()");
   await waitFor(async () => (await byId(a.page, 'main')).paused, 'the main video paused', 15_000);
   for (const id of ['preview1', 'preview2']) expect((await byId(a.page, id)).paused).toBe(false);
