@@ -130,6 +130,11 @@ export interface BackgroundToContent {
   reconnected: { payload: null; response: null };
   /** The controller opened another video; under the `ask` policy the page asks first. */
   navigate: { payload: { media: Media; ask: boolean }; response: null };
+  /**
+   * The tab started loading a document and its frames' reports were dropped: every live frame
+   * reports its video again (a new document may have reported before the background saw it load).
+   */
+  report: { payload: null; response: null };
 }
 
 /** The envelope every message travels in: `{ type, payload }`. */

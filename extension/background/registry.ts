@@ -97,7 +97,14 @@ export class Registry implements RoomHost {
 
   /** The tab's URL changed (a load or an SPA navigation). */
   navigated(tabId: number, url: string, newDocument: boolean): void {
-    if (newDocument) this.framesOf(tabId).clear();
+    if (newDocument) {
+      // The tab's 'loading' can reach us after the new document's content script already
+      // reported its video (it runs at document_start): drop every report, then ask the frames
+      // that are alive to report again, so a fast reload does not leave the tab without a video.
+      this.framesOf(tabId).clear();
+      const ask: Envelope<BackgroundToContent> = { type: 'report', payload: null };
+      browser.tabs.sendMessage(tabId, ask).catch((err: unknown) => console.debug(`Lockstep: tab ${tabId} has no frame to report yet:`, err));
+    }
     const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
     if (media !== null && !sameVideoPage(url, media.url)) this.navigatedAway.add(tabId);
     else this.navigatedAway.delete(tabId);

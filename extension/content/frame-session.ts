@@ -122,6 +122,7 @@ export function startFrameSession(options: FrameSessionOptions): FrameSession {
     timeline: (t) => current?.sync?.shell.timeline(t),
     reconnected: () => current?.sync?.shell.reconnected(),
     navigate: ({ media, ask }) => void navigate(media, ask),
+    report: () => void report(),
   }, signal);
 
   signal.addEventListener('abort', drop, { once: true });

@@ -57,7 +57,7 @@ function noAnswer<K extends keyof ContentToBackground>(type: K, why: string): Re
 
 export type ContentHandlers = { [K in keyof BackgroundToContent]: (payload: BackgroundToContent[K]['payload']) => void };
 
-const TYPES: ReadonlyArray<keyof BackgroundToContent> = ['sync', 'timeline', 'reconnected', 'navigate'];
+const TYPES: ReadonlyArray<keyof BackgroundToContent> = ['sync', 'timeline', 'reconnected', 'navigate', 'report'];
 
 /** Narrows an unknown message to one of ours; anything else is left to other listeners. */
 export function isBackgroundMessage(message: unknown): message is Envelope<BackgroundToContent> {

@@ -106,6 +106,20 @@ test('sync null (left the room / lost ownership) stops the engine and the pings;
   expect(sentTypes().filter((t) => t === 'timePing').length).toBe(pings);
 });
 
+test('asked to report (the tab started loading), the frame reports its video again and keeps syncing', async () => {
+  document.body.appendChild(makeVideo(document));
+  stubMedia(document.querySelector('video') as HTMLVideoElement);
+  const session = start();
+  await settle(20);
+  const reports = (): number => sentTypes().filter((t) => t === 'video').length;
+  expect(reports()).toBe(1);
+  await expect(deliver('report', null)[0]).resolves.toBeNull();
+  await settle(20);
+  expect(reports()).toBe(2);
+  expect(runtime.sent.filter((m) => m.type === 'video')[1]?.payload).toMatchObject({ present: true, area: 640 * 360 });
+  expect(session.phase()).toBe('syncing');
+});
+
 test('a replaced video is reported again and the old element is let go', async () => {
   const first = document.body.appendChild(makeVideo(document));
   stubMedia(first);
