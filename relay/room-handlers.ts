@@ -2,6 +2,7 @@
  * Room membership events: create, join, resume, leave, and the connection's own comings and
  * goings (disconnect → away; socket.io connection state recovery → back).
  */
+import { announceDeparture, announceEntry } from './announce';
 import { canonicalRoomCode, hashResumeToken, newMemberId, newResumeToken, newRoomCode, redactCode } from './codes';
 import { roomChannel, type RelayContext, type RelaySocket } from './context';
 import {
@@ -10,14 +11,13 @@ import {
   type CreateRoomRequest,
   type JoinedRoom,
   type JoinRoomRequest,
-  type MemberLeft,
   type ResumeRequest,
   type Result,
   type RoomView,
 } from './protocol';
-import { memberView, roomView } from './room-view';
-import { createRoom, join, leave, markAway, resume, type Departed, type Entered } from './room-state';
-import type { StoredRoom, UpdateResult } from './store/types';
+import { roomView } from './room-view';
+import { createRoom, join, leave, markAway, resume, type Entered } from './room-state';
+import type { UpdateResult } from './store/types';
 
 const fail = (error: ErrorCode): Result<never> => ({ ok: false, error });
 
@@ -55,32 +55,6 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     socket.data.memberId = null;
   }
 
-  /** member:left for each departure, and member:updated for a member it made host. */
-  function announceLeft(code: string, lefts: MemberLeft[], room: StoredRoom | null): void {
-    for (const left of lefts) {
-      ctx.broadcast(code, 'member:left', left);
-      const heir = left.hostId === null ? undefined : room?.members[left.hostId];
-      if (heir !== undefined && heir.role === 'host') ctx.broadcast(code, 'member:updated', memberView(heir));
-    }
-  }
-
-  /** Tells the room what an arrival changed (others only: the arriving socket gets the ack). */
-  function announceEntry(code: string, e: Entered, event: 'member:joined' | 'member:updated', room: StoredRoom | null): void {
-    announceLeft(code, e.pruned, room);
-    if (e.timelineChanged) ctx.broadcast(code, 'playback:state', e.view.timeline);
-    ctx.broadcast(code, event, e.member);
-    // The member's previous connection (on any relay) must not act for it any more.
-    if (e.replaced !== null) ctx.io.in(e.replaced).disconnectSockets(true);
-    // A hold set through another relay (or before a restart) still needs its timeout here.
-    ctx.scheduleHold(code, e.view.timeline);
-  }
-
-  function announceDeparture(code: string, d: Departed, room: StoredRoom | null): void {
-    if (d.member !== null) ctx.broadcast(code, 'member:updated', d.member);
-    announceLeft(code, d.left, room);
-    if (d.timelineChanged) ctx.broadcast(code, 'playback:state', d.timeline);
-  }
-
   async function create(req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
     if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
     if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
@@ -108,7 +82,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const resumeToken = newResumeToken(code);
     const r = await ctx.store.update(code, join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules));
     if (!r.ok) return fail(storeError(r.error));
-    announceEntry(code, r.value, 'member:joined', r.room);
+    announceEntry(ctx, code, r.value, 'member:joined', r.room);
     const view = await enter(code, memberId, r.value.view);
     log.info({ room: redactCode(code) }, 'joined');
     return { ok: true, data: { room: view, memberId, resumeToken } };
@@ -125,7 +99,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules));
     if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
     if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
-    announceEntry(code, r.value, 'member:updated', r.room);
+    announceEntry(ctx, code, r.value, 'member:updated', r.room);
     const view = await enter(code, r.value.member.id, r.value.view);
     log.info({ room: redactCode(code) }, 'resumed');
     return { ok: true, data: { room: view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
@@ -138,7 +112,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     // The room (or the seat) already gone is as good as left; a store failure leaves things as they were.
     if (!r.ok && r.error !== 'room_not_found' && r.error !== ErrorCode.NotInRoom) return fail(storeError(r.error));
     exit();
-    if (r.ok) announceDeparture(code, r.value, r.room);
+    if (r.ok) announceDeparture(ctx, code, r.value, r.room);
     log.info({ room: redactCode(code) }, 'left');
     return { ok: true, data: null };
   }
@@ -148,7 +122,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const { code, memberId } = socket.data;
     if (code === null || memberId === null) return;
     const r = await ctx.store.update(code, markAway(memberId, socket.id, ctx.now(), ctx.rules));
-    if (r.ok) announceDeparture(code, r.value, r.room);
+    if (r.ok) announceDeparture(ctx, code, r.value, r.room);
     else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') log.warn({ error: r.error }, 'could not mark member away');
     log.info({ room: redactCode(code), reason }, 'away');
   }
@@ -163,7 +137,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
       exit();
       return;
     }
-    announceEntry(code, r.value, 'member:updated', r.room);
+    announceEntry(ctx, code, r.value, 'member:updated', r.room);
     log.info({ room: redactCode(code) }, 'recovered');
   }
 
