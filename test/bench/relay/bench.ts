@@ -2,7 +2,8 @@
  * npm run bench:relay — load on the relay with real socket.io clients (several processes), for
  * one relay in memory, one relay with Redis and two relays sharing Redis. Prints, per scenario:
  * sockets held, events/s, fan-out latency p50/p99 (control sent → last member of the room got
- * the new state), relay heap and RSS per socket, relay CPU.
+ * the new state), relay RSS and heap per socket (heap under load, and retained: after the load
+ * stopped and a full GC forced through the relay's inspector), relay CPU.
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
  *     --scenarios memory,redis,redis2 [--no-bufferutil]
@@ -15,7 +16,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteKeys, uniquePrefix } from '../../support/stores';
-import { startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
+import { freePort, startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
+import { collectGarbage } from './inspector-gc';
 import type { WorkerCommand, WorkerReply } from './load-worker';
 import { percentile, sampleRelay, type RelaySample } from './relay-stats';
 
@@ -67,13 +69,22 @@ async function runScenario(scenario: Scenario): Promise<void> {
   const count = scenario.endsWith('2') ? 2 : 1;
   if (scenario.startsWith('sharded')) env.REDIS_ADAPTER = 'sharded';
   const relays: RelayProcess[] = [];
+  const inspectPorts: number[] = [];
   for (let i = 0; i < count; i++) {
-    relays.push(await startRelayProcess({ ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }), env: { ...env, LOG_LEVEL: 'error' }, nodeFlags: ['--max-old-space-size=2048'] }));
+    const inspectPort = await freePort();
+    inspectPorts.push(inspectPort);
+    const nodeFlags = ['--max-old-space-size=2048', `--inspect=127.0.0.1:${inspectPort}`];
+    relays.push(await startRelayProcess({ ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }), env: { ...env, LOG_LEVEL: 'error' }, nodeFlags }));
   }
   const urls = relays.map((r) => r.url);
+  /** Each relay's figures after a full collection: what it retains, without garbage. */
+  const sampleRetained = async (): Promise<RelaySample[]> => {
+    await Promise.all(inspectPorts.map(collectGarbage));
+    return Promise.all(urls.map(sampleRelay));
+  };
   const workers = Array.from({ length: WORKERS }, () => new Worker());
   try {
-    const base = await Promise.all(urls.map(sampleRelay));
+    const base = await sampleRetained();
     const t0 = Date.now();
     const perWorker = Math.ceil(ROOMS / WORKERS);
     const connected = await Promise.all(
@@ -85,7 +96,8 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const before = await Promise.all(urls.map(sampleRelay));
     const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000 })));
     const after = await Promise.all(urls.map(sampleRelay));
-    report(scenario, { sockets, failedRooms, connectS, base, before, after, results });
+    const retained = await sampleRetained();
+    report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, results });
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(relays.map((r) => r.stop()));
@@ -100,6 +112,8 @@ interface Figures {
   base: RelaySample[];
   before: RelaySample[];
   after: RelaySample[];
+  /** After the load stopped and a full GC, sockets still connected. */
+  retained: RelaySample[];
   results: WorkerReply[];
 }
 
@@ -113,12 +127,13 @@ function report(scenario: Scenario, f: Figures): void {
   for (const r of results) for (const [c, n] of Object.entries(r.errorCodes)) codes[c] = (codes[c] ?? 0) + n;
   const rss = f.after.reduce((n, s, i) => n + s.rss - f.base[i]!.rss, 0);
   const heap = f.after.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
+  const retainedHeap = f.retained.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
   const cpu = f.after.map((s, i) => (100 * (s.cpuSeconds - f.before[i]!.cpuSeconds)) / SECONDS);
   const line = [
     `${scenario.padEnd(7)} sockets ${f.sockets} (rooms failed ${f.failedRooms}, connected in ${f.connectS.toFixed(1)} s)`,
     `events/s in ${(sent / SECONDS).toFixed(0)} out ${(received / SECONDS).toFixed(0)} (errors ${errors}${errors > 0 ? ` ${JSON.stringify(codes)}` : ''})`,
     `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (n=${latencies.length})`,
-    `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket`,
+    `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket under load, ${(retainedHeap / f.sockets / 1024).toFixed(1)} KB/socket retained (after a full GC)`,
     `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core; load generators' event-loop delay p99 ${Math.max(...results.map((r) => r.loopDelayP99)).toFixed(0)} ms`,
   ];
   process.stdout.write(`${line.join('\n  ')}\n`);
