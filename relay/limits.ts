@@ -1,10 +1,17 @@
 /**
  * Per-connection rate limits (rate-limiter-flexible, keyed by socket id), one budget per class of
- * event. An event over budget is refused with `rate_limited`; each refusal is a strike, and a
- * connection that collects `strikes.points` strikes within `strikes.duration` s is disconnected.
- * The limiter backend is injectable: memory by default, RateLimiterRedis when relays share Redis.
+ * event. A budget is a token bucket as rate-limiter-flexible builds one: a steady rate (`points`
+ * per `duration` s) plus a burst pool (`burst.points` per `burst.duration` s, BurstyRateLimiter)
+ * that is drawn on only when the steady rate is used up and refills slowly, so a short burst (a
+ * clock burst, scrubbing) passes while a sustained flood does not. An event over budget is
+ * refused with `rate_limited`; each refusal is a strike, and a connection that collects
+ * `strikes.points` strikes within `strikes.duration` s is disconnected.
+ *
+ * The limiter backend is injectable: memory by default, RateLimiterRedis when relays share
+ * Redis. Clock pings always count in memory: a connection lives on one relay, and a ping's
+ * answer must not wait for a Redis round trip (it would skew the member's clock estimate).
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ClientToServerEvents } from './protocol';
 
 export type LimitClass = 'control' | 'chat' | 'join' | 'status' | 'ping' | 'other' | 'strikes';
@@ -14,6 +21,13 @@ export interface LimitSpec {
   keyPrefix: string;
   points: number;
   duration: number;
+}
+
+/** A steady rate and, optionally, a burst pool on top of it. */
+export interface Budget {
+  points: number;
+  duration: number;
+  burst?: { points: number; duration: number };
 }
 
 /** What the relay needs of a limiter (RateLimiterMemory, RateLimiterRedis, ... all fit). */
@@ -26,16 +40,18 @@ export type LimiterFactory = (cls: LimitClass, spec: LimitSpec) => ConsumeLimite
 export const memoryLimiterFactory: LimiterFactory = (_cls, spec) => new RateLimiterMemory(spec);
 
 /**
- * Budgets sized for people, not scripts: a burst of seeks while scrubbing, the engine's status
- * reports (on change, at most a few a second), the clock burst of ~8 pings after a (re)connect.
+ * Budgets sized for people, not scripts: scrubbing sends a burst of seeks; the engine reports
+ * status on change (at most one every 2 s for offsets, more around a stall); the clock sends a
+ * burst of 16 pings after a (re)connect (extension/core/clock-sync.ts), then one a second.
  */
-export const DEFAULT_BUDGETS: Record<LimitClass, Omit<LimitSpec, 'keyPrefix'>> = {
-  control: { points: 20, duration: 5 },
-  chat: { points: 10, duration: 10 },
-  join: { points: 10, duration: 60 },
-  status: { points: 30, duration: 5 },
-  ping: { points: 40, duration: 5 },
-  other: { points: 10, duration: 10 },
+export const DEFAULT_BUDGETS: Record<LimitClass, Budget> = {
+  control: { points: 4, duration: 1, burst: { points: 16, duration: 10 } },
+  chat: { points: 1, duration: 1, burst: { points: 9, duration: 10 } },
+  join: { points: 5, duration: 60, burst: { points: 5, duration: 60 } },
+  status: { points: 4, duration: 1, burst: { points: 16, duration: 10 } },
+  ping: { points: 4, duration: 1, burst: { points: 24, duration: 10 } },
+  other: { points: 1, duration: 1, burst: { points: 9, duration: 10 } },
+  // A count of refusals, not a rate: no burst.
   strikes: { points: 20, duration: 10 },
 };
 
@@ -60,13 +76,21 @@ export interface ConnectionLimits {
   check(event: keyof ClientToServerEvents, connectionId: string): Promise<Verdict>;
 }
 
-export type LimitBudgets = Partial<Record<LimitClass, Omit<LimitSpec, 'keyPrefix'>>>;
+type BurstPart = ConstructorParameters<typeof BurstyRateLimiter>[0];
+/** BurstyRateLimiter.consume calls only `consume` on its two limiters, which every ConsumeLimiter has. */
+const asBurstPart = (limiter: ConsumeLimiter): BurstPart => limiter as BurstPart;
+
+/** Overrides per class; an override without `burst` is a plain fixed window. */
+export type LimitBudgets = Partial<Record<LimitClass, Budget>>;
 
 export function createLimits(factory: LimiterFactory, onError: (err: unknown) => void, budgets: LimitBudgets = {}): ConnectionLimits {
   const limiters = new Map<LimitClass, ConsumeLimiter>();
   for (const cls of Object.keys(DEFAULT_BUDGETS) as LimitClass[]) {
-    const spec = { ...DEFAULT_BUDGETS[cls], ...budgets[cls], keyPrefix: `lockstep:rl:${cls}` };
-    limiters.set(cls, factory(cls, spec));
+    const { burst, ...rate } = budgets[cls] ?? DEFAULT_BUDGETS[cls];
+    const make = cls === 'ping' ? memoryLimiterFactory : factory;
+    const steady = make(cls, { ...rate, keyPrefix: `lockstep:rl:${cls}` });
+    if (burst === undefined) limiters.set(cls, steady);
+    else limiters.set(cls, new BurstyRateLimiter(asBurstPart(steady), asBurstPart(make(cls, { ...burst, keyPrefix: `lockstep:rl:${cls}:burst` }))));
   }
 
   /** True when within budget; a limiter backend failure lets the event through (and is logged). */

@@ -1,15 +1,44 @@
-/** Per-connection limits: budgets per class, strikes, an injectable backend that may fail. */
+/** Per-connection limits: budgets per class (steady rate + burst), strikes, an injectable backend that may fail. */
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createLimits, DEFAULT_BUDGETS, type LimitClass, type LimitSpec } from '../../../relay/limits';
 
-test('the factory gets one limiter per class, with a prefix per class', () => {
+test('the factory gets a steady and a burst limiter per class (prefixed), except pings, which always count in memory', () => {
   const specs: Array<[LimitClass, LimitSpec]> = [];
   createLimits((cls, spec) => {
     specs.push([cls, spec]);
     return new RateLimiterMemory(spec);
   }, () => undefined);
-  expect(specs.map(([cls]) => cls).sort()).toEqual(Object.keys(DEFAULT_BUDGETS).sort());
-  expect(specs.find(([cls]) => cls === 'chat')?.[1]).toEqual({ keyPrefix: 'lockstep:rl:chat', ...DEFAULT_BUDGETS.chat });
+  const classes = new Set(specs.map(([cls]) => cls));
+  expect([...classes].sort()).toEqual(Object.keys(DEFAULT_BUDGETS).filter((c) => c !== 'ping').sort());
+  const chat = specs.filter(([cls]) => cls === 'chat').map(([, spec]) => spec);
+  const { burst, ...rate } = DEFAULT_BUDGETS.chat;
+  expect(chat).toEqual([
+    { keyPrefix: 'lockstep:rl:chat', ...rate },
+    { keyPrefix: 'lockstep:rl:chat:burst', ...burst },
+  ]);
+  expect(specs.filter(([cls]) => cls === 'strikes')).toHaveLength(1);
+});
+
+test('a burst passes on top of the steady rate; once the burst pool is spent only the steady rate does', async () => {
+  const limits = createLimits((_cls, spec) => new RateLimiterMemory(spec), () => undefined, {
+    control: { points: 2, duration: 1, burst: { points: 3, duration: 60 } },
+    strikes: { points: 100, duration: 60 },
+  });
+  const take = async (n: number): Promise<string[]> => {
+    const out = [];
+    for (let i = 0; i < n; i++) out.push(await limits.check('playback:control', 'conn-1'));
+    return out;
+  };
+  // 2 steady + 3 from the burst pool, then refused.
+  expect(await take(6)).toEqual(['allow', 'allow', 'allow', 'allow', 'allow', 'refuse']);
+  // The next second's window gives the steady 2 again; the burst pool stays empty for a minute.
+  await new Promise((done) => setTimeout(done, 1_050));
+  expect(await take(3)).toEqual(['allow', 'allow', 'refuse']);
+});
+
+test('clock pings never wait for the shared limiter backend', async () => {
+  const limits = createLimits(() => ({ consume: () => new Promise<never>(() => undefined) }), () => undefined);
+  expect(await limits.check('time:ping', 'conn-1')).toBe('allow');
 });
 
 test('allow within budget, refuse beyond it, disconnect after too many refusals; budgets are per connection', async () => {
