@@ -29,6 +29,20 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (1-64)').default('lockstep:'),
   /** Trust X-Forwarded-For for client addresses in logs (behind a reverse proxy). */
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /**
+   * With REDIS_URL, each relay beats every HEARTBEAT_INTERVAL_MS and is taken for dead (its members
+   * shown away by the others) after HEARTBEAT_TIMEOUT_MS without a beat (relay/redis/node-presence.ts).
+   * 5 s / 15 s: dead only after two beats in a row are missed, so a GC pause, an event-loop stall of
+   * a few seconds or a short Redis failover does not get a live relay swept; the members of a dead
+   * one are shown away 15-20 s after its last beat (the timeout plus one sweep interval), no later
+   * than a member whose connection goes silent is (socket.io: 20 s ping interval + 20 s timeout).
+   * The cost is two small scripts per relay per interval. Tests shorten both.
+   */
+  HEARTBEAT_INTERVAL_MS: intFrom(5_000, 100, 60_000),
+  HEARTBEAT_TIMEOUT_MS: intFrom(15_000, 300, 600_000),
+}).refine((c) => c.HEARTBEAT_TIMEOUT_MS >= 2 * c.HEARTBEAT_INTERVAL_MS, {
+  path: ['HEARTBEAT_TIMEOUT_MS'],
+  message: 'must be at least twice HEARTBEAT_INTERVAL_MS (one late beat must not get a relay taken for dead)',
 });
 
 export type RelayConfig = z.output<typeof envSchema>;

@@ -57,7 +57,7 @@ describe('config', () => {
     const r = loadConfig({});
     expect(r).toMatchObject({
       ok: true,
-      config: { PORT: 3000, HOST: '0.0.0.0', ROOM_GRACE_MS: 600_000, MAX_MEMBERS: 50, HOLD_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_LEVEL: 'info', TRUST_PROXY: false },
+      config: { PORT: 3000, HOST: '0.0.0.0', ROOM_GRACE_MS: 600_000, MAX_MEMBERS: 50, HOLD_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_LEVEL: 'info', TRUST_PROXY: false, HEARTBEAT_INTERVAL_MS: 5000, HEARTBEAT_TIMEOUT_MS: 15_000 },
     });
   });
 
@@ -68,7 +68,7 @@ describe('config', () => {
     expect(JSON.stringify(printableConfig(r.config))).not.toContain('hunter2');
   });
 
-  test.each([{ PORT: '70000' }, { PORT: 'x' }, { ROOM_GRACE_MS: '-1' }, { MAX_MEMBERS: '0' }, { LOG_LEVEL: 'loud' }, { ALLOWED_ORIGINS: 'evil' }, { REDIS_URL: 'http://x' }])(
+  test.each([{ PORT: '70000' }, { PORT: 'x' }, { ROOM_GRACE_MS: '-1' }, { MAX_MEMBERS: '0' }, { LOG_LEVEL: 'loud' }, { ALLOWED_ORIGINS: 'evil' }, { REDIS_URL: 'http://x' }, { HEARTBEAT_INTERVAL_MS: '10' }, { HEARTBEAT_TIMEOUT_MS: '9000' }, { HEARTBEAT_TIMEOUT_MS: '300', HEARTBEAT_INTERVAL_MS: '200' }])(
     'refuses %j with the variable named',
     (env) => {
       const r = loadConfig(env);
@@ -76,4 +76,9 @@ describe('config', () => {
       if (!r.ok) expect(r.message).toContain(Object.keys(env)[0]);
     },
   );
+
+  test('heartbeat settings for tests: short ones are accepted when the timeout is twice the interval', () => {
+    const r = loadConfig({ HEARTBEAT_INTERVAL_MS: '200', HEARTBEAT_TIMEOUT_MS: '400' });
+    expect(r).toMatchObject({ ok: true, config: { HEARTBEAT_INTERVAL_MS: 200, HEARTBEAT_TIMEOUT_MS: 400 } });
+  });
 });
