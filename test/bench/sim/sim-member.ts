@@ -24,7 +24,8 @@ export class SimMember {
   readonly player: SimPlayer;
   readonly up: Link;
   readonly down: Link;
-  controlsSent = 0;
+  /** Every control this member's engine sent, with the (true) time it was sent. */
+  readonly controlsSent: { at: number; action: string }[] = [];
   private wakeToken = 0;
 
   constructor(
@@ -119,7 +120,7 @@ export class SimMember {
       case 'set-rate':
         return this.player.setRate(e.rate);
       case 'send-control':
-        this.controlsSent++;
+        this.controlsSent.push({ at: this.sched.now, action: e.control.action });
         return this.up.send(() => this.room.control(this.id, e.control, this.sched.now));
       case 'send-status':
         return this.up.send(() => this.room.status(this.id, e.status, this.sched.now));

@@ -92,6 +92,34 @@ function userAction(m: SimMember, step: ScriptStep): boolean {
   }
 }
 
+interface UserAction {
+  member: number;
+  at: number;
+  action: string;
+}
+
+/** How long after a user's action its control may leave (the engine sends at once; a margin for a wake-up). */
+const ACTION_TO_CONTROL_MS = 1000;
+
+/**
+ * Pairs every control a member sent with the user action of that member that explains it (same
+ * kind, sent within ACTION_TO_CONTROL_MS after it), earliest first. A control left over is an echo
+ * (the engine sent something nobody did); a user action left over was missed. Counting totals
+ * instead would let one echo and one missed action cancel out.
+ */
+export function matchControls(actions: UserAction[], sentByMember: { at: number; action: string }[][]): { unexplained: number; missed: number } {
+  let unexplained = 0;
+  const open = actions.map((a) => ({ ...a, used: false }));
+  sentByMember.forEach((sent, member) => {
+    for (const c of sent) {
+      const cause = open.find((a) => !a.used && a.member === member && a.action === c.action && c.at >= a.at && c.at - a.at <= ACTION_TO_CONTROL_MS);
+      if (cause === undefined) unexplained++;
+      else cause.used = true;
+    }
+  });
+  return { unexplained, missed: open.filter((a) => !a.used).length };
+}
+
 export function simulate(opts: SimOptions): SimResult {
   const rng = new Rng(opts.seed);
   const sched = new Scheduler();
@@ -100,13 +128,13 @@ export function simulate(opts: SimOptions): SimResult {
   room.broadcast = (t) => members.forEach((m) => m.receive(t));
   members.forEach((m) => m.start());
 
-  let userControls = 0;
+  const userActions: UserAction[] = [];
   let lastDisturbance = 0;
   for (const s of opts.script) {
     sched.at(s.at * 1000, () => {
       const m = members[s.member];
       if (m === undefined) throw new Error(`script names member ${s.member} of ${members.length}`);
-      if (userAction(m, s)) userControls++;
+      if (userAction(m, s)) userActions.push({ member: s.member, at: sched.now, action: s.action });
       lastDisturbance = sched.now + (s.action === 'stall' || s.action === 'ad' || s.action === 'reconnect' ? s.ms : 0);
     });
   }
@@ -159,7 +187,7 @@ export function simulate(opts: SimOptions): SimResult {
 
   const minutes = opts.durationS / 60;
   const steadyMinutes = (steadyTicks * SAMPLE_MS) / 60_000;
-  const sent = members.reduce((n, m) => n + m.controlsSent, 0);
+  const matched = matchControls(userActions, members.map((m) => m.controlsSent));
   const total = (k: 'correctiveSeeks' | 'rateChanges' | 'staleDropped'): number => members.reduce((n, m) => n + m.engine.stats[k], 0);
   return {
     pairwiseMs: percentiles(pairwise),
@@ -169,8 +197,8 @@ export function simulate(opts: SimOptions): SimResult {
     correctiveSeeksPerMemberMin: total('correctiveSeeks') / members.length / minutes,
     steadySeeksPerMemberMin: steadyMinutes > 0 ? steadySeeks / members.length / steadyMinutes : 0,
     rateChangesPerMemberMin: total('rateChanges') / members.length / minutes,
-    echo: Math.max(0, sent - userControls),
-    missedUserActions: Math.max(0, userControls - sent),
+    echo: matched.unexplained,
+    missedUserActions: matched.missed,
     staleDropped: total('staleDropped'),
   };
 }

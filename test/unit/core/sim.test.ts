@@ -1,6 +1,6 @@
 /** A small run of the bench:sync simulation, with loose bounds so regressions fail CI. */
 import { SHORT_SESSION, SHORT_SESSION_S } from '../../bench/sim/scripts';
-import { simulate } from '../../bench/sim/simulate';
+import { matchControls, simulate } from '../../bench/sim/simulate';
 
 test.each([
   { seed: 1, policy: 'wait' as const },
@@ -13,4 +13,16 @@ test.each([
   expect(r.echo).toBe(0);
   expect(r.missedUserActions).toBe(0);
   expect(r.convergence.every((c) => c.ms !== null)).toBe(true);
+});
+
+describe('matchControls: each control is explained by one user action of its own member', () => {
+  test.each([
+    ['one action, its control', [{ member: 0, at: 1000, action: 'play' }], [[{ at: 1010, action: 'play' }], []], { unexplained: 0, missed: 0 }],
+    ['an echo and a missed action do not cancel out', [{ member: 0, at: 1000, action: 'play' }], [[], [{ at: 1200, action: 'play' }]], { unexplained: 1, missed: 1 }],
+    ['wrong kind', [{ member: 0, at: 1000, action: 'seek' }], [[{ at: 1010, action: 'play' }]], { unexplained: 1, missed: 1 }],
+    ['too late to be caused by it', [{ member: 0, at: 1000, action: 'pause' }], [[{ at: 2500, action: 'pause' }]], { unexplained: 1, missed: 1 }],
+    ['a control twice for one action', [{ member: 0, at: 1000, action: 'seek' }], [[{ at: 1010, action: 'seek' }, { at: 1020, action: 'seek' }]], { unexplained: 1, missed: 0 }],
+  ])('%s', (_name, actions, sent, expected) => {
+    expect(matchControls(actions, sent)).toEqual(expected);
+  });
 });
