@@ -18,6 +18,8 @@ import { isAllowedOrigin } from './origins';
 import type { ClientToServerEvents, Timeline } from './protocol';
 import { roomHandlers } from './room-handlers';
 import { expireHoldAt } from './room-state';
+import { createSeatKeeper } from './seat-keeper';
+import { noSeatRegistry, type SeatRegistry } from './seats';
 import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, partialSettingsSchema, profileSchema, resumeSchema, statusSchema, transferHostSchema } from './schemas';
 import type { RoomStore } from './store/types';
 
@@ -36,6 +38,8 @@ export interface RelayOptions {
   ready?: () => boolean;
   /** Relay clock (ms); the monotonic high-resolution clock unless a test passes another. */
   now?: () => number;
+  /** Where this relay records its seats, for other relays should it die (none for one relay alone). */
+  seats?: SeatRegistry;
 }
 
 export interface Relay {
@@ -56,6 +60,7 @@ const PING_INTERVAL_MS = 20_000;
 
 export function createRelay(httpServer: HttpServer, options: RelayOptions): Relay {
   const { config, logger, store } = options;
+  const seats = options.seats ?? noSeatRegistry;
   const now = options.now ?? relayNow;
   const started = now();
   const pending = new Set<Promise<void>>();
@@ -119,6 +124,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     logger,
     metrics,
     rules: { maxMembers: config.MAX_MEMBERS, graceMs: config.ROOM_GRACE_MS },
+    seats,
     now,
     broadcast(code, event, ...args) {
       metrics.eventsOut.inc({ event });
@@ -141,6 +147,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     },
   };
 
+  seats.start(createSeatKeeper(ctx));
   const limits = createLimits(options.limiterFactory ?? memoryLimiterFactory, (err) => logger.error({ err }, 'rate limiter failed'), options.budgets);
 
   io.on('connection', (socket) => {
@@ -178,6 +185,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
         io.close(() => resolve());
       });
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      // Every member here is marked away by now: the heartbeat and the seats can go.
+      await seats.stop();
     },
   };
 }

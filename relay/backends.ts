@@ -9,6 +9,7 @@ import { relayNow } from './clock';
 import type { RelayConfig } from './config';
 import { memoryLimiterFactory, type LimiterFactory } from './limits';
 import { createRedisBackends } from './redis/redis-backends';
+import { noSeatRegistry, type SeatRegistry } from './seats';
 import { MemoryRoomStore } from './store/memory';
 import type { RoomStore } from './store/types';
 
@@ -17,6 +18,8 @@ export interface Backends {
   store: RoomStore;
   adapter?: ServerOptions['adapter'];
   limiterFactory: LimiterFactory;
+  /** The heartbeat and seats of this relay (Redis); nothing for one relay in memory. */
+  seats: SeatRegistry;
   ready(): boolean;
   close(): Promise<void>;
 }
@@ -30,6 +33,7 @@ export async function createBackends(config: RelayConfig, logger: Logger): Promi
     kind: 'memory',
     store,
     limiterFactory: memoryLimiterFactory,
+    seats: noSeatRegistry,
     ready: () => store.ready(),
     close: () => store.close(),
   };

@@ -5,6 +5,7 @@ import type { RelayConfig } from './config';
 import type { RelayMetrics } from './metrics';
 import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './protocol';
 import type { RoomRules } from './room-state';
+import type { SeatRegistry } from './seats';
 import type { RoomStore } from './store/types';
 
 /** Per-connection data. Only pointers into the store: nothing about a room is kept here. */
@@ -25,6 +26,8 @@ export interface RelayContext {
   logger: Logger;
   metrics: RelayMetrics;
   rules: RoomRules;
+  /** Which seats this relay's connections hold (for other relays, should this one die). */
+  seats: SeatRegistry;
   now(): number;
   /** Emits to every member of a room on every relay (through the adapter). */
   broadcast<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     adapter: backends.adapter,
     limiterFactory: backends.limiterFactory,
     ready: backends.ready,
+    seats: backends.seats,
   });
 
   await new Promise<void>((done, fail) => {

@@ -44,13 +44,16 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
   async function enter(code: string, memberId: string, view: RoomView): Promise<RoomView> {
     socket.data.code = code;
     socket.data.memberId = memberId;
+    ctx.seats.add({ code, memberId, socketId: socket.id });
     await socket.join(roomChannel(code));
     const fresh = await ctx.store.get(code);
     return fresh === null ? view : roomView(fresh);
   }
 
   function exit(): void {
-    if (socket.data.code !== null) void socket.leave(roomChannel(socket.data.code));
+    const { code, memberId } = socket.data;
+    if (code !== null) void socket.leave(roomChannel(code));
+    if (code !== null && memberId !== null) ctx.seats.remove({ code, memberId, socketId: socket.id });
     socket.data.code = null;
     socket.data.memberId = null;
   }
@@ -122,6 +125,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
     const { code, memberId } = socket.data;
     if (code === null || memberId === null) return;
     const r = await ctx.store.update(code, markAway(memberId, socket.id, ctx.now(), ctx.rules));
+    ctx.seats.remove({ code, memberId, socketId: socket.id });
     if (r.ok) announceDeparture(ctx, code, r.value, r.room);
     else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') log.warn({ error: r.error }, 'could not mark member away');
     log.info({ room: redactCode(code), reason }, 'away');
@@ -137,6 +141,7 @@ export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
       exit();
       return;
     }
+    ctx.seats.add({ code, memberId, socketId: socket.id });
     announceEntry(ctx, code, r.value, 'member:updated', r.room);
     log.info({ room: redactCode(code) }, 'recovered');
   }

@@ -20,6 +20,7 @@ import type { RelayConfig } from '../config';
 import type { LimiterFactory } from '../limits';
 import { RedisRoomStore } from '../store/redis';
 import { connectRedis, redactUrl } from './connection';
+import { NodePresence } from './node-presence';
 
 /** Keeps the stream (missed broadcasts for recovery) bounded; ~minutes of traffic at bench load. */
 const STREAM_MAX_LEN = 100_000;
@@ -59,14 +60,18 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
           // Payloads are JSON only (protocol.ts): skip the per-packet binary scan.
           onlyPlaintext: true,
         });
-  logger.info({ redis: redactUrl(config.REDIS_URL), prefix, adapter: config.REDIS_ADAPTER }, 'rooms in Redis (relays sharing this Redis and prefix share rooms)');
+  // The relay starts its heartbeat and stops it (removing its keys) before close() below quits Redis.
+  const seats = new NodePresence({ redis: command, keyPrefix: prefix, logger, intervalMs: config.HEARTBEAT_INTERVAL_MS, timeoutMs: config.HEARTBEAT_TIMEOUT_MS });
+  logger.info({ redis: redactUrl(config.REDIS_URL), prefix, adapter: config.REDIS_ADAPTER, node: seats.nodeId }, 'rooms in Redis (relays sharing this Redis and prefix share rooms)');
   return {
     kind: 'redis',
     store,
     adapter,
     limiterFactory: redisLimiterFactory(command, prefix),
+    seats,
     ready: () => command.status === 'ready' && stream.status === 'ready',
     async close() {
+      await seats.stop();
       await store.close();
       await stream.quit().catch((err: unknown) => {
         logger.warn({ err }, 'redis stream client did not quit cleanly');
