@@ -58,6 +58,10 @@ export interface RelayProcess {
   kill(): Promise<void>;
   /** SIGTERM: a clean shutdown. */
   stop(): Promise<void>;
+  /** SIGSTOP: the node stalls (timers, heartbeat and all) with its connections left open. */
+  freeze(): void;
+  /** SIGCONT: the stalled node goes on. */
+  thaw(): void;
 }
 
 export interface RelayProcessOptions {
@@ -88,8 +92,15 @@ export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise
       await exited(child);
     },
     async stop() {
+      child.kill('SIGCONT'); // a frozen node would never handle SIGTERM
       child.kill('SIGTERM');
       await exited(child);
+    },
+    freeze() {
+      child.kill('SIGSTOP');
+    },
+    thaw() {
+      child.kill('SIGCONT');
     },
   };
 }
