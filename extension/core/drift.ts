@@ -13,11 +13,21 @@ export interface Reading {
   error: number;
   /** Local playback rate minus the timeline rate while the reading was taken. */
   rateDelta: number;
+  /** Read from currentTime, not a painted frame: averaged over the longer `coarseWindowMs`. */
+  coarse?: boolean;
 }
 
 export const DRIFT = {
   /** Readings older than this are dropped from the average. */
   windowMs: 400,
+  /**
+   * Coarse readings (currentTime, ~4-10 a second, jittering by tens of ms) are averaged over a
+   * longer window; a background tab's timers run once a second, so this still holds 3 readings.
+   */
+  coarseWindowMs: 3_200,
+  /** Their average still wanders by ~10 ms: wider rate hysteresis, or the rate would flap. */
+  coarseRateEnterS: 0.03,
+  coarseRateExitS: 0.01,
   /** Fewer readings than this: not enough to act on. */
   minReadings: 3,
   /** Start a rate correction above this error; stop once below `rateExitS` (hysteresis). */
@@ -46,9 +56,22 @@ export const DRIFT = {
   maxSeekLatencyMs: 3_000,
 } as const;
 
+/** How far back readings count: frame readings' window, or the coarse one while the newest reading is coarse. */
+function windowOf(readings: readonly Reading[]): number {
+  return readings[readings.length - 1]?.coarse === true ? DRIFT.coarseWindowMs : DRIFT.windowMs;
+}
+
+/** True when the error comes from coarse readings only (no fresh frame reading). */
+export function coarseOnly(readings: readonly Reading[], now: number): boolean {
+  return readings.length > 0 && !readings.some((r) => r.coarse !== true && now - r.at <= DRIFT.windowMs);
+}
+
 /** Average error at `now`, or null with too few fresh readings. */
 export function currentError(readings: readonly Reading[], now: number): number | null {
-  const fresh = readings.filter((r) => now - r.at <= DRIFT.windowMs && r.at <= now + 100);
+  const windowMs = windowOf(readings);
+  // Frame readings, when there are any, are the better clock: coarse ones count only without them.
+  const precise = !coarseOnly(readings, now);
+  const fresh = readings.filter((r) => now - r.at <= windowMs && r.at <= now + 100 && (!precise || r.coarse !== true));
   if (fresh.length < DRIFT.minReadings) return null;
   const projected = fresh.map((r) => r.error + (r.rateDelta * (now - r.at)) / 1000).sort((a, b) => a - b);
   // Trimmed mean: drop the extreme quarter on each side (a late frame callback, a decoder hiccup).
@@ -58,7 +81,8 @@ export function currentError(readings: readonly Reading[], now: number): number 
 }
 
 export function pushReading(readings: readonly Reading[], r: Reading): Reading[] {
-  return [...readings.filter((x) => r.at - x.at <= DRIFT.windowMs), r];
+  const keep = r.coarse === true ? DRIFT.coarseWindowMs : DRIFT.windowMs;
+  return [...readings.filter((x) => r.at - x.at <= keep), r];
 }
 
 export type Correction = { kind: 'none' } | { kind: 'rate'; adjust: number } | { kind: 'seek' };
@@ -67,12 +91,13 @@ export type Correction = { kind: 'none' } | { kind: 'rate'; adjust: number } | {
  * What to do about `error` given the adjustment in force (0 = none).
  * Returns 'none' when the current adjustment should simply stay.
  */
-export function decide(error: number, currentAdjust: number, seeksAllowed: boolean, seekAboveS: number = DRIFT.seekAboveS): Correction {
+export function decide(error: number, currentAdjust: number, seeksAllowed: boolean, seekAboveS: number = DRIFT.seekAboveS, coarse = false): Correction {
   const size = Math.abs(error);
   if (size > seekAboveS && seeksAllowed) return { kind: 'seek' };
   const correcting = currentAdjust !== 0;
-  if (!correcting && size < DRIFT.rateEnterS) return { kind: 'none' };
-  if (correcting && (size < DRIFT.rateExitS || Math.sign(error) === Math.sign(currentAdjust))) return { kind: 'rate', adjust: 0 };
+  const [enterS, exitS] = coarse ? [DRIFT.coarseRateEnterS, DRIFT.coarseRateExitS] : [DRIFT.rateEnterS, DRIFT.rateExitS];
+  if (!correcting && size < enterS) return { kind: 'none' };
+  if (correcting && (size < exitS || Math.sign(error) === Math.sign(currentAdjust))) return { kind: 'rate', adjust: 0 };
   const raw = Math.max(-DRIFT.maxRateAdjust, Math.min(DRIFT.maxRateAdjust, -error * DRIFT.gain));
   let adjust = Math.round(raw / DRIFT.rateStep) * DRIFT.rateStep;
   if (adjust === 0) adjust = -Math.sign(error) * DRIFT.rateStep;

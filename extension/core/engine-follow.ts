@@ -3,7 +3,7 @@
  * state, which effects bring the player in line. Runs after every event (see engine.ts).
  */
 import { clockReady, localAt, relayNow } from './clock-sync';
-import { currentError, decide, DRIFT, seeksAllowed } from './drift';
+import { coarseOnly, currentError, decide, DRIFT, seeksAllowed } from './drift';
 import { expectFor, isPending } from './echo';
 import type { EngineEffect, EngineState, StepResult } from './engine';
 import type { Timeline } from '../../relay/protocol';
@@ -142,7 +142,7 @@ export function follow(s0: EngineState, now: number): StepResult {
   }
   const allowed = seeksAllowed(s.recentSeeks, s.cooldownUntil, now);
   const settling = now - (localAt(s.clock, t.setAt) as number) < DRIFT.settlingMs;
-  const c = decide(error, s.adjust, allowed, settling ? DRIFT.settlingSeekAboveS : DRIFT.seekAboveS);
+  const c = decide(error, s.adjust, allowed, settling ? DRIFT.settlingSeekAboveS : DRIFT.seekAboveS, coarseOnly(s.readings, now));
   if (c.kind === 'seek') {
     const target = clampToPlayer(s, positionAt(t, rn + a.state.seekLatencyMs));
     const recentSeeks = [...s.recentSeeks.filter((x) => now - x < DRIFT.thrashWindowMs), now];

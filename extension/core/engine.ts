@@ -22,7 +22,7 @@
 import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../../relay/protocol';
 import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
 import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
-import { currentError, DRIFT, learnSeekLatency, type Reading } from './drift';
+import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from './drift';
 import { consume, type Expectation } from './echo';
 import { follow } from './engine-follow';
 import { isHeld, positionAt } from './timeline';
@@ -115,13 +115,13 @@ export function offsetMs(s: EngineState, now: number): number | null {
   return Math.round((precise ?? s.player.position - positionAt(s.timeline, rn)) * 1000);
 }
 
-function withReading(s: EngineState, at: number, mediaTime: number): EngineState {
+function withReading(s: EngineState, at: number, mediaTime: number, coarse: boolean): EngineState {
   if (s.timeline === null || at < s.settleUntil || s.seek !== null) return s;
   const rn = engineRelayNow(s, at);
   if (rn === null || isHeld(s.timeline) || rn < s.timeline.setAt) return s;
   const error = mediaTime - positionAt(s.timeline, rn);
   const rateDelta = s.commandedRate - s.timeline.rate;
-  return { ...s, readings: [...s.readings.filter((r) => at - r.at <= DRIFT.windowMs), { at, error, rateDelta }] };
+  return { ...s, readings: pushReading(s.readings, coarse ? { at, error, rateDelta, coarse } : { at, error, rateDelta }) };
 }
 
 /** Buffering shorter than this is not reported: a seek's own reload is not a stall worth holding a room for. */
@@ -211,7 +211,7 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
       r = { state: { ...s, timeline: event.timeline, userHold: null, readings: [], armedAt: null, adjust: 0 }, effects: [] };
       break;
     case 'frame':
-      r = { state: withReading({ ...s, player: event.snapshot }, event.sample.displayTime, event.sample.mediaTime), effects: [] };
+      r = { state: withReading({ ...s, player: event.snapshot }, event.sample.displayTime, event.sample.mediaTime, event.sample.coarse === true), effects: [] };
       break;
     case 'snapshot':
       r = { state: { ...s, player: event.snapshot }, effects: [] };

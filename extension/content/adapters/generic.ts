@@ -39,20 +39,41 @@ export function clampRate(rate: number): number {
   return Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
 }
 
-/** requestVideoFrameCallback samples until unsubscribed or aborted; no-op where the browser lacks it. */
+/** Without a painted frame for this long while playing, positions are read from currentTime. */
+const FRAMELESS_AFTER_MS = 300;
+/** How often currentTime is read then (a background tab's timers run at most once a second anyway). */
+const COARSE_EVERY_MS = 100;
+
+/**
+ * Position samples until unsubscribed or aborted: requestVideoFrameCallback's (media time, display
+ * time) for every painted frame; where the browser lacks it (Firefox before 132), or while no frame
+ * is painted (a background tab), coarse samples from currentTime on a timer and on 'timeupdate'.
+ */
 export function frameSamples(video: HTMLVideoElement, signal: AbortSignal, cb: (s: FrameSample) => void): () => void {
-  if (typeof video.requestVideoFrameCallback !== 'function') return () => undefined;
+  const hasFrames = typeof video.requestVideoFrameCallback === 'function';
   let handle = 0;
   let active = true;
+  let lastFrameAt = -Infinity;
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
     if (!active || signal.aborted) return;
+    lastFrameAt = performance.now();
     cb({ mediaTime: meta.mediaTime, displayTime: meta.expectedDisplayTime });
     handle = video.requestVideoFrameCallback(onFrame);
   };
-  handle = video.requestVideoFrameCallback(onFrame);
+  if (hasFrames) handle = video.requestVideoFrameCallback(onFrame);
+  const coarse = (): void => {
+    const now = performance.now();
+    if (!active || signal.aborted || video.paused || video.seeking || video.readyState < HAVE_FUTURE_DATA) return;
+    if (hasFrames && now - lastFrameAt < FRAMELESS_AFTER_MS) return;
+    cb({ mediaTime: video.currentTime, displayTime: now, coarse: true });
+  };
+  const timer = setInterval(coarse, COARSE_EVERY_MS);
+  video.addEventListener('timeupdate', coarse, { signal });
   const stop = (): void => {
     active = false;
-    video.cancelVideoFrameCallback(handle);
+    clearInterval(timer);
+    video.removeEventListener('timeupdate', coarse);
+    if (hasFrames) video.cancelVideoFrameCallback(handle);
   };
   signal.addEventListener('abort', stop, { once: true });
   return stop;

@@ -17,10 +17,15 @@ export interface PlayerSnapshot {
   ended: boolean;
 }
 
-/** A precise position sample: `mediaTime` (s) was on screen at `displayTime` (performance.now() ms). */
+/**
+ * A position sample: `mediaTime` (s) was on screen at `displayTime` (performance.now() ms).
+ * Precise from requestVideoFrameCallback; `coarse` when read from `currentTime` instead (a browser
+ * without frame callbacks, or a background tab that paints no frames), which jitters by tens of ms.
+ */
 export interface FrameSample {
   mediaTime: number;
   displayTime: number;
+  coarse?: boolean;
 }
 
 export type PlayerEvent =
@@ -56,7 +61,10 @@ export interface PlayerAdapter {
   media(): MediaInfo;
   /** Player events; returns an unsubscribe function. */
   subscribe(cb: (event: PlayerEvent) => void): () => void;
-  /** Frame-accurate samples (requestVideoFrameCallback) where the browser has it; returns an unsubscribe. */
+  /**
+   * Position samples: frame-accurate (requestVideoFrameCallback) where frames are painted, else
+   * coarse ones read from currentTime; returns an unsubscribe.
+   */
   onFrame(cb: (sample: FrameSample) => void): () => void;
   dispose(): void;
 }

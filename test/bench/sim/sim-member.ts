@@ -11,6 +11,8 @@ import { SimPlayer, type PlayerTraits } from './sim-player';
 import type { SimRoom } from './sim-room';
 
 const FRAME_MS = 1000 / 30;
+/** How often a player without frame callbacks has its currentTime read ('timeupdate' fires every 250 ms). */
+const COARSE_MS = 250;
 const SNAPSHOT_MS = 250;
 
 export interface MemberTraits {
@@ -57,7 +59,8 @@ export class SimMember {
     const frames = (): void => {
       const sample = this.player.frame(this.sched.now, (t) => this.local(t));
       if (sample !== null) this.run({ type: 'frame', sample, snapshot: this.player.read() });
-      this.sched.after(FRAME_MS, frames);
+      // Coarse readings come from 'timeupdate' and a timer: ~4 a second (a background tab: 1).
+      this.sched.after(this.traits.player.coarseJitterS === undefined ? FRAME_MS : COARSE_MS, frames);
     };
     const snapshots = (): void => {
       this.run({ type: 'snapshot', snapshot: this.player.read() });

@@ -15,6 +15,11 @@ export interface PlayerTraits {
   duration: number;
   /** Standard deviation of a frame callback's mediaTime error (s). */
   frameJitterS: number;
+  /**
+   * No requestVideoFrameCallback (Firefox before 132, a background tab): the position is read from
+   * currentTime a few times a second instead, with this standard deviation (s) of error.
+   */
+  coarseJitterS?: number;
 }
 
 export class SimPlayer {
@@ -135,10 +140,15 @@ export class SimPlayer {
     }
   }
 
-  /** A requestVideoFrameCallback sample for the frame shown at true time `t`, or null when none is. */
+  /**
+   * A requestVideoFrameCallback sample for the frame shown at true time `t` (or, for a player
+   * without frame callbacks, a coarse currentTime reading), or null when none is shown.
+   */
   frame(t: number, toLocal: (t: number) => number): FrameSample | null {
     this.checkEnded();
     if (!this.advancing(t)) return null;
+    const coarse = this.traits.coarseJitterS;
+    if (coarse !== undefined) return { mediaTime: this.position(t) + this.rng.normal(coarse), displayTime: toLocal(t), coarse: true };
     const late = this.rng.chance(0.01) ? 0.02 : 0; // an occasional late callback
     return { mediaTime: this.position(t) + this.rng.normal(this.traits.frameJitterS) - late, displayTime: toLocal(t) };
   }

@@ -23,6 +23,8 @@ export interface SimOptions {
   durationS: number;
   script: ScriptStep[];
   policy: WaitPolicy;
+  /** How many members (the last ones) have no frame callbacks and read currentTime instead. */
+  coarse?: number;
 }
 
 export interface Convergence {
@@ -124,7 +126,13 @@ export function simulate(opts: SimOptions): SimResult {
   const rng = new Rng(opts.seed);
   const sched = new Scheduler();
   const room = new SimRoom(0, opts.policy, 10_000);
-  const members = Array.from({ length: opts.members }, (_, i) => new SimMember(`m${i}`, sched, rng, room, memberTraits(rng)));
+  const coarseFrom = opts.members - (opts.coarse ?? 0);
+  const members = Array.from({ length: opts.members }, (_, i) => {
+    const traits = memberTraits(rng);
+    // currentTime is read some ms after the frame it describes was decided: tens of ms of error.
+    if (i >= coarseFrom) traits.player.coarseJitterS = 0.02;
+    return new SimMember(`m${i}`, sched, rng, room, traits);
+  });
   room.broadcast = (t) => members.forEach((m) => m.receive(t));
   members.forEach((m) => m.start());
 

@@ -1,4 +1,4 @@
-import { currentError, decide, DRIFT, learnSeekLatency, seeksAllowed, type Reading } from '../../../extension/core/drift';
+import { currentError, decide, DRIFT, learnSeekLatency, pushReading, seeksAllowed, type Reading } from '../../../extension/core/drift';
 
 describe('drift policy', () => {
   test.each([
@@ -13,8 +13,11 @@ describe('drift policy', () => {
     { name: '200 ms in steady state: rate', error: 0.2, adjust: 0, want: 'rate-' },
     { name: '200 ms while settling after a start: seek', error: 0.2, adjust: 0, want: 'seek', above: DRIFT.settlingSeekAboveS },
     { name: 'correcting, error grew: stronger rate', error: -0.06, adjust: 0.02, want: 'rate+' },
-  ])('$name', ({ error, adjust, want, allowed, above }) => {
-    const c = decide(error, adjust, allowed ?? true, above);
+    { name: 'coarse readings: 20 ms is within their noise', error: 0.02, adjust: 0, want: 'none', coarse: true },
+    { name: 'coarse readings: 40 ms is drift', error: -0.04, adjust: 0, want: 'rate+', coarse: true },
+    { name: 'coarse readings, correcting: stop inside their wider exit', error: 0.008, adjust: -0.01, want: 'stop', coarse: true },
+  ])('$name', ({ error, adjust, want, allowed, above, coarse }) => {
+    const c = decide(error, adjust, allowed ?? true, above, coarse);
     const got = c.kind === 'rate' ? (c.adjust === 0 ? 'stop' : c.adjust > 0 ? 'rate+' : 'rate-') : c.kind;
     expect(got).toBe(want);
     if (c.kind === 'rate') expect(Math.abs(c.adjust)).toBeLessThanOrEqual(DRIFT.maxRateAdjust);
@@ -44,5 +47,23 @@ describe('drift policy', () => {
     expect(currentError([r(0, 0.01), r(10, 0.01), r(20, 0.01), r(30, 0.5)], 30)).toBeCloseTo(0.01, 6);
     expect(currentError([r(0, 0.01, 0.1), r(0, 0.01, 0.1), r(0, 0.01, 0.1)], 100)).toBeCloseTo(0.02, 6);
     expect(currentError([r(0, 0.01), r(0, 0.01), r(0, 0.01)], DRIFT.windowMs + 1)).toBeNull();
+  });
+
+  test.each([
+    { name: 'coarse readings 1 s apart (a background tab) still give an error', readings: [[0, 0.05], [1000, 0.05], [2000, 0.05]], now: 2100, want: 0.05 },
+    { name: 'coarse readings older than their window are dropped', readings: [[0, 0.05], [1000, 0.05], [2000, 0.05]], now: 2000 + DRIFT.coarseWindowMs - 900, want: null },
+    { name: 'fresh frame readings win over coarse ones', readings: [[0, 0.2, true], [100, 0.2, true], [200, 0.2, true], [300, 0.01, false], [310, 0.01, false], [320, 0.01, false]], now: 330, want: 0.01 },
+  ])('currentError: $name', ({ readings, now, want }) => {
+    const list = readings.reduce<Reading[]>((acc, [at, error, coarse = true]) => pushReading(acc, { at: at as number, error: error as number, rateDelta: 0, ...(coarse === true ? { coarse: true } : {}) }), []);
+    const got = currentError(list, now);
+    if (want === null) expect(got).toBeNull();
+    else expect(got).toBeCloseTo(want, 6);
+  });
+
+  test('pushReading keeps coarse readings for the coarse window, frame readings for the frame window', () => {
+    const coarse = [0, 1000, 2000, 3000].reduce<Reading[]>((acc, at) => pushReading(acc, { at, error: 0, rateDelta: 0, coarse: true }), []);
+    expect(coarse.map((r) => r.at)).toEqual([0, 1000, 2000, 3000]);
+    const frames = [0, 100, 200, 500].reduce<Reading[]>((acc, at) => pushReading(acc, { at, error: 0, rateDelta: 0 }), []);
+    expect(frames.map((r) => r.at)).toEqual([100, 200, 500]);
   });
 });

@@ -15,6 +15,14 @@ test.each([
   expect(r.convergence.every((c) => c.ms !== null)).toBe(true);
 });
 
+test('members without frame callbacks (currentTime readings only) still stay in step', () => {
+  const r = simulate({ members: 3, seed: 4, durationS: SHORT_SESSION_S, script: SHORT_SESSION, policy: 'wait', coarse: 2 });
+  expect(r.pairwiseMs.n).toBeGreaterThan(1000);
+  expect(r.pairwiseMs.p99).toBeLessThan(100);
+  expect(r.echo).toBe(0);
+  expect(r.convergence.every((c) => c.ms !== null)).toBe(true);
+});
+
 describe('matchControls: each control is explained by one user action of its own member', () => {
   test.each([
     ['one action, its control', [{ member: 0, at: 1000, action: 'play' }], [[{ at: 1010, action: 'play' }], []], { unexplained: 0, missed: 0 }],
