@@ -2,7 +2,8 @@
  * Runs in netflix.com's MAIN world (manifest content_scripts "world": "MAIN"): carries out the
  * Netflix adapter's commands through the page's own player API, because touching the <video>
  * (currentTime, play()) from outside breaks playback with error M7375. Positions in ms.
- * Protocol: netflix-bridge.ts. Answers only the first nonce it hears (one adapter per page).
+ * Protocol: netflix-bridge.ts. Answers only the first nonce it hears: the content script of this
+ * frame, whose adapters all use that nonce (adapters/netflix.ts).
  */
 import { COMMAND_EVENT, decodeCommand, REPLY_EVENT, type BridgeCommand, type BridgeReply } from './netflix-bridge';
 

@@ -9,13 +9,20 @@ import type { AdapterFactory, PlayerAdapter } from './types';
 
 const REPLY_TIMEOUT_MS = 2000;
 
+/**
+ * One nonce and one command numbering per frame, shared by every adapter this frame creates:
+ * netflix-main.ts answers only the first nonce it hears, and a frame makes a new adapter for each
+ * new <video> (the next episode, browse page → watch page), which must still be answered.
+ */
+const FRAME_NONCE = randomNonce();
+let nextId = 1;
+
 export interface NetflixBridge {
   send(op: BridgeOp, ms?: number): Promise<void>;
 }
 
-/** The isolated-world end of the bridge: one nonce, numbered commands, replies matched by id. */
-export function createNetflixBridge(signal: AbortSignal, nonce = randomNonce()): NetflixBridge {
-  let nextId = 1;
+/** The isolated-world end of the bridge: the frame's nonce, numbered commands, replies matched by id. */
+export function createNetflixBridge(signal: AbortSignal, nonce = FRAME_NONCE): NetflixBridge {
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   document.addEventListener(REPLY_EVENT, (event) => {
     const reply = decodeReply((event as CustomEvent<unknown>).detail);

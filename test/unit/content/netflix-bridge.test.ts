@@ -57,6 +57,22 @@ describe('isolated adapter ↔ MAIN-world script', () => {
     controller.abort();
   });
 
+  test('a new adapter for a replaced element (the next episode) is answered too', async () => {
+    calls.length = 0;
+    for (const position of [30, 60]) {
+      const controller = new AbortController();
+      const video = document.body.appendChild(makeVideo(document));
+      stubMedia(video);
+      const adapter = createNetflixAdapter(video, controller.signal);
+      await adapter.play();
+      adapter.seek(position);
+      await settle(20);
+      controller.abort();
+      video.remove();
+    }
+    expect(calls).toEqual(['play', 'seek 30000', 'play', 'seek 60000']);
+  });
+
   test('a command with another nonce (a page script posing as the adapter) is ignored', async () => {
     const replies: unknown[] = [];
     const onReply = (e: Event): void => {
