@@ -49,7 +49,7 @@ export const DEFAULT_BUDGETS: Record<LimitClass, Budget> = {
   chat: { points: 1, duration: 1, burst: { points: 9, duration: 10 } },
   join: { points: 5, duration: 60, burst: { points: 5, duration: 60 } },
   status: { points: 4, duration: 1, burst: { points: 16, duration: 10 } },
-  ping: { points: 4, duration: 1, burst: { points: 24, duration: 10 } },
+  ping: { points: 10, duration: 1, burst: { points: 30, duration: 10 } },
   other: { points: 1, duration: 1, burst: { points: 9, duration: 10 } },
   // A count of refusals, not a rate: no burst.
   strikes: { points: 20, duration: 10 },
