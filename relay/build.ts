@@ -6,13 +6,18 @@
  * 2,000 sockets). Packages stay external (node_modules, native bufferutil).
  */
 import { build } from 'esbuild';
-import { resolve } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
 export const RELAY_BUNDLE = resolve(root, 'dist', 'relay.js');
 
-export async function buildRelay(): Promise<void> {
-  await build({
+/**
+ * Writes the bundle and its source map through a temporary file and a rename, so a relay
+ * started meanwhile (test workers build in parallel) never reads a half-written file.
+ */
+export async function buildRelay(): Promise<string> {
+  const result = await build({
     absWorkingDir: root,
     entryPoints: ['relay/index.ts'],
     outfile: RELAY_BUNDLE,
@@ -23,7 +28,15 @@ export async function buildRelay(): Promise<void> {
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
+    write: false,
   });
+  mkdirSync(dirname(RELAY_BUNDLE), { recursive: true });
+  for (const file of result.outputFiles) {
+    const temp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temp, file.contents);
+    renameSync(temp, file.path);
+  }
+  return RELAY_BUNDLE;
 }
 
 if (require.main === module) {

@@ -1,15 +1,20 @@
 /**
- * Real processes for the multi-relay tests and the relay benchmark: relays as `tsx relay/index.ts`
- * children (REDIS_URL, PORT, HOST=127.0.0.1, a key prefix), and a private redis-server (no disk)
+ * Real processes for the multi-relay tests and the relay benchmark: relays as the bundle
+ * `npm start` runs (dist/relay.js, built once per test process) (REDIS_URL, PORT, HOST=127.0.0.1, a key prefix), and a private redis-server (no disk)
  * that a test may stop and start without touching the shared Redis on 6379.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { buildRelay } from '../../../relay/build';
 
 const root = resolve(__dirname, '../../..');
-/** tsx as a loader in the relay's own node process (the tsx CLI forks: a kill would miss the relay). */
-const nodeArgs = ['--import', 'tsx', 'relay/index.ts'];
+let bundle: Promise<string> | null = null;
+/** The relay as it ships: built from the current sources once per process, then run by node itself. */
+export function relayBundle(): Promise<string> {
+  bundle ??= buildRelay();
+  return bundle;
+}
 
 /** A port free right now on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -78,7 +83,7 @@ export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise
   const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...opts.env };
   if (opts.redisUrl !== undefined) env.REDIS_URL = opts.redisUrl;
   if (opts.keyPrefix !== undefined) env.REDIS_KEY_PREFIX = opts.keyPrefix;
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...nodeArgs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--enable-source-maps', await relayBundle()], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   await waitForOutput(child, /listening on http/, `relay on ${port}`);
   // Keep draining the pipes so a chatty relay never blocks on a full pipe.
   child.stdout?.resume();

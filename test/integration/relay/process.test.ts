@@ -1,12 +1,16 @@
-/** `tsx relay/index.ts` as a process: bad config exits 1 with a clear message; SIGTERM exits 0. */
+/** The relay as `npm start` runs it (dist/relay.js): bad config exits 1 with a clear message; SIGTERM exits 0. */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { relayBundle } from '../redis/processes';
 
 const root = resolve(__dirname, '../../..');
-const tsx = resolve(root, 'node_modules/.bin/tsx');
+let bundle = '';
+beforeAll(async () => {
+  bundle = await relayBundle();
+});
 
 function run(env: Record<string, string>) {
-  const child = spawn(tsx, ['relay/index.ts'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', bundle], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
