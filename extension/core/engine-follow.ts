@@ -97,7 +97,7 @@ function startFromPause(a0: Act, rn: number, now: number): Act {
   const start = (localAt(s.clock, reach) as number) - s.startLatencyMs;
   if (now >= start - EARLY_MS) {
     a = apply(a, { type: 'play' }, now);
-    return { state: { ...a.state, armedAt: null, learnStart: true, settleUntil: now + 50 }, effects: a.effects };
+    return { state: { ...a.state, armedAt: null, started: true, learnStart: true, settleUntil: now + 50 }, effects: a.effects };
   }
   if (a.state.armedAt === start) return a;
   return { state: { ...a.state, armedAt: start }, effects: [...a.effects, { type: 'wake-at', at: start }] };
@@ -129,7 +129,10 @@ export function follow(s0: EngineState, now: number): StepResult {
     if (!p.paused && !p.ended && roomEnded && !isPending(s.expected, 'pause', now)) return apply(a, { type: 'pause' }, now);
     return none;
   }
-  if (scheduled || p.paused) return startFromPause(a, rn, now);
+  // Before setAt the player waits paused, unless this engine has already started it for this
+  // start (early by the learned start latency): pausing it again would flap until setAt.
+  const waiting = scheduled && !(s.started && !p.paused);
+  if (waiting || p.paused) return startFromPause(a, rn, now);
   if (p.buffering || s.seek !== null) return a;
   const error = currentError(s.readings, now);
   const wanted = clampRate(t.rate * (1 + s.adjust));

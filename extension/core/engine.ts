@@ -9,7 +9,7 @@
  *   │        room plays (or will, setAt ahead) and the player is paused or the start is ahead
  *   │──────▶ ARMED: paused at a position P the room has not reached (seek to it if not:
  *   │        setAt's position, or where the room is once a seek lands + margin); wake-at the
- *   │        moment the room reaches P, then play
+ *   │        moment the room reaches P (less the learned start latency), then play: started
  *   │                                                    │
  *   │                                                    ▼
  *   │                                     FOLLOW: drift correction on frame samples
@@ -78,6 +78,12 @@ export interface EngineState {
   cooldownUntil: number;
   /** Local time of the scheduled start being waited for, or null. */
   armedAt: number | null;
+  /**
+   * The engine has played the player for the current timeline's start. It does so up to the
+   * learned start latency before `setAt`, so until then the room still reads as "scheduled":
+   * this says the player is meant to be playing already.
+   */
+  started: boolean;
   /** After a user action: leave the player alone until a timeline newer than `seq` or `until`. */
   userHold: { seq: number; until: number } | null;
   status: MemberStatus;
@@ -97,7 +103,7 @@ export function createEngine(): EngineState {
   return {
     clock: createClock(), timeline: null, player: null, readings: [], adjust: 0, commandedRate: 1, expected: [],
     seek: null, learnStart: false, startLatencyMs: 0, settleUntil: 0, seekLatencyMs: DRIFT.initialSeekLatencyMs, recentSeeks: [], cooldownUntil: 0,
-    armedAt: null, userHold: null, status: 'no_video', bufferingSince: null, lastReport: null,
+    armedAt: null, started: false, userHold: null, status: 'no_video', bufferingSince: null, lastReport: null,
     stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
   };
 }
@@ -166,7 +172,7 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
     const seekLatencyMs = own ? learnSeekLatency(s.seekLatencyMs, now - s.seek.at) : s.seekLatencyMs;
     next = { ...next, seek: null, settleUntil: now + 100, readings: [], seekLatencyMs };
   }
-  if (event === 'media-change') next = { ...next, readings: [], seek: null, armedAt: null, adjust: 0 };
+  if (event === 'media-change') next = { ...next, readings: [], seek: null, armedAt: null, started: false, adjust: 0 };
   if (own || s.timeline === null) return { state: next, effects: [] };
   const control = userControl(next, event, snap);
   if (control === null) return { state: next, effects: [] };
@@ -175,6 +181,7 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
     userHold: { seq: s.timeline.seq, until: now + 2000 },
     readings: [],
     armedAt: null,
+    started: false,
     adjust: 0,
     commandedRate: control.action === 'rate' ? snap.rate : next.commandedRate,
     stats: { ...next.stats, userActions: next.stats.userActions + 1 },
@@ -208,7 +215,7 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
         return { state: { ...s, stats: { ...s.stats, staleDropped: s.stats.staleDropped + 1 } }, effects: [] };
       }
       if (s.timeline !== null && event.timeline.seq === s.timeline.seq) return { state: s, effects: [] };
-      r = { state: { ...s, timeline: event.timeline, userHold: null, readings: [], armedAt: null, adjust: 0 }, effects: [] };
+      r = { state: { ...s, timeline: event.timeline, userHold: null, readings: [], armedAt: null, started: false, adjust: 0 }, effects: [] };
       break;
     case 'frame':
       r = { state: withReading({ ...s, player: event.snapshot }, event.sample.displayTime, event.sample.mediaTime, event.sample.coarse === true), effects: [] };

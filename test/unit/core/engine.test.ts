@@ -68,6 +68,23 @@ describe('engine', () => {
     expect(kinds(step(landed.state, { type: 'tick' }, 2000).effects)).toEqual(['play']);
   });
 
+  test('a start issued early (learned start latency) is not undone before setAt', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ paused: true, position: 60 }) }, 1000]]).state;
+    const armed = { ...step(s0, { type: 'timeline', timeline: timeline({ position: 60, setAt: 2000 }) }, 1000).state, startLatencyMs: 40 };
+    expect(kinds(step(armed, { type: 'tick' }, 1960).effects)).toEqual(['play']);
+    const started = step(armed, { type: 'tick' }, 1960).state;
+    // The player is playing before setAt, while the room still counts as "scheduled": pausing it
+    // again (and playing on its 'pause' event, ...) flapped until setAt, a status report each time.
+    const r = feed(started, [
+      [{ type: 'player', event: 'play', snapshot: snap({ position: 60 }) }, 1962],
+      [{ type: 'player', event: 'playing', snapshot: snap({ position: 60 }) }, 1963],
+      [{ type: 'snapshot', snapshot: snap({ position: 60.02 }) }, 1980],
+      [{ type: 'snapshot', snapshot: snap({ position: 60.04 }) }, 2000],
+    ]);
+    expect(kinds(r.effects)).toEqual([]);
+    expect(controls(r.effects)).toEqual([]);
+  });
+
   test('late join: seeks past where the room will be once the seek is done, then plays as the room gets there', () => {
     const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ paused: true, position: 0 }) }, 10_000]]).state;
     const r = step(s0, { type: 'timeline', timeline: timeline({ position: 100, setAt: 5000 }) }, 10_000);
