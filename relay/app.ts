@@ -9,18 +9,17 @@ import { Server, type ServerOptions } from 'socket.io';
 import type { RelayConfig } from './config';
 import { relayNow } from './clock';
 import { roomChannel, type RelayContext, type RelayServer } from './context';
-import { createGuard } from './guard';
+import { ConnectionQueue, dispatch } from './guard';
 import { createHttpHandler } from './http-routes';
 import { createLimits, memoryLimiterFactory, type LimitBudgets, type LimiterFactory } from './limits';
-import { memberHandlers } from './member-handlers';
 import { createMetrics } from './metrics';
 import { isAllowedOrigin } from './origins';
-import type { ClientToServerEvents, Timeline } from './protocol';
-import { roomHandlers } from './room-handlers';
+import type { Timeline } from './protocol';
+import { disconnected, recovered } from './room-handlers';
+import { ROUTES } from './routes';
 import { expireHoldAt } from './room-state';
 import { createSeatKeeper } from './seat-keeper';
 import { noSeatRegistry, type SeatRegistry } from './seats';
-import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, partialSettingsSchema, profileSchema, resumeSchema, statusSchema, transferHostSchema } from './schemas';
 import type { RoomStore } from './store/types';
 
 export interface RelayOptions {
@@ -57,6 +56,7 @@ function clientAddress(handshake: { address: string; headers: Record<string, str
 
 /** socket.io pings every 20 s: under the 30 s after which Chrome stops an idle extension worker. */
 const PING_INTERVAL_MS = 20_000;
+const RECOVERY_MS = 120_000;
 
 export function createRelay(httpServer: HttpServer, options: RelayOptions): Relay {
   const { config, logger, store } = options;
@@ -78,7 +78,10 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     pingTimeout: 20_000,
     maxHttpBufferSize: 16 * 1024,
     serveClient: false,
-    connectionStateRecovery: { maxDisconnectionDuration: config.ROOM_GRACE_MS, skipMiddlewares: true },
+    // Recovery replays the broadcasts a client missed, so the relay keeps every broadcast for this long:
+    // 2 min (socket.io's default) bounds that memory; a longer absence resumes with the resume token,
+    // whose answer carries the whole room anyway.
+    connectionStateRecovery: { maxDisconnectionDuration: Math.min(config.ROOM_GRACE_MS, RECOVERY_MS), skipMiddlewares: true },
     allowRequest: (req, cb) => {
       const origin = req.headers.origin;
       const allowed = !closing && isAllowedOrigin(origin, config.ALLOWED_ORIGINS);
@@ -130,6 +133,10 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       metrics.eventsOut.inc({ event });
       io.to(roomChannel(code)).emit(event, ...args);
     },
+    broadcastVolatile(code, event, ...args) {
+      metrics.eventsOut.inc({ event });
+      io.to(roomChannel(code)).volatile.emit(event, ...args);
+    },
     scheduleHold(code: string, timeline: Timeline) {
       if (timeline.holdUntil === null || closing) return;
       const timer = setTimeout(() => {
@@ -153,26 +160,10 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
     logger.debug({ sid: socket.id, ip: clientAddress(socket.handshake, config.TRUST_PROXY), recovered: socket.recovered }, 'connected');
-    const rooms = roomHandlers(ctx, socket);
-    const members = memberHandlers(ctx, socket);
-    const guard = createGuard(ctx, socket, limits, track);
-    // One entry per client event: a new event in protocol.ts does not compile without its handler.
-    const handlers: { [E in keyof ClientToServerEvents]: () => void } = {
-      'room:create': () => guard.on('room:create', createRoomSchema, rooms.create),
-      'room:join': () => guard.on('room:join', joinRoomSchema, rooms.joinRoom),
-      'room:resume': () => guard.on('room:resume', resumeSchema, rooms.resumeRoom),
-      'room:leave': () => guard.on('room:leave', null, rooms.leaveRoom),
-      'room:settings': () => guard.on('room:settings', partialSettingsSchema, members.settings),
-      'room:transfer-host': () => guard.on('room:transfer-host', transferHostSchema, members.transfer),
-      'member:profile': () => guard.on('member:profile', profileSchema, members.profile),
-      'member:status': () => guard.on('member:status', statusSchema, members.status),
-      'playback:control': () => guard.on('playback:control', controlSchema, members.playback),
-      'chat:send': () => guard.on('chat:send', chatSchema, members.chat),
-      'time:ping': () => guard.onBare('time:ping', now),
-    };
-    for (const register of Object.values(handlers)) register();
-    socket.on('disconnect', (reason) => guard.serial(() => rooms.disconnected(reason)));
-    if (socket.recovered) guard.serial(rooms.recovered);
+    const queue = new ConnectionQueue(track);
+    socket.onAny((event: unknown, ...args: unknown[]) => dispatch(ctx, socket, limits, ROUTES, queue, event, args));
+    socket.on('disconnect', (reason) => queue.serial(() => disconnected(ctx, socket, reason)));
+    if (socket.recovered) queue.serial(() => recovered(ctx, socket));
   });
 
   return {

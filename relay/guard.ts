@@ -7,6 +7,10 @@
  * A connection's events run one after another (a per-connection queue): two joins in flight
  * from one socket must not both pass the "already in a room" check, and controls apply in the
  * order they were sent. `time:ping` skips the queue: its answer must be immediate.
+ *
+ * Memory: a connection holds one listener (socket.onAny) and one small ConnectionQueue; the
+ * routes, the dispatch and the handlers are shared by all connections (at 10k sockets, a few
+ * dozen closures and two child loggers per connection were kilobytes each).
  */
 import type { z } from 'zod';
 import type { RelayContext, RelaySocket } from './context';
@@ -20,102 +24,113 @@ type Ack = (res: unknown) => void;
  * limiter runs inside the queue, so a client must not be able to pile up unbounded work first.
  */
 const MAX_QUEUED = 64;
-type Untyped = { on(event: string, listener: (...args: unknown[]) => void): unknown };
+
+export type EventName = keyof ClientToServerEvents;
+
+/** How one client event is handled: a payload schema (null: no payload) and a handler with a Result ack. */
+export interface Route<T = unknown> {
+  schema: z.ZodType<T> | null;
+  run(ctx: RelayContext, socket: RelaySocket, payload: T): Promise<Result<unknown>>;
+}
+
+/** An event acked with a bare value (time:ping), answered at once, outside the queue; over budget: no answer. */
+export interface BareRoute {
+  bare(ctx: RelayContext): unknown;
+}
+
+export type Routes = { [E in EventName]: Route<never> | BareRoute };
+
+/** Declares a route with its payload type tied to its schema. */
+export function route<T>(schema: z.ZodType<T> | null, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<Result<unknown>>): Route<never> {
+  return { schema, run } as Route<never>;
+}
+
+/** One connection's queue; everything else the guard needs is shared. */
+export class ConnectionQueue {
+  private tail: Promise<void> = Promise.resolve();
+  queued = 0;
+  overflows = 0;
+
+  constructor(private readonly track: (p: Promise<void>) => void) {}
+
+  /** Runs a task after the ones before it (e.g. the disconnect bookkeeping, after pending events). */
+  serial(task: () => Promise<void>): void {
+    this.queued++;
+    const run = this.tail.then(task).finally(() => this.queued--);
+    this.tail = run.catch(() => undefined); // failures are logged by `track`
+    this.track(run);
+  }
+
+  /** Work that does not wait for the queue (clock pings), still tracked for shutdown and errors. */
+  alongside(work: Promise<void>): void {
+    this.track(work);
+  }
+}
 
 function isAck(x: unknown): x is Ack {
   return typeof x === 'function';
 }
 
-export type EventName = keyof ClientToServerEvents;
-
-export interface Guard {
-  /** An event with a payload (or none, when `schema` is null) and a Result ack. */
-  on<T, R>(event: EventName, schema: z.ZodType<T> | null, run: (payload: T) => Promise<Result<R>>): void;
-  /** An event whose ack is a bare value (time:ping). Over budget: no answer. */
-  onBare(event: EventName, answer: () => unknown): void;
-  /** Runs a task in this connection's queue (e.g. the disconnect bookkeeping, after pending events). */
-  serial(task: () => Promise<void>): void;
+function refuse(ctx: RelayContext, socket: RelaySocket, event: EventName, ack: Ack | null, error: ErrorCode): void {
+  ctx.metrics.refusals.inc({ reason: error });
+  ctx.logger.debug({ sid: socket.id, event, error }, 'refused');
+  if (ack !== null) ack({ ok: false, error } satisfies Result<never>);
 }
 
-export function createGuard(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, track: (p: Promise<void>) => void): Guard {
-  // Payloads are untrusted until validated, so listeners take unknown arguments here.
-  const raw = socket as unknown as Untyped;
-  const log = ctx.logger.child({ sid: socket.id });
-  let queue: Promise<void> = Promise.resolve();
-  let queued = 0;
-  let overflows = 0;
-  const serial = (task: () => Promise<void>): void => {
-    queued++;
-    const run = queue.then(task).finally(() => queued--);
-    queue = run.catch(() => undefined); // failures are logged by `track`
-    track(run);
-  };
+function flooded(ctx: RelayContext, socket: RelaySocket, event: EventName): void {
+  if (!socket.connected) return;
+  ctx.metrics.refusals.inc({ reason: 'flood_disconnect' });
+  ctx.logger.warn({ sid: socket.id, event }, 'flooding: disconnected');
+  socket.disconnect(true);
+}
 
-  function refuse(event: EventName, ack: Ack | null, error: ErrorCode): void {
-    ctx.metrics.refusals.inc({ reason: error });
-    log.debug({ event, error }, 'refused');
-    if (ack !== null) ack({ ok: false, error } satisfies Result<never>);
+/** Applies the rate limit; false when the event must not run. */
+async function admitted(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, ack: Ack | null): Promise<boolean> {
+  const verdict = await limits.check(event, socket.id);
+  if (verdict === 'allow') return true;
+  refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
+  if (verdict === 'disconnect') flooded(ctx, socket, event);
+  return false;
+}
+
+async function handle(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: Route, payloads: unknown[], ack: Ack | null): Promise<void> {
+  if (!(await admitted(ctx, socket, limits, event, ack))) return;
+  if (ack === null) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
+  if (payloads.length !== (r.schema === null ? 0 : 1)) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
+  const parsed = r.schema === null ? { success: true as const, data: undefined } : r.schema.safeParse(payloads[0]);
+  if (!parsed.success) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
+  if (!ctx.store.ready()) return refuse(ctx, socket, event, ack, ErrorCode.Unavailable);
+  let result: Result<unknown>;
+  try {
+    result = await r.run(ctx, socket, parsed.data);
+  } catch (err) {
+    ctx.logger.error({ sid: socket.id, err, event }, 'handler failed');
+    return refuse(ctx, socket, event, ack, ErrorCode.Internal);
   }
+  if (!result.ok) ctx.metrics.refusals.inc({ reason: result.error });
+  ack(result);
+}
 
-  function flooded(event: EventName): void {
-    if (!socket.connected) return;
-    ctx.metrics.refusals.inc({ reason: 'flood_disconnect' });
-    log.warn({ event }, 'flooding: disconnected');
-    socket.disconnect(true);
+async function answerBare(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: BareRoute, args: unknown[]): Promise<void> {
+  const ack = args.length === 1 && isAck(args[0]) ? args[0] : null;
+  if (!(await admitted(ctx, socket, limits, event, null)) || ack === null) return;
+  ack(r.bare(ctx));
+}
+
+/** Routes one incoming event of a connection (unknown event names are dropped unanswered). */
+export function dispatch(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, routes: Routes, queue: ConnectionQueue, name: unknown, args: unknown[]): void {
+  if (typeof name !== 'string' || !Object.hasOwn(routes, name)) return;
+  const event = name as EventName;
+  const r = routes[event];
+  ctx.metrics.eventsIn.inc({ event });
+  if ('bare' in r) return queue.alongside(answerBare(ctx, socket, limits, event, r, args));
+  const last = args[args.length - 1];
+  const ack = isAck(last) ? last : null;
+  const payloads = ack === null ? args : args.slice(0, -1);
+  if (queue.queued >= MAX_QUEUED) {
+    refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
+    if (++queue.overflows > MAX_QUEUED) flooded(ctx, socket, event);
+    return;
   }
-
-  /** Applies the rate limit; false when the event must not run. */
-  async function admitted(event: EventName, ack: Ack | null): Promise<boolean> {
-    const verdict = await limits.check(event, socket.id);
-    if (verdict === 'allow') return true;
-    refuse(event, ack, ErrorCode.RateLimited);
-    if (verdict === 'disconnect') flooded(event);
-    return false;
-  }
-
-  return {
-    on(event, schema, run) {
-      raw.on(event, (...args: unknown[]) => {
-        ctx.metrics.eventsIn.inc({ event });
-        const last = args[args.length - 1];
-        const ack = isAck(last) ? last : null;
-        const payloads = ack === null ? args : args.slice(0, -1);
-        if (queued >= MAX_QUEUED) {
-          refuse(event, ack, ErrorCode.RateLimited);
-          if (++overflows > MAX_QUEUED) flooded(event);
-          return;
-        }
-        const work = async (): Promise<void> => {
-          if (!(await admitted(event, ack))) return;
-          if (ack === null) return refuse(event, null, ErrorCode.BadRequest);
-          if (payloads.length !== (schema === null ? 0 : 1)) return refuse(event, ack, ErrorCode.BadRequest);
-          const parsed = schema === null ? { success: true as const, data: undefined as never } : schema.safeParse(payloads[0]);
-          if (!parsed.success) return refuse(event, ack, ErrorCode.BadRequest);
-          if (!ctx.store.ready()) return refuse(event, ack, ErrorCode.Unavailable);
-          let result: Result<unknown>;
-          try {
-            result = await run(parsed.data);
-          } catch (err) {
-            log.error({ err, event }, 'handler failed');
-            return refuse(event, ack, ErrorCode.Internal);
-          }
-          if (!result.ok) ctx.metrics.refusals.inc({ reason: result.error });
-          ack(result);
-        };
-        serial(work);
-      });
-    },
-    onBare(event, answer) {
-      raw.on(event, (...args: unknown[]) => {
-        ctx.metrics.eventsIn.inc({ event });
-        const ack = args.length === 1 && isAck(args[0]) ? args[0] : null;
-        const work = async (): Promise<void> => {
-          if (!(await admitted(event, null)) || ack === null) return;
-          ack(answer());
-        };
-        track(work());
-      });
-    },
-    serial,
-  };
+  queue.serial(() => handle(ctx, socket, limits, event, r as Route, payloads, ack));
 }

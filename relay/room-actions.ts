@@ -44,6 +44,8 @@ export interface StatusApplied {
   member: Member;
   /** The new timeline when the report held or released the room, else null. */
   timeline: Timeline | null;
+  /** Only the offset or RTT changed (telemetry), not the member's status. */
+  telemetryOnly: boolean;
 }
 
 /** A `member:status` report; under the 'wait' policy buffering or an ad holds the room. */
@@ -63,7 +65,8 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
       ? memberStalled(next.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
       : memberReady(next.timeline, memberId, now, scheduleLead(rttsOf(next)));
     const changed = timeline !== room.timeline;
-    return { ok: true, room: { ...next, timeline }, value: { member: memberView(member), timeline: changed ? timeline : null } };
+    const value = { member: memberView(member), timeline: changed ? timeline : null, telemetryOnly: m.status === member.status };
+    return { ok: true, room: { ...next, timeline }, value };
   };
 }
 

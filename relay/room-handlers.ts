@@ -1,6 +1,7 @@
 /**
  * Room membership events: create, join, resume, leave, and the connection's own comings and
- * goings (disconnect → away; socket.io connection state recovery → back).
+ * goings (disconnect → away; socket.io connection state recovery → back). Plain functions of
+ * (context, socket, payload), shared by every connection: a connection costs no closures here.
  */
 import { announceDeparture, announceEntry } from './announce';
 import { canonicalRoomCode, hashResumeToken, newMemberId, newResumeToken, newRoomCode, redactCode } from './codes';
@@ -33,118 +34,113 @@ function tokenRoom(token: string): string | null {
   return dot < 0 ? null : canonicalRoomCode(token.slice(0, dot));
 }
 
-export function roomHandlers(ctx: RelayContext, socket: RelaySocket) {
-  const log = ctx.logger.child({ sid: socket.id });
 
-  /**
-   * Joins the room's channel and returns the room as it is now: anything that changed between the
-   * store update and the channel join (another member's control, through any relay) would otherwise
-   * be missed, so the ack carries a fresh read; later changes arrive as broadcasts.
-   */
-  async function enter(code: string, memberId: string, view: RoomView): Promise<RoomView> {
-    socket.data.code = code;
-    socket.data.memberId = memberId;
-    ctx.seats.add({ code, memberId, socketId: socket.id });
-    await socket.join(roomChannel(code));
-    const fresh = await ctx.store.get(code);
-    return fresh === null ? view : roomView(fresh);
-  }
+/**
+ * Joins the room's channel and returns the room as it is now: anything that changed between the
+ * store update and the channel join (another member's control, through any relay) would otherwise
+ * be missed, so the ack carries a fresh read; later changes arrive as broadcasts.
+ */
+async function enter(ctx: RelayContext, socket: RelaySocket, code: string, memberId: string, view: RoomView): Promise<RoomView> {
+  socket.data.code = code;
+  socket.data.memberId = memberId;
+  ctx.seats.add({ code, memberId, socketId: socket.id });
+  await socket.join(roomChannel(code));
+  const fresh = await ctx.store.get(code);
+  return fresh === null ? view : roomView(fresh);
+}
 
-  function exit(): void {
-    const { code, memberId } = socket.data;
-    if (code !== null) void socket.leave(roomChannel(code));
-    if (code !== null && memberId !== null) ctx.seats.remove({ code, memberId, socketId: socket.id });
-    socket.data.code = null;
-    socket.data.memberId = null;
-  }
+function exit(ctx: RelayContext, socket: RelaySocket): void {
+  const { code, memberId } = socket.data;
+  if (code !== null) void socket.leave(roomChannel(code));
+  if (code !== null && memberId !== null) ctx.seats.remove({ code, memberId, socketId: socket.id });
+  socket.data.code = null;
+  socket.data.memberId = null;
+}
 
-  async function create(req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
-    if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
-    if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
-    const memberId = newMemberId();
-    // 70-bit codes practically never collide; a few draws make a collision harmless.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const code = newRoomCode();
-      const resumeToken = newResumeToken(code);
-      const room = createRoom(code, { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), req.settings, req.media ?? null);
-      if (await ctx.store.create(room)) {
-        const view = await enter(code, memberId, roomView(room));
-        log.info({ room: redactCode(code) }, 'room created');
-        return { ok: true, data: { room: view, memberId, resumeToken } };
-      }
-    }
-    return fail(ErrorCode.Internal);
-  }
-
-  async function joinRoom(req: JoinRoomRequest): Promise<Result<JoinedRoom>> {
-    if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
-    if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
-    const code = canonicalRoomCode(req.code);
-    if (code === null) return fail(ErrorCode.RoomNotFound);
-    const memberId = newMemberId();
+export async function create(ctx: RelayContext, socket: RelaySocket, req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
+  if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+  if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
+  const memberId = newMemberId();
+  // 70-bit codes practically never collide; a few draws make a collision harmless.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = newRoomCode();
     const resumeToken = newResumeToken(code);
-    const r = await ctx.store.update(code, join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules));
-    if (!r.ok) return fail(storeError(r.error));
-    announceEntry(ctx, code, r.value, 'member:joined', r.room);
-    const view = await enter(code, memberId, r.value.view);
-    log.info({ room: redactCode(code) }, 'joined');
-    return { ok: true, data: { room: view, memberId, resumeToken } };
-  }
-
-  async function resumeRoom(req: ResumeRequest): Promise<Result<JoinedRoom>> {
-    if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
-    const code = tokenRoom(req.resumeToken);
-    if (code === null) return fail(ErrorCode.ResumeFailed);
-    // Already seated (e.g. socket.io recovered this connection): only the same member may resume.
-    const seated = socket.data.code !== null;
-    if (seated && (socket.data.code !== code || socket.data.memberId === null)) return fail(ErrorCode.AlreadyInRoom);
-    const who = { resumeHash: hashResumeToken(req.resumeToken), ...(seated ? { memberId: socket.data.memberId! } : {}) };
-    const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules));
-    if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
-    if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
-    announceEntry(ctx, code, r.value, 'member:updated', r.room);
-    const view = await enter(code, r.value.member.id, r.value.view);
-    log.info({ room: redactCode(code) }, 'resumed');
-    return { ok: true, data: { room: view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
-  }
-
-  async function leaveRoom(): Promise<Result<null>> {
-    const { code, memberId } = socket.data;
-    if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
-    const r = await ctx.store.update(code, leave(memberId, ctx.now(), ctx.rules));
-    // The room (or the seat) already gone is as good as left; a store failure leaves things as they were.
-    if (!r.ok && r.error !== 'room_not_found' && r.error !== ErrorCode.NotInRoom) return fail(storeError(r.error));
-    exit();
-    if (r.ok) announceDeparture(ctx, code, r.value, r.room);
-    log.info({ room: redactCode(code) }, 'left');
-    return { ok: true, data: null };
-  }
-
-  /** The connection is gone: keep the seat for the grace period. */
-  async function disconnected(reason: string): Promise<void> {
-    const { code, memberId } = socket.data;
-    if (code === null || memberId === null) return;
-    const r = await ctx.store.update(code, markAway(memberId, socket.id, ctx.now(), ctx.rules));
-    ctx.seats.remove({ code, memberId, socketId: socket.id });
-    if (r.ok) announceDeparture(ctx, code, r.value, r.room);
-    else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') log.warn({ error: r.error }, 'could not mark member away');
-    log.info({ room: redactCode(code), reason }, 'away');
-  }
-
-  /** socket.io restored this connection's id, rooms and data: the member is back. */
-  async function recovered(): Promise<void> {
-    const { code, memberId } = socket.data;
-    if (code === null || memberId === null) return;
-    const r: UpdateResult<Entered> = await ctx.store.update(code, resume({ memberId }, socket.id, ctx.now(), ctx.rules));
-    if (!r.ok) {
-      log.info({ room: redactCode(code), error: r.error }, 'recovered connection lost its seat');
-      exit();
-      return;
+    const room = createRoom(code, { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), req.settings, req.media ?? null);
+    if (await ctx.store.create(room)) {
+      const view = await enter(ctx, socket, code, memberId, roomView(room));
+      ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'room created');
+      return { ok: true, data: { room: view, memberId, resumeToken } };
     }
-    ctx.seats.add({ code, memberId, socketId: socket.id });
-    announceEntry(ctx, code, r.value, 'member:updated', r.room);
-    log.info({ room: redactCode(code) }, 'recovered');
   }
+  return fail(ErrorCode.Internal);
+}
 
-  return { create, joinRoom, resumeRoom, leaveRoom, disconnected, recovered };
+export async function joinRoom(ctx: RelayContext, socket: RelaySocket, req: JoinRoomRequest): Promise<Result<JoinedRoom>> {
+  if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+  if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
+  const code = canonicalRoomCode(req.code);
+  if (code === null) return fail(ErrorCode.RoomNotFound);
+  const memberId = newMemberId();
+  const resumeToken = newResumeToken(code);
+  const r = await ctx.store.update(code, join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules));
+  if (!r.ok) return fail(storeError(r.error));
+  announceEntry(ctx, code, r.value, 'member:joined', r.room);
+  const view = await enter(ctx, socket, code, memberId, r.value.view);
+  ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'joined');
+  return { ok: true, data: { room: view, memberId, resumeToken } };
+}
+
+export async function resumeRoom(ctx: RelayContext, socket: RelaySocket, req: ResumeRequest): Promise<Result<JoinedRoom>> {
+  if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+  const code = tokenRoom(req.resumeToken);
+  if (code === null) return fail(ErrorCode.ResumeFailed);
+  // Already seated (e.g. socket.io recovered this connection): only the same member may resume.
+  const seated = socket.data.code !== null;
+  if (seated && (socket.data.code !== code || socket.data.memberId === null)) return fail(ErrorCode.AlreadyInRoom);
+  const who = { resumeHash: hashResumeToken(req.resumeToken), ...(seated ? { memberId: socket.data.memberId! } : {}) };
+  const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules));
+  if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
+  if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
+  announceEntry(ctx, code, r.value, 'member:updated', r.room);
+  const view = await enter(ctx, socket, code, r.value.member.id, r.value.view);
+  ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'resumed');
+  return { ok: true, data: { room: view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
+}
+
+export async function leaveRoom(ctx: RelayContext, socket: RelaySocket): Promise<Result<null>> {
+  const { code, memberId } = socket.data;
+  if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
+  const r = await ctx.store.update(code, leave(memberId, ctx.now(), ctx.rules));
+  // The room (or the seat) already gone is as good as left; a store failure leaves things as they were.
+  if (!r.ok && r.error !== 'room_not_found' && r.error !== ErrorCode.NotInRoom) return fail(storeError(r.error));
+  exit(ctx, socket);
+  if (r.ok) announceDeparture(ctx, code, r.value, r.room);
+  ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'left');
+  return { ok: true, data: null };
+}
+
+/** The connection is gone: keep the seat for the grace period. */
+export async function disconnected(ctx: RelayContext, socket: RelaySocket, reason: string): Promise<void> {
+  const { code, memberId } = socket.data;
+  if (code === null || memberId === null) return;
+  const r = await ctx.store.update(code, markAway(memberId, socket.id, ctx.now(), ctx.rules));
+  ctx.seats.remove({ code, memberId, socketId: socket.id });
+  if (r.ok) announceDeparture(ctx, code, r.value, r.room);
+  else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') ctx.logger.warn({ sid: socket.id, error: r.error }, 'could not mark member away');
+  ctx.logger.info({ sid: socket.id, room: redactCode(code), reason }, 'away');
+}
+
+/** socket.io restored this connection's id, rooms and data: the member is back. */
+export async function recovered(ctx: RelayContext, socket: RelaySocket): Promise<void> {
+  const { code, memberId } = socket.data;
+  if (code === null || memberId === null) return;
+  const r: UpdateResult<Entered> = await ctx.store.update(code, resume({ memberId }, socket.id, ctx.now(), ctx.rules));
+  if (!r.ok) {
+    ctx.logger.info({ sid: socket.id, room: redactCode(code), error: r.error }, 'recovered connection lost its seat');
+    exit(ctx, socket);
+    return;
+  }
+  ctx.seats.add({ code, memberId, socketId: socket.id });
+  announceEntry(ctx, code, r.value, 'member:updated', r.room);
+  ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'recovered');
 }
