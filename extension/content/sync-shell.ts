@@ -53,8 +53,6 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** The user action on its way to the room (the latest one wins). */
   let pending: ControlRequest | null = null;
-  /** Set once that action was refused for a passing reason: hold the player as the user left it. */
-  let holding = false;
 
   const run = (event: EngineEvent): void => {
     if (signal.aborted) return;
@@ -68,8 +66,6 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
   };
 
   function carryOut(effect: EngineEffect): void {
-    // While a user action is on its way, the room's older timeline must not undo it.
-    if (holding && (effect.type === 'play' || effect.type === 'pause' || effect.type === 'seek' || effect.type === 'set-rate')) return;
     switch (effect.type) {
       case 'play':
         adapter.play().catch(warn('play'));
@@ -101,28 +97,33 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
     }
   }
 
+  /**
+   * Sends a user action; one refused for a passing reason is sent again, and meanwhile the engine
+   * holds the player as the user left it (the room's older timeline must not undo the action).
+   * The engine, not this shell, does the holding: effects it decides are always carried out, so
+   * what it believes it asked of the player (a seek under way, the rate) stays true.
+   */
   function sendControl(control: ControlRequest, firstAt: number): void {
-    if (pending !== control) holding = false;
     pending = control;
     if (retryTimer !== null) clearTimeout(retryTimer);
     retryTimer = null;
+    const release = (): void => run({ type: 'control-pending', until: null });
     void send('control', control).then((r) => {
       if (signal.aborted || pending !== control) return; // torn down, or a newer action took over
       if (r.ok) {
         pending = null;
-        holding = false;
         run({ type: 'timeline', timeline: r.data });
+        if (engine.controlPendingUntil !== null) release();
         return;
       }
       if (RETRYABLE.has(r.error) && now() - firstAt < CONTROL_RETRY_FOR_MS) {
-        holding = true;
+        if (engine.controlPendingUntil === null) run({ type: 'control-pending', until: firstAt + CONTROL_RETRY_FOR_MS });
         retryTimer = setTimeout(() => sendControl(control, firstAt), CONTROL_RETRY_MS);
         return;
       }
       pending = null;
-      holding = false;
       console.info(`[lockstep] the room did not take "${control.action}": ${r.message}`);
-      run({ type: 'tick' }); // follow the room again
+      release(); // follow the room again
     });
   }
 

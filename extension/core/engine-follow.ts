@@ -113,6 +113,10 @@ export function follow(s0: EngineState, now: number): StepResult {
     if (now < s.userHold.until) return none;
     s = { ...s, userHold: null }; // the relay never answered: follow the room again
   }
+  if (s.controlPendingUntil !== null) {
+    if (now < s.controlPendingUntil) return none;
+    s = { ...s, controlPendingUntil: null };
+  }
   // A seek whose events never came (player swallowed them): stop waiting so we cannot stall forever.
   if (s.seek !== null && now - s.seek.at > DRIFT.maxSeekLatencyMs + 1000) s = { ...s, seek: null };
   const rn = relayNow(s.clock, now) as number;

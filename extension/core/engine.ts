@@ -17,7 +17,8 @@
  *   └──── pause / stall / ad / ended ◀────── |e| > 0.5 s (0.1 s just after a start): seek ahead
  *                                            by the learned seek latency; 3 in 60 s: seeks off
  * A user action (a player event no expectation explains) becomes a control request; the engine
- * then leaves the player alone until the relay's answer (a newer timeline) or a timeout.
+ * then leaves the player alone until the relay's answer (a newer timeline) or a timeout, or, while
+ * the shell sends the action again ('control-pending'), until the shell says it is over.
  */
 import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../../relay/protocol';
 import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
@@ -44,7 +45,13 @@ export type EngineEvent =
    * The relay connection came back (possibly to another relay node, with its own clock): the clock
    * estimate starts over with a fresh burst; the timeline stays until the room view arrives.
    */
-  | { type: 'reconnected' };
+  | { type: 'reconnected' }
+  /**
+   * A user action the relay could not take yet is being sent again (worker waking, relay
+   * reconnecting): leave the player as the user left it until `until`, whatever timelines arrive
+   * meanwhile. `until: null` once that is over (taken or given up): follow the room again.
+   */
+  | { type: 'control-pending'; until: number | null };
 
 export type EngineEffect =
   | { type: 'play' }
@@ -86,6 +93,8 @@ export interface EngineState {
   started: boolean;
   /** After a user action: leave the player alone until a timeline newer than `seq` or `until`. */
   userHold: { seq: number; until: number } | null;
+  /** A user action is being sent again: leave the player alone until this local time (or the shell says). */
+  controlPendingUntil: number | null;
   status: MemberStatus;
   /** Local time the player started buffering, null when it is not. */
   bufferingSince: number | null;
@@ -103,7 +112,7 @@ export function createEngine(): EngineState {
   return {
     clock: createClock(), timeline: null, player: null, readings: [], adjust: 0, commandedRate: 1, expected: [],
     seek: null, learnStart: false, startLatencyMs: 0, settleUntil: 0, seekLatencyMs: DRIFT.initialSeekLatencyMs, recentSeeks: [], cooldownUntil: 0,
-    armedAt: null, started: false, userHold: null, status: 'no_video', bufferingSince: null, lastReport: null,
+    armedAt: null, started: false, userHold: null, controlPendingUntil: null, status: 'no_video', bufferingSince: null, lastReport: null,
     stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
   };
 }
@@ -231,6 +240,9 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
       break;
     case 'reconnected':
       r = { state: { ...s, clock: createClock(), readings: [] }, effects: [] };
+      break;
+    case 'control-pending':
+      r = { state: { ...s, controlPendingUntil: event.until }, effects: [] };
       break;
   }
   const p = r.state.player;

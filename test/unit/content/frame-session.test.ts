@@ -209,6 +209,25 @@ test('a user action the room cannot take yet (worker waking) is retried, and not
   expect(video.paused).toBe(false);
 });
 
+test('after a user action that had to be sent again, the next timeline moves the player at once', async () => {
+  const video = document.body.appendChild(makeVideo(document));
+  const media = stubMedia(video);
+  start();
+  await settle(600);
+  let refusals = 6; // ~3 s: past the engine's own 2 s wait for an answer
+  runtime.answer = ((answer) => (m) => {
+    if (m.type !== 'control') return answer(m);
+    if (refusals-- > 0) return { ok: false, error: 'relay_unreachable', message: 'relay reconnecting' };
+    return { ok: true, data: { ...timeline, position: (m.payload as { position: number }).position, setAt: Date.now(), seq: timeline.seq + 1 } };
+  })(runtime.answer);
+  video.currentTime = 50; // the user seeks while the relay is unreachable
+  await settle(3300);
+  expect(media.currentTime).toBe(50); // held as the user left it, then taken by the room
+  deliver('timeline', { ...timeline, position: 30, setAt: Date.now(), seq: timeline.seq + 2 }); // someone else seeks
+  await settle(300);
+  expect(media.currentTime).toBe(30);
+});
+
 test('a refused user action (not allowed) is not retried; the player goes back to the room', async () => {
   const video = document.body.appendChild(makeVideo(document));
   stubMedia(video);

@@ -164,6 +164,24 @@ describe('engine', () => {
     expect(kinds(feed(r.state, frames(10_250, 10_600, 0.5)).effects)).toEqual([]);
   });
 
+  test('while a user action is being sent again, timelines do not move the player; afterwards the room is followed', () => {
+    const s0 = feed(syncedEngine(), [
+      [{ type: 'timeline', timeline: timeline({ paused: true, position: 20 }) }, 10_000],
+      [{ type: 'snapshot', snapshot: snap({ paused: true, position: 20 }) }, 10_000],
+    ]).state;
+    const user = step(s0, { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 50 }) }, 10_100);
+    expect(controls(user.effects)).toEqual([{ type: 'send-control', control: { action: 'seek', position: 50 } }]);
+    const held = feed(user.state, [
+      [{ type: 'control-pending', until: 20_100 }, 10_200],
+      [{ type: 'snapshot', snapshot: snap({ paused: true, position: 50 }) }, 12_500], // past the 2 s wait for an answer
+      [{ type: 'timeline', timeline: timeline({ paused: true, position: 30, seq: 2 }) }, 13_000],
+    ]);
+    expect(kinds(held.effects)).toEqual([]);
+    expect(held.state.seek).toBeNull(); // nothing asked of the player, nothing waited for
+    const released = step(held.state, { type: 'control-pending', until: null }, 13_100);
+    expect(released.effects).toContainEqual({ type: 'seek', position: 30 });
+  });
+
   test('a held room pauses the player at the room position', () => {
     const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ position: 12.3 }) }, 10_000]]).state;
     const r = step(s0, { type: 'timeline', timeline: timeline({ position: 12, waitingFor: ['b'], holdUntil: 20_000 }) }, 10_000);
