@@ -141,7 +141,7 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
   const unsubscribe = adapter.subscribe((event) => run({ type: 'player', event, snapshot: adapter.read() }));
   const stopFrames = adapter.onFrame((sample) => run({
     type: 'frame',
-    sample: { mediaTime: sample.mediaTime, displayTime: performance.timeOrigin + sample.displayTime },
+    sample: { ...sample, displayTime: performance.timeOrigin + sample.displayTime },
     snapshot: adapter.read(),
   }));
   const snapshots = setInterval(() => run({ type: 'snapshot', snapshot: adapter.read() }), SNAPSHOT_MS);
