@@ -108,7 +108,7 @@ export function follow(s0: EngineState, now: number): StepResult {
   const t = s.timeline;
   const p = s.player;
   const none = { state: s, effects: [] };
-  if (t === null || p === null || p.ad || !clockReady(s.clock)) return none;
+  if (t === null || p === null || p.ad) return none;
   if (s.userHold !== null) {
     if (now < s.userHold.until) return none;
     s = { ...s, userHold: null }; // the relay never answered: follow the room again
@@ -119,10 +119,13 @@ export function follow(s0: EngineState, now: number): StepResult {
   }
   // A seek whose events never came (player swallowed them): stop waiting so we cannot stall forever.
   if (s.seek !== null && now - s.seek.at > DRIFT.maxSeekLatencyMs + 1000) s = { ...s, seek: null };
-  const rn = relayNow(s.clock, now) as number;
   let a: Act = { state: s, effects: [] };
 
-  if (isHeld(t)) return holdAt(a, clampToPlayer(s, positionAt(t, rn)), t.rate, now);
+  // A held room stands still, so holding needs no clock: a pause applies at once, also while the
+  // clock estimate is still being made (first attach, or after a reconnect, ~0.5-1 s).
+  if (isHeld(t)) return holdAt(a, clampToPlayer(s, positionAt(t, t.setAt)), t.rate, now);
+  if (!clockReady(s.clock)) return none;
+  const rn = relayNow(s.clock, now) as number;
 
   const scheduled = rn < t.setAt;
   const expectedNow = positionAt(t, rn);

@@ -224,10 +224,13 @@ test.each([
   else expect(set?.type === 'set-rate' && want(set.rate)).toBe(true);
 });
 
-test('reconnecting starts the clock estimate over', () => {
-  const s = step(syncedEngine(), { type: 'reconnected' }, 5000).state;
+test('reconnecting starts the clock estimate over; a held room is followed meanwhile', () => {
+  const s = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ position: 7 }) }, 5000], [{ type: 'reconnected' }, 5000]]).state;
   expect(s.clock.points).toHaveLength(0);
-  expect(step(s, { type: 'timeline', timeline: timeline() }, 5000).effects.filter((e) => e.type !== 'send-status')).toEqual([]);
+  expect(kinds(step(s, { type: 'timeline', timeline: timeline() }, 5000).effects)).toEqual([]);
+  // Pausing at the room's position needs no clock.
+  const paused = step(s, { type: 'timeline', timeline: timeline({ paused: true, position: 12 }) }, 5000);
+  expect(paused.effects.filter((e) => e.type !== 'send-status')).toEqual([{ type: 'pause' }, { type: 'seek', position: 12 }]);
 });
 
 describe('engine telemetry', () => {
