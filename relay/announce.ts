@@ -33,4 +33,7 @@ export function announceDeparture(ctx: RelayContext, code: string, d: Departed, 
   if (d.member !== null) ctx.broadcast(code, 'member:updated', d.member);
   announceLeft(ctx, code, d.left, room);
   if (d.timelineChanged) ctx.broadcast(code, 'playback:state', d.timeline);
+  // A hold that outlives the departure still needs its timeout: the relay that armed it may be the
+  // one that just died (its seats are being swept here).
+  ctx.scheduleHold(code, d.timeline);
 }
