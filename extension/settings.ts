@@ -2,6 +2,11 @@
  * The user's settings, kept in storage.sync: the relay to use, the display name and colour, and
  * the settings new rooms start with. Everything read from storage is validated field by field:
  * a damaged field falls back to its default (with a warning) and the good ones are kept.
+ *
+ * Only a save writes `settings`. Reading never writes it back: storage has no compare-and-set,
+ * so a reader that wrote the defaults it read (the worker starting, a page opening) could land
+ * after a save made meanwhile (the options page, or storage.sync bringing another device's
+ * settings) and throw it away. A new install's generated name and colour go to their own key.
  */
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
@@ -18,6 +23,8 @@ export interface Settings {
 }
 
 const STORAGE_KEY = 'settings';
+/** The identity generated for a new install, used until a save puts a profile in `settings`. */
+const IDENTITY_KEY = 'identity';
 /** Colours that read well on light and dark backgrounds. */
 export const PROFILE_COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324'] as const;
 
@@ -97,12 +104,32 @@ export function applySettingsPatch(current: Settings, patch: unknown): ExtResult
   };
 }
 
-/** The settings; the first call on a new install stores the generated identity so it stays. */
+/**
+ * Reads settings and the generated identity as stored (pure). Without a usable stored profile the
+ * stored identity is used, or `generated`'s, which is then returned as `newIdentity` to store.
+ */
+export function settingsFromStorage(
+  items: Record<string, unknown>,
+  generated: Settings,
+): { settings: Settings; problems: string[]; newIdentity: Settings['profile'] | null } {
+  const identity = storedProfileSchema.safeParse(items[IDENTITY_KEY]);
+  const profile = identity.success ? identity.data : generated.profile;
+  const { settings, problems } = parseStoredSettings(items[STORAGE_KEY], { ...generated, profile });
+  const stored = items[STORAGE_KEY];
+  const storedProfile = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>).profile : undefined;
+  const ownProfile = storedProfileSchema.safeParse(storedProfile).success;
+  return { settings, problems, newIdentity: ownProfile || identity.success ? null : profile };
+}
+
+/**
+ * The settings. Writes nothing but, on a new install, the generated identity (to its own key, so
+ * the name stays the same from one call to the next).
+ */
 export async function loadSettings(): Promise<Settings> {
-  const stored = (await browser.storage.sync.get(STORAGE_KEY))[STORAGE_KEY];
-  const { settings, problems } = parseStoredSettings(stored, defaultSettings());
+  const items = await browser.storage.sync.get([STORAGE_KEY, IDENTITY_KEY]);
+  const { settings, problems, newIdentity } = settingsFromStorage(items, defaultSettings());
   if (problems.length > 0) console.warn(`Lockstep: stored settings had problems, defaults used for: ${problems.join('; ')}`);
-  if (stored === undefined || problems.length > 0) await browser.storage.sync.set({ [STORAGE_KEY]: settings });
+  if (newIdentity !== null) await browser.storage.sync.set({ [IDENTITY_KEY]: newIdentity });
   return settings;
 }
 
@@ -112,12 +139,10 @@ export async function saveSettings(patch: unknown): Promise<ExtResult<Settings>>
   return next;
 }
 
-/** Calls `cb` with the new settings whenever they change (in any context). Returns an unsubscribe. */
-export function onSettingsChanged(cb: (settings: Settings) => void): () => void {
+/** Calls `cb` whenever the settings change (in any context; read them with loadSettings). Returns an unsubscribe. */
+export function onSettingsChanged(cb: () => void): () => void {
   const listener = (changes: Record<string, browser.Storage.StorageChange>, area: string): void => {
-    const change = changes[STORAGE_KEY];
-    if (area !== 'sync' || change === undefined) return;
-    cb(parseStoredSettings(change.newValue, defaultSettings()).settings);
+    if (area === 'sync' && (changes[STORAGE_KEY] !== undefined || changes[IDENTITY_KEY] !== undefined)) cb();
   };
   browser.storage.onChanged.addListener(listener);
   return () => browser.storage.onChanged.removeListener(listener);

@@ -28,10 +28,8 @@ export class Registry implements RoomHost {
   readonly ports = new Map<number, Set<browser.Runtime.Port>>();
   /** Tabs in a room whose user went to another page: the next video found there becomes the room's. */
   readonly navigatedAway = new Set<number>();
-  private relayUrl = 'http://localhost:3000';
 
   async restore(): Promise<void> {
-    this.relayUrl = (await loadSettings()).relayUrl;
     const stored = await browser.storage.session.get(null);
     for (const [key, value] of Object.entries(stored)) {
       if (!key.startsWith(KEY_PREFIX)) continue;
@@ -50,8 +48,9 @@ export class Registry implements RoomHost {
     }
   }
 
-  setDefaultRelay(url: string): void {
-    this.relayUrl = url;
+  /** The settings changed: open popups show the relay a new room would use. */
+  settingsChanged(): void {
+    for (const tabId of this.ports.keys()) void this.pushState(tabId);
   }
 
   framesOf(tabId: number): TabFrames {
@@ -200,7 +199,8 @@ export class Registry implements RoomHost {
     const tab = await browser.tabs.get(tabId);
     const room = this.rooms.get(tabId);
     const owner = this.framesOf(tabId).ownerReport();
-    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: this.relayUrl, detail: null, rttMs: null };
+    // Read now, not cached: the relay a new room would use is the one saved last.
+    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: (await loadSettings()).relayUrl, detail: null, rttMs: null };
     const pageUrl = tab.url === undefined ? null : (stripInvite(tab.url) ?? tab.url);
     return {
       tabId,

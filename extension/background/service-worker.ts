@@ -64,4 +64,4 @@ browser.tabs.onRemoved.addListener((tabId) => {
   });
 });
 
-onSettingsChanged((settings) => registry.setDefaultRelay(settings.relayUrl));
+onSettingsChanged(() => void ready.then(() => registry.settingsChanged()));

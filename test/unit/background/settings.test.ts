@@ -1,6 +1,20 @@
-// Only the pure parts are tested here; storage itself is exercised by the browser tests.
-jest.mock('webextension-polyfill', () => ({}));
-import { applySettingsPatch, defaultSettings, parseStoredSettings, type Settings } from '../../../extension/settings';
+/**
+ * Settings: the pure parts, and loadSettings/saveSettings against a fake storage.sync that
+ * answers like the browser's (a get answers from the state when it was called, later).
+ */
+const sync = {
+  items: new Map<string, unknown>(),
+  get(keys: string | string[]): Promise<Record<string, unknown>> {
+    const answer = Object.fromEntries([keys].flat().filter((k) => sync.items.has(k)).map((k) => [k, structuredClone(sync.items.get(k))]));
+    return Promise.resolve().then(() => answer);
+  },
+  set(items: Record<string, unknown>): Promise<void> {
+    for (const [k, v] of Object.entries(items)) sync.items.set(k, structuredClone(v));
+    return Promise.resolve();
+  },
+};
+jest.mock('webextension-polyfill', () => ({ storage: { sync: { get: (keys: string | string[]) => sync.get(keys), set: (items: Record<string, unknown>) => sync.set(items) } } }));
+import { applySettingsPatch, defaultSettings, loadSettings, parseStoredSettings, saveSettings, type Settings } from '../../../extension/settings';
 
 (globalThis as { __DEFAULT_RELAY_URL__?: string }).__DEFAULT_RELAY_URL__ = 'http://localhost:3000/';
 
@@ -69,5 +83,42 @@ describe('settings patches', () => {
       expect(r.error).toBe('invalid_input');
       expect(r.message).toMatch(message);
     }
+  });
+});
+
+describe('settings in storage', () => {
+  beforeEach(() => sync.items.clear());
+
+  test('reading on a new install (the worker starting) does not undo a save made meanwhile', async () => {
+    const reading = loadSettings(); // its get answers "nothing stored"
+    await sync.set({ settings: { relayUrl: 'http://relay.test:3000' } }); // the options page saves (what test/support/rooms.ts does)
+    await reading;
+    expect((await loadSettings()).relayUrl).toBe('http://relay.test:3000');
+    const saving = saveSettings({ relayUrl: 'http://other.test:3000' });
+    await loadSettings(); // a popup opening while the save is under way
+    await saving;
+    expect((await loadSettings()).relayUrl).toBe('http://other.test:3000');
+  });
+
+  test('a new install keeps one generated name until a save stores a profile', async () => {
+    const first = await loadSettings();
+    expect(first.profile.name).toMatch(/^Guest \d{4}$/);
+    await sync.set({ settings: { relayUrl: 'http://relay.test:3000' } });
+    expect((await loadSettings()).profile).toEqual(first.profile);
+    const saved = await saveSettings({ profile: { name: 'Ana' } });
+    expect(saved.ok && saved.data.profile).toEqual({ name: 'Ana', color: first.profile.color });
+    expect((await loadSettings()).profile).toEqual({ name: 'Ana', color: first.profile.color });
+  });
+
+  test('reading writes nothing to the settings themselves, not even repaired ones', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await sync.set({ settings: { relayUrl: 'ftp://nope', profile: { name: 'Bo', color: '#123456' } } });
+    const settings = await loadSettings();
+    expect(settings.relayUrl).toBe('http://localhost:3000');
+    expect(settings.profile).toEqual({ name: 'Bo', color: '#123456' });
+    expect(sync.items.get('settings')).toEqual({ relayUrl: 'ftp://nope', profile: { name: 'Bo', color: '#123456' } });
+    expect(sync.items.has('identity')).toBe(false); // it has a profile of its own
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
   });
 });
