@@ -56,7 +56,7 @@ test.each([
   ['nested shadow roots', '/shadow.html', null],
   ['muted previews beside the main video', '/previews.html', null],
   ['MSE-fed player', '/mse.html', null],
-  ['next episode replaces the element', '/replaced.html', "window.nextEpisode('element')"],
+  ['next episode replaces the element', '/replaced.html', { run: "window.nextEpisode('element')", title: 'Episode 2' }],
 ])('%s: Chromium and Firefox follow each other', async (_name, path, afterJoin) => {
   const join = path.includes('?') ? '&' : '?';
   const [c, f] = await Promise.all([chrome.openTab(`${site.origin}${path}${join}who=c`), firefox.openTab(`${site.origin}${path}${join}who=f`)]);
@@ -66,8 +66,12 @@ test.each([
   await joinRoom(firefox, f.tabId, code);
   await waitForMembers(chrome, c.tabId, 2);
   if (afterJoin !== null) {
-    await Promise.all([c.page.run(afterJoin), f.page.run(afterJoin)]);
+    await Promise.all([c.page.run(afterJoin.run), f.page.run(afterJoin.run)]);
     await waitFor(async () => (await c.page.run<number>(`${MAIN_VIDEO}.readyState`)) >= 1, 'the new element loaded');
+    // Act on the new element only once both members sync it: a play made before Firefox's
+    // content script took the element over is no user action it saw, and the room's (paused)
+    // timeline puts the element back.
+    await Promise.all([waitForVideo(chrome, c.tabId, afterJoin.title), waitForVideo(firefox, f.tabId, afterJoin.title)]);
   }
 
   await act(f.page, 'v.currentTime = 10; return v.play().then(() => null, (err) => String(err));');

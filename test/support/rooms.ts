@@ -25,9 +25,16 @@ export async function tabState(member: Member, tabId: number): Promise<TabState>
   return res.data;
 }
 
-/** Waits until the tab's content script has reported its video to the background. */
-export async function waitForVideo(member: Member, tabId: number): Promise<void> {
-  await waitFor(async () => (await tabState(member, tabId)).video.present, `${member.name} sees the video`, 20_000);
+/**
+ * Waits until the tab's content script has reported its video to the background (the background
+ * answers that report with the room, and the content script starts syncing that video). `title`:
+ * wait for a video reported under that title (e.g. the next episode's new element).
+ */
+export async function waitForVideo(member: Member, tabId: number, title?: string): Promise<void> {
+  await waitFor(async () => {
+    const { video } = await tabState(member, tabId);
+    return video.present && (title === undefined || video.title === title);
+  }, `${member.name} sees the video${title === undefined ? '' : ` "${title}"`}`, 20_000);
 }
 
 export async function createRoom(member: Member, tabId: number): Promise<string> {
