@@ -94,8 +94,8 @@ export class Registry implements RoomHost {
     else room.dispose();
   }
 
-  /** The tab's URL changed (a load or an SPA navigation). */
-  navigated(tabId: number, url: string, newDocument: boolean): void {
+  /** The tab started loading a document and/or its URL changed (`url`: null when unchanged). */
+  navigated(tabId: number, url: string | null, newDocument: boolean): void {
     if (newDocument) {
       // The tab's 'loading' can reach us after the new document's content script already
       // reported its video (it runs at document_start): drop every report, then ask the frames
@@ -104,9 +104,13 @@ export class Registry implements RoomHost {
       const ask: Envelope<BackgroundToContent> = { type: 'report', payload: null };
       browser.tabs.sendMessage(tabId, ask).catch((err: unknown) => console.debug(`Lockstep: tab ${tabId} has no frame to report yet:`, err));
     }
-    const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
-    if (media !== null && !sameVideoPage(url, media.url)) this.navigatedAway.add(tabId);
-    else this.navigatedAway.delete(tabId);
+    if (url !== null) {
+      // Judged on the new URL only: a page judged "away" on a stale URL would make the old
+      // document's last report (asked for above) announce the old page as the room's video.
+      const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
+      if (media !== null && !sameVideoPage(url, media.url)) this.navigatedAway.add(tabId);
+      else this.navigatedAway.delete(tabId);
+    }
     this.changed(tabId);
   }
 

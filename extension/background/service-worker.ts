@@ -51,10 +51,9 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.tabs.onUpdated.addListener((tabId, change) => {
   if (change.url === undefined && change.status !== 'loading') return;
-  void ready.then(async () => {
-    const url = change.url ?? (await browser.tabs.get(tabId).catch(() => null))?.url;
-    if (url !== undefined) registry.navigated(tabId, url, change.status === 'loading');
-  });
+  // Only the event's own URL is the new page's: Firefox sends a navigation's 'loading' before its
+  // URL change, and `tabs.get` still gives the old page's URL then (a reload changes no URL).
+  void ready.then(() => registry.navigated(tabId, change.url ?? null, change.status === 'loading'));
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {
