@@ -1,11 +1,23 @@
 /**
  * RoomStore for a single relay: rooms in a Map. `update` runs `mutate` synchronously, so it is
- * atomic on Node's one thread. Rooms are cloned on the way in and out so no caller can alias
- * stored state. A timer deletes a room at its `expiresAt`; a read after expiry also misses.
+ * atomic on Node's one thread. Stored rooms (and the values `mutate` returns) are deeply frozen,
+ * so callers share them without copying and no caller can change stored state behind the store's
+ * back (an attempt throws). Freezing skips what is frozen already: an update freezes only the
+ * objects the pure `mutate` made new. (It replaced four structuredClone calls per update, which
+ * were 7 % of the relay's CPU under bench:relay.) A timer deletes a room at its `expiresAt`; a
+ * read after expiry also misses.
  */
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './types';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Freezes `value` and everything reachable from it that is not frozen yet. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
+}
 
 export interface MemoryStoreOptions {
   /** Clock in the relay's time base (ms), to compare with `expiresAt`. */
@@ -21,27 +33,27 @@ export class MemoryRoomStore implements RoomStore {
 
   async create(room: StoredRoom): Promise<boolean> {
     if (this.live(room.code) !== null) return false;
-    this.put(structuredClone(room));
+    // The caller keeps its object: store a copy of it.
+    this.put(deepFreeze(structuredClone(room)));
     return true;
   }
 
   async get(code: string): Promise<StoredRoom | null> {
-    const room = this.live(code);
-    return room === null ? null : structuredClone(room);
+    return this.live(code);
   }
 
   async update<T, E = string>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>> {
     const current = this.live(code);
     if (current === null) return { ok: false, error: 'room_not_found' };
-    const result = mutate(structuredClone(current));
+    const result = mutate(current);
     if (!result.ok) return result;
     if (result.room === null) {
       this.delete(code);
-      return { ok: true, room: null, value: structuredClone(result.value) };
+      return { ok: true, room: null, value: deepFreeze(result.value) };
     }
-    const next = { ...structuredClone(result.room), code, version: current.version + 1 };
+    const next = deepFreeze({ ...result.room, code, version: current.version + 1 });
     this.put(next);
-    return { ok: true, room: structuredClone(next), value: structuredClone(result.value) };
+    return { ok: true, room: next, value: deepFreeze(result.value) };
   }
 
   async count(): Promise<number> {

@@ -10,7 +10,7 @@ function setup() {
   return { store, advance: (ms: number) => (now += ms), now: () => now };
 }
 
-test('create refuses a taken code; get and update return copies', async () => {
+test('create refuses a taken code and keeps a copy; what get and update return cannot change the stored room', async () => {
   const { store } = setup();
   const room = createRoom('ROOM', member, 0);
   expect(await store.create(room)).toBe(true);
@@ -18,8 +18,18 @@ test('create refuses a taken code; get and update return copies', async () => {
   room.settings.controlMode = 'host'; // the caller's object is not the stored one
   const got = (await store.get('ROOM'))!;
   expect(got.settings.controlMode).toBe('everyone');
-  got.members.m1!.name = 'changed';
+  expect(() => {
+    got.members.m1!.name = 'changed';
+  }).toThrow(TypeError);
   expect((await store.get('ROOM'))!.members.m1!.name).toBe('Ann');
+  // Nor can a mutate function: it must return a new room (the room rules are pure).
+  const r = await store.update('ROOM', (room) => {
+    room.settings.controlMode = 'host';
+    return { ok: true, room, value: null };
+  }).catch((err: unknown) => err);
+  expect(r).toBeInstanceOf(TypeError);
+  const updated = await store.update('ROOM', (room) => ({ ok: true, room: { ...room, settings: { ...room.settings, controlMode: 'host' } }, value: { n: 1 } }));
+  expect(updated.ok && Object.isFrozen(updated.room) && Object.isFrozen(updated.room!.settings) && Object.isFrozen(updated.value)).toBe(true);
   await store.close();
 });
 
