@@ -133,10 +133,6 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       metrics.eventsOut.inc({ event });
       io.to(roomChannel(code)).emit(event, ...args);
     },
-    broadcastVolatile(code, event, ...args) {
-      metrics.eventsOut.inc({ event });
-      io.to(roomChannel(code)).volatile.emit(event, ...args);
-    },
     scheduleHold(code: string, timeline: Timeline) {
       if (timeline.holdUntil === null || closing) return;
       const timer = setTimeout(() => {

@@ -31,8 +31,6 @@ export interface RelayContext {
   now(): number;
   /** Emits to every member of a room on every relay (through the adapter). */
   broadcast<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
-  /** The same for telemetry: volatile (a socket busy writing skips it) and not kept for recovery. */
-  broadcastVolatile<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   /** Runs the hold's timeout when `timeline.holdUntil` is set (idempotent; harmless twice). */
   scheduleHold(code: string, timeline: Timeline): void;
 }

@@ -44,19 +44,22 @@ export async function profile(ctx: RelayContext, socket: RelaySocket, req: Profi
   return { ok: true, data: r.value };
 }
 
-export async function status(ctx: RelayContext, socket: RelaySocket, report: StatusReport): Promise<Result<null>> {
+export async function status(ctx: RelayContext, socket: RelaySocket, report: StatusReport): Promise<Result<Member>> {
   const r = await apply(ctx, socket, (id) => reportStatus(id, report, ctx.now(), ctx.config.HOLD_TIMEOUT_MS));
   if ('error' in r) return fail(r.error);
   if (typeof report.offsetMs === 'number') ctx.metrics.offsets.observe(Math.abs(report.offsetMs));
-  // Offsets and RTTs are telemetry, fresh every 2 s: sent volatile (a busy socket may skip one, and
-  // they are not kept for connection state recovery, where they were most of the stored packets).
-  if (r.value.telemetryOnly) ctx.broadcastVolatile(r.code, 'member:updated', r.value.member);
-  else ctx.broadcast(r.code, 'member:updated', r.value.member);
+  // The sender gets its member in the ack, the others a broadcast: status reports are most of the
+  // relay's traffic (every member, every 2 s). Offsets and RTTs alone are telemetry, fresh every
+  // 2 s: sent volatile (a busy socket may skip one, and they are not kept for connection state
+  // recovery, where they were most of the stored packets).
+  const others = socket.to(roomChannel(r.code));
+  ctx.metrics.eventsOut.inc({ event: 'member:updated' });
+  (r.value.telemetryOnly ? others.volatile : others).emit('member:updated', r.value.member);
   if (r.value.timeline !== null) {
     ctx.broadcast(r.code, 'playback:state', r.value.timeline);
     ctx.scheduleHold(r.code, r.value.timeline);
   }
-  return { ok: true, data: null };
+  return { ok: true, data: r.value.member };
 }
 
 export async function playback(ctx: RelayContext, socket: RelaySocket, req: ControlRequest): Promise<Result<Timeline>> {

@@ -210,7 +210,8 @@ export interface ClientToServerEvents {
   'room:settings': (req: Partial<RoomSettings>, ack: (res: Result<RoomSettings>) => void) => void;
   'room:transfer-host': (req: { memberId: string }, ack: (res: Result<null>) => void) => void;
   'member:profile': (req: Profile, ack: (res: Result<Member>) => void) => void;
-  'member:status': (req: StatusReport, ack: (res: Result<null>) => void) => void;
+  /** Acks the sender's updated member; the others get `member:updated` (offset-only updates volatile). */
+  'member:status': (req: StatusReport, ack: (res: Result<Member>) => void) => void;
   'playback:control': (req: ControlRequest, ack: (res: Result<Timeline>) => void) => void;
   'chat:send': (req: { text: string }, ack: (res: Result<null>) => void) => void;
   /** Answers the relay's clock (ms) at once; for NTP-style offset estimation. */

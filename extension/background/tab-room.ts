@@ -172,8 +172,12 @@ export class TabRoom {
     return r;
   }
 
-  status(report: StatusReport): Promise<ExtResult<null>> {
-    return this.conn.request((s) => s.emitWithAck('member:status', report));
+  /** Reports this member's status; the relay answers with the member as the room now sees it. */
+  async status(report: StatusReport): Promise<ExtResult<null>> {
+    const r = await this.conn.request((s) => s.emitWithAck('member:status', report));
+    if (!r.ok) return r;
+    this.upsert(r.data);
+    return { ok: true, data: null };
   }
 
   async settings(patch: Partial<RoomSettings>): Promise<ExtResult<RoomSettings>> {

@@ -48,8 +48,14 @@ describe.each(storeFactories)('playback ($name store)', (storeFactory) => {
     const { socket: alice, joined: a } = await h.createRoom();
     const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
     const seen = nextEvent(alice, 'member:updated');
-    unwrap(await bob.emitWithAck('member:status', { status: 'playing', offsetMs: -12.5, rttMs: 40 }));
-    expect((await seen)[0]).toMatchObject({ id: b.memberId, status: 'playing', offsetMs: -12.5, rttMs: 40 });
+    const echoed: unknown[] = [];
+    bob.on('member:updated', (m) => echoed.push(m));
+    const own = unwrap(await bob.emitWithAck('member:status', { status: 'playing', offsetMs: -12.5, rttMs: 40 }));
+    expect(own).toMatchObject({ id: b.memberId, status: 'playing', offsetMs: -12.5, rttMs: 40 });
+    expect((await seen)[0]).toEqual(own);
+    // The sender has its member in the ack; a broadcast to it would have arrived before the ack.
+    expect(echoed).toEqual([]);
+    bob.off('member:updated');
     const renamed = nextEvent(alice, 'member:updated');
     expect(unwrap(await bob.emitWithAck('member:profile', { name: 'Robert', color: '#123456' }))).toMatchObject({ name: 'Robert', color: '#123456' });
     expect((await renamed)[0]).toMatchObject({ id: b.memberId, name: 'Robert' });
