@@ -103,6 +103,9 @@ export interface VideoReport {
   played: boolean;
 }
 
+/** What opening an invite link did: joined, or the person has to agree to connect to the invite's relay first. */
+export type InviteLanding = { kind: 'joined'; state: TabState } | { kind: 'confirm-relay'; relayUrl: string };
+
 /**
  * Messages content scripts send to the background (`runtime.sendMessage`); the background
  * knows the tab and frame from `sender` and checks them.
@@ -110,8 +113,12 @@ export interface VideoReport {
 export interface ContentToBackground {
   /** A frame found, changed or lost its main video. The answer says whether it owns the tab's room video. */
   video: { payload: VideoReport; response: ExtResult<{ owner: boolean; sync: FrameSync | null }> };
-  /** The page was opened from an invite link (the fragment, already removed from the URL). */
-  inviteLanding: { payload: { invite: string }; response: ExtResult<TabState> };
+  /**
+   * The page was opened from an invite link (the fragment, already removed from the URL). An
+   * invite naming another relay than the configured one is joined only once the person agreed in
+   * the page (`confirmedRelay`: the relay URL they agreed to); until then the answer asks for it.
+   */
+  inviteLanding: { payload: { invite: string; confirmedRelay?: string }; response: ExtResult<InviteLanding> };
   /** A user action on the player, as the engine phrased it. Owner frame only. */
   control: { payload: ControlRequest; response: ExtResult<Timeline> };
   /** Engine telemetry (status, offset, RTT). Owner frame only. */

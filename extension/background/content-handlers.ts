@@ -1,6 +1,8 @@
 /** What content scripts ask of the background (ContentToBackground). Tab and frame come from `sender`. */
 import { ErrorCode } from '../../relay/protocol';
 import { LocalError, type ContentToBackground, type ExtResult } from '../messages';
+import { parseInvite } from '../invite';
+import { loadSettings } from '../settings';
 import { failure } from './errors';
 import { sameVideoPage } from './pages';
 import { joinTab, type Handlers } from './popup-handlers';
@@ -31,7 +33,18 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
       return { ok: true, data: { owner: isOwner, sync: isOwner && room !== undefined ? room.frameSync() : null } };
     },
 
-    inviteLanding: ({ invite }, { tabId }) => (tabId === null ? Promise.resolve(failure(LocalError.Forbidden)) : joinTab(reg, tabId, invite, false)),
+    inviteLanding: async ({ invite, confirmedRelay }, { tabId }) => {
+      if (tabId === null) return failure(LocalError.Forbidden);
+      // A link names the relay its room lives on. Connecting to a relay the person never chose
+      // gives it their name and lets its rooms steer this tab: ask in the page first.
+      const parsed = parseInvite(invite);
+      const relayUrl = parsed.ok ? parsed.invite.relayUrl : null;
+      if (relayUrl !== null && relayUrl !== (await loadSettings()).relayUrl && relayUrl !== confirmedRelay) {
+        return { ok: true, data: { kind: 'confirm-relay', relayUrl } };
+      }
+      const joined = await joinTab(reg, tabId, invite, false);
+      return joined.ok ? { ok: true, data: { kind: 'joined', state: joined.data } } : joined;
+    },
 
     control: async (req, { tabId, frameId }) => {
       const owned = ownedRoom<never>(tabId, frameId);

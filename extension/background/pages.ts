@@ -8,3 +8,32 @@ export function sameVideoPage(a: string, b: string): boolean {
     return false; // an unparsable URL is not the page we want to be on
   }
 }
+
+/** The URL when it is an http(s) page, else null. */
+export function webPage(url: string): URL | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
+  } catch {
+    return null; // not a URL at all: nothing to open
+  }
+}
+
+export type Follow = 'stay' | 'open' | 'ask' | 'refuse';
+
+/**
+ * What to do when the room's video is `mediaUrl` and the tab shows `tabUrl`: stay (already there),
+ * open it, ask the page first, or refuse (not a web page; or it must be asked about and no frame
+ * can ask). Only http(s) pages are ever opened, and a video on another site than the tab's is
+ * always asked about, whatever the room's policy: a room (or its relay) must not send a tab
+ * anywhere unasked.
+ */
+export function followDecision(tabUrl: string | undefined, mediaUrl: string, askPolicy: boolean, canAsk: boolean): Follow {
+  const target = webPage(mediaUrl);
+  if (target === null) return 'refuse';
+  if (tabUrl !== undefined && sameVideoPage(tabUrl, mediaUrl)) return 'stay';
+  const current = tabUrl === undefined ? null : webPage(tabUrl);
+  if (!askPolicy && current !== null && current.origin === target.origin) return 'open';
+  return canAsk ? 'ask' : 'refuse';
+}
+

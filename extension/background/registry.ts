@@ -11,7 +11,7 @@ import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
 import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
 import { RelayConnection } from './relay-connection';
-import { sameVideoPage } from './pages';
+import { followDecision, sameVideoPage } from './pages';
 
 interface StoredTab {
   frames: Array<[number, VideoReport]>;
@@ -160,12 +160,14 @@ export class Registry implements RoomHost {
 
   // ---- helpers ----
 
-  /** Opens the room's video in this tab (or asks the page first) unless it is already there. */
+  /** Opens the room's video in this tab, or asks the page first (rules: pages.ts followDecision). */
   private async followMedia(tabId: number, media: Media, ask: boolean): Promise<void> {
     const tab = await browser.tabs.get(tabId).catch(() => null);
-    if (tab === null || (tab.url !== undefined && sameVideoPage(tab.url, media.url))) return;
-    if (ask && this.framesOf(tabId).owner !== null) this.toOwner(tabId, 'navigate', { media, ask: true });
-    else await browser.tabs.update(tabId, { url: media.url });
+    if (tab === null) return;
+    const decision = followDecision(tab.url, media.url, ask, this.framesOf(tabId).owner !== null);
+    if (decision === 'open') await browser.tabs.update(tabId, { url: media.url });
+    else if (decision === 'ask') this.toOwner(tabId, 'navigate', { media, ask: true });
+    else if (decision === 'refuse') console.info('Lockstep: not opening the room\'s video unasked', media.url.slice(0, 100));
   }
 
   /** Sends a message to the frame that owns the tab's video, if there is one. */

@@ -7,7 +7,7 @@
 import { adapterFor } from './adapters/index';
 import { takeInvite } from './invite-landing';
 import { createSender } from './messaging';
-import { showToast } from './page-ui';
+import { askToUseRelay, showToast } from './page-ui';
 import { startFrameSession } from './frame-session';
 
 const life = new AbortController();
@@ -18,12 +18,22 @@ function whenBody(run: () => void): void {
   else document.addEventListener('DOMContentLoaded', run, { once: true, signal: life.signal });
 }
 
-const invite = takeInvite(window);
-if (invite !== null) {
-  void send('inviteLanding', { invite }).then((r) => {
-    if (!r.ok && !life.signal.aborted) whenBody(() => showToast(document, 'could not join the room', r.message, life.signal));
+/** Hands the invite to the background; asks in the page first when it names a relay not chosen yet. */
+async function land(invite: string, confirmedRelay?: string): Promise<void> {
+  const r = await send('inviteLanding', { invite, ...(confirmedRelay === undefined ? {} : { confirmedRelay }) });
+  if (life.signal.aborted) return;
+  if (!r.ok) return whenBody(() => showToast(document, 'could not join the room', r.message, life.signal));
+  if (r.data.kind !== 'confirm-relay') return;
+  const { relayUrl } = r.data;
+  whenBody(() => {
+    void askToUseRelay(document, relayUrl, life.signal).then((yes) => {
+      if (yes) void land(invite, relayUrl);
+    });
   });
 }
+
+const invite = takeInvite(window);
+if (invite !== null) void land(invite);
 
 let session: AbortController | null = null;
 function start(): void {

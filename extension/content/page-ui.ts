@@ -52,19 +52,19 @@ export function showToast(doc: Document, title: string, message: string, signal:
   return remove;
 }
 
-/** Asks whether to open the room's next video. Resolves true for Go, false for Stay (or teardown). */
-export function askToFollow(doc: Document, title: string, signal: AbortSignal): Promise<boolean> {
+/** A question with two buttons; resolves true for `yes`, false for `no` (or teardown). */
+function ask(doc: Document, title: string, body: string, yes: string, no: string, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    const { host, box } = mount(doc, 'Lockstep: the room moved on');
+    const { host, box } = mount(doc, title);
     const go = doc.createElement('button');
     go.className = 'primary';
-    go.textContent = 'Go';
+    go.textContent = yes;
     const stay = doc.createElement('button');
-    stay.textContent = 'Stay';
+    stay.textContent = no;
     const row = doc.createElement('div');
     row.className = 'row';
     row.append(stay, go);
-    box.append(text(doc, 'title', 'Lockstep: the room moved on'), text(doc, 'body', `Open "${title}"?`), row);
+    box.append(text(doc, 'title', title), text(doc, 'body', body), row);
     const done = (answer: boolean): void => {
       host.remove();
       resolve(answer);
@@ -73,4 +73,15 @@ export function askToFollow(doc: Document, title: string, signal: AbortSignal): 
     stay.addEventListener('click', () => done(false), { once: true, signal });
     signal.addEventListener('abort', () => done(false), { once: true });
   });
+}
+
+/** Asks whether to open the room's next video. Resolves true for Go, false for Stay (or teardown). */
+export function askToFollow(doc: Document, title: string, signal: AbortSignal): Promise<boolean> {
+  return ask(doc, 'Lockstep: the room moved on', `Open "${title}"?`, 'Go', 'Stay', signal);
+}
+
+/** Asks before joining an invite's room on a relay the person has not chosen (Join / Cancel). */
+export function askToUseRelay(doc: Document, relayUrl: string, signal: AbortSignal): Promise<boolean> {
+  const body = `This invite's room is on the relay ${relayUrl}, not the one in your options. Join it there? The relay will see your name, and its room can change what this tab plays.`;
+  return ask(doc, 'Lockstep: join a room on another relay?', body, 'Join', 'Cancel', signal);
 }

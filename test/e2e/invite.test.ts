@@ -2,7 +2,8 @@
  * Invite links that cannot be honoured, opened in a real Chromium with the built extension: an
  * unknown room and a full room. The page still loads the video (the invite leaves its URL), the
  * page says in a toast why joining failed, and the popup for that tab says it too, in words,
- * while offering to create or join instead.
+ * while offering to create or join instead. An invite to a room on another relay than the one in
+ * the options is joined only after the person agrees in the page.
  */
 import { mkdirSync } from 'node:fs';
 import { formatInvite } from '../../extension/invite';
@@ -10,7 +11,7 @@ import { PROTOCOL_VERSION } from '../../relay/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
-import { setRelayUrl } from '../support/rooms';
+import { setRelayUrl, tabState } from '../support/rooms';
 
 jest.setTimeout(60_000);
 
@@ -79,3 +80,44 @@ test('an invite to a full room says the room is full, in the page and in the pop
   await popup.close();
   await page.close();
 });
+
+describe('an invite naming another relay than the configured one', () => {
+  let other: TestRelay;
+  let code: string;
+  beforeAll(async () => {
+    other = await startRelay();
+    const host = await connectClient(other.url);
+    clients.push(host);
+    const created = await host.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Fay' } });
+    if (!created.ok) throw new Error(`room:create failed: ${created.error}`);
+    code = created.data.room.code;
+  });
+  afterAll(async () => {
+    await other?.close();
+  });
+
+  /** Clicks a button of the Lockstep dialog in the page once it shows. */
+  async function answer(page: MemberPage, button: string): Promise<void> {
+    await waitFor(async () => /another relay/.test(await toastText(page)), 'the relay question in the page', 20_000);
+    expect(await toastText(page)).toContain(other.url);
+    await page.run(`[...document.querySelector('lockstep-ui').shadowRoot.querySelectorAll('button')].find((b) => b.textContent === ${JSON.stringify(button)}).click()`);
+  }
+
+  test('Cancel: nothing is joined and nothing connects to that relay', async () => {
+    const tab = await eve.openTab(formatInvite(`${site.origin}/plain.html?cancel`, code, other.url));
+    await answer(tab.page, 'Cancel');
+    expect(await toastText(tab.page)).toBe('');
+    expect((await tabState(eve, tab.tabId)).room).toBeNull();
+    expect(other.io.of('/').sockets.size).toBe(1); // the host only
+    await tab.page.close();
+  });
+
+  test('Join: the tab joins the room on that relay', async () => {
+    const tab = await eve.openTab(formatInvite(`${site.origin}/plain.html?join`, code, other.url));
+    await answer(tab.page, 'Join');
+    await waitFor(async () => (await tabState(eve, tab.tabId)).room?.code === code, 'eve in the room on the other relay', 20_000);
+    expect((await tabState(eve, tab.tabId)).connection.relayUrl).toBe(other.url);
+    await tab.page.close();
+  });
+});
+

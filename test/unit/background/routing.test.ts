@@ -2,7 +2,7 @@ jest.mock('webextension-polyfill', () => ({}));
 import { chooseOwner } from '../../../extension/background/owner';
 import { TabFrames } from '../../../extension/background/frames';
 import { classifySender, isEnvelope } from '../../../extension/background/senders';
-import { sameVideoPage } from '../../../extension/background/pages';
+import { followDecision, sameVideoPage } from '../../../extension/background/pages';
 import { messageFor } from '../../../extension/background/errors';
 import { ErrorCode } from '../../../relay/protocol';
 import { LocalError, type VideoReport } from '../../../extension/messages';
@@ -77,4 +77,21 @@ test('every error code has words', () => {
   for (const code of [...Object.values(ErrorCode), ...Object.values(LocalError)]) {
     expect(messageFor(code)).toMatch(/\w{3,}.*\.$/);
   }
+});
+
+describe('following the room to another video', () => {
+  const page = 'https://video.example/watch?v=1';
+  test.each<[string, string | undefined, string, boolean, boolean, string]>([
+    ['already there (fragment ignored)', page, `${page}#t=3`, false, true, 'stay'],
+    ['same site, follow policy: open', page, 'https://video.example/watch?v=2', false, true, 'open'],
+    ['same site, ask policy: ask', page, 'https://video.example/watch?v=2', true, true, 'ask'],
+    ['another site: asked even under follow', page, 'https://elsewhere.example/v/2', false, true, 'ask'],
+    ['another site and no frame to ask: not opened', page, 'https://elsewhere.example/v/2', false, false, 'refuse'],
+    ['the tab is not a web page: asked', 'about:blank', 'https://video.example/watch?v=2', false, true, 'ask'],
+    ['not a web page: never opened', page, 'javascript:alert(1)', false, true, 'refuse'],
+    ['a file URL: never opened', page, 'file:///etc/passwd', false, true, 'refuse'],
+    ['garbage: never opened', page, 'not a url', false, true, 'refuse'],
+  ])('%s', (_name, tabUrl, mediaUrl, askPolicy, canAsk, expected) => {
+    expect(followDecision(tabUrl, mediaUrl, askPolicy, canAsk)).toBe(expected);
+  });
 });
