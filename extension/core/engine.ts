@@ -17,7 +17,8 @@
  *   └──── pause / stall / ad / ended ◀────── |e| > 0.5 s (0.1 s just after a start): seek ahead
  *                                            by the learned seek latency; 3 in 60 s: seeks off
  * A user action (a player event no expectation explains) becomes a control request; the engine
- * then leaves the player alone until the relay's answer (a newer timeline) or a timeout, or, while
+ * then leaves the player alone until the relay's answer (a newer timeline; after several quick
+ * actions, the answer to the last) or a timeout, or, while
  * the shell sends the action again ('control-pending'), until the shell says it is over.
  */
 import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../../relay/protocol';
@@ -91,8 +92,11 @@ export interface EngineState {
    * this says the player is meant to be playing already.
    */
   started: boolean;
-  /** After a user action: leave the player alone until a timeline newer than `seq` or `until`. */
-  userHold: { seq: number; until: number } | null;
+  /**
+   * After user actions: leave the player alone until `awaiting` more timeline changes have come
+   * (the relay's answers to them: each control it takes moves `seq` on by one) or until `until`.
+   */
+  userHold: { awaiting: number; until: number } | null;
   /** A user action is being sent again: leave the player alone until this local time (or the shell says). */
   controlPendingUntil: number | null;
   status: MemberStatus;
@@ -187,7 +191,8 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
   if (control === null) return { state: next, effects: [] };
   next = {
     ...next,
-    userHold: { seq: s.timeline.seq, until: now + 2000 },
+    // A quick second action (seek, then play) is still unanswered when the first one's answer comes.
+    userHold: { awaiting: (s.userHold !== null && now < s.userHold.until ? s.userHold.awaiting : 0) + 1, until: now + 2000 },
     readings: [],
     armedAt: null,
     started: false,
@@ -213,6 +218,13 @@ function report(s: EngineState, now: number): StepResult {
   };
 }
 
+/** The user hold after a newer timeline: kept while answers to later user actions are still to come. */
+function stillHeld(s: EngineState, t: Timeline): EngineState['userHold'] {
+  if (s.userHold === null) return null;
+  const awaiting = s.userHold.awaiting - (s.timeline === null ? 1 : t.seq - s.timeline.seq);
+  return awaiting > 0 ? { ...s.userHold, awaiting } : null;
+}
+
 /** The one entry point: apply `event` at local time `now`. */
 export function step(s: EngineState, event: EngineEvent, now: number): StepResult {
   let r: StepResult;
@@ -224,7 +236,7 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
         return { state: { ...s, stats: { ...s.stats, staleDropped: s.stats.staleDropped + 1 } }, effects: [] };
       }
       if (s.timeline !== null && event.timeline.seq === s.timeline.seq) return { state: s, effects: [] };
-      r = { state: { ...s, timeline: event.timeline, userHold: null, readings: [], armedAt: null, started: false, adjust: 0 }, effects: [] };
+      r = { state: { ...s, timeline: event.timeline, userHold: stillHeld(s, event.timeline), readings: [], armedAt: null, started: false, adjust: 0 }, effects: [] };
       break;
     case 'frame':
       r = { state: withReading({ ...s, player: event.snapshot }, event.sample.displayTime, event.sample.mediaTime, event.sample.coarse === true), effects: [] };

@@ -182,6 +182,25 @@ describe('engine', () => {
     expect(released.effects).toContainEqual({ type: 'seek', position: 30 });
   });
 
+  test('quick user actions (seek, then play): the answer to the first does not undo the second', () => {
+    const s0 = feed(syncedEngine(), [
+      [{ type: 'timeline', timeline: timeline({ paused: true, position: 0, seq: 1 }) }, 10_000],
+      [{ type: 'snapshot', snapshot: snap({ paused: true, position: 0 }) }, 10_000],
+    ]).state;
+    const acted = feed(s0, [
+      [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10 }) }, 10_100],
+      [{ type: 'player', event: 'play', snapshot: snap({ paused: false, position: 10 }) }, 10_101],
+    ]);
+    expect(controls(acted.effects).map((e) => e.type === 'send-control' && e.control.action)).toEqual(['seek', 'play']);
+    // The seek's answer: the room paused at 10. The player, playing at 10, is left alone.
+    const seekAnswer = step(acted.state, { type: 'timeline', timeline: timeline({ paused: true, position: 10, seq: 2 }) }, 10_130);
+    expect(kinds(seekAnswer.effects)).toEqual([]);
+    // The play's answer: the room starts from 10 a little later; now the engine follows it.
+    const playAnswer = step(seekAnswer.state, { type: 'timeline', timeline: timeline({ position: 10, setAt: 10_400, seq: 3 }) }, 10_150);
+    expect(playAnswer.state.userHold).toBeNull();
+    expect(kinds(playAnswer.effects)).toContain('pause'); // to start in step at setAt
+  });
+
   test('a held room pauses the player at the room position', () => {
     const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ position: 12.3 }) }, 10_000]]).state;
     const r = step(s0, { type: 'timeline', timeline: timeline({ position: 12, waitingFor: ['b'], holdUntil: 20_000 }) }, 10_000);
