@@ -64,7 +64,7 @@ test.each([
   await waitForVideo(firefox, f.tabId);
   const code = await createRoom(chrome, c.tabId);
   await joinRoom(firefox, f.tabId, code);
-  await waitForMembers(chrome, c.tabId, 2);
+  await waitForMembers(chrome, c.tabId, 2, { following: true });
   if (afterJoin !== null) {
     await Promise.all([c.page.run(afterJoin.run), f.page.run(afterJoin.run)]);
     await waitFor(async () => (await c.page.run<number>(`${MAIN_VIDEO}.readyState`)) >= 1, 'the new element loaded');
@@ -98,7 +98,7 @@ test('next episode by navigation: Chromium opens episode 2 and takes Firefox alo
   await waitForVideo(firefox, f.tabId);
   const code = await createRoom(chrome, c.tabId);
   await joinRoom(firefox, f.tabId, code);
-  await waitForMembers(chrome, c.tabId, 2);
+  await waitForMembers(chrome, c.tabId, 2, { following: true });
   await c.page.goto(`${site.origin}/plain.html?ep=2&who=c`);
   await waitFor(async () => (await f.page.run<string>('location.search').catch(() => '')).includes('ep=2'), 'Firefox on episode 2', 20_000);
   await waitForVideo(firefox, f.tabId);

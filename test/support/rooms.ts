@@ -49,10 +49,15 @@ export async function joinRoom(member: Member, tabId: number, code: string): Pro
   if (!res.ok) throw new Error(`${member.name}: joinRoom failed: ${res.message}`);
 }
 
-/** Waits until the tab's room lists `count` connected members. */
-export async function waitForMembers(member: Member, tabId: number, count: number): Promise<void> {
+/**
+ * Waits until the tab's room lists `count` connected members. With `following`, each of them
+ * also runs the sync engine on its video (its first status report replaced "no video"): act on a
+ * member's video before that, and the action is none its content script saw (the room undoes it).
+ */
+export async function waitForMembers(member: Member, tabId: number, count: number, options: { following?: boolean } = {}): Promise<void> {
   await waitFor(async () => {
     const room = (await tabState(member, tabId)).room;
-    return room !== null && room.members.filter((m) => m.connected).length === count;
-  }, `${member.name} sees ${count} members`, 20_000);
+    const counted = room?.members.filter((m) => m.connected && (options.following !== true || m.status !== 'no_video'));
+    return counted !== undefined && counted.length === count;
+  }, `${member.name} sees ${count} members${options.following === true ? ' following the room' : ''}`, 20_000);
 }
