@@ -23,6 +23,8 @@ export const LocalError = {
   InvalidInput: 'invalid_input',
   /** The message came from a context that may not send it. */
   Forbidden: 'forbidden',
+  /** The relay answered with something that does not fit the protocol (relay/answer-schemas.ts). */
+  BadAnswer: 'bad_answer',
 } as const;
 export type LocalError = (typeof LocalError)[keyof typeof LocalError];
 

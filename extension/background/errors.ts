@@ -25,6 +25,7 @@ const MESSAGES: Record<Code, string> = {
   [LocalError.NoVideo]: 'There is no video on this page yet. Start the video, then create the room.',
   [LocalError.InvalidInput]: 'Some of that input is not valid.',
   [LocalError.Forbidden]: 'That request is not allowed from here.',
+  [LocalError.BadAnswer]: 'The relay answered with something Lockstep does not understand: check that it is a Lockstep relay of the same version.',
 };
 
 export function messageFor(code: Code): string {

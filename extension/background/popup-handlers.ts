@@ -1,5 +1,6 @@
 /** What the popup and options pages ask of the background (PopupToBackground). */
 import browser from 'webextension-polyfill';
+import { joinedRoomSchema } from '../../relay/answer-schemas';
 import { PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/protocol';
 import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
@@ -58,7 +59,7 @@ export async function joinTab(reg: Registry, tabId: number, invite: string, navi
     if (current === null || !sameVideoPage(current, pageUrl)) await browser.tabs.update(tabId, { url: pageUrl });
   }
   return enter(reg, tabId, relayUrl ?? settings.relayUrl, (conn) =>
-    conn.request((s) => s.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: settings.profile })),
+    conn.request((s) => s.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: settings.profile }), joinedRoomSchema),
   );
 }
 
@@ -82,7 +83,7 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       const title = (owner.media?.title || tab.title || url).slice(0, 200);
       const media = /^https?:/.test(url) ? { url, title, duration: owner.media?.duration ?? null } : undefined;
       return enter(reg, tabId, s.relayUrl, (conn) =>
-        conn.request((sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media })),
+        conn.request((sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media }), joinedRoomSchema),
       );
     },
 

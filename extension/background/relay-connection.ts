@@ -4,8 +4,10 @@
  * backoff and jitter) brings it back after network loss; the tab room resumes on each reconnect.
  */
 import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
+import { relayTimeSchema, resultSchema } from '../../relay/answer-schemas';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../relay/protocol';
-import type { ConnectionStatus, ConnectionView, ExtResult } from '../messages';
+import { LocalError, type ConnectionStatus, type ConnectionView, type ExtResult } from '../messages';
 import { failure, unreachable } from './errors';
 
 export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -105,8 +107,11 @@ export class RelayConnection {
     });
   }
 
-  /** Emits an event and turns its acknowledgement (or its absence) into an ExtResult. */
-  async request<T>(send: (socket: RelaySocket) => Promise<Result<T>>): Promise<ExtResult<T>> {
+  /**
+   * Emits an event and turns its acknowledgement (or its absence) into an ExtResult; an answer
+   * that does not fit `data` (or a Result at all) is refused as `bad_answer`, never passed on.
+   */
+  async request<T>(send: (socket: RelaySocket) => Promise<Result<T>>, data: z.ZodType<T>): Promise<ExtResult<T>> {
     // Never queue while disconnected: socket.io would send the backlog in one burst on reconnect,
     // stale by then, and the relay's flood guard may answer that burst with a disconnect.
     if (!this.socket.connected) return unreachable(this.relayUrl, this.detail ?? 'not connected');
@@ -118,7 +123,12 @@ export class RelayConnection {
     } catch (err) {
       return unreachable(this.relayUrl, err instanceof Error ? err.message : String(err));
     }
-    return res.ok ? res : failure(res.error);
+    const checked = resultSchema(data).safeParse(res);
+    if (!checked.success) {
+      console.warn('Lockstep: the relay sent an answer that does not fit the protocol', z.prettifyError(checked.error));
+      return failure(LocalError.BadAnswer);
+    }
+    return checked.data.ok ? checked.data : failure(checked.data.error);
   }
 
   /** One `time:ping` round trip: the relay's clock, or null when it did not answer. */
@@ -126,9 +136,14 @@ export class RelayConnection {
     if (!this.socket.connected) return null;
     try {
       const t0 = performance.now();
-      const relayTime = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('time:ping');
+      const answer: unknown = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('time:ping');
+      const relayTime = relayTimeSchema.safeParse(answer);
+      if (!relayTime.success) {
+        console.warn('Lockstep: the relay answered a clock ping with something that is not a time');
+        return null;
+      }
       this.rttMs = Math.round(performance.now() - t0);
-      return relayTime;
+      return relayTime.data;
     } catch (err) {
       console.debug('Lockstep: time:ping unanswered', err);
       return null;

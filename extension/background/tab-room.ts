@@ -17,6 +17,9 @@ import {
   type Timeline,
 } from '../../relay/protocol';
 import { ErrorCode } from '../../relay/protocol';
+import { joinedRoomSchema, memberLeftSchema, memberSchema, timelineSchema } from '../../relay/answer-schemas';
+import { settingsSchema } from '../../relay/schemas';
+import { z } from 'zod';
 import type { ExtResult, FrameSync } from '../messages';
 import { RelayConnection } from './relay-connection';
 
@@ -109,16 +112,16 @@ export class TabRoom {
 
   private listen(): void {
     const s = this.conn.socket;
-    s.on('playback:state', (t) => this.applyTimeline(t));
-    s.on('member:joined', (m) => this.upsert(m));
-    s.on('member:updated', (m) => this.upsert(m));
-    s.on('member:left', ({ memberId, hostId }) => {
+    s.on('playback:state', checked('playback:state', timelineSchema, (t) => this.applyTimeline(t)));
+    s.on('member:joined', checked('member:joined', memberSchema, (m) => this.upsert(m)));
+    s.on('member:updated', checked('member:updated', memberSchema, (m) => this.upsert(m)));
+    s.on('member:left', checked('member:left', memberLeftSchema, ({ memberId, hostId }) => {
       const members = this.room.members
         .filter((m) => m.id !== memberId)
         .map((m): Member => (hostId === null ? m : { ...m, role: m.id === hostId ? 'host' : 'member' }));
       this.update({ members });
-    });
-    s.on('room:settings', (settings) => this.update({ settings }));
+    }));
+    s.on('room:settings', checked('room:settings', settingsSchema, (settings) => this.update({ settings })));
     // Every connection after the one the seat was taken on resumes it.
     s.on('connect', () => {
       void this.resume();
@@ -136,7 +139,7 @@ export class TabRoom {
   async resume(): Promise<ExtResult<null>> {
     if (this.retry !== null) clearTimeout(this.retry);
     this.retry = null;
-    const r = await this.conn.request((s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }));
+    const r = await this.conn.request((s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }), joinedRoomSchema);
     if (r.ok) {
       this.retries = 0;
       this.conn.settled();
@@ -167,31 +170,31 @@ export class TabRoom {
   }
 
   async control(req: ControlRequest): Promise<ExtResult<Timeline>> {
-    const r = await this.conn.request((s) => s.emitWithAck('playback:control', req));
+    const r = await this.conn.request((s) => s.emitWithAck('playback:control', req), timelineSchema);
     if (r.ok) this.applyTimeline(r.data);
     return r;
   }
 
   /** Reports this member's status; the relay answers with the member as the room now sees it. */
   async status(report: StatusReport): Promise<ExtResult<null>> {
-    const r = await this.conn.request((s) => s.emitWithAck('member:status', report));
+    const r = await this.conn.request((s) => s.emitWithAck('member:status', report), memberSchema);
     if (!r.ok) return r;
     this.upsert(r.data);
     return { ok: true, data: null };
   }
 
   async settings(patch: Partial<RoomSettings>): Promise<ExtResult<RoomSettings>> {
-    const r = await this.conn.request((s) => s.emitWithAck('room:settings', patch));
+    const r = await this.conn.request((s) => s.emitWithAck('room:settings', patch), settingsSchema);
     if (r.ok) this.update({ settings: r.data });
     return r;
   }
 
   transferHost(memberId: string): Promise<ExtResult<null>> {
-    return this.conn.request((s) => s.emitWithAck('room:transfer-host', { memberId }));
+    return this.conn.request((s) => s.emitWithAck('room:transfer-host', { memberId }), z.null());
   }
 
   async profile(profile: Profile): Promise<ExtResult<Member>> {
-    const r = await this.conn.request((s) => s.emitWithAck('member:profile', profile));
+    const r = await this.conn.request((s) => s.emitWithAck('member:profile', profile), memberSchema);
     if (r.ok) this.upsert(r.data);
     return r;
   }
@@ -203,7 +206,7 @@ export class TabRoom {
   /** Leaves the room (best effort: a relay that cannot be reached forgets the seat after its grace). */
   async leave(): Promise<void> {
     if (this.conn.socket.connected) {
-      const r = await this.conn.request((s) => s.emitWithAck('room:leave'));
+      const r = await this.conn.request((s) => s.emitWithAck('room:leave'), z.null());
       if (!r.ok) console.info(`Lockstep: leaving room: ${r.message}`);
     }
     this.dispose();
@@ -215,3 +218,13 @@ export class TabRoom {
     this.conn.close();
   }
 }
+
+/** A broadcast listener that acts only on payloads fitting the protocol; anything else is logged and dropped. */
+function checked<T>(event: string, schema: z.ZodType<T>, act: (payload: T) => void): (payload: unknown) => void {
+  return (payload) => {
+    const r = schema.safeParse(payload);
+    if (r.success) act(r.data);
+    else console.warn(`Lockstep: dropped a '${event}' from the relay that does not fit the protocol`, z.prettifyError(r.error));
+  };
+}
+

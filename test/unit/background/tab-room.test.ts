@@ -3,6 +3,7 @@
  * relay reaches the host once (stale or repeated ones are dropped), a new connection resumes the
  * seat on its own, and a seat the relay refuses is reported lost, not retried.
  */
+import { joinedRoomSchema } from '../../../relay/answer-schemas';
 import { RelayConnection } from '../../../extension/background/relay-connection';
 import { TabRoom, type RoomHost } from '../../../extension/background/tab-room';
 import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/protocol';
@@ -59,7 +60,7 @@ function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<vo
 async function roomWithFriend(): Promise<{ room: TabRoom; host: Recorder; friend: TestClient; joined: JoinedRoom }> {
   const conn = new RelayConnection(relay.url, () => undefined);
   await conn.whenConnected();
-  const created = await conn.request((s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }));
+  const created = await conn.request((s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }), joinedRoomSchema);
   if (!created.ok) throw new Error(created.message);
   const host = recorder();
   const room = new TabRoom(7, conn, { relayUrl: relay.url, ...created.data }, host);
@@ -82,6 +83,19 @@ test('a control from another member reaches the host once; a repeated or older t
   room.applyTimeline({ ...played.data, seq: played.data.seq - 1 });
   expect(host.timelines).toHaveLength(1);
   expect(room.frameSync().timeline.seq).toBe(played.data.seq);
+});
+
+test('broadcasts that do not fit the protocol are dropped; the next good one applies', async () => {
+  const { room, host, friend } = await roomWithFriend();
+  const channel = relay.io.to(`room:${room.code}`) as unknown as { emit(event: string, payload: unknown): void };
+  channel.emit('playback:state', { seq: 99, position: 'soon', paused: 'maybe' });
+  channel.emit('member:updated', { id: 'x', name: '', color: 'red' });
+  channel.emit('playback:state', { ...room.room.timeline, seq: 98, position: -5 });
+  const played = await friend.emitWithAck('playback:control', { action: 'play', position: 4 });
+  if (!played.ok) throw new Error(played.error);
+  await until(() => host.timelines.length === 1, 'the good timeline');
+  expect(host.timelines).toEqual([played.data]);
+  expect(room.room.members.map((m) => m.id)).not.toContain('x');
 });
 
 test('after the connection drops, the seat is resumed on the new connection without anyone asking', async () => {
