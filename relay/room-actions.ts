@@ -12,6 +12,7 @@ import {
   type StatusReport,
   type Timeline,
 } from './protocol';
+import { colorFor } from './colors';
 import { memberView, rttsOf } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from './store/types';
 
@@ -122,7 +123,7 @@ export function setProfile(memberId: string, profile: Profile) {
   return (room: StoredRoom): Mutation<Member, ErrorCode> => {
     const m = present(room, memberId);
     if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
-    const member: StoredMember = { ...m, name: profile.name, color: profile.color?.toLowerCase() ?? m.color };
+    const member: StoredMember = { ...m, name: profile.name, color: profile.color === undefined ? m.color : colorFor(profile.color, room, memberId) };
     return { ok: true, room: { ...room, members: { ...room.members, [memberId]: member } }, value: memberView(member) };
   };
 }

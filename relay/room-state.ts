@@ -18,6 +18,7 @@ import {
   type RoomSettings,
   type RoomView,
 } from './protocol';
+import { colorFor } from './colors';
 import { byPresence, hostOf, memberView, roomView, rttsOf, successor, withExpiry } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from './store/types';
 
@@ -38,20 +39,11 @@ export interface NewMember {
   connectionId: string;
 }
 
-/** Colours handed to members that did not pick one (readable on light and dark popups). */
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000'];
-
-function pickColor(room: StoredRoom | null): string {
-  const taken = room === null ? [] : Object.values(room.members).map((m) => m.color);
-  const free = PALETTE.find((c) => !taken.includes(c));
-  return free ?? PALETTE[taken.length % PALETTE.length]!;
-}
-
 function storedMember(m: NewMember, role: Member['role'], now: number, room: StoredRoom | null): StoredMember {
   return {
     id: m.id,
     name: m.profile.name,
-    color: m.profile.color?.toLowerCase() ?? pickColor(room),
+    color: colorFor(m.profile.color, room, m.id),
     role,
     status: 'no_video',
     offsetMs: null,

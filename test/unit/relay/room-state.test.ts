@@ -44,6 +44,19 @@ describe('membership', () => {
     expect(new Set(Object.values(room.members).map((m) => m.color)).size).toBe(3);
   });
 
+  test('a colour another member already shows is replaced by a free one; a free one is kept', () => {
+    const room = room3();
+    const bobColor = room.members.bob!.color;
+    const dave = ok(join({ ...newMember('dave'), profile: { name: 'Dave', color: bobColor.toUpperCase() } }, 40, { ...rules, maxMembers: 10 })(room));
+    expect(dave.value.member.color).not.toBe(bobColor);
+    expect(new Set(Object.values(dave.room!.members).map((m) => m.color)).size).toBe(4);
+    const eve = ok(join({ ...newMember('eve'), profile: { name: 'Eve', color: '#123456' } }, 40, { ...rules, maxMembers: 10 })(room));
+    expect(eve.value.member.color).toBe('#123456');
+    // A profile change to a colour someone shows: a free one instead; to its own colour: kept.
+    expect(ok(setProfile('carol', { name: 'C', color: bobColor })(room)).value.color).not.toBe(bobColor);
+    expect(ok(setProfile('bob', { name: 'B', color: bobColor })(room)).value.color).toBe(bobColor);
+  });
+
   test('room_full at maxMembers (away members keep their seat)', () => {
     const away = ok(markAway('bob', 'conn-bob', 30, rules)(room3())).room;
     expect(join(newMember('dave'), 40, rules)(away)).toEqual({ ok: false, error: ErrorCode.RoomFull });
