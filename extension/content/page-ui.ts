@@ -1,6 +1,6 @@
 /**
- * The few things the content script shows inside a page: a toast (invite errors) and the
- * "follow to the next video?" prompt. Both live in a shadow root so the site's CSS cannot restyle
+ * The few things the content script shows inside a page: a toast (invite errors), the "follow to
+ * the next video?" prompt and the "join a room on another relay?" question. Both live in a shadow root so the site's CSS cannot restyle
  * them (open, so tests and accessibility tools can reach the buttons).
  */
 const Z_TOP = '2147483647';
