@@ -6,7 +6,7 @@
  * checks at the bottom fail the build if a schema and its protocol type drift apart.
  */
 import { z } from 'zod';
-import { mediaSchema, settingsSchema } from './schemas';
+import { agree, mediaSchema, settingsSchema, type Same } from './schemas';
 import { ErrorCode, LIMITS, type ChatMessage, type JoinedRoom, type Member, type MemberLeft, type Result, type RoomView, type Timeline } from './protocol';
 
 const finite = z.number().finite();
@@ -59,10 +59,6 @@ export function resultSchema<T>(data: z.ZodType<T>): z.ZodType<Result<T>> {
 }
 
 // Compile-time agreement between schemas and protocol types (both directions).
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-function agree<T extends true>(): T | undefined {
-  return undefined;
-}
 agree<Same<z.output<typeof memberSchema>, Member>>();
 agree<Same<z.output<typeof timelineSchema>, Timeline>>();
 agree<Same<z.output<typeof roomViewSchema>, RoomView>>();

@@ -81,8 +81,9 @@ export const chatSchema = z.strictObject({ text: z.string().trim().min(1).max(LI
 export const transferHostSchema = z.strictObject({ memberId: z.string().min(1).max(64) });
 
 // Compile-time agreement between schemas and protocol types (both directions).
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-function agree<T extends true>(): T | undefined {
+export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only when its type argument is `true` (used with Same to pin a schema to its protocol type). */
+export function agree<T extends true>(): T | undefined {
   return undefined;
 }
 agree<Same<z.output<typeof profileSchema>, Profile>>();
