@@ -80,7 +80,10 @@ export function frameSamples(video: HTMLVideoElement, signal: AbortSignal, cb: (
 }
 
 export function pageMedia(video: HTMLVideoElement, url = location.href): MediaInfo {
-  return { url, title: document.title.trim() || url, duration: Number.isFinite(video.duration) ? video.duration : null };
+  // A frame without a URL of its own (about:blank, srcdoc, filled by its page) has no title
+  // either: '' lets the background name the video after the tab, not "about:blank".
+  const fallback = /^https?:/.test(url) ? url : '';
+  return { url, title: document.title.trim() || fallback, duration: Number.isFinite(video.duration) ? video.duration : null };
 }
 
 export function createGenericAdapter(video: HTMLVideoElement, owner: AbortSignal, id = 'generic'): PlayerAdapter {
