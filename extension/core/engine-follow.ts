@@ -119,6 +119,9 @@ export function follow(s0: EngineState, now: number): StepResult {
   }
   // A seek whose events never came (player swallowed them): stop waiting so we cannot stall forever.
   if (s.seek !== null && now - s.seek.at > DRIFT.maxSeekLatencyMs + 1000) s = { ...s, seek: null };
+  // Seeking, and not on our request: a user's (or the page's) seek whose 'seeking' event is still
+  // queued. "Correcting" the position now would undo the seek before we know it was made.
+  if (p.seeking && s.seek === null) return none;
   let a: Act = { state: s, effects: [] };
 
   // A held room stands still, so holding needs no clock: a pause applies at once, also while the

@@ -30,6 +30,7 @@ export function readVideo(video: HTMLVideoElement): PlayerSnapshot {
     rate: video.playbackRate,
     duration: Number.isFinite(video.duration) ? video.duration : null,
     buffering: !video.paused && !video.ended && video.readyState < HAVE_FUTURE_DATA,
+    seeking: video.seeking,
     ad: false,
     ended: video.ended,
   };

@@ -12,6 +12,11 @@ export interface PlayerSnapshot {
   duration: number | null;
   /** Waiting for data (readyState < HAVE_FUTURE_DATA while meant to play). */
   buffering: boolean;
+  /**
+   * A seek is under way. Set the moment the position is set, while the 'seeking' event that says
+   * so is still queued: a snapshot can show a user's seek before the event does.
+   */
+  seeking: boolean;
   /** An ad is showing instead of the content. */
   ad: boolean;
   ended: boolean;

@@ -72,6 +72,7 @@ export class SimPlayer {
       rate: this.rate,
       duration: this.traits.duration,
       buffering: t < this.stallUntil || t < this.seekingUntil,
+      seeking: t < this.seekingUntil,
       ad: this.ad,
       ended: this.ended,
     };

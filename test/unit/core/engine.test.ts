@@ -10,7 +10,7 @@ function syncedEngine(): EngineState {
 }
 
 const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
-  paused: false, position: 0, rate: 1, duration: 3600, buffering: false, ad: false, ended: false, ...over,
+  paused: false, position: 0, rate: 1, duration: 3600, buffering: false, seeking: false, ad: false, ended: false, ...over,
 });
 const timeline = (over: Partial<Timeline> = {}): Timeline => ({
   media: { url: 'u', title: 't', duration: 3600 }, paused: false, position: 0, rate: 1, setAt: 0, seq: 1, waitingFor: [], holdUntil: null, by: 'x', ...over,
@@ -199,6 +199,18 @@ describe('engine', () => {
     const playAnswer = step(seekAnswer.state, { type: 'timeline', timeline: timeline({ position: 10, setAt: 10_400, seq: 3 }) }, 10_150);
     expect(playAnswer.state.userHold).toBeNull();
     expect(kinds(playAnswer.effects)).toContain('pause'); // to start in step at setAt
+  });
+
+  test('a user\'s seek seen in a snapshot before its event is not undone; the event makes it a control', () => {
+    const s0 = feed(syncedEngine(), [
+      [{ type: 'timeline', timeline: timeline({ paused: true, position: 0.5 }) }, 10_000],
+      [{ type: 'snapshot', snapshot: snap({ paused: true, position: 0.5 }) }, 10_000],
+    ]).state;
+    // A frame callback runs between the user's `currentTime = 42` and the queued 'seeking' event.
+    const early = step(s0, { type: 'snapshot', snapshot: snap({ paused: true, position: 42, seeking: true }) }, 10_100);
+    expect(kinds(early.effects)).toEqual([]);
+    const seen = step(early.state, { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 42, seeking: true }) }, 10_105);
+    expect(controls(seen.effects)).toEqual([{ type: 'send-control', control: { action: 'seek', position: 42 } }]);
   });
 
   test('a held room pauses the player at the room position', () => {
