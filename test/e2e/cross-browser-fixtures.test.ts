@@ -2,13 +2,16 @@
  * The quirky fixture pages with one Chromium and one Firefox member in a room on each: the video
  * created late, inside nested shadow roots, beside muted previews, fed by MSE, and replaced by the
  * next episode's element. Firefox starts playback from 10 s, Chromium follows; Chromium pauses,
- * Firefox pauses at the same position. (Cross-origin iframe and site pages: content-*.test.ts.)
+ * Firefox pauses at the same position. Then the cross-origin player iframe (play, pause, seek)
+ * and the YouTube-like SPA under https://www.youtube.com/ (routed to the fixture server in both
+ * browsers: HSTS-preloaded, so no plain-http resolver rule): an ad holds the other member under
+ * the room's 'wait' policy, and SPA navigation to another video takes the other member along.
  */
-import { launchMember, waitFor, type Member, type MemberPage } from '../support/browsers';
+import { launchChromiumMember, launchFirefoxMember, waitFor, type HostRoutes, type Member, type MemberPage } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { startLatencyProxy, symmetric, type LatencyProxy } from '../support/latency-proxy';
 import { startRelay, type TestRelay } from '../support/relay';
-import { createRoom, joinRoom, setRelayUrl, waitForMembers, waitForVideo } from '../support/rooms';
+import { createRoom, joinRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
 
 jest.setTimeout(60_000);
 
@@ -31,14 +34,19 @@ interface VideoState {
   paused: boolean;
   position: number;
 }
-const state = (page: MemberPage): Promise<VideoState> => page.run(`(() => { const v = ${MAIN_VIDEO}; return { paused: v.paused, position: v.currentTime }; })()`);
-const act = (page: MemberPage, js: string): Promise<unknown> => page.run(`(() => { const v = ${MAIN_VIDEO}; ${js} })()`);
+/** In the top frame, or (`frame`: part of its URL) in a player iframe. */
+const inPage = <R>(page: MemberPage, expression: string, frame: string | null): Promise<R> =>
+  frame === null ? page.run<R>(expression) : page.runInFrame<R>(frame, expression);
+const state = (page: MemberPage, frame: string | null = null): Promise<VideoState> =>
+  inPage(page, `(() => { const v = ${MAIN_VIDEO}; return { paused: v.paused, position: v.currentTime }; })()`, frame);
+const act = (page: MemberPage, js: string, frame: string | null = null): Promise<unknown> => inPage(page, `(() => { const v = ${MAIN_VIDEO}; ${js} })()`, frame);
 
 beforeAll(async () => {
   relay = await startRelay();
   proxy = await startLatencyProxy(relay.port, symmetric(20));
   site = await startFixtureServer();
-  [chrome, firefox] = await Promise.all([launchMember('chromium', 'chromium'), launchMember('firefox', 'firefox')]);
+  const routes: HostRoutes = { hosts: ['www.youtube.com'], origin: site.origin };
+  [chrome, firefox] = await Promise.all([launchChromiumMember('chromium', undefined, routes), launchFirefoxMember('firefox', {}, routes)]);
   await setRelayUrl(chrome, proxy.url);
   await setRelayUrl(firefox, proxy.url);
 }, 60_000);
@@ -107,6 +115,87 @@ test('next episode by navigation: Chromium opens episode 2 and takes Firefox alo
     const s = await state(f.page).catch(() => ({ paused: true, position: 0 }));
     return !s.paused && s.position > 10;
   }, 'Firefox playing episode 2 from 10 s', 15_000);
+  await c.page.close();
+  await f.page.close();
+});
+
+/** Both members' tabs on `urls` (Chromium, Firefox), in one room ('wait' policy), both following. */
+async function pair(urls: [string, string]): Promise<[{ page: MemberPage; tabId: number }, { page: MemberPage; tabId: number }]> {
+  const [c, f] = await Promise.all([chrome.openTab(urls[0]), firefox.openTab(urls[1])]);
+  await waitForVideo(chrome, c.tabId);
+  await waitForVideo(firefox, f.tabId);
+  const code = await createRoom(chrome, c.tabId);
+  await joinRoom(firefox, f.tabId, code);
+  await waitForMembers(chrome, c.tabId, 2, { following: true });
+  return [c, f];
+}
+
+/** Waits for both players to satisfy `check`; the last states are in the error. */
+async function inStep(what: string, read: () => Promise<[VideoState, VideoState]>, check: (c: VideoState, f: VideoState) => boolean, timeoutMs = 15_000): Promise<void> {
+  let last: [VideoState, VideoState] | null = null;
+  try {
+    await waitFor(async () => {
+      last = await read();
+      return check(...last);
+    }, what, timeoutMs);
+  } catch (err) {
+    throw new Error(`${String(err)}; last (chromium, firefox): ${JSON.stringify(last)}`, { cause: err });
+  }
+}
+
+test('cross-origin player iframe: Chromium and Firefox follow each other through play, pause and seek', async () => {
+  const player = encodeURIComponent(site.crossOrigin);
+  const [c, f] = await pair([`${site.origin}/crunchyroll.html?player=${player}&who=c`, `${site.origin}/crunchyroll.html?player=${player}&who=f`]);
+  const frame = 'crunchyroll-player.html';
+  const both = (): Promise<[VideoState, VideoState]> => Promise.all([state(c.page, frame), state(f.page, frame)]);
+
+  await act(f.page, 'v.currentTime = 10; return v.play().then(() => null, (err) => String(err));', frame);
+  await inStep('both playing from 10 s', both, (a, b) => !a.paused && !b.paused && a.position > 10 && b.position > 10);
+  await act(c.page, 'v.pause();', frame);
+  await inStep('both paused within 150 ms', both, (a, b) => a.paused && b.paused && Math.abs(a.position - b.position) < 0.15);
+  await act(f.page, 'v.currentTime = 40;', frame);
+  await inStep('both paused at 40 s', both, (a, b) => a.paused && b.paused && Math.abs(a.position - 40) < 0.15 && Math.abs(b.position - 40) < 0.15);
+  await act(c.page, 'return v.play().then(() => null, (err) => String(err));', frame);
+  await inStep('both playing on from 40 s', both, (a, b) => !a.paused && !b.paused && a.position > 40 && b.position > 40);
+  await c.page.close();
+  await f.page.close();
+});
+
+test('YouTube-like SPA: play and pause followed; an ad holds the other member (wait policy); SPA navigation takes the other along', async () => {
+  const url = 'https://www.youtube.com/youtube.html?v=one';
+  const [c, f] = await pair([url, url]);
+  const both = (): Promise<[VideoState, VideoState]> => Promise.all([state(c.page), state(f.page)]);
+  /** Firefox's status as Chromium's room view shows it. */
+  const firefoxStatus = async (): Promise<string | undefined> => {
+    const room = (await tabState(chrome, c.tabId)).room;
+    return room?.members.find((m) => m.id !== room.you)?.status;
+  };
+
+  await act(c.page, 'v.currentTime = 10; return v.play().then(() => null, (err) => String(err));');
+  await inStep('both playing from 10 s', both, (a, b) => !a.paused && !b.paused && a.position > 10 && b.position > 10);
+  await act(f.page, 'v.pause();');
+  await inStep('both paused within 150 ms', both, (a, b) => a.paused && b.paused && Math.abs(a.position - b.position) < 0.15);
+  await act(c.page, 'return v.play().then(() => null, (err) => String(err));');
+  await inStep('both playing again', both, (a, b) => !a.paused && !b.paused);
+
+  // Firefox's ad: it reports 'ad'; Chromium holds (paused) while it lasts, then both play on in step.
+  await f.page.run('window.adBreak(4000)');
+  await waitFor(async () => (await firefoxStatus()) === 'ad', 'Firefox reported in an ad', 10_000);
+  await waitFor(async () => {
+    const [held, inAd] = await Promise.all([state(c.page), f.page.run<boolean>("document.getElementById('movie_player').classList.contains('ad-showing')")]);
+    return held.paused && inAd;
+  }, 'Chromium holding (paused) while the ad shows', 10_000);
+  await waitFor(async () => (await firefoxStatus()) === 'playing', 'Firefox back after the ad', 15_000);
+  await inStep('both playing on in step after the ad', both, (a, b) => !a.paused && !b.paused && Math.abs(a.position - b.position) < 0.3);
+
+  // Chromium opens video two in the SPA (same element, pushState): Firefox is taken to it.
+  await c.page.run("window.navigateTo('two')");
+  await waitFor(async () => (await f.page.run<string>('location.search').catch(() => '')) === '?v=two', 'Firefox on video two', 20_000);
+  await waitForVideo(firefox, f.tabId, 'Video two - YouTube fixture');
+  await act(c.page, 'v.currentTime = 5; return v.play().then(() => null, (err) => String(err));');
+  await inStep('both playing video two from 5 s', () => Promise.all([state(c.page), state(f.page).catch(() => ({ paused: true, position: 0 }))]),
+    (a, b) => !a.paused && !b.paused && a.position > 5 && b.position > 5);
+  expect(await Promise.all([c.page.run<string>('document.title'), f.page.run<string>('document.title')])).toEqual(['Video two - YouTube fixture', 'Video two - YouTube fixture']);
   await c.page.close();
   await f.page.close();
 });

@@ -18,6 +18,8 @@ export interface MemberPage {
   evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** Evaluates a JavaScript expression (awaited when it is a promise). */
   run<R>(expression: string): Promise<R>;
+  /** run() in the page's (possibly cross-origin) frame whose URL contains `urlPart`. */
+  runInFrame<R>(urlPart: string, expression: string): Promise<R>;
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
   /** Makes this the visible tab: hidden tabs paint nothing, so requestVideoFrameCallback stops. */
@@ -58,6 +60,11 @@ function fromPlaywright(page: PlaywrightPage): MemberPage {
   return {
     evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => Promise<R>, arg as unknown) as Promise<R>,
     run: <R>(expression: string) => page.evaluate(expression) as Promise<R>,
+    runInFrame: <R>(urlPart: string, expression: string) => {
+      const frame = page.frames().find((f) => f.url().includes(urlPart));
+      if (frame === undefined) throw new Error(`no frame on ${urlPart}`);
+      return frame.evaluate(expression) as Promise<R>;
+    },
     goto: async (url) => {
       await page.goto(url);
     },
@@ -76,6 +83,11 @@ function fromPuppeteer(page: PuppeteerPage): MemberPage {
   return {
     evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => Promise<R>, arg) as Promise<R>,
     run: <R>(expression: string) => page.evaluate(expression) as Promise<R>,
+    runInFrame: <R>(urlPart: string, expression: string) => {
+      const frame = page.frames().find((f) => f.url().includes(urlPart));
+      if (frame === undefined) throw new Error(`no frame on ${urlPart}`);
+      return frame.evaluate(expression) as Promise<R>;
+    },
     goto: async (url) => {
       await page.goto(url);
     },
@@ -88,6 +100,39 @@ function fromPuppeteer(page: PuppeteerPage): MemberPage {
     },
     close: () => page.close(),
   };
+}
+
+/**
+ * Site host names answered from a local server: every request to `https://<host>/...` (for each
+ * of `hosts`) is fetched from `origin` with the same path, query and headers (Range included) and
+ * its answer given back, so a site adapter applies (adapters are chosen by URL) even for
+ * HSTS-preloaded hosts that a resolver rule cannot serve over plain http. Chromium: context routes;
+ * Firefox: puppeteer request interception (BiDi network.provideResponse) on each tab.
+ */
+export interface HostRoutes {
+  hosts: string[];
+  origin: string;
+}
+
+const routedPath = (routes: HostRoutes, href: string): string | null => {
+  const url = new URL(href);
+  return url.protocol === 'https:' && url.port === '' && routes.hosts.includes(url.hostname) ? `${routes.origin}${url.pathname}${url.search}` : null;
+};
+
+async function routeFirefoxPage(page: PuppeteerPage, routes: HostRoutes): Promise<void> {
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    void (async () => {
+      const target = routedPath(routes, request.url());
+      if (target === null) return request.continue();
+      const res = await fetch(target, { headers: request.headers() });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, key) => {
+        headers[key] = value;
+      });
+      return request.respond({ status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) });
+    })().catch(() => undefined); // a request dropped as its page closes
+  });
 }
 
 /** The message round trip, run inside an extension page of either browser. */
@@ -148,7 +193,7 @@ async function stopChromiumWorker(context: BrowserContext, extensionOrigin: stri
   }
 }
 
-export async function launchChromiumMember(name: string, extensionDir = resolve(__dirname, '../../dist/chrome')): Promise<Member> {
+export async function launchChromiumMember(name: string, extensionDir = resolve(__dirname, '../../dist/chrome'), routes?: HostRoutes): Promise<Member> {
   const profile = mkdtempSync(join(tmpdir(), 'lockstep-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -161,6 +206,12 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   const extensionOrigin = `chrome-extension://${new URL(worker.url()).host}/`;
+  for (const host of routes?.hosts ?? []) {
+    await context.route(`https://${host}/**`, async (route) => {
+      const target = routes === undefined ? null : routedPath(routes, route.request().url());
+      await (target === null ? route.continue() : route.fulfill({ response: await route.fetch({ url: target }) }));
+    });
+  }
   let front: MemberPage | null = null;
   const extensionPage = async (path: string): Promise<MemberPage> => {
     const page = await context.newPage();
@@ -199,13 +250,15 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
       await wake(helper);
     },
     close: async () => {
+      // Media fetches still in flight must not fail as the context goes away.
+      if (routes !== undefined) await context.unrouteAll({ behavior: 'ignoreErrors' });
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
 }
 
-export async function launchFirefoxMember(name: string, options: FirefoxLaunchOptions = {}): Promise<Member> {
+export async function launchFirefoxMember(name: string, options: FirefoxLaunchOptions = {}, routes?: HostRoutes): Promise<Member> {
   const firefox = await launchFirefox(options);
   let helper: MemberPage | null = null;
   let front: MemberPage | null = null;
@@ -221,6 +274,7 @@ export async function launchFirefoxMember(name: string, options: FirefoxLaunchOp
     extensionPage,
     openTab: async (url) => {
       const page = await firefox.browser.newPage();
+      if (routes !== undefined) await routeFirefoxPage(page, routes);
       await page.goto(url);
       const tabId = await firefox.tabIdOf(page);
       front = fromPuppeteer(page);
