@@ -19,7 +19,7 @@ export interface Expectation {
 export const EXPECT_MS = { play: 1500, pause: 1500, seek: 4000, rate: 1500 } as const;
 /** A seek lands within this of its target (players snap to keyframes or frame boundaries). */
 const SEEK_TOLERANCE_S = 0.05;
-const RATE_TOLERANCE = 0.001;
+export const RATE_TOLERANCE = 0.001;
 
 export function expectFor(effect: 'play' | 'pause' | 'seek' | 'set-rate', value: number | null, now: number): Expectation[] {
   switch (effect) {

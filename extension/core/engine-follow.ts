@@ -16,6 +16,11 @@ const AIM_MARGIN_MS = 50;
 const AIM_MARGIN_SHARE = 0.25;
 /** A wake-up timer may fire a little early; within this (ms) it counts as on time. */
 const EARLY_MS = 2;
+/**
+ * How long a rate the engine did not set may stay unexplained (its 'ratechange' still queued) before
+ * the engine follows the room again: the event comes within a task or two, later on a loaded machine.
+ */
+const FOREIGN_RATE_WAIT_MS = 500;
 
 type Act = { state: EngineState; effects: EngineEffect[] };
 
@@ -122,6 +127,8 @@ export function follow(s0: EngineState, now: number): StepResult {
   // Seeking, and not on our request: a user's (or the page's) seek whose 'seeking' event is still
   // queued. "Correcting" the position now would undo the seek before we know it was made.
   if (p.seeking && s.seek === null) return none;
+  // The same for a rate: setting ours over the user's would make its event read as our own.
+  if (s.foreignRateSince !== null && now - s.foreignRateSince < FOREIGN_RATE_WAIT_MS) return none;
   let a: Act = { state: s, effects: [] };
 
   // A held room stands still, so holding needs no clock: a pause applies at once, also while the

@@ -25,7 +25,7 @@ import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../..
 import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
 import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
 import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from './drift';
-import { consume, type Expectation } from './echo';
+import { consume, RATE_TOLERANCE, type Expectation } from './echo';
 import { follow } from './engine-follow';
 import { isHeld, positionAt } from './timeline';
 
@@ -99,6 +99,11 @@ export interface EngineState {
   userHold: { awaiting: number; until: number } | null;
   /** A user action is being sent again: leave the player alone until this local time (or the shell says). */
   controlPendingUntil: number | null;
+  /**
+   * Local time the player was first seen at a rate the engine did not set (a user's change whose
+   * 'ratechange' is still queued), null when its rate is the engine's.
+   */
+  foreignRateSince: number | null;
   status: MemberStatus;
   /** Local time the player started buffering, null when it is not. */
   bufferingSince: number | null;
@@ -116,7 +121,7 @@ export function createEngine(): EngineState {
   return {
     clock: createClock(), timeline: null, player: null, readings: [], adjust: 0, commandedRate: 1, expected: [],
     seek: null, learnStart: false, startLatencyMs: 0, settleUntil: 0, seekLatencyMs: DRIFT.initialSeekLatencyMs, recentSeeks: [], cooldownUntil: 0,
-    armedAt: null, started: false, userHold: null, controlPendingUntil: null, status: 'no_video', bufferingSince: null, lastReport: null,
+    armedAt: null, started: false, userHold: null, controlPendingUntil: null, foreignRateSince: null, status: 'no_video', bufferingSince: null, lastReport: null,
     stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
   };
 }
@@ -218,6 +223,18 @@ function report(s: EngineState, now: number): StepResult {
   };
 }
 
+/**
+ * A player at a rate that is neither the one the engine set nor one it is about to see: the user
+ * changed it and the 'ratechange' saying so is still queued (a frame callback can run first).
+ */
+function noteForeignRate(s: EngineState, now: number): EngineState {
+  const rate = s.player?.rate ?? s.commandedRate;
+  const ours = (r: number | null): boolean => r !== null && Math.abs(rate - r) < RATE_TOLERANCE;
+  const foreign = !ours(s.commandedRate) && !s.expected.some((e) => e.event === 'ratechange' && e.until >= now && ours(e.value));
+  if (!foreign) return s.foreignRateSince === null ? s : { ...s, foreignRateSince: null };
+  return s.foreignRateSince === null ? { ...s, foreignRateSince: now } : s;
+}
+
 /** The user hold after a newer timeline: kept while answers to later user actions are still to come. */
 function stillHeld(s: EngineState, t: Timeline): EngineState['userHold'] {
   if (s.userHold === null) return null;
@@ -260,6 +277,7 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
   const p = r.state.player;
   const buffering = p !== null && p.buffering;
   if (buffering !== (r.state.bufferingSince !== null)) r = { ...r, state: { ...r.state, bufferingSince: buffering ? now : null } };
+  r = { ...r, state: noteForeignRate(r.state, now) };
   const f = follow(r.state, now);
   const rep = report(f.state, now);
   return { state: rep.state, effects: [...r.effects, ...f.effects, ...rep.effects] };

@@ -213,6 +213,17 @@ describe('engine', () => {
     expect(controls(seen.effects)).toEqual([{ type: 'send-control', control: { action: 'seek', position: 42 } }]);
   });
 
+  test('a user\'s rate change seen in frames before its event is not overwritten; the event makes it a control', () => {
+    const s0 = { ...feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline({ rate: 1.5 }) }, 10_000]]).state, commandedRate: 1.5 };
+    const steady = feed(s0, frames(10_000, 10_300, 0, 1.5)).state;
+    // `playbackRate = 1` is visible at once; frame callbacks (here showing a drift worth a
+    // correction) can run before the queued 'ratechange'.
+    const early = feed(steady, frames(10_333, 10_500, 0.03, 1.5).map(([e, t]): [EngineEvent, number] => [e.type === 'frame' ? { ...e, snapshot: { ...e.snapshot, rate: 1 } } : e, t]));
+    expect(kinds(early.effects)).toEqual([]);
+    const seen = step(early.state, { type: 'player', event: 'ratechange', snapshot: snap({ position: 15.7, rate: 1 }) }, 10_510);
+    expect(controls(seen.effects)).toEqual([{ type: 'send-control', control: { action: 'rate', rate: 1 } }]);
+  });
+
   test('a held room pauses the player at the room position', () => {
     const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ position: 12.3 }) }, 10_000]]).state;
     const r = step(s0, { type: 'timeline', timeline: timeline({ position: 12, waitingFor: ['b'], holdUntil: 20_000 }) }, 10_000);
