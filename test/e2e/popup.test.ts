@@ -180,7 +180,7 @@ describe('popup', () => {
     try {
       const created = await cy.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Cy', color: '#4363d8' } });
       if (!created.ok) throw new Error(`room:create failed: ${created.error}`);
-      expect(await cy.emitWithAck('member:status', { status: 'buffering', offsetMs: 12.4, rttMs: 30 })).toEqual({ ok: true, data: null });
+      expect(await cy.emitWithAck('member:status', { status: 'buffering', offsetMs: 12.4, rttMs: 30 })).toMatchObject({ ok: true, data: { name: 'Cy', status: 'buffering', offsetMs: 12.4 } });
       const tab = await ana.openTab(`${site.origin}/plain.html?by-code`);
       const popup = await ana.extensionPage(`popup.html?tab=${tab.tabId}`);
       await until(popup, 'the lobby', (v) => v.buttons.includes('Join room'));
