@@ -99,7 +99,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   const unready = (): string | null => {
     if (closing) return 'shutting_down';
     if (!store.ready()) return `${options.storeKind ?? 'memory'}_store_unavailable`;
-    if (!(options.ready?.() ?? true)) return 'backend_unavailable';
+    // With Redis, the other backend is the socket.io adapter's connection (broadcasts between relays).
+    if (!(options.ready?.() ?? true)) return options.storeKind === 'redis' ? 'redis_adapter_unavailable' : 'backend_unavailable';
     return null;
   };
   // Registered after socket.io attached: socket.io answers its own path and passes others on.
