@@ -4,10 +4,9 @@
  * (manifest `match_about_blank` + `all_frames`), its video owns the tab's room, and a member on
  * plain.html stays in step with it through play, pause and seek.
  */
-import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
-import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { startRelay, type TestRelay } from '../support/relay';
-import { createRoom, joinRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
+import { waitFor, type Member, type MemberPage } from '../support/browsers';
+import type { FixtureServer } from '../support/fixture-server';
+import { createRoom, joinRoom, tabState, waitForMembers, startChromiumPair, waitForVideo, type ChromiumPair } from '../support/rooms';
 
 jest.setTimeout(60_000);
 
@@ -16,7 +15,6 @@ interface VideoState {
   position: number;
 }
 
-let relay: TestRelay;
 let site: FixtureServer;
 let alice: Member;
 let bob: Member;
@@ -50,17 +48,14 @@ async function inStep(what: string, check: (a: VideoState, b: VideoState) => boo
   }
 }
 
+let started: ChromiumPair | undefined;
 beforeAll(async () => {
-  [relay, site] = await Promise.all([startRelay(), startFixtureServer()]);
-  [alice, bob] = await Promise.all([launchChromiumMember('alice'), launchChromiumMember('bob')]);
-  await Promise.all([setRelayUrl(alice, relay.url), setRelayUrl(bob, relay.url)]);
+  started = await startChromiumPair();
+  ({ site, alice, bob } = started);
 }, 45_000);
 
 afterAll(async () => {
-  await alice?.close();
-  await bob?.close();
-  await site?.close();
-  await relay?.close();
+  await started?.close();
 });
 
 test('the video of an about:blank iframe filled by script is found, and a room made on it is joined', async () => {

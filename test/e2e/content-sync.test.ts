@@ -6,11 +6,11 @@
  * cross-origin player iframe; previews are left alone; a replaced element is followed; and a
  * member asked to follow the room to the next video gets a Go/Stay prompt.
  */
-import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
-import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { startRelay, type TestRelay } from '../support/relay';
+import { waitFor, type Member, type MemberPage } from '../support/browsers';
+import type { FixtureServer } from '../support/fixture-server';
+import type { TestRelay } from '../support/relay';
 import { formatInvite } from '../../extension/invite';
-import { createRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
+import { createRoom, tabState, waitForMembers, startChromiumPair, waitForVideo, type ChromiumPair } from '../support/rooms';
 
 jest.setTimeout(90_000);
 
@@ -44,18 +44,14 @@ async function both(what: string, check: (s: VideoState) => boolean): Promise<[V
   return last;
 }
 
+let started: ChromiumPair | undefined;
 beforeAll(async () => {
-  relay = await startRelay();
-  site = await startFixtureServer();
-  [alice, bob] = await Promise.all([launchChromiumMember('alice'), launchChromiumMember('bob')]);
-  await Promise.all([setRelayUrl(alice, relay.url), setRelayUrl(bob, relay.url)]);
+  started = await startChromiumPair();
+  ({ relay, site, alice, bob } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await alice?.close();
-  await bob?.close();
-  await site?.close();
-  await relay?.close();
+  await started?.close();
 });
 
 test('an invite link opened in a tab joins the room, and the invite leaves the URL', async () => {

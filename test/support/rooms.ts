@@ -5,7 +5,36 @@
  * own configured relay.
  */
 import type { TabState } from '../../extension/messages';
-import { waitFor, type Member } from './browsers';
+import { launchChromiumMember, waitFor, type Member } from './browsers';
+import { startFixtureServer, type FixtureServer } from './fixture-server';
+import { startRelay, type TestRelay } from './relay';
+
+/** A relay, the fixture site and two Chromium members (alice, bob) set to that relay. */
+export interface ChromiumPair {
+  relay: TestRelay;
+  site: FixtureServer;
+  alice: Member;
+  bob: Member;
+  close(): Promise<void>;
+}
+
+export async function startChromiumPair(): Promise<ChromiumPair> {
+  const [relay, site] = await Promise.all([startRelay(), startFixtureServer()]);
+  const [alice, bob] = await Promise.all([launchChromiumMember('alice'), launchChromiumMember('bob')]);
+  await Promise.all([setRelayUrl(alice, relay.url), setRelayUrl(bob, relay.url)]);
+  return {
+    relay,
+    site,
+    alice,
+    bob,
+    async close() {
+      await alice.close();
+      await bob.close();
+      await site.close();
+      await relay.close();
+    },
+  };
+}
 
 export async function setRelayUrl(member: Member, relayUrl: string): Promise<void> {
   const page = await member.extensionPage('options.html');
