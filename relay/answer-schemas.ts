@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { agree, mediaSchema, settingsSchema, type Same } from './schemas';
-import { ErrorCode, LIMITS, type ChatMessage, type JoinedRoom, type Member, type MemberLeft, type Result, type RoomView, type Timeline } from './protocol';
+import { ErrorCode, LIMITS, type ChatMessage, type JoinedRoom, type Member, type MemberLeft, type MemberTelemetry, type Result, type RoomView, type Timeline } from './protocol';
 
 const finite = z.number().finite();
 const id = z.string().min(1).max(64);
@@ -45,6 +45,8 @@ export const roomViewSchema = z.object({
 
 export const joinedRoomSchema = z.object({ room: roomViewSchema, memberId: id, resumeToken: z.string().min(1).max(64) });
 export const memberLeftSchema = z.object({ memberId: id, hostId: id.nullable() });
+export const memberTelemetrySchema = z.object({ memberId: id, offsetMs: finite.nullable(), rttMs: finite.min(0).nullable() });
+export const telemetryBatchSchema = z.array(memberTelemetrySchema).max(1000);
 export const chatMessageSchema = z.object({ from: id, text: z.string().max(LIMITS.chatMaxLength), at: finite });
 /** A `time:ping` answer: the relay's clock in ms. */
 export const relayTimeSchema = finite.min(0);
@@ -65,3 +67,4 @@ agree<Same<z.output<typeof roomViewSchema>, RoomView>>();
 agree<Same<z.output<typeof joinedRoomSchema>, JoinedRoom>>();
 agree<Same<z.output<typeof memberLeftSchema>, MemberLeft>>();
 agree<Same<z.output<typeof chatMessageSchema>, ChatMessage>>();
+agree<Same<z.output<typeof memberTelemetrySchema>, MemberTelemetry>>();

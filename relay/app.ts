@@ -20,6 +20,7 @@ import { ROUTES } from './routes';
 import { expireHoldAt } from './room-state';
 import { createSeatKeeper } from './seat-keeper';
 import { noSeatRegistry, type SeatRegistry } from './seats';
+import { TelemetryBoard } from './telemetry';
 import type { RoomStore } from './store/types';
 
 export interface RelayOptions {
@@ -121,6 +122,12 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     }),
   );
 
+  const telemetry = new TelemetryBoard((code, entries) => {
+    metrics.eventsOut.inc({ event: 'members:telemetry' });
+    io.to(roomChannel(code)).volatile.emit('members:telemetry', entries);
+  });
+  const telemetryTimer = setInterval(() => telemetry.flush(), config.TELEMETRY_FLUSH_MS);
+
   const ctx: RelayContext = {
     io,
     store,
@@ -129,6 +136,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     metrics,
     rules: { maxMembers: config.MAX_MEMBERS, graceMs: config.ROOM_GRACE_MS },
     seats,
+    telemetry,
     now,
     broadcast(code, event, ...args) {
       metrics.eventsOut.inc({ event });
@@ -167,6 +175,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     io,
     async close() {
       closing = true;
+      clearInterval(telemetryTimer);
       for (const t of holdTimers) clearTimeout(t);
       holdTimers.clear();
       await new Promise<void>((resolve) => {

@@ -17,6 +17,8 @@ const envSchema = z.object({
   MAX_MEMBERS: intFrom(50, 2, 1000),
   /** How long a room waits for a buffering member (or one in an ad) before continuing without it. */
   HOLD_TIMEOUT_MS: intFrom(10_000, 1_000, 600_000),
+  /** How often each relay sends its members' offsets and RTTs to their rooms, in one batch per room. */
+  TELEMETRY_FLUSH_MS: intFrom(2_000, 100, 60_000),
   ALLOWED_ORIGINS: origins,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),

@@ -6,12 +6,15 @@ import type { RelayMetrics } from './metrics';
 import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './protocol';
 import type { RoomRules } from './room-state';
 import type { SeatRegistry } from './seats';
+import type { TelemetryBoard } from './telemetry';
 import type { RoomStore } from './store/types';
 
 /** Per-connection data. Only pointers into the store: nothing about a room is kept here. */
 export interface SocketData {
   code: string | null;
   memberId: string | null;
+  /** The RTT the store holds for this member, as last written through this connection (unset: not known). */
+  storedRttMs?: number | null;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -28,6 +31,8 @@ export interface RelayContext {
   rules: RoomRules;
   /** Which seats this relay's connections hold (for other relays, should this one die). */
   seats: SeatRegistry;
+  /** This relay's connections' telemetry, sent to their rooms in batches. */
+  telemetry: TelemetryBoard;
   now(): number;
   /** Emits to every member of a room on every relay (through the adapter). */
   broadcast<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;

@@ -6,7 +6,8 @@
  *
  * A connection's events run one after another (a per-connection queue): two joins in flight
  * from one socket must not both pass the "already in a room" check, and controls apply in the
- * order they were sent. `time:ping` skips the queue: its answer must be immediate.
+ * order they were sent. `time:ping` skips the queue: its answer must be immediate. Events without
+ * an ack (`member:telemetry`) go through the same checks; a refusal is counted, never answered.
  *
  * Memory: a connection holds one listener (socket.onAny) and one small ConnectionQueue; the
  * routes, the dispatch and the handlers are shared by all connections (at 10k sockets, a few
@@ -38,11 +39,22 @@ export interface BareRoute {
   bare(ctx: RelayContext): unknown;
 }
 
-export type Routes = { [E in EventName]: Route<never> | BareRoute };
+/** An event sent without an ack (telemetry): checked like the others, in the queue; nothing is answered. */
+export interface FireRoute<T = unknown> {
+  schema: z.ZodType<T>;
+  fire(ctx: RelayContext, socket: RelaySocket, payload: T): Promise<void>;
+}
+
+export type Routes = { [E in EventName]: Route<never> | BareRoute | FireRoute<never> };
 
 /** Declares a route with its payload type tied to its schema. */
 export function route<T>(schema: z.ZodType<T> | null, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<Result<unknown>>): Route<never> {
   return { schema, run } as Route<never>;
+}
+
+/** Declares an event without an ack, its payload type tied to its schema. */
+export function fire<T>(schema: z.ZodType<T>, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<void>): FireRoute<never> {
+  return { schema, fire: run } as unknown as FireRoute<never>;
 }
 
 /** One connection's queue; everything else the guard needs is shared. */
@@ -117,6 +129,21 @@ async function answerBare(ctx: RelayContext, socket: RelaySocket, limits: Connec
   ack(r.bare(ctx));
 }
 
+/** An event without an ack: one sent with an ack anyway is answered `bad_request` (its sender waits for nothing). */
+async function handleFire(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: FireRoute, args: unknown[]): Promise<void> {
+  const ack = isAck(args[args.length - 1]) ? (args[args.length - 1] as Ack) : null;
+  if (!(await admitted(ctx, socket, limits, event, ack))) return;
+  if (ack !== null || args.length !== 1) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
+  const parsed = r.schema.safeParse(args[0]);
+  if (!parsed.success) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
+  try {
+    await r.fire(ctx, socket, parsed.data);
+  } catch (err) {
+    ctx.logger.error({ sid: socket.id, err, event }, 'handler failed');
+    ctx.metrics.refusals.inc({ reason: ErrorCode.Internal });
+  }
+}
+
 /** Routes one incoming event of a connection (unknown event names are dropped unanswered). */
 export function dispatch(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, routes: Routes, queue: ConnectionQueue, name: unknown, args: unknown[]): void {
   if (typeof name !== 'string' || !Object.hasOwn(routes, name)) return;
@@ -132,5 +159,6 @@ export function dispatch(ctx: RelayContext, socket: RelaySocket, limits: Connect
     if (++queue.overflows > MAX_QUEUED) flooded(ctx, socket, event);
     return;
   }
-  queue.serial(() => handle(ctx, socket, limits, event, r as Route, payloads, ack));
+  if ('fire' in r) queue.serial(() => handleFire(ctx, socket, limits, event, r as FireRoute, args));
+  else queue.serial(() => handle(ctx, socket, limits, event, r as Route, payloads, ack));
 }

@@ -8,13 +8,17 @@
  * `strikes.points` strikes within `strikes.duration` s is disconnected.
  *
  * The limiter backend is injectable: memory by default, RateLimiterRedis when relays share
- * Redis. Clock pings always count in memory: a connection lives on one relay, and a ping's
- * answer must not wait for a Redis round trip (it would skew the member's clock estimate).
+ * Redis. Clock pings and telemetry always count in memory: a connection lives on one relay, a
+ * ping's answer must not wait for a Redis round trip (it would skew the member's clock estimate),
+ * and telemetry, the most frequent event after pings, is not worth a Redis round trip each.
  */
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ClientToServerEvents } from './protocol';
 
-export type LimitClass = 'control' | 'chat' | 'join' | 'status' | 'ping' | 'other' | 'strikes';
+export type LimitClass = 'control' | 'chat' | 'join' | 'status' | 'telemetry' | 'ping' | 'other' | 'strikes';
+
+/** Classes counted in this relay's memory whatever the backend (see above). */
+const LOCAL_CLASSES: ReadonlySet<LimitClass> = new Set(['ping', 'telemetry']);
 
 /** Fixed-window budget: `points` per `duration` seconds. */
 export interface LimitSpec {
@@ -41,7 +45,7 @@ export const memoryLimiterFactory: LimiterFactory = (_cls, spec) => new RateLimi
 
 /**
  * Budgets sized for people, not scripts: scrubbing sends a burst of seeks; the engine reports
- * status on change (at most one every 2 s for offsets, more around a stall); the clock sends a
+ * status on change (more around a stall) and telemetry at most every 2 s; the clock sends a
  * burst of 16 pings after a (re)connect (extension/core/clock-sync.ts), then one a second.
  */
 export const DEFAULT_BUDGETS: Record<LimitClass, Budget> = {
@@ -49,6 +53,7 @@ export const DEFAULT_BUDGETS: Record<LimitClass, Budget> = {
   chat: { points: 1, duration: 1, burst: { points: 9, duration: 10 } },
   join: { points: 5, duration: 60, burst: { points: 5, duration: 60 } },
   status: { points: 4, duration: 1, burst: { points: 16, duration: 10 } },
+  telemetry: { points: 2, duration: 1, burst: { points: 10, duration: 10 } },
   ping: { points: 10, duration: 1, burst: { points: 30, duration: 10 } },
   other: { points: 1, duration: 1, burst: { points: 9, duration: 10 } },
   // A count of refusals, not a rate: no burst.
@@ -64,6 +69,7 @@ export const EVENT_CLASS: Record<keyof ClientToServerEvents, Exclude<LimitClass,
   'room:transfer-host': 'other',
   'member:profile': 'other',
   'member:status': 'status',
+  'member:telemetry': 'telemetry',
   'playback:control': 'control',
   'chat:send': 'chat',
   'time:ping': 'ping',
@@ -87,7 +93,7 @@ export function createLimits(factory: LimiterFactory, onError: (err: unknown) =>
   const limiters = new Map<LimitClass, ConsumeLimiter>();
   for (const cls of Object.keys(DEFAULT_BUDGETS) as LimitClass[]) {
     const { burst, ...rate } = budgets[cls] ?? DEFAULT_BUDGETS[cls];
-    const make = cls === 'ping' ? memoryLimiterFactory : factory;
+    const make = LOCAL_CLASSES.has(cls) ? memoryLimiterFactory : factory;
     const steady = make(cls, { ...rate, keyPrefix: `lockstep:rl:${cls}` });
     if (burst === undefined) limiters.set(cls, steady);
     else limiters.set(cls, new BurstyRateLimiter(asBurstPart(steady), asBurstPart(make(cls, { ...burst, keyPrefix: `lockstep:rl:${cls}:burst` }))));

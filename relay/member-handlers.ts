@@ -3,8 +3,8 @@
  * Plain functions of (context, socket, payload), shared by every connection.
  */
 import { roomChannel, type RelayContext, type RelaySocket } from './context';
-import { ErrorCode, type ControlRequest, type Member, type Profile, type Result, type RoomSettings, type StatusReport, type Timeline } from './protocol';
-import { control, reportStatus, setProfile, transferHost, updateSettings } from './room-state';
+import { ErrorCode, type ControlRequest, type Member, type Profile, type Result, type RoomSettings, type StatusReport, type TelemetryReport, type Timeline } from './protocol';
+import { control, recordTelemetry, reportStatus, setProfile, transferHost, updateSettings } from './room-state';
 import { storeError } from './room-handlers';
 import type { Mutation, StoredRoom } from './store/types';
 
@@ -48,10 +48,10 @@ export async function status(ctx: RelayContext, socket: RelaySocket, report: Sta
   const r = await apply(ctx, socket, (id) => reportStatus(id, report, ctx.now(), ctx.config.HOLD_TIMEOUT_MS));
   if ('error' in r) return fail(r.error);
   if (typeof report.offsetMs === 'number') ctx.metrics.offsets.observe(Math.abs(report.offsetMs));
-  // The sender gets its member in the ack, the others a broadcast: status reports are most of the
-  // relay's traffic (every member, every 2 s). Offsets and RTTs alone are telemetry, fresh every
-  // 2 s: sent volatile (a busy socket may skip one, and they are not kept for connection state
-  // recovery, where they were most of the stored packets).
+  socket.data.storedRttMs = r.value.member.rttMs;
+  // The sender gets its member in the ack, the others a broadcast. A report that changed only the
+  // offset or RTT (a client that does not send `member:telemetry` for those) is sent volatile: a
+  // busy socket may skip one, and it is not kept for connection state recovery.
   const others = socket.to(roomChannel(r.code));
   ctx.metrics.eventsOut.inc({ event: 'member:updated' });
   (r.value.telemetryOnly ? others.volatile : others).emit('member:updated', r.value.member);
@@ -60,6 +60,33 @@ export async function status(ctx: RelayContext, socket: RelaySocket, report: Sta
     ctx.scheduleHold(r.code, r.value.timeline);
   }
   return { ok: true, data: r.value.member };
+}
+
+/** An RTT change that moves the scheduling lead (half the RTT) by 10 ms or more is worth a store write. */
+export const RTT_STORE_STEP_MS = 20;
+
+function rttMoved(stored: number | null | undefined, rtt: number | null): boolean {
+  if (stored === undefined) return rtt !== null;
+  if (stored === null || rtt === null) return stored !== rtt;
+  return Math.abs(rtt - stored) >= RTT_STORE_STEP_MS;
+}
+
+/**
+ * Telemetry between status changes: no ack, batched into `members:telemetry` (relay/telemetry.ts).
+ * The store sees it only when the RTT moved enough to matter for scheduled starts.
+ */
+export async function telemetry(ctx: RelayContext, socket: RelaySocket, report: TelemetryReport): Promise<void> {
+  const { code, memberId } = socket.data;
+  if (code === null || memberId === null) {
+    ctx.metrics.refusals.inc({ reason: ErrorCode.NotInRoom });
+    return;
+  }
+  if (report.offsetMs !== null) ctx.metrics.offsets.observe(Math.abs(report.offsetMs));
+  ctx.telemetry.record(code, { memberId, offsetMs: report.offsetMs, rttMs: report.rttMs });
+  if (!rttMoved(socket.data.storedRttMs, report.rttMs)) return;
+  const r = await ctx.store.update(code, recordTelemetry(memberId, report));
+  if (r.ok) socket.data.storedRttMs = report.rttMs;
+  else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') ctx.logger.warn({ sid: socket.id, error: r.error }, 'could not store telemetry');
 }
 
 export async function playback(ctx: RelayContext, socket: RelaySocket, req: ControlRequest): Promise<Result<Timeline>> {

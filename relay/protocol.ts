@@ -189,6 +189,23 @@ export interface StatusReport {
   rttMs?: number | null;
 }
 
+/**
+ * A member's offset and RTT between status changes: fire-and-forget (no ack), so a member sends it
+ * every couple of seconds without an answer, and the relay neither stores it (unless the RTT moved
+ * enough to matter for scheduling) nor echoes it one by one.
+ */
+export interface TelemetryReport {
+  offsetMs: number | null;
+  rttMs: number | null;
+}
+
+/** One member's latest telemetry, as `members:telemetry` carries it. */
+export interface MemberTelemetry {
+  memberId: string;
+  offsetMs: number | null;
+  rttMs: number | null;
+}
+
 export interface ChatMessage {
   from: string;
   text: string;
@@ -201,7 +218,7 @@ export interface MemberLeft {
   hostId: string | null;
 }
 
-/** Events a client emits. Every one but `time:ping` answers with a Result through its ack. */
+/** Events a client emits. Every one but `time:ping` and `member:telemetry` answers with a Result through its ack. */
 export interface ClientToServerEvents {
   'room:create': (req: CreateRoomRequest, ack: (res: Result<JoinedRoom>) => void) => void;
   'room:join': (req: JoinRoomRequest, ack: (res: Result<JoinedRoom>) => void) => void;
@@ -212,6 +229,8 @@ export interface ClientToServerEvents {
   'member:profile': (req: Profile, ack: (res: Result<Member>) => void) => void;
   /** Acks the sender's updated member; the others get `member:updated` (offset-only updates volatile). */
   'member:status': (req: StatusReport, ack: (res: Result<Member>) => void) => void;
+  /** No ack: the relay batches it into `members:telemetry`; an invalid or over-budget one is dropped. */
+  'member:telemetry': (report: TelemetryReport) => void;
   'playback:control': (req: ControlRequest, ack: (res: Result<Timeline>) => void) => void;
   'chat:send': (req: { text: string }, ack: (res: Result<null>) => void) => void;
   /** Answers the relay's clock (ms) at once; for NTP-style offset estimation. */
@@ -224,6 +243,8 @@ export interface ServerToClientEvents {
   'member:joined': (member: Member) => void;
   'member:updated': (member: Member) => void;
   'member:left': (left: MemberLeft) => void;
+  /** The telemetry members reported since the last batch (each relay batches its own connections'). */
+  'members:telemetry': (entries: MemberTelemetry[]) => void;
   'room:settings': (settings: RoomSettings) => void;
   'chat:message': (msg: ChatMessage) => void;
 }

@@ -10,6 +10,7 @@ import {
   type Profile,
   type RoomSettings,
   type StatusReport,
+  type TelemetryReport,
   type Timeline,
 } from './protocol';
 import { colorFor } from './colors';
@@ -68,6 +69,19 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
     const changed = timeline !== room.timeline;
     const value = { member: memberView(member), timeline: changed ? timeline : null, telemetryOnly: m.status === member.status };
     return { ok: true, room: { ...next, timeline }, value };
+  };
+}
+
+/**
+ * Telemetry written to the store: only when the RTT moved enough to change the scheduling lead
+ * (the relay schedules starts from the stored RTTs); offsets and RTTs otherwise travel batched.
+ */
+export function recordTelemetry(memberId: string, report: TelemetryReport) {
+  return (room: StoredRoom): Mutation<null, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    const member: StoredMember = { ...m, offsetMs: report.offsetMs, rttMs: report.rttMs };
+    return { ok: true, room: { ...room, members: { ...room.members, [memberId]: member } }, value: null };
   };
 }
 

@@ -43,6 +43,7 @@ function tokenRoom(token: string): string | null {
 async function enter(ctx: RelayContext, socket: RelaySocket, code: string, memberId: string, view: RoomView): Promise<RoomView> {
   socket.data.code = code;
   socket.data.memberId = memberId;
+  delete socket.data.storedRttMs;
   ctx.seats.add({ code, memberId, socketId: socket.id });
   await socket.join(roomChannel(code));
   const fresh = await ctx.store.get(code);
@@ -52,9 +53,13 @@ async function enter(ctx: RelayContext, socket: RelaySocket, code: string, membe
 function exit(ctx: RelayContext, socket: RelaySocket): void {
   const { code, memberId } = socket.data;
   if (code !== null) void socket.leave(roomChannel(code));
-  if (code !== null && memberId !== null) ctx.seats.remove({ code, memberId, socketId: socket.id });
+  if (code !== null && memberId !== null) {
+    ctx.seats.remove({ code, memberId, socketId: socket.id });
+    ctx.telemetry.forget(code, memberId);
+  }
   socket.data.code = null;
   socket.data.memberId = null;
+  delete socket.data.storedRttMs;
 }
 
 export async function create(ctx: RelayContext, socket: RelaySocket, req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
@@ -125,6 +130,7 @@ export async function disconnected(ctx: RelayContext, socket: RelaySocket, reaso
   if (code === null || memberId === null) return;
   const r = await ctx.store.update(code, markAway(memberId, socket.id, ctx.now(), ctx.rules));
   ctx.seats.remove({ code, memberId, socketId: socket.id });
+  ctx.telemetry.forget(code, memberId);
   if (r.ok) announceDeparture(ctx, code, r.value, r.room);
   else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') ctx.logger.warn({ sid: socket.id, error: r.error }, 'could not mark member away');
   ctx.logger.info({ sid: socket.id, room: redactCode(code), reason }, 'away');

@@ -22,7 +22,7 @@ import { colorFor } from './colors';
 import { byPresence, hostOf, memberView, roomView, rttsOf, successor, withExpiry } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from './store/types';
 
-export { control, reportStatus, expireHoldAt, updateSettings, transferHost, setProfile } from './room-actions';
+export { control, reportStatus, recordTelemetry, expireHoldAt, updateSettings, transferHost, setProfile } from './room-actions';
 
 export interface RoomRules {
   maxMembers: number;

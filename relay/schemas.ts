@@ -14,6 +14,7 @@ import {
   type ResumeRequest,
   type RoomSettings,
   type StatusReport,
+  type TelemetryReport,
 } from './protocol';
 
 const finite = z.number().finite();
@@ -76,6 +77,12 @@ export const statusSchema = z.strictObject({
   rttMs: finite.min(0).max(60_000).nullable().optional(),
 });
 
+/** Telemetry between status changes: both values always sent (null: not known). */
+export const telemetrySchema = z.strictObject({
+  offsetMs: finite.min(-86_400_000).max(86_400_000).nullable(),
+  rttMs: finite.min(0).max(60_000).nullable(),
+});
+
 export const chatSchema = z.strictObject({ text: z.string().trim().min(1).max(LIMITS.chatMaxLength) });
 
 export const transferHostSchema = z.strictObject({ memberId: z.string().min(1).max(64) });
@@ -95,5 +102,6 @@ agree<Same<z.output<typeof joinRoomSchema>, JoinRoomRequest>>();
 agree<Same<z.output<typeof resumeSchema>, ResumeRequest>>();
 agree<Same<z.output<typeof controlSchema>, ControlRequest>>();
 agree<Same<z.output<typeof statusSchema>, StatusReport>>();
+agree<Same<z.output<typeof telemetrySchema>, TelemetryReport>>();
 agree<Same<z.output<typeof chatSchema>, { text: string }>>();
 agree<Same<z.output<typeof transferHostSchema>, { memberId: string }>>();

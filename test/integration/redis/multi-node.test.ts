@@ -1,6 +1,6 @@
 /**
  * Three relay processes sharing one Redis (each test run under its own key prefix): one room
- * served by all three, a node killed mid-session, every node restarted.
+ * served by all three (joins, controls, chat, telemetry), a node killed mid-session, every node restarted.
  */
 import { PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/protocol';
 import { connectClient, nextEvent, type TestClient } from '../../support/relay';
@@ -73,6 +73,11 @@ describe('three relays, one room', () => {
     const chats = [nextEvent(alice.socket, 'chat:message'), nextEvent(bob.socket, 'chat:message')];
     unwrap(await carol.socket.emitWithAck('chat:send', { text: 'hi from C' }));
     for (const [m] of await Promise.all(chats)) expect(m).toMatchObject({ from: carol.joined.memberId, text: 'hi from C' });
+
+    // Telemetry from B reaches A and C in the batch B's relay sends to the room.
+    const batches = [nextEvent(alice.socket, 'members:telemetry'), nextEvent(carol.socket, 'members:telemetry')];
+    bob.socket.emit('member:telemetry', { offsetMs: 6, rttMs: null });
+    for (const [entries] of await Promise.all(batches)) expect(entries).toEqual([{ memberId: bob.joined.memberId, offsetMs: 6, rttMs: null }]);
   });
 
   test('a node killed mid-session: its member resumes on another node and keeps the room', async () => {

@@ -11,6 +11,7 @@ export const FUZZ_EVENTS = [
   'room:transfer-host',
   'member:profile',
   'member:status',
+  'member:telemetry',
   'playback:control',
   'chat:send',
   'time:ping',
@@ -71,6 +72,8 @@ function validPayload(rng: Rng, event: string, code: string, memberIds: readonly
       return profile;
     case 'member:status':
       return { status: pick(rng, ['playing', 'paused', 'buffering', 'ad', 'no_video']), offsetMs: rng.uniform(-500, 500), rttMs: rng.uniform(0, 400) };
+    case 'member:telemetry':
+      return { offsetMs: pick(rng, [null, rng.uniform(-500, 500)]), rttMs: pick(rng, [null, rng.uniform(0, 400)]) };
     case 'playback:control':
       return pick(rng, [
         { action: 'play' },

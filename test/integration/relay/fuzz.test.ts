@@ -19,7 +19,7 @@ describe.each(storeFactories)('fuzz ($name store)', (storeFactory) => {
   // Budgets high enough that most events reach validation and the handlers, low enough that
   // some fuzzers are cut off as flooders (and come back).
   const budget = { points: 300, duration: 1 };
-  const h = useRelay({ storeFactory, extra: { budgets: { control: budget, chat: budget, join: budget, status: budget, ping: budget, other: budget, strikes: { points: 40, duration: 1 } } } });
+  const h = useRelay({ storeFactory, extra: { budgets: { control: budget, chat: budget, join: budget, status: budget, telemetry: budget, ping: budget, other: budget, strikes: { points: 40, duration: 1 } } } });
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown): void => {
     rejections.push(reason);

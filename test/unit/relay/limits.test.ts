@@ -2,14 +2,14 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { createLimits, DEFAULT_BUDGETS, type LimitClass, type LimitSpec } from '../../../relay/limits';
 
-test('the factory gets a steady and a burst limiter per class (prefixed), except pings, which always count in memory', () => {
+test('the factory gets a steady and a burst limiter per class (prefixed), except pings and telemetry, which always count in memory', () => {
   const specs: Array<[LimitClass, LimitSpec]> = [];
   createLimits((cls, spec) => {
     specs.push([cls, spec]);
     return new RateLimiterMemory(spec);
   }, () => undefined);
   const classes = new Set(specs.map(([cls]) => cls));
-  expect([...classes].sort()).toEqual(Object.keys(DEFAULT_BUDGETS).filter((c) => c !== 'ping').sort());
+  expect([...classes].sort()).toEqual(Object.keys(DEFAULT_BUDGETS).filter((c) => c !== 'ping' && c !== 'telemetry').sort());
   const chat = specs.filter(([cls]) => cls === 'chat').map(([, spec]) => spec);
   const { burst, ...rate } = DEFAULT_BUDGETS.chat;
   expect(chat).toEqual([

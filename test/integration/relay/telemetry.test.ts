@@ -1,0 +1,138 @@
+/**
+ * Member telemetry over a real relay: `member:telemetry` has no ack, reaches the room in batches
+ * (`members:telemetry`), is stored only when the RTT moved enough to matter, and bad reports are
+ * dropped without changing anything.
+ */
+import type { MemberTelemetry } from '../../../relay/protocol';
+import { nextEvent, type TestClient } from '../../support/relay';
+import { storeFactories } from '../../support/stores';
+import { unwrap, useRelay } from './support';
+
+const FLUSH_MS = 100;
+
+type Raw = { emit(event: string, ...args: unknown[]): unknown; emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+const raw = (c: TestClient): Raw => c as unknown as Raw;
+
+/** Batches a client receives until `done` says the entries so far are enough. */
+function batchesUntil(socket: TestClient, done: (latest: Map<string, MemberTelemetry>) => boolean, timeoutMs = 5000): Promise<MemberTelemetry[][]> {
+  const batches: MemberTelemetry[][] = [];
+  const latest = new Map<string, MemberTelemetry>();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('members:telemetry', listener);
+      reject(new Error(`telemetry incomplete after ${timeoutMs} ms: ${JSON.stringify(batches)}`));
+    }, timeoutMs);
+    const listener = (entries: MemberTelemetry[]): void => {
+      batches.push(entries);
+      for (const e of entries) latest.set(e.memberId, e);
+      if (!done(latest)) return;
+      clearTimeout(timer);
+      socket.off('members:telemetry', listener);
+      resolve(batches);
+    };
+    socket.on('members:telemetry', listener);
+  });
+}
+
+/** A queued, acked event after the ones before it: every earlier event of `c` has been handled. */
+async function barrier(c: TestClient, name: string): Promise<void> {
+  unwrap(await c.emitWithAck('member:profile', { name }));
+}
+
+describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
+  const h = useRelay({ storeFactory, config: { TELEMETRY_FLUSH_MS: FLUSH_MS } });
+
+  test('reaches every member in per-room batches (latest report per member), with no ack and no per-report broadcast', async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
+    const { socket: carol, joined: c } = await h.joinRoom(a.room.code, 'Carol');
+    const { socket: stranger } = await h.createRoom('Stranger');
+    const perReport: unknown[] = [];
+    alice.on('member:updated', (m) => perReport.push(m));
+    let leaked = false;
+    stranger.on('members:telemetry', () => (leaked = true));
+    const want = (m: Map<string, MemberTelemetry>): boolean => m.get(b.memberId)?.offsetMs === -3 && m.get(c.memberId)?.offsetMs === 7.5;
+    const toAlice = batchesUntil(alice, want);
+    const toBob = batchesUntil(bob, want);
+
+    bob.emit('member:telemetry', { offsetMs: 4, rttMs: null });
+    bob.emit('member:telemetry', { offsetMs: -3, rttMs: null });
+    carol.emit('member:telemetry', { offsetMs: 7.5, rttMs: null });
+
+    const batches = await toAlice;
+    await toBob; // the sender's own relay sends the room's batch to it too
+    for (const batch of batches) expect(new Set(batch.map((e) => e.memberId)).size).toBe(batch.length);
+    expect(batches.flat()).toContainEqual({ memberId: c.memberId, offsetMs: 7.5, rttMs: null });
+    // Only profile changes and the like are `member:updated`; telemetry never is.
+    await barrier(bob, 'Bob');
+    expect(perReport).toHaveLength(1);
+    expect(leaked).toBe(false);
+  });
+
+  test('the store keeps an RTT only when it moved enough to change the scheduling lead', async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
+    const stored = async (): Promise<{ offsetMs: number | null; rttMs: number | null }> => {
+      const m = (await h.relay().store.get(a.room.code))!.members[b.memberId]!;
+      return { offsetMs: m.offsetMs, rttMs: m.rttMs };
+    };
+    bob.emit('member:telemetry', { offsetMs: 1, rttMs: 40 });
+    await barrier(bob, 'Bob');
+    expect(await stored()).toEqual({ offsetMs: 1, rttMs: 40 });
+    bob.emit('member:telemetry', { offsetMs: 9, rttMs: 55 });
+    await barrier(bob, 'Bob');
+    expect(await stored()).toEqual({ offsetMs: 1, rttMs: 40 }); // 15 ms: not worth a write
+    bob.emit('member:telemetry', { offsetMs: 2, rttMs: 90 });
+    await barrier(bob, 'Bob');
+    expect(await stored()).toEqual({ offsetMs: 2, rttMs: 90 });
+    // A status report stores its RTT too, and telemetry compares with that.
+    unwrap(await bob.emitWithAck('member:status', { status: 'playing', offsetMs: 0, rttMs: 200 }));
+    bob.emit('member:telemetry', { offsetMs: 5, rttMs: 210 });
+    await barrier(bob, 'Bob');
+    expect(await stored()).toEqual({ offsetMs: 0, rttMs: 200 });
+    // Everyone still got the latest values, batched.
+    await batchesUntil(alice, (m) => m.get(b.memberId)?.rttMs === 210);
+  });
+
+  test('bad telemetry is dropped: nothing stored or sent, the connection stays up; one sent with an ack is refused', async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
+    const outsider = await h.client();
+    outsider.emit('member:telemetry', { offsetMs: 1, rttMs: null }); // in no room
+    const before = await h.relay().store.get(a.room.code);
+    const got = batchesUntil(alice, (m) => m.has(b.memberId));
+    for (const bad of [
+      [{ offsetMs: '5', rttMs: null }],
+      [{ offsetMs: 5 }],
+      [{ offsetMs: 5, rttMs: -1 }],
+      [{ offsetMs: 1e12, rttMs: null }],
+      [{ offsetMs: 5, rttMs: null, status: 'playing' }],
+      [],
+      [{ offsetMs: 5, rttMs: null }, { offsetMs: 6, rttMs: null }],
+    ]) raw(bob).emit('member:telemetry', ...bad);
+    expect(await raw(bob).emitWithAck('member:telemetry', { offsetMs: 5, rttMs: null })).toEqual({ ok: false, error: 'bad_request' });
+    bob.emit('member:telemetry', { offsetMs: 42, rttMs: null });
+    const batches = await got;
+    expect(batches.flat()).toEqual([{ memberId: b.memberId, offsetMs: 42, rttMs: null }]);
+    expect(await h.relay().store.get(a.room.code)).toEqual(before);
+    expect(bob.connected && outsider.connected).toBe(true);
+  });
+});
+
+describe.each(storeFactories)('telemetry, one batch a second ($name store)', (storeFactory) => {
+  const h = useRelay({ storeFactory, config: { TELEMETRY_FLUSH_MS: 1000 } });
+
+  test('a member who leaves takes its unsent telemetry with it', async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: bob } = await h.joinRoom(a.room.code);
+    const { socket: carol, joined: c } = await h.joinRoom(a.room.code, 'Carol');
+    const left = nextEvent(alice, 'member:left');
+    const got = batchesUntil(alice, (m) => m.has(c.memberId));
+    bob.emit('member:telemetry', { offsetMs: 3, rttMs: null });
+    unwrap(await bob.emitWithAck('room:leave'));
+    await left;
+    carol.emit('member:telemetry', { offsetMs: 8, rttMs: null });
+    // Bob reported and left within a few ms of a 1 s batch: his report is not in it.
+    expect((await got).flat()).toEqual([{ memberId: c.memberId, offsetMs: 8, rttMs: null }]);
+  });
+});
