@@ -131,6 +131,16 @@ export class RelayConnection {
     return checked.data.ok ? checked.data : failure(checked.data.error);
   }
 
+  /**
+   * Emits an event that has no acknowledgement (telemetry): volatile, so nothing is queued while
+   * disconnected or held back on a busy connection; the next report supersedes a lost one.
+   */
+  fire(send: (socket: RelaySocket) => void): ExtResult<null> {
+    if (!this.socket.connected) return unreachable(this.relayUrl, this.detail ?? 'not connected');
+    send(this.socket.volatile as unknown as RelaySocket);
+    return { ok: true, data: null };
+  }
+
   /** One `time:ping` round trip: the relay's clock, or null when it did not answer. */
   async ping(): Promise<number | null> {
     if (!this.socket.connected) return null;

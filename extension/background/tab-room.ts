@@ -10,6 +10,7 @@ import {
   type JoinedRoom,
   type Media,
   type Member,
+  type MemberTelemetry,
   type Profile,
   type RoomSettings,
   type RoomView,
@@ -17,7 +18,7 @@ import {
   type Timeline,
 } from '../../relay/protocol';
 import { ErrorCode } from '../../relay/protocol';
-import { joinedRoomSchema, memberLeftSchema, memberSchema, timelineSchema } from '../../relay/answer-schemas';
+import { joinedRoomSchema, memberLeftSchema, memberSchema, telemetryBatchSchema, timelineSchema } from '../../relay/answer-schemas';
 import { settingsSchema } from '../../relay/schemas';
 import { z } from 'zod';
 import type { ExtResult, FrameSync } from '../messages';
@@ -110,11 +111,25 @@ export class TabRoom {
     this.update({ members: [...others, member].sort((a, b) => a.joinedAt - b.joinedAt) });
   }
 
+  /** Offsets and RTTs of members the room already lists (a batch may name one who just left). */
+  private applyTelemetry(entries: readonly MemberTelemetry[]): void {
+    const byId = new Map(entries.map((e) => [e.memberId, e]));
+    let changed = false;
+    const members = this.room.members.map((m): Member => {
+      const t = byId.get(m.id);
+      if (t === undefined || (t.offsetMs === m.offsetMs && t.rttMs === m.rttMs)) return m;
+      changed = true;
+      return { ...m, offsetMs: t.offsetMs, rttMs: t.rttMs };
+    });
+    if (changed) this.update({ members });
+  }
+
   private listen(): void {
     const s = this.conn.socket;
     s.on('playback:state', checked('playback:state', timelineSchema, (t) => this.applyTimeline(t)));
     s.on('member:joined', checked('member:joined', memberSchema, (m) => this.upsert(m)));
     s.on('member:updated', checked('member:updated', memberSchema, (m) => this.upsert(m)));
+    s.on('members:telemetry', checked('members:telemetry', telemetryBatchSchema, (entries) => this.applyTelemetry(entries)));
     s.on('member:left', checked('member:left', memberLeftSchema, ({ memberId, hostId }) => {
       const members = this.room.members
         .filter((m) => m.id !== memberId)
@@ -175,8 +190,19 @@ export class TabRoom {
     return r;
   }
 
-  /** Reports this member's status; the relay answers with the member as the room now sees it. */
+  /**
+   * Reports this member's status. A new status goes as `member:status`, and the relay answers
+   * with the member as the room now sees it; the same status again only carries the offset and
+   * RTT, sent as `member:telemetry` without an answer (the relay batches it to the room). Should
+   * a status report fail, the room still shows the old status, so the next report is a status again.
+   */
   async status(report: StatusReport): Promise<ExtResult<null>> {
+    const { offsetMs, rttMs } = report;
+    if (this.you?.status === report.status && offsetMs !== undefined && rttMs !== undefined) {
+      const sent = this.conn.fire((s) => s.emit('member:telemetry', { offsetMs, rttMs }));
+      if (sent.ok) this.applyTelemetry([{ memberId: this.memberId, offsetMs, rttMs }]);
+      return sent;
+    }
     const r = await this.conn.request((s) => s.emitWithAck('member:status', report), memberSchema);
     if (!r.ok) return r;
     this.upsert(r.data);

@@ -7,7 +7,8 @@
  *     const r = step(engine, event, performance.timeOrigin + performance.now());
  *     engine = r.state;
  *     for (const e of r.effects) carryOut(e); // play/pause/seek/set-rate on the adapter,
- *   };                                        // send-control → 'playback:control', send-status → 'member:status',
+ *   };                                        // send-control → 'playback:control', send-status → 'member:status'
+ *                                             // (or 'member:telemetry' when the status is unchanged),
  *                                             // wake-at → setTimeout(() => run({type: 'tick'}), at - now)
  *   - every `time:ping` round trip: run({type: 'clock-sample', sample: {t0, relayTime, t3}}),
  *     next ping after nextPingDelayMs(engine.clock);

@@ -6,7 +6,7 @@
 import { joinedRoomSchema } from '../../../relay/answer-schemas';
 import { RelayConnection } from '../../../extension/background/relay-connection';
 import { TabRoom, type RoomHost } from '../../../extension/background/tab-room';
-import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/protocol';
+import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 
 jest.setTimeout(15_000);
@@ -15,7 +15,7 @@ let relay: TestRelay;
 const open: Array<TabRoom | TestClient> = [];
 
 beforeAll(async () => {
-  relay = await startRelay();
+  relay = await startRelay({ config: { TELEMETRY_FLUSH_MS: 100 } });
 });
 afterEach(() => {
   for (const o of open.splice(0)) {
@@ -116,4 +116,29 @@ test('a seat the relay refuses (bad resume token) is lost, not retried', async (
   await until(() => host.losses.length > 0, 'the seat reported lost', 8000);
   expect(host.losses).toEqual([ErrorCode.ResumeFailed]);
   expect(host.resumes).toBe(0);
+});
+
+test('a new status is acked as member:status; the same status again goes as telemetry; telemetry batches update the members', async () => {
+  const { room, friend, joined } = await roomWithFriend();
+  const updates: unknown[] = [];
+  friend.on('member:updated', (m) => updates.push(m));
+  expect(await room.status({ status: 'playing', offsetMs: 4, rttMs: 30 })).toEqual({ ok: true, data: null });
+  expect(room.you).toMatchObject({ status: 'playing', offsetMs: 4, rttMs: 30 });
+  await until(() => updates.length === 1, 'the friend told of the new status');
+
+  const batches: MemberTelemetry[][] = [];
+  friend.on('members:telemetry', (entries) => batches.push(entries));
+  expect(await room.status({ status: 'playing', offsetMs: -2, rttMs: 31 })).toEqual({ ok: true, data: null });
+  expect(room.you).toMatchObject({ status: 'playing', offsetMs: -2, rttMs: 31 }); // shown at once
+  await until(() => batches.flat().some((e) => e.memberId === room.memberId && e.offsetMs === -2), 'the batch with the offset');
+  expect(updates).toHaveLength(1);
+
+  friend.emit('member:telemetry', { offsetMs: 11, rttMs: 70 });
+  await until(() => room.room.members.find((m) => m.id === joined.memberId)?.offsetMs === 11, "the friend's offset in the room view");
+  expect(room.room.members.find((m) => m.id === joined.memberId)?.rttMs).toBe(70);
+
+  // A status change after telemetry is a status again.
+  expect(await room.status({ status: 'paused', offsetMs: null, rttMs: 31 })).toEqual({ ok: true, data: null });
+  await until(() => updates.length === 2, 'the friend told of the pause');
+  expect(updates[1]).toMatchObject({ id: room.memberId, status: 'paused' });
 });
