@@ -68,7 +68,7 @@ let ana: Member;
 let bo: Member;
 
 beforeAll(async () => {
-  [relay, site] = await Promise.all([startRelay(), startFixtureServer()]);
+  [relay, site] = await Promise.all([startRelay({ config: { TELEMETRY_FLUSH_MS: 200 } }), startFixtureServer()]);
   [ana, bo] = await Promise.all([launchChromiumMember('ana'), launchChromiumMember('bo')]);
 });
 
@@ -175,7 +175,7 @@ describe('popup', () => {
     await popup.close(); // the tab stays: the member's helpers keep the last opened tab in front
   });
 
-  test('joining by room code shows another member\'s status, offset and latency live', async () => {
+  test('joining by room code shows another member\'s status, offset and latency live (status and telemetry)', async () => {
     const cy = await connectClient(relay.url);
     try {
       const created = await cy.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Cy', color: '#4363d8' } });
@@ -194,6 +194,9 @@ describe('popup', () => {
       await shot(popup, 'room-by-code');
       await cy.emitWithAck('member:status', { status: 'ad', offsetMs: -40, rttMs: 31 });
       await until(popup, 'the ad status', (v) => v.members[0] === 'Cy, host: watching an ad · -40 ms · 31 ms latency');
+      // Offsets between status changes come as telemetry, in the relay's batches.
+      cy.emit('member:telemetry', { offsetMs: 7, rttMs: 33 });
+      await until(popup, 'the telemetry', (v) => v.members[0] === 'Cy, host: watching an ad · +7 ms · 33 ms latency');
       cy.disconnect();
       await until(popup, 'Cy away', (v) => v.members[0] === 'Cy, host: away, reconnecting');
       await click(popup, 'Leave room');
