@@ -6,7 +6,8 @@
  * stopped and a full GC forced through the relay's inspector), relay CPU.
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
- *     --scenarios memory,redis,redis2 [--no-bufferutil]
+ *     --scenarios memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] \
+ *     [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000]
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
  * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { deleteKeys, uniquePrefix } from '../../support/stores';
 import { freePort, startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
 import { collectGarbage } from './inspector-gc';
-import type { WorkerCommand, WorkerReply } from './load-worker';
+import type { Mix, WorkerCommand, WorkerReply } from './load-worker';
 import { percentile, sampleRelay, type RelaySample } from './relay-stats';
 
 const { values: args } = parseArgs({
@@ -29,12 +30,27 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '3' },
     scenarios: { type: 'string', default: 'memory,redis,redis2' },
     'no-bufferutil': { type: 'boolean', default: false },
+    /** Periods of the mix in ms per member (ping, telemetry) or per room (control, chat); 0: none. */
+    'ping-every': { type: 'string', default: '1000' },
+    'telemetry-every': { type: 'string', default: '2000' },
+    'control-every': { type: 'string', default: '5000' },
+    'chat-every': { type: 'string', default: '30000' },
+    /** A folder: each relay writes a V8 CPU profile there (node --cpu-prof) when it stops. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const ROOMS = Number(args.rooms);
 const MEMBERS = Number(args.members);
 const SECONDS = Number(args.seconds);
 const WORKERS = Number(args.workers);
+const MIX: Mix = { pingMs: Number(args['ping-every']), telemetryMs: Number(args['telemetry-every']), controlMs: Number(args['control-every']), chatMs: Number(args['chat-every']) };
+for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'telemetry-every', 'control-every', 'chat-every'] as const) {
+  const v = Number(args[name]);
+  if (!Number.isFinite(v) || v < 0 || (v === 0 && !name.endsWith('-every'))) {
+    process.stderr.write(`bench:relay: --${name} must be a positive number${name.endsWith('-every') ? ' of ms (0: none)' : ''}, not '${args[name]}'\n`);
+    process.exit(2);
+  }
+}
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays. */
 const SCENARIOS = ['memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
@@ -74,6 +90,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const inspectPort = await freePort();
     inspectPorts.push(inspectPort);
     const nodeFlags = ['--max-old-space-size=2048', `--inspect=127.0.0.1:${inspectPort}`];
+    if (args['cpu-prof'] !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
     relays.push(await startRelayProcess({ ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }), env: { ...env, LOG_LEVEL: 'error' }, nodeFlags }));
   }
   const urls = relays.map((r) => r.url);
@@ -94,7 +111,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const failedRooms = connected.reduce((n, r) => n + (r.type === 'connected' ? r.failed : 0), 0);
     const connectS = (Date.now() - t0) / 1000;
     const before = await Promise.all(urls.map(sampleRelay));
-    const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000 })));
+    const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000, mix: MIX })));
     const after = await Promise.all(urls.map(sampleRelay));
     const retained = await sampleRetained();
     report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, results });
@@ -142,7 +159,8 @@ function report(scenario: Scenario, f: Figures): void {
 async function main(): Promise<void> {
   const scenarios = args.scenarios.split(',').map((s) => s.trim()) as Scenario[];
   process.stdout.write(
-    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n`,
+    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n` +
+      `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (each member reports its new status), chat every ${MIX.chatMs} ms per room (0: none)\n`,
   );
   for (const s of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);

@@ -6,6 +6,11 @@
  *   {type:'close'}         → disconnects and exits.
  * Fan-out latency = control sent → the last member of the room received its playback:state
  * (all members of a room live in this process, so one clock measures it).
+ *
+ * The mix is what the extension sends (extension/core): a clock ping a second per member,
+ * telemetry (offset, RTT) at most every 2 s per member as `member:telemetry`, and a `member:status`
+ * from every member when a control changes its status (paused ↔ playing); on top, a control every
+ * few seconds per room (far more than people do) and some chat. Periods are set by bench.ts.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
@@ -13,9 +18,17 @@ import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinedRoom, type Resu
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** Periods in ms of each kind of event (0: none). */
+export interface Mix {
+  pingMs: number;
+  telemetryMs: number;
+  controlMs: number;
+  chatMs: number;
+}
+
 export type WorkerCommand =
   | { type: 'connect'; urls: string[]; rooms: number; members: number; firstRoom: number }
-  | { type: 'run'; ms: number }
+  | { type: 'run'; ms: number; mix: Mix }
   | { type: 'close' };
 
 export type WorkerReply =
@@ -43,6 +56,17 @@ let latencies: number[] = [];
 let measuring = false;
 /** The generator's own event-loop delay: when it is high, latencies measure the generator, not the relay. */
 const loop = monitorEventLoopDelay({ resolution: 10 });
+
+/** Counts an acked event and its refusal, if any. */
+function emit(p: Promise<Result<unknown>>): void {
+  sent++;
+  p.then(
+    (r) => {
+      if (!r.ok) failed(r.error);
+    },
+    (err: unknown) => failed(err instanceof Error ? err.message : 'rejected'),
+  );
+}
 
 function send(msg: WorkerReply): void {
   process.send!(msg);
@@ -75,7 +99,11 @@ async function setUpRoom(urls: string[], members: number, index: number): Promis
     room.members.push(s);
   }
   room.members.forEach((s, i) => {
+    let seen = 0;
     s.on('playback:state', (t) => {
+      // The member's player follows: its status changes, and the extension reports that at once.
+      if (measuring && t.seq > seen) emit(s.emitWithAck('member:status', { status: t.paused ? 'paused' : 'playing', offsetMs: 0, rttMs: 2 }));
+      seen = Math.max(seen, t.seq);
       room.seq = Math.max(room.seq, t.seq);
       const r = room.round;
       if (r === null || t.seq < r.minSeq) return;
@@ -103,24 +131,16 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
   send({ type: 'connected', sockets: rooms.reduce((n, r) => n + r.members.length, 0), failed });
 }
 
-/** The mix: per room a control every ~5 s (host), per member a time ping ~1/s and a status every 2 s, chat ~every 30 s. */
-function run(ms: number): void {
+/** The mix (see the top); each periodic event starts at a random phase. */
+function run(ms: number, mix: Mix): void {
   const timers: NodeJS.Timeout[] = [];
   const every = (period: number, fn: () => void): void => {
+    if (period <= 0) return;
     const start = setTimeout(() => {
       fn();
       timers.push(setInterval(fn, period));
     }, Math.random() * period);
     timers.push(start);
-  };
-  const emit = (p: Promise<Result<unknown>>): void => {
-    sent++;
-    p.then(
-      (r) => {
-        if (!r.ok) failed(r.error);
-      },
-      (err: unknown) => failed(err instanceof Error ? err.message : 'rejected'),
-    );
   };
   sent = 0;
   received = 0;
@@ -133,18 +153,21 @@ function run(ms: number): void {
   for (const room of rooms) {
     const host = room.members[0]!;
     let paused = true;
-    every(5000, () => {
+    every(mix.controlMs, () => {
       paused = !paused;
       room.round = { at: performance.now(), minSeq: room.seq + 1, got: new Set() };
       emit(host.emitWithAck('playback:control', { action: paused ? 'pause' : 'play', position: Math.random() * 3600 }));
     });
-    every(30_000, () => emit(room.members[Math.floor(Math.random() * room.members.length)]!.emitWithAck('chat:send', { text: 'hello' })));
+    every(mix.chatMs, () => emit(room.members[Math.floor(Math.random() * room.members.length)]!.emitWithAck('chat:send', { text: 'hello' })));
     for (const s of room.members) {
-      every(1000, () => {
+      every(mix.pingMs, () => {
         sent++;
         s.emit('time:ping', () => undefined);
       });
-      every(2000, () => emit(s.emitWithAck('member:status', { status: 'playing', offsetMs: Math.round(Math.random() * 40 - 20), rttMs: 2 })));
+      every(mix.telemetryMs, () => {
+        sent++;
+        s.emit('member:telemetry', { offsetMs: Math.round(Math.random() * 40 - 20), rttMs: 2 });
+      });
     }
   }
   setTimeout(() => {
@@ -157,7 +180,7 @@ function run(ms: number): void {
 
 process.on('message', (cmd: WorkerCommand) => {
   if (cmd.type === 'connect') void connectAll(cmd);
-  else if (cmd.type === 'run') run(cmd.ms);
+  else if (cmd.type === 'run') run(cmd.ms, cmd.mix);
   else {
     for (const r of rooms) for (const s of r.members) s.disconnect();
     setTimeout(() => process.exit(0), 200);
