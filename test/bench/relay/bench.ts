@@ -7,7 +7,7 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
  *     --scenarios memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] \
- *     [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000]
+ *     [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
  * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     'telemetry-every': { type: 'string', default: '2000' },
     'control-every': { type: 'string', default: '5000' },
     'chat-every': { type: 'string', default: '30000' },
+    /** Members do not report their new status after a control (the mix before member:telemetry). */
+    'no-status-on-control': { type: 'boolean', default: false },
     /** A folder: each relay writes a V8 CPU profile there (node --cpu-prof) when it stops. */
     'cpu-prof': { type: 'string' },
   },
@@ -43,7 +45,7 @@ const ROOMS = Number(args.rooms);
 const MEMBERS = Number(args.members);
 const SECONDS = Number(args.seconds);
 const WORKERS = Number(args.workers);
-const MIX: Mix = { pingMs: Number(args['ping-every']), telemetryMs: Number(args['telemetry-every']), controlMs: Number(args['control-every']), chatMs: Number(args['chat-every']) };
+const MIX: Mix = { pingMs: Number(args['ping-every']), telemetryMs: Number(args['telemetry-every']), controlMs: Number(args['control-every']), chatMs: Number(args['chat-every']), statusOnControl: !args['no-status-on-control'] };
 for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'telemetry-every', 'control-every', 'chat-every'] as const) {
   const v = Number(args[name]);
   if (!Number.isFinite(v) || v < 0 || (v === 0 && !name.endsWith('-every'))) {
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
   const scenarios = args.scenarios.split(',').map((s) => s.trim()) as Scenario[];
   process.stdout.write(
     `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n` +
-      `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (each member reports its new status), chat every ${MIX.chatMs} ms per room (0: none)\n`,
+      `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (${MIX.statusOnControl ? 'each member reports its new status' : 'no status reports'}), chat every ${MIX.chatMs} ms per room (0: none)\n`,
   );
   for (const s of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);

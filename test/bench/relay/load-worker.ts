@@ -24,6 +24,8 @@ export interface Mix {
   telemetryMs: number;
   controlMs: number;
   chatMs: number;
+  /** Every member reports its new status after a control (as the extension does). */
+  statusOnControl: boolean;
 }
 
 export type WorkerCommand =
@@ -54,6 +56,7 @@ const failed = (code: string): void => {
 };
 let latencies: number[] = [];
 let measuring = false;
+let statusOnControl = true;
 /** The generator's own event-loop delay: when it is high, latencies measure the generator, not the relay. */
 const loop = monitorEventLoopDelay({ resolution: 10 });
 
@@ -101,8 +104,13 @@ async function setUpRoom(urls: string[], members: number, index: number): Promis
   room.members.forEach((s, i) => {
     let seen = 0;
     s.on('playback:state', (t) => {
-      // The member's player follows: its status changes, and the extension reports that at once.
-      if (measuring && t.seq > seen) emit(s.emitWithAck('member:status', { status: t.paused ? 'paused' : 'playing', offsetMs: 0, rttMs: 2 }));
+      // The member's player follows and the extension reports its new status: a pause at once, a
+      // play when the player starts, at the scheduled start `setAt` (relay clock = this machine's).
+      if (measuring && statusOnControl && t.seq > seen) {
+        const report = (): void => emit(s.emitWithAck('member:status', { status: t.paused ? 'paused' : 'playing', offsetMs: 0, rttMs: 2 }));
+        if (t.paused) report();
+        else setTimeout(report, Math.max(0, t.setAt - (performance.timeOrigin + performance.now())));
+      }
       seen = Math.max(seen, t.seq);
       room.seq = Math.max(room.seq, t.seq);
       const r = room.round;
@@ -133,6 +141,7 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
 
 /** The mix (see the top); each periodic event starts at a random phase. */
 function run(ms: number, mix: Mix): void {
+  statusOnControl = mix.statusOnControl;
   const timers: NodeJS.Timeout[] = [];
   const every = (period: number, fn: () => void): void => {
     if (period <= 0) return;
