@@ -6,7 +6,7 @@
  * stopped and a full GC forced through the relay's inspector), relay CPU.
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
- *     --scenarios memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] \
+ *     --scenarios memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
  *     [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     'no-status-on-control': { type: 'boolean', default: false },
     /** A folder: each relay writes a V8 CPU profile there (node --cpu-prof) when it stops. */
     'cpu-prof': { type: 'string' },
+    /** Extra node flags for the relay processes, e.g. '--max-semi-space-size=64'. */
+    'relay-flags': { type: 'string', default: '' },
   },
 });
 const ROOMS = Number(args.rooms);
@@ -92,6 +94,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const inspectPort = await freePort();
     inspectPorts.push(inspectPort);
     const nodeFlags = ['--max-old-space-size=2048', `--inspect=127.0.0.1:${inspectPort}`];
+    nodeFlags.push(...args['relay-flags'].split(' ').filter((f) => f !== ''));
     if (args['cpu-prof'] !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
     relays.push(await startRelayProcess({ ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }), env: { ...env, LOG_LEVEL: 'error' }, nodeFlags }));
   }
@@ -151,7 +154,7 @@ function report(scenario: Scenario, f: Figures): void {
   const line = [
     `${scenario.padEnd(7)} sockets ${f.sockets} (rooms failed ${f.failedRooms}, connected in ${f.connectS.toFixed(1)} s)`,
     `events/s in ${(sent / SECONDS).toFixed(0)} out ${(received / SECONDS).toFixed(0)} (errors ${errors}${errors > 0 ? ` ${JSON.stringify(codes)}` : ''})`,
-    `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (n=${latencies.length})`,
+    `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (p90 ${percentile(latencies, 90).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, max ${percentile(latencies, 100).toFixed(1)}; n=${latencies.length})`,
     `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket under load, ${(retainedHeap / f.sockets / 1024).toFixed(1)} KB/socket retained (after a full GC)`,
     `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core; load generators' event-loop delay p99 ${Math.max(...results.map((r) => r.loopDelayP99)).toFixed(0)} ms`,
   ];
