@@ -3,7 +3,7 @@
  * Usage: tsx extension/build.ts [--watch]. LOCKSTEP_RELAY_URL sets the default relay URL.
  */
 import { build, context, type BuildOptions } from 'esbuild';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { manifestFor, type Browser } from './manifest-variants';
 
@@ -43,15 +43,40 @@ function writeStatic(outdir: string, browser: Browser): void {
   cpSync(join(root, 'extension/icons'), join(outdir, 'icons'), { recursive: true });
 }
 
+/**
+ * A build is written next to dist/<browser> and swapped in with two renames: a browser that has the
+ * extension loaded from there (another test run, a developer's browser) never finds it half written
+ * or gone while esbuild works.
+ */
+async function buildOnce(browser: Browser): Promise<void> {
+  const outdir = join(root, 'dist', browser);
+  const staging = join(root, 'dist', `.${browser}-${process.pid}`);
+  const retired = join(root, 'dist', `.${browser}-${process.pid}-old`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    writeStatic(staging, browser);
+    await build(options(staging));
+    if (existsSync(outdir)) renameSync(outdir, retired);
+    renameSync(staging, outdir);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(retired, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const watch = process.argv.includes('--watch');
   for (const browser of ['chrome', 'firefox'] as const) {
+    if (!watch) {
+      await buildOnce(browser);
+      continue;
+    }
     const outdir = join(root, 'dist', browser);
     rmSync(outdir, { recursive: true, force: true });
     mkdirSync(outdir, { recursive: true });
     writeStatic(outdir, browser);
-    if (watch) await (await context(options(outdir))).watch();
-    else await build(options(outdir));
+    await (await context(options(outdir))).watch();
   }
   console.log(`Built dist/chrome and dist/firefox (default relay ${defaultRelayUrl})`);
 }
