@@ -22,6 +22,7 @@ import { joinedRoomSchema, memberLeftSchema, memberSchema, telemetryBatchSchema,
 import { settingsSchema } from '../../relay/schemas';
 import { z } from 'zod';
 import type { ExtResult, FrameSync } from '../messages';
+import { failure } from './errors';
 import { RelayConnection } from './relay-connection';
 
 /** What the registry stores in storage.session for a tab in a room. */
@@ -48,6 +49,17 @@ export interface RoomHost {
 export const RESUME_RETRY_MS = 2000;
 /** Transient failures in a row before the seat counts as lost (a relay that never says yes). */
 export const RESUME_MAX_RETRIES = 10;
+/**
+ * `member:status` reports at most this often (the relay's steady budget is 4 a second): a player
+ * that flaps between states must not get its member disconnected as a flooder.
+ */
+export const STATUS_MIN_GAP_MS = 250;
+
+/** A status report waiting its turn; a newer report replaces it, and everyone waiting gets the answer. */
+interface WaitingStatus {
+  report: StatusReport;
+  answer: Array<(r: ExtResult<null>) => void>;
+}
 
 const RELAY_ERRORS: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 function isRelayError(code: string): code is ErrorCode {
@@ -59,6 +71,10 @@ export class TabRoom {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private retries = 0;
   private disposed = false;
+  private statusWaiting: WaitingStatus | null = null;
+  private statusInFlight = false;
+  private statusTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastStatusAt = -Infinity;
 
   constructor(
     readonly tabId: number,
@@ -203,10 +219,34 @@ export class TabRoom {
       if (sent.ok) this.applyTelemetry([{ memberId: this.memberId, offsetMs, rttMs }]);
       return sent;
     }
-    const r = await this.conn.request((s) => s.emitWithAck('member:status', report), memberSchema);
-    if (!r.ok) return r;
-    this.upsert(r.data);
-    return { ok: true, data: null };
+    return new Promise((answer) => {
+      const waiting = this.statusWaiting;
+      this.statusWaiting = { report, answer: [...(waiting?.answer ?? []), answer] };
+      this.sendStatus();
+    });
+  }
+
+  /** Sends the waiting status report: one at a time, at most one every STATUS_MIN_GAP_MS. */
+  private sendStatus(): void {
+    if (this.statusInFlight || this.statusTimer !== null || this.statusWaiting === null) return;
+    const wait = this.lastStatusAt + STATUS_MIN_GAP_MS - performance.now();
+    if (wait > 0) {
+      this.statusTimer = setTimeout(() => {
+        this.statusTimer = null;
+        this.sendStatus();
+      }, wait);
+      return;
+    }
+    const { report, answer } = this.statusWaiting;
+    this.statusWaiting = null;
+    this.statusInFlight = true;
+    this.lastStatusAt = performance.now();
+    void this.conn.request((s) => s.emitWithAck('member:status', report), memberSchema).then((r) => {
+      this.statusInFlight = false;
+      if (r.ok && !this.disposed) this.upsert(r.data);
+      for (const done of answer) done(r.ok ? { ok: true, data: null } : r);
+      if (!this.disposed) this.sendStatus();
+    });
   }
 
   async settings(patch: Partial<RoomSettings>): Promise<ExtResult<RoomSettings>> {
@@ -241,6 +281,10 @@ export class TabRoom {
   dispose(): void {
     this.disposed = true;
     if (this.retry !== null) clearTimeout(this.retry);
+    if (this.statusTimer !== null) clearTimeout(this.statusTimer);
+    const waiting = this.statusWaiting?.answer ?? [];
+    this.statusWaiting = null;
+    for (const done of waiting) done(failure(ErrorCode.NotInRoom));
     this.conn.close();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { joinedRoomSchema } from '../../../relay/answer-schemas';
 import { RelayConnection } from '../../../extension/background/relay-connection';
-import { TabRoom, type RoomHost } from '../../../extension/background/tab-room';
+import { STATUS_MIN_GAP_MS, TabRoom, type RoomHost } from '../../../extension/background/tab-room';
 import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 
@@ -141,4 +141,19 @@ test('a new status is acked as member:status; the same status again goes as tele
   expect(await room.status({ status: 'paused', offsetMs: null, rttMs: 31 })).toEqual({ ok: true, data: null });
   await until(() => updates.length === 2, 'the friend told of the pause');
   expect(updates[1]).toMatchObject({ id: room.memberId, status: 'paused' });
+});
+
+test('status reports in a burst: one at a time, at most one per STATUS_MIN_GAP_MS, the latest wins; every caller gets the answer', async () => {
+  const { room, friend } = await roomWithFriend();
+  const seen: string[] = [];
+  friend.on('member:updated', (m) => seen.push(m.status));
+  const flapping = ['playing', 'buffering', 'playing', 'buffering', 'paused'] as const;
+  const started = performance.now();
+  const answers = await Promise.all(flapping.map((status) => room.status({ status, offsetMs: null, rttMs: 20 })));
+  expect(answers).toEqual(flapping.map(() => ({ ok: true, data: null })));
+  // The first went at once; the four after it waited together, and only the last of them was sent.
+  expect(performance.now() - started).toBeGreaterThanOrEqual(STATUS_MIN_GAP_MS - 5);
+  await until(() => seen.length === 2, 'two member:updated');
+  expect(seen).toEqual(['playing', 'paused']);
+  expect(room.you?.status).toBe('paused');
 });
