@@ -1,6 +1,6 @@
 /** What content scripts ask of the background (ContentToBackground). Tab and frame come from `sender`. */
 import { ErrorCode } from '../../relay/protocol';
-import { LocalError, type ContentToBackground, type ExtResult } from '../messages';
+import { LocalError, type ContentToBackground, type ExtResult, type VideoReport } from '../messages';
 import { parseInvite } from '../invite';
 import { loadSettings } from '../settings';
 import { failure } from './errors';
@@ -9,6 +9,9 @@ import { joinTab, type Handlers } from './popup-handlers';
 import type { Registry } from './registry';
 import type { TabRoom } from './tab-room';
 import browser from 'webextension-polyfill';
+
+/** Durations closer than this are the same video (containers and players round differently). */
+const MEDIA_DURATION_SLACK_S = 0.5;
 
 export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
   /** The tab's room, when the asking frame owns the tab's video. */
@@ -29,7 +32,10 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
       if (previous !== null && previous !== owner) reg.toFrame(tabId, previous, 'sync', null);
       reg.changed(tabId);
       const isOwner = owner === frameId;
-      if (isOwner && room !== undefined && report.present && reg.navigatedAway.delete(tabId)) await announceMedia(room, tabId);
+      if (isOwner && room !== undefined && report.present) {
+        if (reg.navigatedAway.delete(tabId)) await announceMedia(room, tabId);
+        else await refreshMedia(room, tabId, report);
+      }
       return { ok: true, data: { owner: isOwner, sync: isOwner && room !== undefined ? room.frameSync() : null } };
     },
 
@@ -75,5 +81,28 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     const report = reg.framesOf(tabId).ownerReport();
     const r = await room.media({ url: tab.url.split('#')[0] ?? tab.url, title: (report?.media?.title || tab.title || tab.url).slice(0, 200), duration: report?.media?.duration ?? null });
     if (!r.ok) console.info(`Lockstep: the room did not take the new video: ${r.message}`);
+    else reg.mediaBecameRoomVideo(tabId);
+  }
+
+  /**
+   * Shortly after this tab's video became the room's, a duration it reports (now known, or of the
+   * new source where the first report still had the old one's) goes to the room, which keeps its
+   * timeline for the same URL: a wrong duration would stop everyone at the previous video's end.
+   */
+  async function refreshMedia(room: TabRoom, tabId: number, report: VideoReport): Promise<void> {
+    const until = reg.mediaDetailsUntil.get(tabId);
+    if (until === undefined) return;
+    if (Date.now() > until) {
+      reg.mediaDetailsUntil.delete(tabId);
+      return;
+    }
+    const current = room.room.timeline.media;
+    const duration = report.media?.duration ?? null;
+    if (current === null || duration === null || !room.controls) return;
+    if (current.duration !== null && Math.abs(current.duration - duration) < MEDIA_DURATION_SLACK_S) return;
+    const tab = await browser.tabs.get(tabId).catch(() => null);
+    if (tab?.url === undefined || !sameVideoPage(tab.url, current.url)) return;
+    const r = await room.media({ url: current.url, title: (report.media?.title || current.title).slice(0, 200), duration });
+    if (!r.ok) console.info(`Lockstep: the room did not take the video's duration: ${r.message}`);
   }
 }

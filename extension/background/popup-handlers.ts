@@ -82,9 +82,11 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       const tab = await browser.tabs.get(tabId);
       const title = (owner.media?.title || tab.title || url).slice(0, 200);
       const media = /^https?:/.test(url) ? { url, title, duration: owner.media?.duration ?? null } : undefined;
-      return enter(reg, tabId, s.relayUrl, (conn) =>
+      const entered = await enter(reg, tabId, s.relayUrl, (conn) =>
         conn.request((sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media }), joinedRoomSchema),
       );
+      if (entered.ok && media !== undefined) reg.mediaBecameRoomVideo(tabId);
+      return entered;
     },
 
     joinRoom: ({ tabId, invite }) => joinTab(reg, tabId, invite, true),

@@ -21,6 +21,9 @@ interface StoredTab {
 
 const KEY_PREFIX = 'tab:';
 
+/** How long after a tab's video became the room's its reported details still update the room. */
+export const MEDIA_DETAILS_MS = 60_000;
+
 export class Registry implements RoomHost {
   readonly frames = new Map<number, TabFrames>();
   readonly rooms = new Map<number, TabRoom>();
@@ -28,6 +31,17 @@ export class Registry implements RoomHost {
   readonly ports = new Map<number, Set<browser.Runtime.Port>>();
   /** Tabs in a room whose user went to another page: the next video found there becomes the room's. */
   readonly navigatedAway = new Set<number>();
+  /**
+   * Tabs whose video became the room's a moment ago (created the room, or announced after a
+   * navigation), until when: the video's details may still come in (its duration is known only
+   * once its metadata loaded, and a page that swaps sources may have reported the old one's).
+   */
+  readonly mediaDetailsUntil = new Map<number, number>();
+
+  /** This tab's video just became the room's: its details may follow for MEDIA_DETAILS_MS. */
+  mediaBecameRoomVideo(tabId: number): void {
+    this.mediaDetailsUntil.set(tabId, Date.now() + MEDIA_DETAILS_MS);
+  }
 
   async restore(): Promise<void> {
     const stored = await browser.storage.session.get(null);
@@ -116,6 +130,7 @@ export class Registry implements RoomHost {
 
   forgetTab(tabId: number): void {
     this.navigatedAway.delete(tabId);
+    this.mediaDetailsUntil.delete(tabId);
     this.frames.delete(tabId);
     this.errors.delete(tabId);
     this.ports.delete(tabId);

@@ -16,6 +16,11 @@ import { askToFollow } from './page-ui';
 import { startSyncShell, type SyncShell } from './sync-shell';
 import { createVideoFinder, type VideoCandidate, type VideoFinder } from './video-finder';
 
+/** A duration that moved by more than this (s) is news for the background (its room's media details). */
+const DURATION_NEWS_S = 1;
+/** A duration that keeps moving within one source (a live stream's window) is reported at most this often. */
+const DURATION_REPORT_GAP_MS = 10_000;
+
 export interface FrameSessionOptions {
   win: Window;
   factory: AdapterFactory;
@@ -43,6 +48,10 @@ export function startFrameSession(options: FrameSessionOptions): FrameSession {
   let latest: VideoCandidate | null = null;
   /** Reports are numbered so a late answer to an old report cannot start the engine. */
   let reportSeq = 0;
+  /** The duration the last report carried, and the source it was read from. */
+  let reportedDuration: number | null = null;
+  let reportedSrc = '';
+  let durationReportAt = -Infinity;
 
   function stopSync(c: Candidate | null): void {
     if (c?.sync) {
@@ -81,6 +90,8 @@ export function startFrameSession(options: FrameSessionOptions): FrameSession {
     const payload: VideoReport = c === null || latest === null
       ? { present: false, media: null, area: 0, played: false }
       : { present: true, media: c.adapter.media(), area: Math.round(latest.area), played: latest.played };
+    reportedDuration = payload.media?.duration ?? null;
+    reportedSrc = c?.video.currentSrc ?? '';
     const r = await send('video', payload);
     if (signal.aborted || seq !== reportSeq) return;
     if (!r.ok) {
@@ -103,6 +114,20 @@ export function startFrameSession(options: FrameSessionOptions): FrameSession {
         adapter.subscribe((event) => {
           if (event === 'media-change') void report();
         });
+        // The duration is known only once the metadata loaded (and changes with a new source): the
+        // room's media details may be waiting for it. A live window that keeps growing reports rarely.
+        candidate.video.addEventListener(
+          'durationchange',
+          () => {
+            const d = Number.isFinite(candidate.video.duration) ? candidate.video.duration : null;
+            if (d === null || (reportedDuration !== null && Math.abs(d - reportedDuration) <= DURATION_NEWS_S)) return;
+            const sameSource = reportedDuration !== null && candidate.video.currentSrc === reportedSrc;
+            if (sameSource && performance.now() - durationReportAt < DURATION_REPORT_GAP_MS) return;
+            durationReportAt = performance.now();
+            void report();
+          },
+          { signal: adapterSignal },
+        );
         current = { video: candidate.video, adapter, controller, sync: null };
       }
     }

@@ -75,6 +75,11 @@ export function applyControl(t: Timeline, c: ControlRequest, now: number, leadMs
     case 'rate':
       return next(t, { position: positionAt(t, now), setAt: Math.max(now, t.setAt), rate: c.rate }, by);
     case 'media':
+      // The same video again: its details (title, a duration now known), the timeline as it is.
+      if (t.media !== null && t.media.url === c.media.url) {
+        if (t.media.title === c.media.title && t.media.duration === c.media.duration) return t;
+        return next(t, { media: c.media }, by);
+      }
       return next(t, { media: c.media, paused: true, position: 0, setAt: now, waitingFor: [], holdUntil: null }, by);
   }
 }

@@ -159,6 +159,34 @@ test('YouTube: an ad break shows as status "ad"; SPA navigation to another video
   await page.close();
 });
 
+test('YouTube: a navigation reported while the old video is still loaded gets the new video\'s duration once it loads, timeline kept', async () => {
+  const { page, tabId } = await open('https://www.youtube.com/youtube.html?v=one');
+  await page.waitForFunction(() => Number.isFinite(document.querySelector('video')?.duration));
+  const { friend } = await roomWithFriend(tabId);
+  expect((await control(friend, { action: 'play', position: 5 })).ok).toBe(true);
+  const states: Timeline[] = [];
+  friend.on('playback:state', (t) => states.push(t));
+  const onTwo = (): Timeline[] => states.filter((t) => t.media?.url.includes('v=two') === true);
+  // The page goes to video two and says so while its element still holds video one (90 s).
+  await page.evaluate(() => {
+    history.pushState({}, '', '?v=two');
+    document.title = 'Video two - YouTube fixture';
+  });
+  await waitFor(async () => (await helper.evaluate(async (id) => (await chrome.tabs.query({})).find((t) => t.id === id)?.url ?? '', tabId)).includes('v=two'), 'the tab on ?v=two');
+  await page.evaluate(() => document.dispatchEvent(new CustomEvent('yt-navigate-finish')));
+  await waitFor(async () => onTwo().length > 0, 'the room media on video two', 15_000);
+  // Then its new source loads (20 s): the room takes that duration and keeps its timeline.
+  await page.evaluate(() => {
+    (document.querySelector('video') as HTMLVideoElement).src = 'media/next.webm';
+  });
+  await waitFor(async () => Math.abs((onTwo().at(-1)?.media?.duration ?? 0) - 20) < 0.5, 'the room media with video two\'s duration', 15_000);
+  const [first, last] = [onTwo()[0] as Timeline, onTwo().at(-1) as Timeline];
+  expect(last.media).toMatchObject({ url: first.media?.url, title: 'Video two - YouTube fixture' });
+  expect({ paused: last.paused, position: last.position, setAt: last.setAt }).toEqual({ paused: first.paused, position: first.position, setAt: first.setAt });
+  friend.disconnect();
+  await page.close();
+});
+
 test('Prime Video: the visible blob: (MSE) player is the title, not the bigger trailer beside it', async () => {
   const { page, tabId } = await open('https://www.primevideo.com/prime.html');
   await page.waitForSelector('body[data-mse="ready"]');

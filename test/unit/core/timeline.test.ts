@@ -36,6 +36,16 @@ describe('timeline', () => {
     expect(t.by).toBe('a');
   });
 
+  test('media: another video starts paused at 0; the same URL again only updates its details', () => {
+    const playing = base({ paused: false, position: 40, setAt: 500, seq: 7 });
+    const other = applyControl(playing, { action: 'media', media: { url: 'v', title: 'V', duration: 20 } }, 1000, 300, 'a');
+    expect(other).toMatchObject({ media: { url: 'v' }, paused: true, position: 0, setAt: 1000, seq: 8 });
+    const details = applyControl(playing, { action: 'media', media: { url: 'u', title: 'T2', duration: 250 } }, 1000, 300, 'a');
+    expect(details).toEqual({ ...playing, media: { url: 'u', title: 'T2', duration: 250 }, seq: 8, by: 'a' });
+    expect(positionAt(details, 2500)).toBeCloseTo(42, 9);
+    expect(applyControl(playing, { action: 'media', media: { url: 'u', title: 't', duration: 100 } }, 1000, 300, 'a')).toBe(playing);
+  });
+
   test('a stall holds a playing room until the member is ready, then restarts on a schedule', () => {
     const playing = base({ paused: false, position: 10, setAt: 0 });
     const held = memberStalled(playing, 'a', 'wait', 2000, 8000);
