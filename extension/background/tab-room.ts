@@ -211,10 +211,13 @@ export class TabRoom {
    * with the member as the room now sees it; the same status again only carries the offset and
    * RTT, sent as `member:telemetry` without an answer (the relay batches it to the room). Should
    * a status report fail, the room still shows the old status, so the next report is a status again.
+   * While a status report is on its way or waiting, every report is a status (the latest waits):
+   * the room's view of this member is not settled, and telemetry must not overtake it.
    */
   async status(report: StatusReport): Promise<ExtResult<null>> {
     const { offsetMs, rttMs } = report;
-    if (this.you?.status === report.status && offsetMs !== undefined && rttMs !== undefined) {
+    const settled = !this.statusInFlight && this.statusWaiting === null;
+    if (settled && this.you?.status === report.status && offsetMs !== undefined && rttMs !== undefined) {
       const sent = this.conn.fire((s) => s.emit('member:telemetry', { offsetMs, rttMs }));
       if (sent.ok) this.applyTelemetry([{ memberId: this.memberId, offsetMs, rttMs }]);
       return sent;

@@ -157,3 +157,20 @@ test('status reports in a burst: one at a time, at most one per STATUS_MIN_GAP_M
   expect(seen).toEqual(['playing', 'paused']);
   expect(room.you?.status).toBe('paused');
 });
+
+test('a status back to the room\'s while another is on its way goes as a status, not telemetry: the relay ends with the latest', async () => {
+  const { room, friend } = await roomWithFriend();
+  expect(await room.status({ status: 'playing', offsetMs: 0, rttMs: 20 })).toEqual({ ok: true, data: null });
+  const since = performance.now();
+  await until(() => performance.now() - since > STATUS_MIN_GAP_MS, 'the pacing gap');
+  const seen: string[] = [];
+  friend.on('member:updated', (m) => seen.push(m.status));
+  // Buffering goes out at once; playing again (the room still shows playing until the answer) follows it.
+  const answers = await Promise.all([room.status({ status: 'buffering', offsetMs: null, rttMs: 20 }), room.status({ status: 'playing', offsetMs: 3, rttMs: 20 })]);
+  expect(answers).toEqual([{ ok: true, data: null }, { ok: true, data: null }]);
+  await until(() => seen.length === 2, 'both statuses told');
+  expect(seen).toEqual(['buffering', 'playing']);
+  const stored = await relay.store.get(room.code);
+  expect(stored?.members[room.memberId]).toMatchObject({ status: 'playing', offsetMs: 3 });
+  expect(stored?.timeline.waitingFor).toEqual([]);
+});
