@@ -84,12 +84,18 @@ export function startFrameSession(options: FrameSessionOptions): FrameSession {
     c.sync = { shell: startSyncShell({ adapter: c.adapter, send, timeline: sync.timeline, signal: shellSignal }), code: sync.code, controller };
   }
 
+  /** The video's details; during an ad the element's duration is the ad's, not the video's: unknown. */
+  function mediaOf(adapter: PlayerAdapter): VideoReport['media'] {
+    const media = adapter.media();
+    return adapter.read().ad ? { ...media, duration: null } : media;
+  }
+
   async function report(): Promise<void> {
     const seq = ++reportSeq;
     const c = current;
     const payload: VideoReport = c === null || latest === null
       ? { present: false, media: null, area: 0, played: false }
-      : { present: true, media: c.adapter.media(), area: Math.round(latest.area), played: latest.played };
+      : { present: true, media: mediaOf(c.adapter), area: Math.round(latest.area), played: latest.played };
     reportedDuration = payload.media?.duration ?? null;
     reportedSrc = c?.video.currentSrc ?? '';
     const r = await send('video', payload);
@@ -120,7 +126,7 @@ export function startFrameSession(options: FrameSessionOptions): FrameSession {
           'durationchange',
           () => {
             const d = Number.isFinite(candidate.video.duration) ? candidate.video.duration : null;
-            if (d === null || (reportedDuration !== null && Math.abs(d - reportedDuration) <= DURATION_NEWS_S)) return;
+            if (d === null || adapter.read().ad || (reportedDuration !== null && Math.abs(d - reportedDuration) <= DURATION_NEWS_S)) return;
             const sameSource = reportedDuration !== null && candidate.video.currentSrc === reportedSrc;
             if (sameSource && performance.now() - durationReportAt < DURATION_REPORT_GAP_MS) return;
             durationReportAt = performance.now();

@@ -243,3 +243,36 @@ test('a refused user action (not allowed) is not retried; the player goes back t
   expect(video.paused).toBe(true);
   info.mockRestore();
 });
+
+test('duration news is reported: known at last or a new source at once, a moving live window at most every 10 s, never an ad\'s', async () => {
+  document.body.innerHTML = '<div class="html5-video-player"></div>';
+  const video = (document.querySelector('.html5-video-player') as HTMLElement).appendChild(makeVideo(document));
+  stubMedia(video);
+  let duration = NaN;
+  let src = 'https://v.example/one';
+  Object.defineProperties(video, { duration: { get: () => duration, configurable: true }, currentSrc: { get: () => src, configurable: true } });
+  startFrameSession({ win: window, factory: adapterFor('https://www.youtube.com/watch?v=one'), send: createSender(() => undefined), signal: life.signal });
+  await settle(20);
+  const reported = (): Array<number | null> => runtime.sent.filter((m) => m.type === 'video').map((m) => (m.payload as { media: { duration: number | null } }).media.duration);
+  const change = async (d: number): Promise<void> => {
+    duration = d;
+    video.dispatchEvent(new Event('durationchange'));
+    await settle(5);
+  };
+  expect(reported()).toEqual([null]);
+  await change(90); // metadata loaded
+  await change(90.4); // the same, give or take
+  expect(reported()).toEqual([null, 90]);
+  src = 'https://v.example/two';
+  await change(20); // another source
+  await change(35); // a live window moving: too soon after the last report
+  expect(reported()).toEqual([null, 90, 20]);
+  video.parentElement?.classList.add('ad-showing');
+  await settle(5);
+  src = 'https://ads.example/ad';
+  await change(15); // the ad's own duration
+  expect(reported()).toEqual([null, 90, 20]);
+  await expect(deliver('report', null)[0]).resolves.toBeNull(); // a report during the ad: duration unknown
+  await settle(5);
+  expect(reported()).toEqual([null, 90, 20, null]);
+});
