@@ -43,6 +43,21 @@ function writeStatic(outdir: string, browser: Browser): void {
   cpSync(join(root, 'extension/icons'), join(outdir, 'icons'), { recursive: true });
 }
 
+/** Puts `staging` at `outdir`; another build swapping in at the same moment makes one retry. */
+function swapIn(staging: string, outdir: string, retired: string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (existsSync(outdir)) renameSync(outdir, retired);
+      renameSync(staging, outdir);
+      return;
+    } catch (err) {
+      // ENOENT: the other build moved outdir away first; ENOTEMPTY/EEXIST: it put its own back first.
+      if (attempt >= 5) throw err;
+      rmSync(retired, { recursive: true, force: true });
+    }
+  }
+}
+
 /**
  * A build is written next to dist/<browser> and swapped in with two renames: a browser that has the
  * extension loaded from there (another test run, a developer's browser) never finds it half written
@@ -57,8 +72,7 @@ async function buildOnce(browser: Browser): Promise<void> {
   try {
     writeStatic(staging, browser);
     await build(options(staging));
-    if (existsSync(outdir)) renameSync(outdir, retired);
-    renameSync(staging, outdir);
+    swapIn(staging, outdir, retired);
   } finally {
     rmSync(staging, { recursive: true, force: true });
     rmSync(retired, { recursive: true, force: true });

@@ -122,11 +122,11 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     }),
   );
 
-  const telemetry = new TelemetryBoard((code, entries) => {
+  const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
     metrics.eventsOut.inc({ event: 'members:telemetry' });
     io.to(roomChannel(code)).volatile.emit('members:telemetry', entries);
   });
-  const telemetryTimer = setInterval(() => telemetry.flush(), config.TELEMETRY_FLUSH_MS);
+  const telemetryTimer = setInterval(() => telemetry.tick(), telemetry.tickMs);
 
   const ctx: RelayContext = {
     io,

@@ -83,10 +83,11 @@ export async function telemetry(ctx: RelayContext, socket: RelaySocket, report: 
   }
   if (report.offsetMs !== null) ctx.metrics.offsets.observe(Math.abs(report.offsetMs));
   ctx.telemetry.record(code, { memberId, offsetMs: report.offsetMs, rttMs: report.rttMs });
-  if (!rttMoved(socket.data.storedRttMs, report.rttMs)) return;
+  // With the store away (Redis down) the batch still goes out; the RTT is stored with a later report.
+  if (!rttMoved(socket.data.storedRttMs, report.rttMs) || !ctx.store.ready()) return;
   const r = await ctx.store.update(code, recordTelemetry(memberId, report));
   if (r.ok) socket.data.storedRttMs = report.rttMs;
-  else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') ctx.logger.warn({ sid: socket.id, error: r.error }, 'could not store telemetry');
+  else ctx.logger.debug({ sid: socket.id, error: r.error }, 'telemetry not stored');
 }
 
 export async function playback(ctx: RelayContext, socket: RelaySocket, req: ControlRequest): Promise<Result<Timeline>> {

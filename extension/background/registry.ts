@@ -102,6 +102,7 @@ export class Registry implements RoomHost {
     const room = this.rooms.get(tabId);
     if (room === undefined) return;
     this.rooms.delete(tabId);
+    this.mediaDetailsUntil.delete(tabId);
     this.toOwner(tabId, 'sync', null);
     this.changed(tabId);
     if (leave) await room.leave();

@@ -57,6 +57,8 @@ const failed = (code: string): void => {
 let latencies: number[] = [];
 let measuring = false;
 let statusOnControl = true;
+/** Status reports waiting for a scheduled start; cancelled when the run ends. */
+const later = new Set<NodeJS.Timeout>();
 /** The generator's own event-loop delay: when it is high, latencies measure the generator, not the relay. */
 const loop = monitorEventLoopDelay({ resolution: 10 });
 
@@ -109,7 +111,13 @@ async function setUpRoom(urls: string[], members: number, index: number): Promis
       if (measuring && statusOnControl && t.seq > seen) {
         const report = (): void => emit(s.emitWithAck('member:status', { status: t.paused ? 'paused' : 'playing', offsetMs: 0, rttMs: 2 }));
         if (t.paused) report();
-        else setTimeout(report, Math.max(0, t.setAt - (performance.timeOrigin + performance.now())));
+        else {
+          const timer = setTimeout(() => {
+            later.delete(timer);
+            report();
+          }, Math.max(0, t.setAt - (performance.timeOrigin + performance.now())));
+          later.add(timer);
+        }
       }
       seen = Math.max(seen, t.seq);
       room.seq = Math.max(room.seq, t.seq);
@@ -182,6 +190,8 @@ function run(ms: number, mix: Mix): void {
   setTimeout(() => {
     measuring = false;
     for (const t of timers) clearTimeout(t);
+    for (const t of later) clearTimeout(t);
+    later.clear();
     loop.disable();
     send({ type: 'result', sent, received, latencies, errors, errorCodes, loopDelayP99: loop.percentile(99) / 1e6 });
   }, ms);

@@ -2,29 +2,57 @@ import type { MemberTelemetry } from '../../../relay/protocol';
 import { TelemetryBoard } from '../../../relay/telemetry';
 
 describe('TelemetryBoard', () => {
-  const sent: Array<[string, MemberTelemetry[]]> = [];
-  const board = new TelemetryBoard((code, entries) => sent.push([code, entries]));
+  const INTERVAL = 2000;
+  let now = 0;
+  let sent: Array<[number, string, MemberTelemetry[]]> = [];
+  let board: TelemetryBoard;
   beforeEach(() => {
-    sent.length = 0;
-    board.flush();
-    sent.length = 0;
+    now = 100_000;
+    sent = [];
+    board = new TelemetryBoard(INTERVAL, (code, entries) => sent.push([now, code, entries]), () => now);
   });
   const t = (memberId: string, offsetMs: number): MemberTelemetry => ({ memberId, offsetMs, rttMs: 20 });
+  /** Runs the ticks from now until `until` (ms later), as the relay's interval would. */
+  const run = (ms: number): void => {
+    const end = now + ms;
+    while (now < end) {
+      now += board.tickMs;
+      board.tick();
+    }
+  };
 
-  test('one batch per room per flush, with the latest report of each member', () => {
+  test('one batch per room with the latest report of each member; a room with news after a quiet interval goes at the next tick', () => {
     board.record('AAAA', t('a1', 1));
     board.record('AAAA', t('a2', 2));
     board.record('AAAA', t('a1', 3));
     board.record('BBBB', t('b1', 4));
     expect(board.size).toBe(2);
-    board.flush();
+    expect(board.tickMs).toBe(200);
+    run(200);
     expect(sent).toEqual([
-      ['AAAA', [t('a1', 3), t('a2', 2)]],
-      ['BBBB', [t('b1', 4)]],
+      [100_200, 'AAAA', [t('a1', 3), t('a2', 2)]],
+      [100_200, 'BBBB', [t('b1', 4)]],
     ]);
-    sent.length = 0;
-    board.flush();
-    expect(sent).toEqual([]);
+    run(5000);
+    expect(sent).toHaveLength(2);
+  });
+
+  test('a room sends at most one batch per interval, at its own phase: rooms do not all go in one tick', () => {
+    // Room A reports at 0 ms, room B at 1000 ms, both every 500 ms for 8 s.
+    for (let ms = 0; ms < 8000; ms += 100) {
+      if (ms % 500 === 0) board.record('AAAA', t('a1', ms));
+      if (ms % 500 === 0 && ms >= 1000) board.record('BBBB', t('b1', ms));
+      now += 100;
+      if (ms % board.tickMs === 0) board.tick();
+    }
+    const times = (code: string): number[] => sent.filter(([, c]) => c === code).map(([at]) => at - 100_000);
+    const gaps = (xs: number[]): number[] => xs.slice(1).map((x, i) => x - xs[i]!);
+    expect(gaps(times('AAAA')).every((g) => g >= INTERVAL)).toBe(true);
+    expect(gaps(times('BBBB')).every((g) => g >= INTERVAL)).toBe(true);
+    expect(times('AAAA').length).toBeGreaterThanOrEqual(3);
+    expect(times('AAAA').filter((x) => times('BBBB').includes(x))).toEqual([]);
+    // Each batch carries the latest report of its room at the time it went.
+    for (const [at, , entries] of sent.filter(([, c]) => c === 'AAAA')) expect(entries).toEqual([t('a1', Math.floor((at - 100_000 - 1) / 500) * 500)]);
   });
 
   test('a forgotten member is not sent; a room left empty is not sent at all', () => {
@@ -34,21 +62,24 @@ describe('TelemetryBoard', () => {
     board.forget('AAAA', 'a1');
     board.forget('BBBB', 'b1');
     board.forget('CCCC', 'c1');
-    board.flush();
-    expect(sent).toEqual([['AAAA', [t('a2', 2)]]]);
+    run(200);
+    expect(sent.map(([, c, e]) => [c, e])).toEqual([['AAAA', [t('a2', 2)]]]);
   });
 
-  test('a report recorded while a flush sends goes out in the next one', () => {
-    const late = new TelemetryBoard((code, entries) => {
-      sent.push([code, entries]);
-      if (code === 'AAAA') late.record('AAAA', t('a1', 9));
-    });
+  test('a report recorded while a batch is sent waits for the next interval', () => {
+    const late = new TelemetryBoard(INTERVAL, (code, entries) => {
+      sent.push([now, code, entries]);
+      if (entries[0]?.offsetMs === 1) late.record('AAAA', t('a1', 9));
+    }, () => now);
+    board = late;
     late.record('AAAA', t('a1', 1));
-    late.flush();
-    late.flush();
-    expect(sent).toEqual([
-      ['AAAA', [t('a1', 1)]],
-      ['AAAA', [t('a1', 9)]],
+    run(200);
+    run(1600);
+    expect(sent.map(([at, , e]) => [at - 100_000, e])).toEqual([[200, [t('a1', 1)]]]);
+    run(400);
+    expect(sent.map(([at, , e]) => [at - 100_000, e])).toEqual([
+      [200, [t('a1', 1)]],
+      [2200, [t('a1', 9)]],
     ]);
   });
 });
