@@ -139,6 +139,15 @@ interface Figures {
   results: WorkerReply[];
 }
 
+/** With several relays: p50/p99 to the members on the sender's relay and to those on another (through Redis). */
+function split(results: Array<Extract<WorkerReply, { type: 'result' }>>): string {
+  const local = results.flatMap((r) => r.local).sort((a, b) => a - b);
+  const remote = results.flatMap((r) => r.remote).sort((a, b) => a - b);
+  if (remote.length === 0) return '';
+  const pp = (xs: number[]): string => `p50 ${percentile(xs, 50).toFixed(1)} / p99 ${percentile(xs, 99).toFixed(1)} ms`;
+  return `\n  fan-out to the sender's relay ${pp(local)}, to the other relay ${pp(remote)}`;
+}
+
 function report(scenario: Scenario, f: Figures): void {
   const results = f.results.flatMap((r) => (r.type === 'result' ? [r] : []));
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
@@ -154,7 +163,7 @@ function report(scenario: Scenario, f: Figures): void {
   const line = [
     `${scenario.padEnd(7)} sockets ${f.sockets} (rooms failed ${f.failedRooms}, connected in ${f.connectS.toFixed(1)} s)`,
     `events/s in ${(sent / SECONDS).toFixed(0)} out ${(received / SECONDS).toFixed(0)} (errors ${errors}${errors > 0 ? ` ${JSON.stringify(codes)}` : ''})`,
-    `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (p90 ${percentile(latencies, 90).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, max ${percentile(latencies, 100).toFixed(1)}; n=${latencies.length})`,
+    `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (p90 ${percentile(latencies, 90).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, max ${percentile(latencies, 100).toFixed(1)}; n=${latencies.length})${split(results)}`,
     `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket under load, ${(retainedHeap / f.sockets / 1024).toFixed(1)} KB/socket retained (after a full GC)`,
     `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core; load generators' event-loop delay p99 ${Math.max(...results.map((r) => r.loopDelayP99)).toFixed(0)} ms`,
   ];

@@ -35,7 +35,18 @@ export type WorkerCommand =
 
 export type WorkerReply =
   | { type: 'connected'; sockets: number; failed: number }
-  | { type: 'result'; sent: number; received: number; latencies: number[]; errors: number; errorCodes: Record<string, number>; loopDelayP99: number };
+  | {
+      type: 'result';
+      sent: number;
+      received: number;
+      latencies: number[];
+      /** With several relays: the same fan-out to the members on the sender's relay, and to those on others. */
+      local: number[];
+      remote: number[];
+      errors: number;
+      errorCodes: Record<string, number>;
+      loopDelayP99: number;
+    };
 
 interface Room {
   members: Client[];
@@ -43,6 +54,8 @@ interface Room {
   seq: number;
   /** The control in flight: sent at, the first seq it can have, members that have its state. */
   round: { at: number; minSeq: number; got: Set<number> } | null;
+  /** Which members are on the host's relay (the others, with several relays, are on another). */
+  local: boolean[];
 }
 
 const rooms: Room[] = [];
@@ -55,6 +68,8 @@ const failed = (code: string): void => {
   errorCodes[code] = (errorCodes[code] ?? 0) + 1;
 };
 let latencies: number[] = [];
+let local: number[] = [];
+let remote: number[] = [];
 let measuring = false;
 let statusOnControl = true;
 /** Status reports waiting for a scheduled start; cancelled when the run ends. */
@@ -93,7 +108,7 @@ async function connectOne(url: string): Promise<Client> {
 }
 
 async function setUpRoom(urls: string[], members: number, index: number): Promise<Room> {
-  const room: Room = { members: [], seq: 0, round: null };
+  const room: Room = { members: [], seq: 0, round: null, local: Array.from({ length: members }, (_, m) => m % urls.length === 0) };
   // Members of one room are spread over the relays, so with two relays every fan-out crosses Redis.
   const host = await connectOne(urls[index % urls.length]!);
   const joined: JoinedRoom = unwrap(await host.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Host' } }));
@@ -124,6 +139,10 @@ async function setUpRoom(urls: string[], members: number, index: number): Promis
       const r = room.round;
       if (r === null || t.seq < r.minSeq) return;
       r.got.add(i);
+      if (measuring && room.local.includes(false)) {
+        const side = room.local[i] === true;
+        if (room.members.every((_, k) => room.local[k] !== side || r.got.has(k))) (side ? local : remote).push(performance.now() - r.at);
+      }
       if (r.got.size === room.members.length) {
         room.round = null;
         if (measuring) latencies.push(performance.now() - r.at);
@@ -164,6 +183,8 @@ function run(ms: number, mix: Mix): void {
   errors = 0;
   errorCodes = {};
   latencies = [];
+  local = [];
+  remote = [];
   measuring = true;
   loop.reset();
   loop.enable();
@@ -193,7 +214,7 @@ function run(ms: number, mix: Mix): void {
     for (const t of later) clearTimeout(t);
     later.clear();
     loop.disable();
-    send({ type: 'result', sent, received, latencies, errors, errorCodes, loopDelayP99: loop.percentile(99) / 1e6 });
+    send({ type: 'result', sent, received, latencies, local, remote, errors, errorCodes, loopDelayP99: loop.percentile(99) / 1e6 });
   }, ms);
 }
 
