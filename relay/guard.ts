@@ -130,11 +130,10 @@ async function answerBare(ctx: RelayContext, socket: RelaySocket, limits: Connec
 }
 
 /** An event without an ack: one sent with an ack anyway is answered `bad_request` (its sender waits for nothing). */
-async function handleFire(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: FireRoute, args: unknown[]): Promise<void> {
-  const ack = isAck(args[args.length - 1]) ? (args[args.length - 1] as Ack) : null;
+async function handleFire(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: FireRoute, payloads: unknown[], ack: Ack | null): Promise<void> {
   if (!(await admitted(ctx, socket, limits, event, ack))) return;
-  if (ack !== null || args.length !== 1) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
-  const parsed = r.schema.safeParse(args[0]);
+  if (ack !== null || payloads.length !== 1) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
+  const parsed = r.schema.safeParse(payloads[0]);
   if (!parsed.success) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
   try {
     await r.fire(ctx, socket, parsed.data);
@@ -159,6 +158,6 @@ export function dispatch(ctx: RelayContext, socket: RelaySocket, limits: Connect
     if (++queue.overflows > MAX_QUEUED) flooded(ctx, socket, event);
     return;
   }
-  if ('fire' in r) queue.serial(() => handleFire(ctx, socket, limits, event, r as FireRoute, args));
+  if ('fire' in r) queue.serial(() => handleFire(ctx, socket, limits, event, r as FireRoute, payloads, ack));
   else queue.serial(() => handle(ctx, socket, limits, event, r as Route, payloads, ack));
 }
