@@ -48,6 +48,7 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
     throw err;
   }
   const store = new RedisRoomStore({ redis: command, keyPrefix: prefix, now: relayNow, logger });
+  await store.whenSynced(); // else the first events after start are refused `unavailable`
   const adapter =
     config.REDIS_ADAPTER === 'sharded'
       ? // A channel per socket.io room: a relay only hears the rooms its clients are in.

@@ -187,6 +187,11 @@ export class RedisRoomStore implements RoomStore {
     return this.redis.status === 'ready' && !this.syncing;
   }
 
+  /** Resolves once the check on (re)connection (did Redis come back empty?) is done; `ready()` is false until then. */
+  whenSynced(): Promise<void> {
+    return this.synced;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.pruner);
     if (this.redis.status === 'end') return;

@@ -53,6 +53,7 @@ export const redisStoreFactory: StoreFactory = {
     const keyPrefix = uniquePrefix();
     const redis = await connectRedis(TEST_REDIS_URL, 'command', pino({ level: 'silent' }));
     const store = new RedisRoomStore({ redis, keyPrefix, now: relayNow });
+    await store.whenSynced();
     return {
       store,
       async cleanup() {
