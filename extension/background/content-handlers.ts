@@ -4,7 +4,7 @@ import { LocalError, type ContentToBackground, type ExtResult, type VideoReport 
 import { parseInvite } from '../invite';
 import { loadSettings } from '../settings';
 import { failure } from './errors';
-import { sameVideoPage } from './pages';
+import { mediaTitle, sameVideoPage } from './pages';
 import { joinTab, type Handlers } from './popup-handlers';
 import type { Registry } from './registry';
 import type { TabRoom } from './tab-room';
@@ -79,7 +79,7 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     const current = room.room.timeline.media;
     if (tab?.url === undefined || !/^https?:/.test(tab.url) || current === null || sameVideoPage(tab.url, current.url) || !room.controls) return;
     const report = reg.framesOf(tabId).ownerReport();
-    const r = await room.media({ url: tab.url.split('#')[0] ?? tab.url, title: (report?.media?.title || tab.title || tab.url).slice(0, 200), duration: report?.media?.duration ?? null });
+    const r = await room.media({ url: tab.url.split('#')[0] ?? tab.url, title: mediaTitle(report?.media?.title, tab.title, tab.url), duration: report?.media?.duration ?? null });
     if (!r.ok) console.info(`Lockstep: the room did not take the new video: ${r.message}`);
     else reg.mediaBecameRoomVideo(tabId);
   }
@@ -102,7 +102,7 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     if (current.duration !== null && Math.abs(current.duration - duration) < MEDIA_DURATION_SLACK_S) return;
     const tab = await browser.tabs.get(tabId).catch(() => null);
     if (tab?.url === undefined || !sameVideoPage(tab.url, current.url)) return;
-    const r = await room.media({ url: current.url, title: (report.media?.title || current.title).slice(0, 200), duration });
+    const r = await room.media({ url: current.url, title: mediaTitle(report.media?.title, current.title), duration });
     if (!r.ok) console.info(`Lockstep: the room did not take the video's duration: ${r.message}`);
   }
 }

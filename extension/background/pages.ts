@@ -1,3 +1,5 @@
+import { LIMITS } from '../../relay/protocol';
+
 /** Whether two URLs show the same video page (ignoring fragments, where invites travel). */
 export function sameVideoPage(a: string, b: string): boolean {
   try {
@@ -37,3 +39,8 @@ export function followDecision(tabUrl: string | undefined, mediaUrl: string, ask
   return canAsk ? 'ask' : 'refuse';
 }
 
+
+/** A room video's title: the first candidate that is not empty, cut to the protocol's limit. */
+export function mediaTitle(...candidates: Array<string | undefined>): string {
+  return (candidates.find((c) => c !== undefined && c !== '') ?? '').slice(0, LIMITS.titleMaxLength);
+}

@@ -6,7 +6,7 @@ import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
 import { loadSettings, saveSettings } from '../settings';
 import { failure } from './errors';
-import { sameVideoPage } from './pages';
+import { mediaTitle, sameVideoPage } from './pages';
 import type { Registry } from './registry';
 import { RelayConnection } from './relay-connection';
 
@@ -80,7 +80,7 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       const s = await loadSettings();
       const settings: RoomSettings = { ...s.defaultRoomSettings, ...chosen };
       const tab = await browser.tabs.get(tabId);
-      const title = (owner.media?.title || tab.title || url).slice(0, 200);
+      const title = mediaTitle(owner.media?.title, tab.title, url);
       const media = /^https?:/.test(url) ? { url, title, duration: owner.media?.duration ?? null } : undefined;
       const entered = await enter(reg, tabId, s.relayUrl, (conn) =>
         conn.request((sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media }), joinedRoomSchema),

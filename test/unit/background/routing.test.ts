@@ -2,7 +2,7 @@ jest.mock('webextension-polyfill', () => ({}));
 import { chooseOwner } from '../../../extension/background/owner';
 import { TabFrames } from '../../../extension/background/frames';
 import { classifySender, isEnvelope } from '../../../extension/background/senders';
-import { followDecision, sameVideoPage } from '../../../extension/background/pages';
+import { followDecision, mediaTitle, sameVideoPage } from '../../../extension/background/pages';
 import { messageFor } from '../../../extension/background/errors';
 import { ErrorCode } from '../../../relay/protocol';
 import { LocalError, type VideoReport } from '../../../extension/messages';
@@ -94,4 +94,11 @@ describe('following the room to another video', () => {
   ])('%s', (_name, tabUrl, mediaUrl, askPolicy, canAsk, expected) => {
     expect(followDecision(tabUrl, mediaUrl, askPolicy, canAsk)).toBe(expected);
   });
+});
+
+test('mediaTitle: the first non-empty candidate, cut to the protocol limit', () => {
+  expect(mediaTitle('', undefined, 'Tab title', 'https://v.example/')).toBe('Tab title');
+  expect(mediaTitle(undefined, 'https://v.example/')).toBe('https://v.example/');
+  expect(mediaTitle('x'.repeat(300))).toHaveLength(200);
+  expect(mediaTitle('', undefined)).toBe('');
 });
