@@ -1,167 +1,222 @@
 /**
  * One frame's part in a tab's room: finds the frame's main video, reports it to the background
  * (which picks the tab's owner frame), and, while this frame owns the room's video, runs the
- * sync engine on it. Replaced videos, lost ownership, leaving the room and teardown each stop the
- * engine and the adapter; everything hangs off the session's AbortSignal.
+ * sync shell on it. The shell outlives the element: a player that re-creates its <video>, moves
+ * it or swaps in a twin hands the shell the new element (`attach`); one that loses its video for
+ * good (LOST_GRACE_MS with none) stops syncing. Everything hangs off the session's AbortSignal.
  *
- *   no video ──found──▶ candidate (adapter, reported) ──owner + room──▶ syncing (engine runs)
- *        ▲                   │  ▲                                          │
- *        └──lost/replaced────┘  └────── sync null / other owner / replaced ─┘
+ *   no video ──found──▶ candidate (adapter, reported) ──owner + room──▶ syncing (shell runs)
+ *        ▲                   │  ▲                                       │   ▲ another element: attach
+ *        └──lost/replaced────┘  └── sync null / other owner / lost for good ┘   │ lost: detach, grace
  */
 import type { FrameSync, VideoReport } from '../messages';
 import type { Media } from '../../relay/protocol';
 import type { AdapterFactory, PlayerAdapter } from './adapters/types';
 import { listenToBackground, type ContentSend } from './messaging';
 import { askToFollow } from './page-ui';
-import { startSyncShell, type SyncShell } from './sync-shell';
+import { pageScheduler, type Scheduler } from './scheduler';
+import { SyncShell } from './sync-shell';
 import { createVideoFinder, type VideoCandidate, type VideoFinder } from './video-finder';
 
 /** A duration that moved by more than this (s) is news for the background (its room's media details). */
 const DURATION_NEWS_S = 1;
 /** A duration that keeps moving within one source (a live stream's window) is reported at most this often. */
 const DURATION_REPORT_GAP_MS = 10_000;
+/**
+ * While syncing, a video that left the page is given this long to come back (re-attached, or
+ * another element in its place) before the frame reports it lost: a re-mount is not "no video".
+ */
+export const LOST_GRACE_MS = 3000;
 
 export interface FrameSessionOptions {
   win: Window;
   factory: AdapterFactory;
   send: ContentSend;
   signal: AbortSignal;
-}
-
-export interface FrameSession {
-  finder: VideoFinder;
-  /** 'none' | 'candidate' | 'syncing', for tests and diagnostics. */
-  phase(): 'none' | 'candidate' | 'syncing';
-  adapter(): PlayerAdapter | null;
+  scheduler?: Scheduler;
 }
 
 interface Candidate {
   video: HTMLVideoElement;
   adapter: PlayerAdapter;
   controller: AbortController;
-  sync: { shell: SyncShell; code: string; controller: AbortController } | null;
 }
 
-export function startFrameSession(options: FrameSessionOptions): FrameSession {
-  const { win, factory, send, signal } = options;
-  let current: Candidate | null = null;
-  let latest: VideoCandidate | null = null;
+interface Syncing {
+  shell: SyncShell;
+  code: string;
+  controller: AbortController;
+}
+
+export class FrameSession {
+  readonly finder: VideoFinder;
+  private current: Candidate | null = null;
+  private latest: VideoCandidate | null = null;
+  private sync: Syncing | null = null;
+  /** Running while the synced video is gone and may come back (see LOST_GRACE_MS). */
+  private lostTimer: ReturnType<typeof setTimeout> | null = null;
   /** Reports are numbered so a late answer to an old report cannot start the engine. */
-  let reportSeq = 0;
+  private reportSeq = 0;
   /** The duration the last report carried, and the source it was read from. */
-  let reportedDuration: number | null = null;
-  let reportedSrc = '';
-  let durationReportAt = -Infinity;
+  private reportedDuration: number | null = null;
+  private reportedSrc = '';
+  private durationReportAt = -Infinity;
+  private lastPresent: VideoReport | null = null;
+  private readonly win: Window;
+  private readonly factory: AdapterFactory;
+  private readonly send: ContentSend;
+  private readonly signal: AbortSignal;
+  private readonly clock: Scheduler;
 
-  function stopSync(c: Candidate | null): void {
-    if (c?.sync) {
-      c.sync.controller.abort();
-      c.sync = null;
-    }
+  constructor(options: FrameSessionOptions) {
+    this.win = options.win;
+    this.factory = options.factory;
+    this.send = options.send;
+    this.signal = options.signal;
+    this.clock = options.scheduler ?? pageScheduler;
+    listenToBackground({
+      sync: (s) => this.applySync(s),
+      timeline: (t) => this.sync?.shell.timeline(t),
+      reconnected: () => this.sync?.shell.reconnected(),
+      navigate: ({ media, ask }) => void this.navigate(media, ask),
+      report: () => void this.report(),
+    }, this.signal);
+    this.signal.addEventListener('abort', () => {
+      this.stopSync();
+      this.dropElement();
+    }, { once: true });
+    const accepts = this.factory.accepts;
+    this.finder = createVideoFinder(this.win.document, { onChange: (c) => this.onCandidate(c), signal: this.signal, ...(accepts ? { accepts } : {}) });
   }
 
-  function drop(): void {
-    if (current === null) return;
-    stopSync(current);
-    current.controller.abort();
-    current = null;
+  /** 'none' | 'candidate' | 'syncing', for tests and diagnostics. */
+  phase(): 'none' | 'candidate' | 'syncing' {
+    if (this.sync !== null) return 'syncing';
+    return this.current === null ? 'none' : 'candidate';
   }
 
-  function applySync(sync: FrameSync | null): void {
-    const c = current;
+  adapter(): PlayerAdapter | null {
+    return this.current?.adapter ?? null;
+  }
+
+  /** The shell syncing this frame's video, for tests and diagnostics. */
+  shell(): SyncShell | null {
+    return this.sync?.shell ?? null;
+  }
+
+  private stopSync(): void {
+    this.clearLost();
+    this.sync?.controller.abort();
+    this.sync = null;
+  }
+
+  private clearLost(): void {
+    if (this.lostTimer !== null) this.clock.clearTimeout(this.lostTimer);
+    this.lostTimer = null;
+  }
+
+  private dropElement(): void {
+    this.current?.controller.abort();
+    this.current = null;
+  }
+
+  private applySync(sync: FrameSync | null): void {
+    if (sync === null) return this.stopSync();
+    if (this.sync !== null && this.sync.code === sync.code) return this.sync.shell.timeline(sync.timeline);
+    const c = this.current;
+    this.stopSync();
     if (c === null) return;
-    if (sync === null) {
-      stopSync(c);
-      return;
-    }
-    if (c.sync !== null && c.sync.code === sync.code) {
-      c.sync.shell.timeline(sync.timeline);
-      return;
-    }
-    stopSync(c);
     const controller = new AbortController();
-    const shellSignal = AbortSignal.any([c.controller.signal, controller.signal]);
-    c.sync = { shell: startSyncShell({ adapter: c.adapter, send, timeline: sync.timeline, signal: shellSignal }), code: sync.code, controller };
+    const signal = AbortSignal.any([this.signal, controller.signal]);
+    const shell = new SyncShell({ adapter: c.adapter, send: this.send, timeline: sync.timeline, signal, scheduler: this.clock });
+    this.sync = { shell, code: sync.code, controller };
   }
 
   /** The video's details; during an ad the element's duration is the ad's, not the video's: unknown. */
-  function mediaOf(adapter: PlayerAdapter): VideoReport['media'] {
+  private mediaOf(adapter: PlayerAdapter): VideoReport['media'] {
     const media = adapter.media();
     return adapter.read().ad ? { ...media, duration: null } : media;
   }
 
-  async function report(): Promise<void> {
-    const seq = ++reportSeq;
-    const c = current;
-    const payload: VideoReport = c === null || latest === null
-      ? { present: false, media: null, area: 0, played: false }
-      : { present: true, media: mediaOf(c.adapter), area: Math.round(latest.area), played: latest.played };
-    reportedDuration = payload.media?.duration ?? null;
-    reportedSrc = c?.video.currentSrc ?? '';
-    const r = await send('video', payload);
-    if (signal.aborted || seq !== reportSeq) return;
+  private async report(): Promise<void> {
+    const seq = ++this.reportSeq;
+    const c = this.current;
+    let payload: VideoReport;
+    if (c !== null && this.latest !== null) {
+      payload = { present: true, media: this.mediaOf(c.adapter), area: Math.round(this.latest.area), played: this.latest.played };
+      this.lastPresent = payload;
+    } else if (this.lostTimer !== null && this.lastPresent !== null) {
+      payload = this.lastPresent; // the video may be back in a moment: the frame keeps the room's video meanwhile
+    } else {
+      payload = { present: false, media: null, area: 0, played: false };
+    }
+    this.reportedDuration = payload.media?.duration ?? null;
+    this.reportedSrc = c?.video.currentSrc ?? '';
+    const r = await this.send('video', payload);
+    if (this.signal.aborted || seq !== this.reportSeq) return;
     if (!r.ok) {
       console.debug(`[lockstep] video report not taken: ${r.message}`);
       return;
     }
-    applySync(r.data.owner ? r.data.sync : null);
+    this.applySync(r.data.owner ? r.data.sync : null);
   }
 
-  function onCandidate(candidate: VideoCandidate | null): void {
-    latest = candidate;
-    if (candidate?.video !== current?.video) {
-      drop();
+  private onCandidate(candidate: VideoCandidate | null): void {
+    this.latest = candidate;
+    if (candidate?.video !== this.current?.video) {
+      this.dropElement();
       if (candidate !== null) {
-        const controller = new AbortController();
-        const adapterSignal = AbortSignal.any([signal, controller.signal]);
-        const adapter = factory.create(candidate.video, adapterSignal);
-        controller.signal.addEventListener('abort', () => adapter.dispose(), { once: true });
-        // Another video in the same element (next episode, SPA navigation): tell the background.
-        adapter.subscribe((event) => {
-          if (event === 'media-change') void report();
-        });
-        // The duration is known only once the metadata loaded (and changes with a new source): the
-        // room's media details may be waiting for it. A live window that keeps growing reports rarely.
-        candidate.video.addEventListener(
-          'durationchange',
-          () => {
-            const d = Number.isFinite(candidate.video.duration) ? candidate.video.duration : null;
-            if (d === null || adapter.read().ad || (reportedDuration !== null && Math.abs(d - reportedDuration) <= DURATION_NEWS_S)) return;
-            const sameSource = reportedDuration !== null && candidate.video.currentSrc === reportedSrc;
-            if (sameSource && performance.now() - durationReportAt < DURATION_REPORT_GAP_MS) return;
-            durationReportAt = performance.now();
-            void report();
-          },
-          { signal: adapterSignal },
-        );
-        current = { video: candidate.video, adapter, controller, sync: null };
+        this.current = this.track(candidate);
+        this.clearLost();
+        this.sync?.shell.attach(this.current.adapter);
+      } else if (this.sync !== null) {
+        this.sync.shell.detach();
+        this.clearLost();
+        this.lostTimer = this.clock.setTimeout(() => {
+          this.lostTimer = null;
+          this.stopSync();
+          void this.report();
+        }, LOST_GRACE_MS);
+        return; // nothing to report before the grace is over
       }
     }
-    void report();
+    void this.report();
   }
 
-  async function navigate(media: Media, ask: boolean): Promise<void> {
-    if (ask && !(await askToFollow(win.document, media.title || media.url, signal))) return;
-    if (signal.aborted) return;
+  /** An adapter on the frame's new main video, with the listeners that keep the background told. */
+  private track(candidate: VideoCandidate): Candidate {
+    const { video } = candidate;
+    const controller = new AbortController();
+    const signal = AbortSignal.any([this.signal, controller.signal]);
+    const adapter = this.factory.create(video, signal);
+    controller.signal.addEventListener('abort', () => adapter.dispose(), { once: true });
+    // Another video in the same element (next episode, SPA navigation): tell the background.
+    adapter.subscribe((event) => {
+      if (event === 'media-change') void this.report();
+    });
+    // The duration is known only once the metadata loaded (and changes with a new source): the
+    // room's media details may be waiting for it. A live window that keeps growing reports rarely.
+    video.addEventListener('durationchange', () => {
+      const d = Number.isFinite(video.duration) ? video.duration : null;
+      if (d === null || adapter.read().ad || (this.reportedDuration !== null && Math.abs(d - this.reportedDuration) <= DURATION_NEWS_S)) return;
+      const sameSource = this.reportedDuration !== null && video.currentSrc === this.reportedSrc;
+      if (sameSource && this.clock.now() - this.durationReportAt < DURATION_REPORT_GAP_MS) return;
+      this.durationReportAt = this.clock.now();
+      void this.report();
+    }, { signal });
+    return { video, adapter, controller };
+  }
+
+  private async navigate(media: Media, ask: boolean): Promise<void> {
+    if (ask && !(await askToFollow(this.win.document, media.title || media.url, this.signal))) return;
+    if (this.signal.aborted) return;
     // The owner may be a player iframe: the tab's page is the top frame's.
-    const target = win.top ?? win;
+    const target = this.win.top ?? this.win;
     target.location.href = media.url;
   }
+}
 
-  listenToBackground({
-    sync: applySync,
-    timeline: (t) => current?.sync?.shell.timeline(t),
-    reconnected: () => current?.sync?.shell.reconnected(),
-    navigate: ({ media, ask }) => void navigate(media, ask),
-    report: () => void report(),
-  }, signal);
-
-  signal.addEventListener('abort', drop, { once: true });
-  const finder = createVideoFinder(win.document, { onChange: onCandidate, signal, ...(factory.accepts ? { accepts: factory.accepts } : {}) });
-
-  return {
-    finder,
-    phase: () => (current === null ? 'none' : current.sync === null ? 'candidate' : 'syncing'),
-    adapter: () => current?.adapter ?? null,
-  };
+/** Starts a frame session (kept for the content script's wiring). */
+export function startFrameSession(options: FrameSessionOptions): FrameSession {
+  return new FrameSession(options);
 }

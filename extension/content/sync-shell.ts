@@ -1,8 +1,10 @@
 /**
  * Drives the pure sync engine (extension/core) for the frame that owns the room's video: feeds
  * it clock samples, timelines, frame samples, player events and snapshots, and carries out its
- * effects on the adapter and towards the background. Owns its timers and listeners; `dispose`
- * (or the signal) stops everything.
+ * effects on the adapter and towards the background. One shell lives as long as the frame syncs
+ * the room, across the elements the page gives the video (`attach`/`detach`): the clock estimate
+ * and what the engine learned stay when a player re-creates its <video>. Owns its timers and
+ * listeners; `dispose` (or the signal) stops everything.
  *
  * The clock pings (one a second after the first burst) double as the Firefox keep-alive: the
  * event page there is suspended after 30 s without incoming extension messages.
@@ -11,6 +13,7 @@ import type { ControlRequest, Timeline } from '../../relay/protocol';
 import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../core/index';
 import type { PlayerAdapter } from './adapters/types';
 import type { ContentSend } from './messaging';
+import { pageScheduler, type Scheduler } from './scheduler';
 
 /** How often the player's state is read between events (the engine expects ~4 per second). */
 export const SNAPSHOT_MS = 250;
@@ -26,73 +29,133 @@ export const CONTROL_RETRY_FOR_MS = 10_000;
 /** Failures that may pass once the worker or the relay connection is back. */
 const RETRYABLE: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate_limited', 'relay_unreachable', 'not_in_room']);
 
+type Timer = ReturnType<typeof setTimeout>;
+
 export interface SyncShellOptions {
   adapter: PlayerAdapter;
   send: ContentSend;
   timeline: Timeline;
   signal: AbortSignal;
-  /** Local ms in the engine's base; injectable for tests. */
-  now?: () => number;
+  scheduler?: Scheduler;
 }
 
-export interface SyncShell {
-  timeline(t: Timeline): void;
-  reconnected(): void;
-  /** The engine's state, for tests and diagnostics. */
-  state(): EngineState;
-}
-
-const nowMs = (): number => performance.timeOrigin + performance.now();
-
-export function startSyncShell(options: SyncShellOptions): SyncShell {
-  const { adapter, send, signal } = options;
-  const now = options.now ?? nowMs;
-  let engine = createEngine();
-  let wake: ReturnType<typeof setTimeout> | null = null;
-  let pingTimer: ReturnType<typeof setTimeout> | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+export class SyncShell {
+  private engine: EngineState = createEngine();
+  private adapter: PlayerAdapter | null = null;
+  /** Stops listening to the current adapter (events and frame samples). */
+  private unhook: (() => void) | null = null;
+  private wake: Timer | null = null;
+  private pingTimer: Timer | null = null;
+  private retryTimer: Timer | null = null;
+  private readonly snapshots: ReturnType<typeof setInterval>;
   /** The user action on its way to the room (the latest one wins). */
-  let pending: ControlRequest | null = null;
+  private pending: ControlRequest | null = null;
+  private readonly send: ContentSend;
+  private readonly signal: AbortSignal;
+  private readonly clock: Scheduler;
 
-  const run = (event: EngineEvent): void => {
-    if (signal.aborted) return;
-    const r = step(engine, event, now());
-    engine = r.state;
-    for (const effect of r.effects) carryOut(effect);
-  };
+  constructor(options: SyncShellOptions) {
+    this.send = options.send;
+    this.signal = options.signal;
+    this.clock = options.scheduler ?? pageScheduler;
+    this.snapshots = this.clock.setInterval(() => this.snapshot(), SNAPSHOT_MS);
+    this.signal.addEventListener('abort', () => this.stop(), { once: true });
+    this.hook(options.adapter);
+    this.run({ type: 'snapshot', snapshot: options.adapter.read() });
+    this.run({ type: 'timeline', timeline: options.timeline });
+    void this.ping();
+  }
 
-  const warn = (what: string) => (err: unknown): void => {
-    if (!signal.aborted) console.warn(`[lockstep] ${what} failed:`, err);
-  };
+  /** The engine's state, for tests and diagnostics. */
+  state(): EngineState {
+    return this.engine;
+  }
 
-  function carryOut(effect: EngineEffect): void {
+  timeline(t: Timeline): void {
+    this.run({ type: 'timeline', timeline: t });
+  }
+
+  reconnected(): void {
+    this.run({ type: 'reconnected' });
+  }
+
+  /** Another element (or the same one, back in the page) now shows the video. */
+  attach(adapter: PlayerAdapter): void {
+    if (this.signal.aborted || adapter === this.adapter) return;
+    this.hook(adapter);
+    this.run({ type: 'attach', snapshot: adapter.read() });
+  }
+
+  /** The element is gone for now; the engine waits (reporting nothing) for the next one. */
+  detach(): void {
+    if (this.adapter === null) return;
+    this.unhook?.();
+    this.unhook = null;
+    this.adapter = null;
+    this.run({ type: 'detach' });
+  }
+
+  private hook(adapter: PlayerAdapter): void {
+    this.unhook?.();
+    this.adapter = adapter;
+    const unsubscribe = adapter.subscribe((event) => this.run({ type: 'player', event, snapshot: adapter.read() }));
+    const stopFrames = adapter.onFrame((sample) => this.run({
+      type: 'frame',
+      sample: { ...sample, displayTime: performance.timeOrigin + sample.displayTime },
+      snapshot: adapter.read(),
+    }));
+    this.unhook = () => {
+      unsubscribe();
+      stopFrames();
+    };
+  }
+
+  private snapshot(): void {
+    if (this.adapter !== null) this.run({ type: 'snapshot', snapshot: this.adapter.read() });
+  }
+
+  private run(event: EngineEvent): void {
+    if (this.signal.aborted) return;
+    const r = step(this.engine, event, this.clock.now());
+    this.engine = r.state;
+    for (const effect of r.effects) this.carryOut(effect);
+  }
+
+  private warn(what: string): (err: unknown) => void {
+    return (err) => {
+      if (!this.signal.aborted) console.warn(`[lockstep] ${what} failed:`, err);
+    };
+  }
+
+  private carryOut(effect: EngineEffect): void {
+    const adapter = this.adapter;
     switch (effect.type) {
       case 'play':
-        adapter.play().catch(warn('play'));
+        adapter?.play().catch(this.warn('play'));
         break;
       case 'pause':
-        adapter.pause();
+        adapter?.pause();
         break;
       case 'seek':
-        adapter.seek(effect.position);
+        adapter?.seek(effect.position);
         break;
       case 'set-rate':
-        adapter.setRate(effect.rate);
+        adapter?.setRate(effect.rate);
         break;
       case 'send-control':
-        sendControl(effect.control, now());
+        this.sendControl(effect.control, this.clock.now());
         break;
       case 'send-status':
-        void send('status', effect.status).then((r) => {
-          if (!r.ok && !signal.aborted) console.debug(`[lockstep] status not sent: ${r.message}`);
+        void this.send('status', effect.status).then((r) => {
+          if (!r.ok && !this.signal.aborted) console.debug(`[lockstep] status not sent: ${r.message}`);
         });
         break;
       case 'wake-at':
-        if (wake !== null) clearTimeout(wake);
-        wake = setTimeout(() => {
-          wake = null;
-          run({ type: 'tick' });
-        }, Math.max(0, effect.at - now()));
+        if (this.wake !== null) this.clock.clearTimeout(this.wake);
+        this.wake = this.clock.setTimeout(() => {
+          this.wake = null;
+          this.run({ type: 'tick' });
+        }, Math.max(0, effect.at - this.clock.now()));
         break;
     }
   }
@@ -103,64 +166,48 @@ export function startSyncShell(options: SyncShellOptions): SyncShell {
    * The engine, not this shell, does the holding: effects it decides are always carried out, so
    * what it believes it asked of the player (a seek under way, the rate) stays true.
    */
-  function sendControl(control: ControlRequest, firstAt: number): void {
-    pending = control;
-    if (retryTimer !== null) clearTimeout(retryTimer);
-    retryTimer = null;
-    const release = (): void => run({ type: 'control-pending', until: null });
-    void send('control', control).then((r) => {
-      if (signal.aborted || pending !== control) return; // torn down, or a newer action took over
+  private sendControl(control: ControlRequest, firstAt: number): void {
+    this.pending = control;
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const release = (): void => this.run({ type: 'control-pending', until: null });
+    void this.send('control', control).then((r) => {
+      if (this.signal.aborted || this.pending !== control) return; // torn down, or a newer action took over
       if (r.ok) {
-        pending = null;
-        run({ type: 'timeline', timeline: r.data });
-        if (engine.controlPendingUntil !== null) release();
+        this.pending = null;
+        this.run({ type: 'timeline', timeline: r.data });
+        if (this.engine.controlPendingUntil !== null) release();
         return;
       }
-      if (RETRYABLE.has(r.error) && now() - firstAt < CONTROL_RETRY_FOR_MS) {
-        if (engine.controlPendingUntil === null) run({ type: 'control-pending', until: firstAt + CONTROL_RETRY_FOR_MS });
-        retryTimer = setTimeout(() => sendControl(control, firstAt), CONTROL_RETRY_MS);
+      if (RETRYABLE.has(r.error) && this.clock.now() - firstAt < CONTROL_RETRY_FOR_MS) {
+        if (this.engine.controlPendingUntil === null) this.run({ type: 'control-pending', until: firstAt + CONTROL_RETRY_FOR_MS });
+        this.retryTimer = this.clock.setTimeout(() => this.sendControl(control, firstAt), CONTROL_RETRY_MS);
         return;
       }
-      pending = null;
+      this.pending = null;
       console.info(`[lockstep] the room did not take "${control.action}": ${r.message}`);
       release(); // follow the room again
     });
   }
 
-  async function ping(): Promise<void> {
-    pingTimer = null;
-    if (signal.aborted) return;
-    const t0 = now();
-    const r = await send('timePing', null);
-    const t3 = now();
-    if (signal.aborted) return;
-    if (r.ok) run({ type: 'clock-sample', sample: { t0, relayTime: r.data.relayTime, t3 } });
-    pingTimer = setTimeout(() => void ping(), r.ok ? nextPingDelayMs(engine.clock) : PING_RETRY_MS);
+  private async ping(): Promise<void> {
+    this.pingTimer = null;
+    if (this.signal.aborted) return;
+    const t0 = this.clock.now();
+    const r = await this.send('timePing', null);
+    const t3 = this.clock.now();
+    if (this.signal.aborted) return;
+    if (r.ok) this.run({ type: 'clock-sample', sample: { t0, relayTime: r.data.relayTime, t3 } });
+    this.pingTimer = this.clock.setTimeout(() => void this.ping(), r.ok ? nextPingDelayMs(this.engine.clock) : PING_RETRY_MS);
   }
 
-  const unsubscribe = adapter.subscribe((event) => run({ type: 'player', event, snapshot: adapter.read() }));
-  const stopFrames = adapter.onFrame((sample) => run({
-    type: 'frame',
-    sample: { ...sample, displayTime: performance.timeOrigin + sample.displayTime },
-    snapshot: adapter.read(),
-  }));
-  const snapshots = setInterval(() => run({ type: 'snapshot', snapshot: adapter.read() }), SNAPSHOT_MS);
-  signal.addEventListener('abort', () => {
-    unsubscribe();
-    stopFrames();
-    clearInterval(snapshots);
-    if (wake !== null) clearTimeout(wake);
-    if (pingTimer !== null) clearTimeout(pingTimer);
-    if (retryTimer !== null) clearTimeout(retryTimer);
-  }, { once: true });
-
-  run({ type: 'snapshot', snapshot: adapter.read() });
-  run({ type: 'timeline', timeline: options.timeline });
-  void ping();
-
-  return {
-    timeline: (t) => run({ type: 'timeline', timeline: t }),
-    reconnected: () => run({ type: 'reconnected' }),
-    state: () => engine,
-  };
+  private stop(): void {
+    this.unhook?.();
+    this.unhook = null;
+    this.adapter = null;
+    this.clock.clearInterval(this.snapshots);
+    if (this.wake !== null) this.clock.clearTimeout(this.wake);
+    if (this.pingTimer !== null) this.clock.clearTimeout(this.pingTimer);
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+  }
 }

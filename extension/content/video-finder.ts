@@ -49,6 +49,8 @@ export function createVideoFinder(doc: Document, options: FinderOptions): VideoF
   const { signal } = options;
   const win = doc.defaultView;
   const videos = new Set<HTMLVideoElement>();
+  /** Elements whose media events we listen to (a video moved out and back in is tracked again, listened to once). */
+  const listened = new WeakSet<HTMLVideoElement>();
   const roots = new WeakSet<ShadowRoot>();
   /** Last unmuted play per element (performance.now()). */
   const playedAt = new WeakMap<HTMLVideoElement, number>();
@@ -69,6 +71,8 @@ export function createVideoFinder(doc: Document, options: FinderOptions): VideoF
   function track(video: HTMLVideoElement): boolean {
     if (videos.has(video)) return false;
     videos.add(video);
+    if (listened.has(video)) return true;
+    listened.add(video);
     const onMedia = (event: Event): void => {
       if ((event.type === 'play' || event.type === 'playing') && !video.muted && video.volume > 0) playedAt.set(video, performance.now());
       schedule();

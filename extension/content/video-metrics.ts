@@ -6,7 +6,7 @@
 export const MIN_MAIN_AREA = 320 * 180;
 
 /**
- * The element's laid-out size in CSS px², 0 when it is not rendered (display:none, hidden, detached).
+ * The element's laid-out size in CSS px², 0 when it is not rendered (display:none, hidden, opacity 0, detached).
  * A video scrolled out of view keeps its size: the user may scroll back to it.
  */
 export function visibleArea(video: HTMLVideoElement): number {
@@ -15,9 +15,19 @@ export function visibleArea(video: HTMLVideoElement): number {
   return area > 0 && isRendered(video) ? area : 0;
 }
 
-function isRendered(video: HTMLVideoElement): boolean {
+/**
+ * Shown: not display:none, visibility:hidden or opacity 0, on itself or an ancestor (players hide
+ * a preloaded twin either way). checkVisibility() (Chrome 105+, Firefox 106+) sees ancestors too.
+ */
+export function isRendered(video: HTMLVideoElement): boolean {
+  if (typeof video.checkVisibility === 'function') return video.checkVisibility({ opacityProperty: true, visibilityProperty: true });
   const style = video.ownerDocument.defaultView?.getComputedStyle(video);
-  return style?.visibility !== 'hidden' && style?.display !== 'none';
+  return style?.visibility !== 'hidden' && style?.display !== 'none' && style?.opacity !== '0';
+}
+
+/** In the document and shown (see isRendered): where a person can see and work the player. */
+export function isShown(video: HTMLVideoElement): boolean {
+  return video.isConnected && isRendered(video);
 }
 
 /**

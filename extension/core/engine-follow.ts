@@ -7,6 +7,7 @@ import { coarseOnly, currentError, decide, DRIFT, seeksAllowed } from './drift';
 import { expectFor, isPending } from './echo';
 import type { EngineEffect, EngineState, StepResult } from './engine';
 import type { Timeline } from '../../relay/protocol';
+import { leaveAlone } from './life-cycle';
 import { isHeld, positionAt } from './timeline';
 
 /** A player this close to its target (s) is left alone: about a third of a frame at 30 fps. */
@@ -113,7 +114,7 @@ export function follow(s0: EngineState, now: number): StepResult {
   const t = s.timeline;
   const p = s.player;
   const none = { state: s, effects: [] };
-  if (t === null || p === null || p.ad) return none;
+  if (t === null || p === null || p.ad || leaveAlone(s.life, p, now)) return none;
   if (s.userHold !== null) {
     if (now < s.userHold.until) return none;
     s = { ...s, userHold: null }; // the relay never answered: follow the room again

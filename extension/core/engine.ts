@@ -16,17 +16,21 @@
  *   │                                        |e| > 12 ms: rate ±≤8 % until |e| < 3 ms
  *   └──── pause / stall / ad / ended ◀────── |e| > 0.5 s (0.1 s just after a start): seek ahead
  *                                            by the learned seek latency; 3 in 60 s: seeks off
+ * The player may change under the engine (another element, another source, detached for a while:
+ * see life-cycle.ts): the clock, the learned latencies and the room stay, what it knew of the old
+ * element goes, and the page's doing meanwhile is never taken for a person's.
  * A user action (a player event no expectation explains) becomes a control request; the engine
  * then leaves the player alone until the relay's answer (a newer timeline; after several quick
  * actions, the answer to the last) or a timeout, or, while
  * the shell sends the action again ('control-pending'), until the shell says it is over.
  */
 import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../../relay/protocol';
-import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
+import type { FrameSample, PlayerEvent, PlayerSnapshot } from './player';
 import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
 import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from './drift';
 import { consume, RATE_TOLERANCE, type Expectation } from './echo';
 import { follow } from './engine-follow';
+import { attached, detached, initialLifeCycle, observe, pageMade, restoring, sourceChanged, type LifeCycle } from './life-cycle';
 import { isHeld, positionAt } from './timeline';
 
 export type EngineEvent =
@@ -40,6 +44,10 @@ export type EngineEvent =
   | { type: 'snapshot'; snapshot: PlayerSnapshot }
   /** A player event, with the player's state read when it fired. */
   | { type: 'player'; event: PlayerEvent; snapshot: PlayerSnapshot }
+  /** An element (another one, or the same one back in the page) now shows the room's video. */
+  | { type: 'attach'; snapshot: PlayerSnapshot }
+  /** The element left the page (or was hidden) and no other has taken its place yet. */
+  | { type: 'detach' }
   /** A timer fired (a `wake-at` effect or the shell's periodic tick). */
   | { type: 'tick' }
   /**
@@ -105,6 +113,10 @@ export interface EngineState {
    */
   foreignRateSince: number | null;
   status: MemberStatus;
+  /** The element's life cycle (attached, replaced, detached): see life-cycle.ts. */
+  life: LifeCycle;
+  /** Local time the player was first seen paused (or ended), null while it plays. */
+  pausedSince: number | null;
   /** Local time the player started buffering, null when it is not. */
   bufferingSince: number | null;
   lastReport: { at: number; offsetMs: number | null; status: MemberStatus } | null;
@@ -121,7 +133,7 @@ export function createEngine(): EngineState {
   return {
     clock: createClock(), timeline: null, player: null, readings: [], adjust: 0, commandedRate: 1, expected: [],
     seek: null, learnStart: false, startLatencyMs: 0, settleUntil: 0, seekLatencyMs: DRIFT.initialSeekLatencyMs, recentSeeks: [], cooldownUntil: 0,
-    armedAt: null, started: false, userHold: null, controlPendingUntil: null, foreignRateSince: null, status: 'no_video', bufferingSince: null, lastReport: null,
+    armedAt: null, started: false, userHold: null, controlPendingUntil: null, foreignRateSince: null, status: 'no_video', life: initialLifeCycle, pausedSince: null, bufferingSince: null, lastReport: null,
     stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
   };
 }
@@ -150,6 +162,11 @@ function withReading(s: EngineState, at: number, mediaTime: number, coarse: bool
 
 /** Buffering shorter than this is not reported: a seek's own reload is not a stall worth holding a room for. */
 export const REPORT_BUFFERING_AFTER_MS = 500;
+/**
+ * A player paused for less than this while the room plays is being started (a scheduled start, a
+ * new element brought in line): it is reported as playing, so the others see no flicker.
+ */
+export const REPORT_PAUSED_AFTER_MS = 1000;
 
 function statusOf(s: EngineState, now: number): MemberStatus {
   const p = s.player;
@@ -158,12 +175,25 @@ function statusOf(s: EngineState, now: number): MemberStatus {
   // Buffering caused by our own seek is not a stall; a stall that began before it still is.
   const stalled = s.bufferingSince !== null && (s.seek === null || s.bufferingSince < s.seek.at);
   if (stalled && now - (s.bufferingSince as number) >= REPORT_BUFFERING_AFTER_MS) return 'buffering';
-  return p.paused || p.ended ? 'paused' : 'playing';
+  if (!p.paused && !p.ended) return 'playing';
+  const roomPlays = s.timeline !== null && !isHeld(s.timeline);
+  const brief = s.pausedSince !== null && now - s.pausedSince < REPORT_PAUSED_AFTER_MS;
+  return roomPlays && brief ? 'playing' : 'paused';
 }
 
-function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot): ControlRequest | null {
+/** Where the room is now (s), or null before the clock allows saying. */
+function roomPosition(s: EngineState, now: number): number | null {
+  const t = s.timeline;
+  if (t === null) return null;
+  if (isHeld(t)) return positionAt(t, t.setAt);
+  const rn = engineRelayNow(s, now);
+  return rn === null ? null : positionAt(t, Math.max(rn, t.setAt));
+}
+
+function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot, now: number): ControlRequest | null {
   const t = s.timeline;
   const held = t === null || isHeld(t);
+  if (pageMade(s.life, snap)) return null;
   switch (event) {
     case 'play':
       if (t !== null && !t.paused) return null; // already what the room does
@@ -172,9 +202,14 @@ function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot): 
       return t === null || t.paused || snap.ended ? null : { action: 'pause', position: snap.position };
     case 'seeking':
       if (held && t !== null && Math.abs(snap.position - t.position) < 0.05) return null;
+      {
+        const room = roomPosition(s, now);
+        if (room !== null && restoring(s.life, snap.position, room, now)) return null;
+      }
       return { action: 'seek', position: snap.position };
     case 'ratechange':
       if (Math.abs(snap.rate - s.commandedRate) < 0.001) return null;
+      if (t !== null && Math.abs(snap.rate - t.rate) < 0.001) return null; // the room's rate already (a new element's restored one)
       return { action: 'rate', rate: Math.max(0.25, Math.min(2, snap.rate)) };
     default:
       return null;
@@ -190,9 +225,9 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
     const seekLatencyMs = own ? learnSeekLatency(s.seekLatencyMs, now - s.seek.at) : s.seekLatencyMs;
     next = { ...next, seek: null, settleUntil: now + 100, readings: [], seekLatencyMs };
   }
-  if (event === 'media-change') next = { ...next, readings: [], seek: null, armedAt: null, started: false, adjust: 0 };
+  if (event === 'media-change') next = { ...forgetElement(next, snap), life: sourceChanged(next.life, now) };
   if (own || s.timeline === null) return { state: next, effects: [] };
-  const control = userControl(next, event, snap);
+  const control = userControl(next, event, snap, now);
   if (control === null) return { state: next, effects: [] };
   next = {
     ...next,
@@ -208,10 +243,26 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
   return { state: next, effects: [{ type: 'send-control', control }] };
 }
 
+/** What the engine knew of the element it drove: dropped when another element or source takes its place. */
+function forgetElement(s: EngineState, player: PlayerSnapshot | null): EngineState {
+  return {
+    ...s, player, expected: [], seek: null, readings: [], armedAt: null, started: false, adjust: 0, settleUntil: 0,
+    commandedRate: player?.rate ?? s.commandedRate, foreignRateSince: null, bufferingSince: null, pausedSince: null,
+  };
+}
+
 function report(s: EngineState, now: number): StepResult {
-  const status = statusOf(s, now);
-  const off = offsetMs(s, now);
+  const none = { state: s, effects: [] };
+  // No element: nothing to say (the frame reports a video lost for good to the background).
+  if (s.life.detached) return none;
   const last = s.lastReport;
+  let status = statusOf(s, now);
+  if (s.life.replacingSince !== null && last !== null) {
+    // Another element or source is being brought in: only a stall or an ad is news meanwhile.
+    if (status !== 'buffering' && status !== 'ad') status = last.status;
+    if (status === last.status) return { state: { ...s, status }, effects: [] };
+  }
+  const off = offsetMs(s, now);
   // Telemetry is cheap: a status change goes at once, an offset change at most every 2 s.
   const offsetMoved = last !== null && (off === null || last.offsetMs === null ? off !== last.offsetMs : Math.abs(off - last.offsetMs) >= 5);
   const due = last === null || last.status !== status || (now - last.at >= 2000 && offsetMoved);
@@ -264,6 +315,12 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
     case 'player':
       r = onPlayerEvent(s, event.event, event.snapshot, now);
       break;
+    case 'attach':
+      r = { state: { ...forgetElement(s, event.snapshot), life: attached(s.life, s.player !== null, now) }, effects: [] };
+      break;
+    case 'detach':
+      r = { state: { ...forgetElement(s, null), life: detached(s.life, now) }, effects: [] };
+      break;
     case 'tick':
       r = { state: s, effects: [] };
       break;
@@ -277,6 +334,9 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
   const p = r.state.player;
   const buffering = p !== null && p.buffering;
   if (buffering !== (r.state.bufferingSince !== null)) r = { ...r, state: { ...r.state, bufferingSince: buffering ? now : null } };
+  const paused = p !== null && (p.paused || p.ended);
+  if (paused !== (r.state.pausedSince !== null)) r = { ...r, state: { ...r.state, pausedSince: paused ? now : null } };
+  r = { ...r, state: { ...r.state, life: observe(r.state.life, p, now) } };
   r = { ...r, state: noteForeignRate(r.state, now) };
   const f = follow(r.state, now);
   const rep = report(f.state, now);

@@ -2,8 +2,10 @@
  * The HTML5 adapter: drives a <video> element directly. Most sites need nothing else; a site
  * adapter spreads this one and overrides only what differs.
  */
+import { isShown } from '../video-metrics';
 import type { FrameSample, MediaInfo, PlayerAdapter, PlayerEvent, PlayerSnapshot } from './types';
 
+const HAVE_CURRENT_DATA = 2;
 const HAVE_FUTURE_DATA = 3;
 const MEDIA_EVENTS = ['play', 'pause', 'seeking', 'seeked', 'ratechange', 'waiting', 'playing', 'ended'] as const satisfies readonly PlayerEvent[];
 export const MIN_RATE = 0.25;
@@ -23,7 +25,8 @@ export function createEmitter(): { subscribe(cb: (e: PlayerEvent) => void): () =
   };
 }
 
-export function readVideo(video: HTMLVideoElement): PlayerSnapshot {
+/** `loading`: the element has shown no frame of its current source yet (see PlayerSnapshot.loading). */
+export function readVideo(video: HTMLVideoElement, loading = false): PlayerSnapshot {
   return {
     paused: video.paused,
     position: video.currentTime,
@@ -33,6 +36,9 @@ export function readVideo(video: HTMLVideoElement): PlayerSnapshot {
     seeking: video.seeking,
     ad: false,
     ended: video.ended,
+    attached: isShown(video),
+    // HAVE_NOTHING: a new load has just begun (the load algorithm resets readyState before 'loadstart').
+    loading: video.readyState === 0 || (loading && video.readyState < HAVE_CURRENT_DATA),
   };
 }
 
@@ -93,18 +99,25 @@ export function createGenericAdapter(video: HTMLVideoElement, owner: AbortSignal
   const signal = AbortSignal.any([owner, own.signal]);
   const emitter = createEmitter();
   for (const type of MEDIA_EVENTS) video.addEventListener(type, () => emitter.emit(type), { signal });
-  // A new source in the same element (next episode, SPA navigation): 'loadstart' with another currentSrc.
+  // A new source in the same element (next episode, SPA navigation, quality switch): 'loadstart'
+  // with another currentSrc. Until its first frame the element is loading: see PlayerSnapshot.loading.
   let source = video.currentSrc || video.src;
+  let loading = video.readyState < HAVE_CURRENT_DATA;
   video.addEventListener('loadstart', () => {
+    loading = true;
     const now = video.currentSrc || video.src;
     if (now !== source && source !== '') emitter.emit('media-change');
     source = now;
   }, { signal });
+  const loaded = (): void => {
+    loading = false;
+  };
+  for (const type of ['loadeddata', 'canplay'] as const) video.addEventListener(type, loaded, { signal });
   video.preservesPitch = true;
 
   return {
     id,
-    read: () => readVideo(video),
+    read: () => readVideo(video, loading),
     play: () => video.play(),
     pause: () => video.pause(),
     seek: (position) => {

@@ -75,6 +75,8 @@ export class SimPlayer {
       seeking: t < this.seekingUntil,
       ad: this.ad,
       ended: this.ended,
+      attached: true,
+      loading: false,
     };
   }
 

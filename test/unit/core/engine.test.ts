@@ -10,7 +10,7 @@ function syncedEngine(): EngineState {
 }
 
 const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
-  paused: false, position: 0, rate: 1, duration: 3600, buffering: false, seeking: false, ad: false, ended: false, ...over,
+  paused: false, position: 0, rate: 1, duration: 3600, buffering: false, seeking: false, ad: false, ended: false, attached: true, loading: false, ...over,
 });
 const timeline = (over: Partial<Timeline> = {}): Timeline => ({
   media: { url: 'u', title: 't', duration: 3600 }, paused: false, position: 0, rate: 1, setAt: 0, seq: 1, waitingFor: [], holdUntil: null, by: 'x', ...over,

@@ -1,0 +1,82 @@
+/**
+ * The player's life cycle, as opposed to what a person does with it. Players re-create their
+ * <video> (a quality switch, theatre mode, a re-mount), swap its source, move it to a miniplayer
+ * or swap in a preloaded twin; each time the browser and the page fire events a person never
+ * caused: the pause a detached element makes, a fresh element's paused state, the page restoring
+ * its position and resuming. None of them is a room control.
+ *
+ *   attached ──detach──▶ detached (no player: nothing reported, nothing sent)
+ *      ▲  │                 │
+ *      │  └─media-change─┐  │ attach (another element, or the same one back)
+ *      │                 ▼  ▼
+ *      └──first frame── replacing (the page's doing: no controls; the status stays as it was)
+ *
+ * After every attach or media change, for RESTORE_WINDOW_MS, a seek to where the room already is
+ * is the page restoring its position, not news for the room.
+ */
+import type { PlayerSnapshot } from './player';
+
+/** A replacement that never shows a frame stops holding user actions back after this long. */
+export const REPLACE_MAX_MS = 5000;
+/** How long after an attach a seek to the room's position counts as the page restoring it. */
+export const RESTORE_WINDOW_MS = 3000;
+/** A seek landing this close (s) to the room's position changes nothing for the room. */
+export const RESTORE_TOLERANCE_S = 1.5;
+/** A loading element is left alone this long before the engine acts on it anyway (preload=none stays loading). */
+export const LOADING_WAIT_MS = 2000;
+
+export interface LifeCycle {
+  /** No element: the last one left the page or was hidden, and none took its place yet. */
+  detached: boolean;
+  /** Local time a replacement (another element, another source) began, until its first frame. */
+  replacingSince: number | null;
+  /** Local time of the last attach or media change. */
+  attachedAt: number;
+  /** Local time the player was first seen loading, null when it is not. */
+  loadingSince: number | null;
+}
+
+export const initialLifeCycle: LifeCycle = { detached: false, replacingSince: null, attachedAt: -Infinity, loadingSince: null };
+
+/** Another element (or the same one, back in the page) shows the room's video. */
+export function attached(l: LifeCycle, hadPlayer: boolean, now: number): LifeCycle {
+  const replacing = hadPlayer || l.detached || l.replacingSince !== null;
+  return { detached: false, replacingSince: replacing ? (l.replacingSince ?? now) : null, attachedAt: now, loadingSince: null };
+}
+
+export function detached(l: LifeCycle, now: number): LifeCycle {
+  return { ...l, detached: true, replacingSince: l.replacingSince ?? now, loadingSince: null };
+}
+
+/** The element loads another source (quality switch, next episode in the same element). */
+export function sourceChanged(l: LifeCycle, now: number): LifeCycle {
+  return { ...l, replacingSince: now, attachedAt: now };
+}
+
+/** Updates the life cycle from the player's latest state (after every engine step). */
+export function observe(l: LifeCycle, p: PlayerSnapshot | null, now: number): LifeCycle {
+  if (p === null) return l;
+  let next = l;
+  const loading = p.attached && p.loading;
+  if (loading !== (l.loadingSince !== null)) next = { ...next, loadingSince: loading ? now : null };
+  if (next.replacingSince !== null && p.attached && (!p.loading || now - next.replacingSince >= REPLACE_MAX_MS)) {
+    next = { ...next, replacingSince: null };
+  }
+  return next;
+}
+
+/** Whether a player event is the page's life cycle rather than a person's action. */
+export function pageMade(l: LifeCycle, p: PlayerSnapshot): boolean {
+  return l.detached || l.replacingSince !== null || !p.attached;
+}
+
+/** A seek to `position` soon after an attach, where the room is at `roomPosition`: the page restoring it. */
+export function restoring(l: LifeCycle, position: number, roomPosition: number, now: number): boolean {
+  return now - l.attachedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S;
+}
+
+/** Whether the engine should leave the player be for now (gone, hidden, or still loading its first frame). */
+export function leaveAlone(l: LifeCycle, p: PlayerSnapshot, now: number): boolean {
+  if (l.detached || !p.attached) return true;
+  return l.loadingSince !== null && now - l.loadingSince < LOADING_WAIT_MS;
+}
