@@ -162,7 +162,9 @@ export function follow(s0: EngineState, now: number): StepResult {
     a = { state: { ...a.state, startLatencyMs, learnStart: false }, effects: [] };
   }
   const allowed = seeksAllowed(s.recentSeeks, s.cooldownUntil, now);
-  const settling = now - (localAt(s.clock, t.setAt) as number) < DRIFT.settlingMs;
+  // Just after a start, or after another element or source took over (behind by its load time):
+  // a seek lands it at once, where rate correction would take seconds.
+  const settling = now - (localAt(s.clock, t.setAt) as number) < DRIFT.settlingMs || now - s.life.attachedAt < DRIFT.settlingMs;
   const c = decide(error, s.adjust, allowed, settling ? DRIFT.settlingSeekAboveS : DRIFT.seekAboveS, coarseOnly(s.readings, now));
   if (c.kind === 'seek') {
     const target = clampToPlayer(s, positionAt(t, rn + a.state.seekLatencyMs));

@@ -41,6 +41,8 @@ export class SimMember {
     this.up = new Link(sched, rng, traits.link);
     this.down = new Link(sched, rng, traits.link);
     this.player.listener = (event) => this.run({ type: 'player', event, snapshot: this.player.read() });
+    this.player.onDetach = () => this.run({ type: 'detach' });
+    this.player.onAttach = () => this.run({ type: 'attach', snapshot: this.player.read() });
   }
 
   /** Local clock reading at true time t. */

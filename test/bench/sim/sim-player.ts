@@ -3,7 +3,7 @@
  * hardware clock, seeks take a per-player latency, play() takes a moment to show frames, frame
  * callbacks jitter, and stalls and ads freeze it. Events fire asynchronously, like the DOM's.
  */
-import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../../extension/content/adapters/types';
+import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../../extension/core/player';
 import type { Rng } from './rng';
 import type { Scheduler } from './scheduler';
 
@@ -33,7 +33,13 @@ export class SimPlayer {
   private frozenUntil = 0;
   private stallUntil = 0;
   private seekingUntil = 0;
+  /** The element is out of the page (being re-created) / has shown no frame of its source yet. */
+  private attached = true;
+  private loadingUntil = 0;
   listener: (event: PlayerEvent) => void = () => undefined;
+  /** The page's element changes, as the content script's frame session tells its shell. */
+  onDetach: () => void = () => undefined;
+  onAttach: () => void = () => undefined;
 
   constructor(
     private readonly sched: Scheduler,
@@ -42,12 +48,12 @@ export class SimPlayer {
   ) {}
 
   private advancing(t: number): boolean {
-    return !this.paused && !this.ad && !this.ended && t >= this.frozenUntil && t >= this.stallUntil;
+    return !this.paused && !this.ad && !this.ended && this.attached && t >= this.loadingUntil && t >= this.frozenUntil && t >= this.stallUntil;
   }
 
   /** True media position at true time `t` (>= the last change). */
   position(t = this.sched.now): number {
-    const from = Math.max(this.anchor, this.frozenUntil, this.stallUntil);
+    const from = Math.max(this.anchor, this.frozenUntil, this.stallUntil, this.loadingUntil);
     if (!this.advancing(t) || t <= from) return this.pos;
     return Math.min(this.traits.duration, this.pos + (this.rate * (1 + this.traits.skew) * (t - from)) / 1000);
   }
@@ -71,12 +77,12 @@ export class SimPlayer {
       position: this.position(t),
       rate: this.rate,
       duration: this.traits.duration,
-      buffering: t < this.stallUntil || t < this.seekingUntil,
+      buffering: !this.paused && (t < this.stallUntil || t < this.seekingUntil || t < this.loadingUntil),
       seeking: t < this.seekingUntil,
       ad: this.ad,
       ended: this.ended,
-      attached: true,
-      loading: false,
+      attached: this.attached,
+      loading: t < this.loadingUntil,
     };
   }
 
@@ -113,6 +119,53 @@ export class SimPlayer {
     this.settle();
     this.rate = rate;
     this.emit('ratechange');
+  }
+
+  /**
+   * The page throws the element away and builds a new one for the same video (quality switch,
+   * re-mount): the detached element pauses, the new one appears paused and loads for `loadMs`,
+   * and once its metadata is in, the page restores the old position and (`resume`) plays it.
+   */
+  recreate(loadMs: number, resume: boolean): void {
+    const wasPlaying = !this.paused;
+    this.settle();
+    const position = this.pos;
+    this.attached = false;
+    if (wasPlaying) {
+      this.paused = true;
+      this.emit('pause'); // the pause a detached element makes
+    }
+    // The finder sees the removal within its batch (50 ms); the new element is in the page by then.
+    this.sched.after(50, () => {
+      this.onDetach();
+      this.settle();
+      this.attached = true;
+      this.pos = 0;
+      this.rate = 1;
+      this.loadingUntil = this.sched.now + loadMs;
+      this.onAttach();
+      this.restore(position, wasPlaying && resume, loadMs);
+    });
+  }
+
+  /** A quality switch: another source in the same element, same video; the page seeks back and resumes. */
+  switchSource(loadMs: number): void {
+    const wasPlaying = !this.paused;
+    this.settle();
+    const position = this.pos;
+    this.paused = true; // the load algorithm pauses without a 'pause' event
+    this.pos = 0;
+    this.loadingUntil = this.sched.now + loadMs;
+    this.emit('media-change');
+    this.restore(position, wasPlaying, loadMs);
+  }
+
+  /** The page's own doing once the metadata is in (about halfway through the load). */
+  private restore(position: number, play: boolean, loadMs: number): void {
+    this.sched.after(loadMs / 2, () => {
+      this.seek(position);
+      if (play) this.play();
+    });
   }
 
   stall(ms: number): void {

@@ -14,7 +14,10 @@ import { percentiles, type Percentiles } from './stats';
 export type ScriptStep =
   | { at: number; member: number; action: 'play' | 'pause' }
   | { at: number; member: number; action: 'seek' | 'rate'; value: number }
-  | { at: number; member: number; action: 'stall' | 'ad' | 'reconnect'; ms: number };
+  | { at: number; member: number; action: 'stall' | 'ad' | 'reconnect'; ms: number }
+  /** The page's life cycle, no user action: a re-created element (`resume`: the page plays it again) or a quality switch, loading for `ms`. */
+  | { at: number; member: number; action: 'recreate'; ms: number; resume: boolean }
+  | { at: number; member: number; action: 'quality'; ms: number };
 
 export interface SimOptions {
   members: number;
@@ -91,6 +94,12 @@ function userAction(m: SimMember, step: ScriptStep): boolean {
     case 'reconnect':
       m.disconnect(step.ms);
       return false;
+    case 'recreate':
+      m.player.recreate(step.ms, step.resume);
+      return false;
+    case 'quality':
+      m.player.switchSource(step.ms);
+      return false;
   }
 }
 
@@ -143,7 +152,7 @@ export function simulate(opts: SimOptions): SimResult {
       const m = members[s.member];
       if (m === undefined) throw new Error(`script names member ${s.member} of ${members.length}`);
       if (userAction(m, s)) userActions.push({ member: s.member, at: sched.now, action: s.action });
-      lastDisturbance = sched.now + (s.action === 'stall' || s.action === 'ad' || s.action === 'reconnect' ? s.ms : 0);
+      lastDisturbance = sched.now + ('ms' in s ? s.ms : 0);
     });
   }
   const roomTicks = (): void => {
