@@ -3,7 +3,8 @@
  *
  * The frame session against a fake background: the extension runtime (runtime.sendMessage,
  * runtime.onMessage) cannot run in jsdom, so webextension-polyfill is replaced by a small fake
- * that routes messages to `background` below. The engine, finder and adapter are the real ones.
+ * that routes messages to `background` below. The engine, finder and adapter are the real ones;
+ * time is jest's fake timers (the session and its shell run on the page's timers).
  */
 import type { FrameSync } from '../../../extension/messages';
 import type { Timeline } from '../../../relay/protocol';
@@ -33,10 +34,13 @@ jest.mock('webextension-polyfill', () => ({
 }));
 
 import { adapterFor } from '../../../extension/content/adapters/index';
-import { startFrameSession } from '../../../extension/content/frame-session';
+import { LOST_GRACE_MS, startFrameSession } from '../../../extension/content/frame-session';
 import { takeInvite } from '../../../extension/content/invite-landing';
 import { createSender } from '../../../extension/content/messaging';
-import { makeVideo, settle, stubMedia } from './dom-stubs';
+import { makeVideo, stubMedia } from './dom-stubs';
+
+/** Lets `ms` of fake time pass, running the timers and the promise jobs they start. */
+const settle = (ms = 80): Promise<void> => jest.advanceTimersByTimeAsync(ms);
 
 const timeline: Timeline = { media: null, paused: true, position: 20, rate: 1, setAt: Date.now(), seq: 3, waitingFor: [], holdUntil: null, by: null };
 const sync: FrameSync = { code: 'ABCDEFGHJKMNPQ', memberId: 'm1', role: 'host', settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'ask' }, timeline, connected: true };
@@ -50,6 +54,7 @@ let life: AbortController;
 let invalidated: number;
 
 beforeEach(() => {
+  jest.useFakeTimers();
   document.body.innerHTML = '';
   runtime.id = 'lockstep-test';
   runtime.sent = [];
@@ -62,7 +67,10 @@ beforeEach(() => {
   life = new AbortController();
   invalidated = 0;
 });
-afterEach(() => life.abort());
+afterEach(() => {
+  life.abort();
+  jest.useRealTimers();
+});
 
 function start(): ReturnType<typeof startFrameSession> {
   const send = createSender(() => {
@@ -275,4 +283,48 @@ test('duration news is reported: known at last or a new source at once, a moving
   await expect(deliver('report', null)[0]).resolves.toBeNull(); // a report during the ad: duration unknown
   await settle(5);
   expect(reported()).toEqual([null, 90, 20, null]);
+});
+
+test('a video that leaves the page and comes back (miniplayer, re-mount) keeps the same shell; one gone for good is reported lost after the grace', async () => {
+  const video = document.body.appendChild(makeVideo(document));
+  stubMedia(video);
+  const session = start();
+  await settle(600);
+  const shell = session.shell();
+  const reports = (): unknown[] => runtime.sent.filter((m) => m.type === 'video').map((m) => m.payload);
+  const before = reports().length;
+  video.remove();
+  await settle(200);
+  expect(session.phase()).toBe('syncing'); // nothing said yet: it may come back
+  expect(reports()).toHaveLength(before);
+  const mini = document.body.appendChild(document.createElement('div'));
+  mini.appendChild(video);
+  await settle(200);
+  expect(session.shell()).toBe(shell); // the same engine: its clock estimate and what it learned stay
+  expect(session.adapter()).not.toBeNull();
+  video.remove();
+  await settle(LOST_GRACE_MS - 100);
+  expect(session.phase()).toBe('syncing');
+  expect(reports().at(-1)).toMatchObject({ present: true });
+  await settle(200);
+  expect(session.phase()).toBe('none');
+  expect(reports().at(-1)).toMatchObject({ present: false });
+});
+
+test('the pause a removed element makes is no control; the re-created element takes over the same shell', async () => {
+  const first = document.body.appendChild(makeVideo(document));
+  stubMedia(first);
+  const session = start();
+  await settle(600);
+  await first.play();
+  await settle(50);
+  runtime.sent = [];
+  const shell = session.shell();
+  first.remove();
+  first.pause(); // the browser pauses a detached element
+  const second = document.body.appendChild(makeVideo(document));
+  stubMedia(second);
+  await settle(200);
+  expect(runtime.sent.filter((m) => m.type === 'control')).toEqual([]);
+  expect(session.shell()).toBe(shell);
 });
