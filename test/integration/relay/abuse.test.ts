@@ -1,5 +1,5 @@
 /** Floods, foreign origins, and the HTTP endpoints of a real relay. */
-import { EVENT_CLASS } from '../../../relay/limits';
+import { EVENT_CLASS } from '../../../relay/limits/rate-budgets';
 import { ErrorCode } from '../../../relay/protocol';
 import { connectClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';

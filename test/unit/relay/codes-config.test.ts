@@ -1,7 +1,7 @@
 /** Room codes, origins and configuration parsing. */
-import { canonicalRoomCode, hashResumeToken, newRoomCode, newResumeToken, redactCode } from '../../../relay/codes';
+import { canonicalRoomCode, hashResumeToken, newRoomCode, newResumeToken, redactCode } from '../../../relay/rooms/codes';
 import { loadConfig, printableConfig } from '../../../relay/config';
-import { isAllowedOrigin } from '../../../relay/origins';
+import { isAllowedOrigin } from '../../../relay/http/origins';
 import { LIMITS, ROOM_CODE_ALPHABET } from '../../../relay/protocol';
 
 describe('room codes', () => {

@@ -1,7 +1,7 @@
 /** Tests about the wire contract itself. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EVENT_CLASS } from '../../../relay/limits';
+import { EVENT_CLASS } from '../../../relay/limits/rate-budgets';
 import { ErrorCode } from '../../../relay/protocol';
 
 test('relay/protocol.ts has no imports (the extension bundles it as is)', () => {

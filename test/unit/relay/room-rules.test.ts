@@ -1,21 +1,8 @@
 /** The relay's pure room rules, table-driven over StoredRoom values (no server, no store). */
 import { ErrorCode, type ControlRequest, type StatusReport } from '../../../relay/protocol';
-import {
-  control,
-  createRoom,
-  expireHoldAt,
-  join,
-  leave,
-  markAway,
-  reportStatus,
-  resume,
-  setProfile,
-  transferHost,
-  updateSettings,
-  type NewMember,
-  type RoomRules,
-} from '../../../relay/room-state';
-import type { Mutation, StoredRoom } from '../../../relay/store/types';
+import { control, expireHoldAt, reportStatus, setProfile, transferHost, updateSettings } from '../../../relay/rooms/member-actions';
+import { createRoom, join, leave, markAway, resume, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
+import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
 
 const rules: RoomRules = { maxMembers: 3, graceMs: 1000 };
 const newMember = (id: string, name = id): NewMember => ({ id, profile: { name }, resumeHash: `hash-${id}`, connectionId: `conn-${id}` });

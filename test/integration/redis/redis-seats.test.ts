@@ -20,7 +20,7 @@ const TIMEOUT_MS = 2000;
 /** The longest a dead relay's members may stay present: its last beat's deadline, one sweep, and slack for a loaded machine. */
 const BOUND_MS = TIMEOUT_MS + INTERVAL_MS + 2500;
 
-const prefix = uniquePrefix('presence');
+const prefix = uniquePrefix('seats');
 const env = { HEARTBEAT_INTERVAL_MS: String(INTERVAL_MS), HEARTBEAT_TIMEOUT_MS: String(TIMEOUT_MS), HOLD_TIMEOUT_MS: '600000' };
 const nodes: RelayProcess[] = [];
 const clients: TestClient[] = [];

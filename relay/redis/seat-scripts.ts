@@ -1,7 +1,7 @@
 /**
- * The Lua scripts of node presence (relay/redis/node-presence.ts). Times come from Redis' own
- * TIME, so the relays' clocks need not agree; each script runs atomically, so exactly one relay
- * claims a dead node.
+ * The Lua scripts of the Redis seat registry (relay/redis/redis-seats.ts). Times come from Redis'
+ * own TIME, so the relays' clocks need not agree; each script runs atomically, so exactly one
+ * relay claims a dead node.
  */
 import type { Redis } from 'ioredis';
 
@@ -45,16 +45,16 @@ if tonumber(redis.call('ZSCORE', KEYS[2], ARGV[1])) == tonumber(ARGV[2]) then re
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then redis.call('DEL', KEYS[3]) end
 return 1`;
 
-export type PresenceRedis = Redis & {
+export type SeatRedis = Redis & {
   lockstepBeat(nodes: string, sweeps: string, id: string, timeoutMs: number): Promise<[number, number]>;
   lockstepClaim(nodes: string, sweeps: string, id: string, claimMs: number, max: number): Promise<(string | number)[]>;
   lockstepSwept(nodes: string, sweeps: string, seats: string, id: string, until: number): Promise<number>;
 };
 
 /** Defines the scripts on `redis` (idempotent) and returns it typed with them. */
-export function withPresenceScripts(redis: Redis): PresenceRedis {
+export function withSeatScripts(redis: Redis): SeatRedis {
   redis.defineCommand('lockstepBeat', { numberOfKeys: 2, lua: BEAT_LUA });
   redis.defineCommand('lockstepClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
   redis.defineCommand('lockstepSwept', { numberOfKeys: 3, lua: SWEPT_LUA });
-  return redis as PresenceRedis;
+  return redis as SeatRedis;
 }

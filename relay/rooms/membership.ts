@@ -1,13 +1,13 @@
 /**
- * The relay's room rules, pure: each function returns a `mutate` for `RoomStore.update`
- * (or a new StoredRoom), and takes the relay time as a parameter. Member actions and
- * playback are in room-actions.ts; both use the timeline rules shared with the extension (extension/core/timeline.ts).
+ * The relay's room membership rules, pure: each function returns a `mutate` for `RoomStore.update`
+ * (or a new StoredRoom), and takes the relay time as a parameter. A present member's actions and
+ * playback are in member-actions.ts; both use the timeline rules shared with the extension (extension/core/timeline.ts).
  *
  * Membership: a member is connected, or away (connection lost, seat kept for the grace period,
  * may resume with the same id and role). Away members past the grace are pruned lazily by the next
  * membership change. When the host leaves (or is pruned) the longest-present member becomes host.
  */
-import { emptyTimeline, memberReady, scheduleLead } from '../extension/core/timeline';
+import { emptyTimeline, memberReady, scheduleLead } from '../../extension/core/timeline';
 import {
   DEFAULT_SETTINGS,
   ErrorCode,
@@ -17,12 +17,10 @@ import {
   type Profile,
   type RoomSettings,
   type RoomView,
-} from './protocol';
+} from '../protocol';
 import { colorFor } from './colors';
 import { byPresence, hostOf, memberView, roomView, rttsOf, successor, withExpiry } from './room-view';
-import type { Mutation, StoredMember, StoredRoom } from './store/types';
-
-export { control, reportStatus, recordTelemetry, expireHoldAt, updateSettings, transferHost, setProfile } from './room-actions';
+import type { Mutation, StoredMember, StoredRoom } from '../store/room-store';
 
 export interface RoomRules {
   maxMembers: number;

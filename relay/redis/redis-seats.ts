@@ -1,6 +1,7 @@
 /**
- * Node presence for relays sharing Redis (relay/seats.ts): each relay process has a random id, a
- * heartbeat and the set of seats its connections hold; every relay sweeps the dead ones.
+ * The seat registry of relays sharing Redis (relay/rooms/seats.ts): each relay process (a node)
+ * has a random id, a heartbeat and the set of seats its connections hold; every relay sweeps the
+ * dead ones.
  *
  *   <prefix>nodes            sorted set: node id → deadline (ms, Redis' own TIME)
  *   <prefix>node:<id>:seats  set of "CODE memberId socketId"
@@ -9,16 +10,16 @@
  * Deadlines come from Redis' clock inside the scripts, so the relays' clocks need not agree.
  * A beat is ZADD of now + timeout; ZADD reporting a new entry after the first beat means another
  * relay swept this one while it was alive (cut off from Redis, or stalled): it puts its members
- * back (SeatKeeper.revive) once that sweep is over, so the sweep cannot undo the revival.
+ * back (SeatHandlers.revive) once that sweep is over, so the sweep cannot undo the revival.
  * A sweep claims the dead nodes atomically (one script: exactly one relay wins each), marks
- * their seats away (SeatKeeper.orphaned), then deletes their seats. A sweeper that dies midway
+ * their seats away (SeatHandlers.orphaned), then deletes their seats. A sweeper that dies midway
  * leaves a lapsing claim, which the next sweep takes over (marking away twice is harmless).
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Seat, SeatKeeper, SeatRegistry } from '../seats';
-import { withPresenceScripts, type PresenceRedis } from './presence-scripts';
+import type { Seat, SeatHandlers, SeatRegistry } from '../rooms/seats';
+import { withSeatScripts, type SeatRedis } from './seat-scripts';
 
 /** Dead nodes claimed per sweep (the rest wait for the next one). */
 const CLAIM_MAX = 16;
@@ -35,7 +36,7 @@ export function parseSeat(s: string): Seat | null {
   return { code, memberId, socketId };
 }
 
-export interface NodePresenceOptions {
+export interface RedisSeatRegistryOptions {
   /** The relay's command client (no offline queue: a beat fails at once while Redis is away). */
   redis: Redis;
   keyPrefix: string;
@@ -47,14 +48,14 @@ export interface NodePresenceOptions {
   nodeId?: string;
 }
 
-export class NodePresence implements SeatRegistry {
+export class RedisSeatRegistry implements SeatRegistry {
   readonly nodeId: string;
-  private readonly redis: PresenceRedis;
+  private readonly redis: SeatRedis;
   private readonly log: Logger;
   private readonly nodes: string;
   private readonly sweeps: string;
   private readonly running = new Set<Promise<void>>();
-  private keeper: SeatKeeper | null = null;
+  private handlers: SeatHandlers | null = null;
   private timer: NodeJS.Timeout | null = null;
   private beaten = false;
   private beating = false;
@@ -66,9 +67,9 @@ export class NodePresence implements SeatRegistry {
   /** Redis trouble is logged once until the next good beat (not every few seconds of an outage). */
   private troubled = false;
 
-  constructor(private readonly options: NodePresenceOptions) {
+  constructor(private readonly options: RedisSeatRegistryOptions) {
     this.nodeId = options.nodeId ?? randomBytes(8).toString('hex');
-    this.redis = withPresenceScripts(options.redis);
+    this.redis = withSeatScripts(options.redis);
     this.log = options.logger.child({ node: this.nodeId });
     this.nodes = `${options.keyPrefix}nodes`;
     this.sweeps = `${options.keyPrefix}sweeps`;
@@ -82,9 +83,9 @@ export class NodePresence implements SeatRegistry {
     if (!this.stopped) this.run('seat remove', this.redis.srem(this.seatsKey(this.nodeId), encodeSeat(seat)));
   }
 
-  start(keeper: SeatKeeper): void {
-    if (this.keeper !== null || this.stopped) return;
-    this.keeper = keeper;
+  start(handlers: SeatHandlers): void {
+    if (this.handlers !== null || this.stopped) return;
+    this.handlers = handlers;
     this.timer = setInterval(() => this.beat(), this.options.intervalMs).unref();
     this.beat();
     this.log.info({ intervalMs: this.options.intervalMs, timeoutMs: this.options.timeoutMs }, 'relay heartbeat started');
@@ -100,7 +101,7 @@ export class NodePresence implements SeatRegistry {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
-    if (this.keeper === null) return;
+    if (this.handlers === null) return;
     const done = await this.redis.multi().zrem(this.nodes, this.nodeId).del(this.seatsKey(this.nodeId)).exec().catch((err: unknown) => err);
     if (done instanceof Error) this.log.warn({ err: done }, 'could not remove this relay heartbeat (other relays will sweep it)');
   }
@@ -119,9 +120,9 @@ export class NodePresence implements SeatRegistry {
   }
 
   private trouble(what: string, err: unknown): void {
-    if (this.troubled) return this.log.debug({ err, what }, 'node presence: redis trouble');
+    if (this.troubled) return this.log.debug({ err, what }, 'seats: redis trouble');
     this.troubled = true;
-    this.log.warn({ err, what, timeoutMs: this.options.timeoutMs }, 'node presence: redis trouble (other relays take this one for dead after the timeout without a beat)');
+    this.log.warn({ err, what, timeoutMs: this.options.timeoutMs }, 'seats: redis trouble (other relays take this one for dead after the timeout without a beat)');
   }
 
   /** Skipped while the previous beat is still waiting for Redis (no pile-up on a slow link). */
@@ -148,7 +149,7 @@ export class NodePresence implements SeatRegistry {
     this.reviving = true;
     this.mustRevive = false;
     try {
-      const { seats, retry } = await this.keeper!.revive();
+      const { seats, retry } = await this.handlers!.revive();
       if (seats.length > 0) await this.redis.sadd(this.seatsKey(this.nodeId), ...seats.map(encodeSeat));
       if (retry) this.mustRevive = true;
       this.log.info({ seats: seats.length, retry }, 'members put back after this relay was taken for dead');
@@ -176,7 +177,7 @@ export class NodePresence implements SeatRegistry {
   private async sweepNode(id: string, claimEnd: number): Promise<void> {
     const key = this.seatsKey(id);
     const seats = (await this.redis.smembers(key)).map(parseSeat).filter((s): s is Seat => s !== null);
-    await this.keeper!.orphaned(seats);
+    await this.handlers!.orphaned(seats);
     await this.redis.lockstepSwept(this.nodes, this.sweeps, key, id, claimEnd);
     this.log.warn({ dead: id, seats: seats.length }, 'relay found dead: its members marked away');
   }

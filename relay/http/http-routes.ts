@@ -2,17 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-
-export interface Health {
-  status: 'ok' | 'unavailable';
-  uptime: number;
-  rooms: number | null;
-  sockets: number;
-  store: 'memory' | 'redis';
-  ready: boolean;
-  /** Why the relay is not ready (null when ready). */
-  reason: string | null;
-}
+import type { Health } from './health';
 
 export function createHttpHandler(deps: { health: () => Promise<Health>; registry: Registry; logger: Logger }) {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

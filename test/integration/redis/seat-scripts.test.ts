@@ -1,23 +1,23 @@
 /**
- * The node-presence scripts on a real Redis: deadlines from Redis' clock, one winner per dead
+ * The seat registry's scripts on a real Redis: deadlines from Redis' clock, one winner per dead
  * node however many relays sweep at once, claims that lapse, and a node that beats again keeping
  * its seats.
  */
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { connectRedis } from '../../../relay/redis/connection';
-import { withPresenceScripts, type PresenceRedis } from '../../../relay/redis/presence-scripts';
+import { withSeatScripts, type SeatRedis } from '../../../relay/redis/seat-scripts';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 
-const prefix = uniquePrefix('presence-scripts');
+const prefix = uniquePrefix('seat-scripts');
 const nodes = `${prefix}nodes`;
 const sweeps = `${prefix}sweeps`;
 const seatsOf = (id: string): string => `${prefix}node:${id}:seats`;
-let clients: PresenceRedis[] = [];
+let clients: SeatRedis[] = [];
 
 beforeAll(async () => {
   const logger = pino({ level: 'silent' });
-  clients = (await Promise.all([0, 1, 2, 3].map(() => connectRedis(TEST_REDIS_URL, 'command', logger)))).map(withPresenceScripts);
+  clients = (await Promise.all([0, 1, 2, 3].map(() => connectRedis(TEST_REDIS_URL, 'command', logger)))).map(withSeatScripts);
 });
 
 afterEach(() => deleteKeys(TEST_REDIS_URL, prefix));
@@ -33,7 +33,7 @@ async function redisNow(r: Redis): Promise<number> {
 }
 
 test('a beat sets the deadline from Redis time and reports a new entry only the first time', async () => {
-  const [r] = clients as [PresenceRedis];
+  const [r] = clients as [SeatRedis];
   const before = await redisNow(r);
   expect(await r.lockstepBeat(nodes, sweeps, 'a', 15_000)).toEqual([1, 0]);
   expect(await r.lockstepBeat(nodes, sweeps, 'a', 15_000)).toEqual([0, 0]);

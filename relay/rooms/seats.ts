@@ -1,15 +1,57 @@
 /**
- * The relay's side of the seat registry (relay/seats.ts): marks a dead relay's members away,
- * and puts this relay's own members back after the other relays took it for dead. Both go
- * through the same pure rules and announcements as a member's own disconnect and resume.
+ * Seats: which relay holds which member's seat, for the day a relay dies without a word.
+ *
+ * With several relays sharing Redis, each one records its seats and keeps a heartbeat; when a
+ * relay stops beating, another marks its members away, as its own disconnects would have
+ * (the registry: relay/redis/redis-seats.ts). A relay alone needs none of this: when it dies its
+ * rooms die with it, and while it lives its disconnects mark members away; hence `noSeatRegistry`.
+ *
+ * The rooms' side (createSeatHandlers) marks a dead relay's members away, and puts this relay's
+ * own members back after the other relays took it for dead. Both go through the same pure rules
+ * and announcements as a member's own disconnect and resume.
  */
 import { announceDeparture, announceEntry } from './announce';
 import { redactCode } from './codes';
-import type { RelayContext, RelaySocket } from './context';
-import { ErrorCode } from './protocol';
-import { markAway, resume, type Entered, type RoomRules } from './room-state';
-import type { Seat, SeatKeeper } from './seats';
-import type { Mutation, StoredRoom } from './store/types';
+import type { RelayContext, RelaySocket } from '../context';
+import { ErrorCode } from '../protocol';
+import { markAway, resume, type Entered, type RoomRules } from './membership';
+import type { Mutation, StoredRoom } from '../store/room-store';
+
+/** A member seated on one connection (socket id) of this relay. */
+export interface Seat {
+  code: string;
+  memberId: string;
+  socketId: string;
+}
+
+/** What the rooms do for the registry: createSeatHandlers below. */
+export interface SeatHandlers {
+  /** Seats of a relay found dead: each member is marked away as if its connection dropped. */
+  orphaned(seats: Seat[]): Promise<void>;
+  /**
+   * This relay was taken for dead while its connections lived on (cut off from Redis): puts its
+   * members back. Returns the seats it holds now, and whether some must be tried again.
+   */
+  revive(): Promise<{ seats: Seat[]; retry: boolean }>;
+}
+
+export interface SeatRegistry {
+  /** A connection took a seat (create, join, resume, recovery). Never throws: failures are logged. */
+  add(seat: Seat): void;
+  /** The connection left its seat, or is gone. */
+  remove(seat: Seat): void;
+  /** Starts the heartbeat and the sweeps; createRelay calls it once. */
+  start(handlers: SeatHandlers): void;
+  /** Clears the timers, waits for running work, removes this relay's heartbeat and seats. */
+  stop(): Promise<void>;
+}
+
+export const noSeatRegistry: SeatRegistry = {
+  add: () => undefined,
+  remove: () => undefined,
+  start: () => undefined,
+  stop: () => Promise.resolve(),
+};
 
 /** Store updates in flight at once during a sweep or a revival (a dead relay may have held thousands). */
 const BATCH = 64;
@@ -37,7 +79,7 @@ async function inBatches<T>(items: T[], run: (item: T) => Promise<void>): Promis
   for (let i = 0; i < items.length; i += BATCH) await Promise.all(items.slice(i, i + BATCH).map(run));
 }
 
-export function createSeatKeeper(ctx: RelayContext): SeatKeeper {
+export function createSeatHandlers(ctx: RelayContext): SeatHandlers {
   const log = ctx.logger.child({ part: 'seats' });
 
   /** markAway (ignored when the member has since come back on another connection); false when it failed. */

@@ -15,8 +15,8 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { parseRunId, RoomSnapshots } from './redis-snapshots';
-import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './types';
+import { parseRunId, RoomSnapshots } from './room-snapshots';
+import type { Mutation, RoomStore, StoredRoom, UpdateResult } from '../store/room-store';
 
 /** Tries before `conflict`: two relays racing on one room settle in 2-3; 12 leaves a margin. */
 const MAX_ATTEMPTS = 12;

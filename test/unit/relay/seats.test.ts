@@ -1,8 +1,8 @@
-/** Pure parts of node presence: putting back a seat a sweep marked away, and how seats are stored. */
-import { encodeSeat, parseSeat } from '../../../relay/redis/node-presence';
-import { createRoom, join, leave, markAway, resume, type NewMember, type RoomRules } from '../../../relay/room-state';
-import { reclaimSeat } from '../../../relay/seat-keeper';
-import type { Mutation, StoredRoom } from '../../../relay/store/types';
+/** Pure parts of the seats: putting back a seat a sweep marked away, and how seats are stored. */
+import { encodeSeat, parseSeat } from '../../../relay/redis/redis-seats';
+import { createRoom, join, leave, markAway, resume, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
+import { reclaimSeat } from '../../../relay/rooms/seats';
+import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
 
 const rules: RoomRules = { maxMembers: 5, graceMs: 1000 };
 const newMember = (id: string): NewMember => ({ id, profile: { name: id }, resumeHash: `hash-${id}`, connectionId: `conn-${id}` });

@@ -1,5 +1,5 @@
 /** Member colours: distinct within a room, readable on the popup's light and dark backgrounds. */
-import type { StoredRoom } from './store/types';
+import type { StoredRoom } from '../store/room-store';
 
 /** Colours handed to members that did not pick one, or picked one another member shows. */
 const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324', '#469990', '#808000'];

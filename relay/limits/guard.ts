@@ -14,9 +14,10 @@
  * dozen closures and two child loggers per connection were kilobytes each).
  */
 import type { z } from 'zod';
-import type { RelayContext, RelaySocket } from './context';
-import type { ConnectionLimits } from './limits';
-import { ErrorCode, type ClientToServerEvents, type Result } from './protocol';
+import type { RelayContext, RelaySocket } from '../context';
+import type { ConnectionQueue } from './connection-queue';
+import type { ConnectionLimits } from './rate-limits';
+import { ErrorCode, type ClientToServerEvents, type Result } from '../protocol';
 
 type Ack = (res: unknown) => void;
 
@@ -55,28 +56,6 @@ export function route<T>(schema: z.ZodType<T> | null, run: (ctx: RelayContext, s
 /** Declares an event without an ack, its payload type tied to its schema. */
 export function fire<T>(schema: z.ZodType<T>, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<void>): FireRoute<never> {
   return { schema, fire: run } as unknown as FireRoute<never>;
-}
-
-/** One connection's queue; everything else the guard needs is shared. */
-export class ConnectionQueue {
-  private tail: Promise<void> = Promise.resolve();
-  queued = 0;
-  overflows = 0;
-
-  constructor(private readonly track: (p: Promise<void>) => void) {}
-
-  /** Runs a task after the ones before it (e.g. the disconnect bookkeeping, after pending events). */
-  serial(task: () => Promise<void>): void {
-    this.queued++;
-    const run = this.tail.then(task).finally(() => this.queued--);
-    this.tail = run.catch(() => undefined); // failures are logged by `track`
-    this.track(run);
-  }
-
-  /** Work that does not wait for the queue (clock pings), still tracked for shutdown and errors. */
-  alongside(work: Promise<void>): void {
-    this.track(work);
-  }
 }
 
 function isAck(x: unknown): x is Ack {

@@ -1,11 +1,12 @@
 /**
- * Room membership events: create, join, resume, leave, and the connection's own comings and
- * goings (disconnect → away; socket.io connection state recovery → back). Plain functions of
- * (context, socket, payload), shared by every connection: a connection costs no closures here.
+ * The `room:*` events (create, join, resume, leave, settings, transfer-host), and the connection's
+ * own comings and goings (disconnect → away; socket.io connection state recovery → back). Plain
+ * functions of (context, socket, payload), shared by every connection: a connection costs no
+ * closures here.
  */
 import { announceDeparture, announceEntry } from './announce';
 import { canonicalRoomCode, hashResumeToken, newMemberId, newResumeToken, newRoomCode, redactCode } from './codes';
-import { roomChannel, type RelayContext, type RelaySocket } from './context';
+import { roomChannel, type RelayContext, type RelaySocket } from '../context';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
@@ -14,26 +15,20 @@ import {
   type JoinRoomRequest,
   type ResumeRequest,
   type Result,
+  type RoomSettings,
   type RoomView,
-} from './protocol';
+} from '../protocol';
+import type { UpdateResult } from '../store/room-store';
+import { transferHost, updateSettings } from './member-actions';
+import { fail, storeError, updateAsMember } from './member-update';
+import { createRoom, join, leave, markAway, resume, type Entered } from './membership';
 import { roomView } from './room-view';
-import { createRoom, join, leave, markAway, resume, type Entered } from './room-state';
-import type { UpdateResult } from './store/types';
-
-const fail = (error: ErrorCode): Result<never> => ({ ok: false, error });
-
-/** Maps a store failure to a wire code (conflict = the store gave up retrying: try again). */
-export function storeError(error: string): ErrorCode {
-  if (error === 'conflict') return ErrorCode.Unavailable;
-  return (Object.values(ErrorCode) as string[]).includes(error) ? (error as ErrorCode) : ErrorCode.Internal;
-}
 
 /** Resume tokens carry their room: `CODE.secret`; only the hash of the whole token is stored. */
 function tokenRoom(token: string): string | null {
   const dot = token.indexOf('.');
   return dot < 0 ? null : canonicalRoomCode(token.slice(0, dot));
 }
-
 
 /**
  * Joins the room's channel and returns the room as it is now: anything that changed between the
@@ -62,7 +57,7 @@ function exit(ctx: RelayContext, socket: RelaySocket): void {
   delete socket.data.storedRttMs;
 }
 
-export async function create(ctx: RelayContext, socket: RelaySocket, req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
+export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
   if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
   if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
   const memberId = newMemberId();
@@ -80,7 +75,7 @@ export async function create(ctx: RelayContext, socket: RelaySocket, req: Create
   return fail(ErrorCode.Internal);
 }
 
-export async function joinRoom(ctx: RelayContext, socket: RelaySocket, req: JoinRoomRequest): Promise<Result<JoinedRoom>> {
+export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: JoinRoomRequest): Promise<Result<JoinedRoom>> {
   if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
   if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
   const code = canonicalRoomCode(req.code);
@@ -95,7 +90,7 @@ export async function joinRoom(ctx: RelayContext, socket: RelaySocket, req: Join
   return { ok: true, data: { room: view, memberId, resumeToken } };
 }
 
-export async function resumeRoom(ctx: RelayContext, socket: RelaySocket, req: ResumeRequest): Promise<Result<JoinedRoom>> {
+export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: ResumeRequest): Promise<Result<JoinedRoom>> {
   if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
   const code = tokenRoom(req.resumeToken);
   if (code === null) return fail(ErrorCode.ResumeFailed);
@@ -112,7 +107,7 @@ export async function resumeRoom(ctx: RelayContext, socket: RelaySocket, req: Re
   return { ok: true, data: { room: view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
 }
 
-export async function leaveRoom(ctx: RelayContext, socket: RelaySocket): Promise<Result<null>> {
+export async function roomLeave(ctx: RelayContext, socket: RelaySocket): Promise<Result<null>> {
   const { code, memberId } = socket.data;
   if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
   const r = await ctx.store.update(code, leave(memberId, ctx.now(), ctx.rules));
@@ -121,6 +116,25 @@ export async function leaveRoom(ctx: RelayContext, socket: RelaySocket): Promise
   exit(ctx, socket);
   if (r.ok) announceDeparture(ctx, code, r.value, r.room);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'left');
+  return { ok: true, data: null };
+}
+
+/** Host only; switching the wait policy to 'continue' may release a hold (a playback:state too). */
+export async function roomSettings(ctx: RelayContext, socket: RelaySocket, change: Partial<RoomSettings>): Promise<Result<RoomSettings>> {
+  const r = await updateAsMember(ctx, socket, (id) => updateSettings(id, change, ctx.now()));
+  if ('error' in r) return fail(r.error);
+  ctx.broadcast(r.code, 'room:settings', r.value.settings);
+  if (r.value.timeline !== null) ctx.broadcast(r.code, 'playback:state', r.value.timeline);
+  return { ok: true, data: r.value.settings };
+}
+
+export async function roomTransferHost(ctx: RelayContext, socket: RelaySocket, req: { memberId: string }): Promise<Result<null>> {
+  const r = await updateAsMember(ctx, socket, (id) => transferHost(id, req.memberId));
+  if ('error' in r) return fail(r.error);
+  if (r.value.from.id !== r.value.to.id) {
+    ctx.broadcast(r.code, 'member:updated', r.value.from);
+    ctx.broadcast(r.code, 'member:updated', r.value.to);
+  }
   return { ok: true, data: null };
 }
 

@@ -4,15 +4,15 @@
  * news at most once per interval (TELEMETRY_FLUSH_MS; volatile: the next batch supersedes a skipped
  * one). Sent one by one, every report became a broadcast to each other member (at 4 members
  * reporting every 2 s, three messages per report); batched, a room costs one message per member
- * per interval, and nothing of it is stored (relay/member-handlers.ts stores an RTT only when it
- * moved enough to change the scheduling lead).
+ * per interval, and nothing of it is stored (relay/rooms/member-handlers.ts stores an RTT only
+ * when it moved enough to change the scheduling lead).
  *
  * Rooms are not all sent at once: a room's batch is due one interval after its previous one (at
  * once after a quiet interval), and `tick()` (every tenth of the interval) sends the rooms that are
  * due. Rooms report at their own moments, so their batches spread over the interval instead of
  * thousands of writes every interval in one tick, a stall every other event would wait behind.
  */
-import type { MemberTelemetry } from './protocol';
+import type { MemberTelemetry } from '../protocol';
 
 interface PendingRoom {
   entries: Map<string, MemberTelemetry>;

@@ -1,5 +1,5 @@
 import type { MemberTelemetry } from '../../../relay/protocol';
-import { TelemetryBoard } from '../../../relay/telemetry';
+import { TelemetryBoard } from '../../../relay/rooms/telemetry-board';
 
 describe('TelemetryBoard', () => {
   const INTERVAL = 2000;

@@ -7,7 +7,7 @@
  * were 7 % of the relay's CPU under bench:relay.) A timer deletes a room at its `expiresAt`; a
  * read after expiry also misses.
  */
-import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './types';
+import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './room-store';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

@@ -1,6 +1,6 @@
 /** Helpers shared by the pure room rules: public views, host hand-off, expiry bookkeeping. */
-import type { Member, RoomView } from './protocol';
-import type { StoredMember, StoredRoom } from './store/types';
+import type { Member, RoomView } from '../protocol';
+import type { StoredMember, StoredRoom } from '../store/room-store';
 
 export function memberView(m: StoredMember): Member {
   const { resumeHash: _hash, awaySince: _away, connectionId: _conn, ...view } = m;

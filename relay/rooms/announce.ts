@@ -1,12 +1,12 @@
 /**
  * What the room is told after a membership change, whoever caused it: a member's own events
- * (room-handlers.ts) or the sweep of a dead relay's seats (seat-keeper.ts).
+ * (room-handlers.ts) or the sweep of a dead relay's seats (seats.ts).
  */
-import type { RelayContext } from './context';
-import type { MemberLeft } from './protocol';
-import type { Departed, Entered } from './room-state';
+import type { RelayContext } from '../context';
+import type { MemberLeft } from '../protocol';
+import type { Departed, Entered } from './membership';
 import { memberView } from './room-view';
-import type { StoredRoom } from './store/types';
+import type { StoredRoom } from '../store/room-store';
 
 /** member:left for each departure, and member:updated for a member it made host. */
 export function announceLeft(ctx: RelayContext, code: string, lefts: MemberLeft[], room: StoredRoom | null): void {
