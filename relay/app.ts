@@ -17,7 +17,7 @@ import { ConnectionQueue } from './limits/connection-queue';
 import { dispatch } from './limits/guard';
 import type { LimitBudgets } from './limits/rate-budgets';
 import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
-import type { Timeline } from './protocol';
+import type { Timeline } from './contract/protocol';
 import { ROUTES } from './rooms/event-routes';
 import { expireHoldAt } from './rooms/member-actions';
 import { disconnected, recovered } from './rooms/room-handlers';

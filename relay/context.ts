@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import type { RelayConfig } from './config';
 import type { RelayMetrics } from './http/metrics';
-import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './protocol';
+import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './contract/protocol';
 import type { RoomRules } from './rooms/membership';
 import type { SeatRegistry } from './rooms/seats';
 import type { TelemetryBoard } from './rooms/telemetry-board';

@@ -9,7 +9,7 @@
  *        └──lost/replaced────┘  └────── sync null / other owner / replaced ─┘
  */
 import type { FrameSync, VideoReport } from '../messages';
-import type { Media } from '../../relay/protocol';
+import type { Media } from '../../relay/contract/protocol';
 import type { AdapterFactory, PlayerAdapter } from './adapters/types';
 import { listenToBackground, type ContentSend } from './messaging';
 import { askToFollow } from './page-ui';

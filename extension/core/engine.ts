@@ -21,13 +21,13 @@
  * actions, the answer to the last) or a timeout, or, while
  * the shell sends the action again ('control-pending'), until the shell says it is over.
  */
-import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../../relay/protocol';
+import { clampRate, type ControlRequest, type MemberStatus, type StatusReport, type Timeline } from '../../relay/contract/protocol';
 import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
 import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
 import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from './drift';
 import { consume, RATE_TOLERANCE, type Expectation } from './echo';
 import { follow } from './engine-follow';
-import { isHeld, positionAt } from './timeline';
+import { isHeld, positionAt } from '../../relay/contract/timeline';
 
 export type EngineEvent =
   /** A `time:ping` round trip. */
@@ -175,7 +175,7 @@ function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot): 
       return { action: 'seek', position: snap.position };
     case 'ratechange':
       if (Math.abs(snap.rate - s.commandedRate) < 0.001) return null;
-      return { action: 'rate', rate: Math.max(0.25, Math.min(2, snap.rate)) };
+      return { action: 'rate', rate: clampRate(snap.rate) };
     default:
       return null;
   }

@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import type { RelayContext, RelaySocket } from '../context';
 import type { ConnectionQueue } from './connection-queue';
 import type { ConnectionLimits } from './rate-limits';
-import { ErrorCode, type ClientToServerEvents, type Result } from '../protocol';
+import { ErrorCode, type ClientToServerEvents, type Result } from '../contract/protocol';
 
 type Ack = (res: unknown) => void;
 

@@ -7,7 +7,7 @@
  * strike, and a connection that collects `strikes.points` strikes within `strikes.duration` s is
  * disconnected (relay/limits/rate-limits.ts applies them).
  */
-import type { ClientToServerEvents } from '../protocol';
+import type { ClientToServerEvents } from '../contract/protocol';
 
 export type LimitClass = 'control' | 'chat' | 'join' | 'status' | 'telemetry' | 'ping' | 'other' | 'strikes';
 

@@ -8,7 +8,7 @@
  * and telemetry, the most frequent event after pings, is not worth a Redis round trip each.
  */
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { ClientToServerEvents } from '../protocol';
+import type { ClientToServerEvents } from '../contract/protocol';
 import { DEFAULT_BUDGETS, EVENT_CLASS, type LimitBudgets, type LimitClass } from './rate-budgets';
 
 /** Classes counted in this relay's memory whatever the backend (see above). */

@@ -3,7 +3,7 @@
  * (room-handlers.ts) or the sweep of a dead relay's seats (seats.ts).
  */
 import type { RelayContext } from '../context';
-import type { MemberLeft } from '../protocol';
+import type { MemberLeft } from '../contract/protocol';
 import type { Departed, Entered } from './membership';
 import { memberView } from './room-view';
 import type { StoredRoom } from '../store/room-store';

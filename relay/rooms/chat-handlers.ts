@@ -1,6 +1,6 @@
 /** `chat:send`: relayed to the room, not stored; membership comes from this connection's seat. */
 import { roomChannel, type RelayContext, type RelaySocket } from '../context';
-import { ErrorCode, type Result } from '../protocol';
+import { ErrorCode, type Result } from '../contract/protocol';
 import { fail } from './member-update';
 
 export async function chatSend(ctx: RelayContext, socket: RelaySocket, req: { text: string }): Promise<Result<null>> {

@@ -3,7 +3,7 @@
  * 32-symbol ROOM_CODE_ALPHABET = 70 bits), member ids, and resume tokens (32 bytes, base64url).
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { LIMITS, ROOM_CODE_ALPHABET } from '../protocol';
+import { LIMITS, ROOM_CODE_ALPHABET } from '../contract/protocol';
 
 export function newRoomCode(): string {
   let code = '';

@@ -2,7 +2,7 @@
  * Pure room rules for a present member's actions: playback control, status reports, hold
  * timeouts, settings, host hand-over, profile. Each returns a `mutate` for `RoomStore.update`.
  */
-import { applyControl, expireHold, memberReady, memberStalled, scheduleLead } from '../../extension/core/timeline';
+import { applyControl, expireHold, memberReady, memberStalled, scheduleLead } from '../contract/timeline';
 import {
   ErrorCode,
   type ControlRequest,
@@ -12,7 +12,7 @@ import {
   type StatusReport,
   type TelemetryReport,
   type Timeline,
-} from '../protocol';
+} from '../contract/protocol';
 import { colorFor } from './colors';
 import { memberView, rttsOf } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from '../store/room-store';

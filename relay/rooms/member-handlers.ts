@@ -3,7 +3,7 @@
  * itself. Plain functions of (context, socket, payload), shared by every connection.
  */
 import { roomChannel, type RelayContext, type RelaySocket } from '../context';
-import { ErrorCode, type Member, type Profile, type Result, type StatusReport, type TelemetryReport } from '../protocol';
+import { ErrorCode, type Member, type Profile, type Result, type StatusReport, type TelemetryReport } from '../contract/protocol';
 import { recordTelemetry, reportStatus, setProfile } from './member-actions';
 import { fail, updateAsMember } from './member-update';
 

@@ -3,7 +3,7 @@
  * wire error for a store failure (internal reasons never reach a client, only a code).
  */
 import type { RelayContext, RelaySocket } from '../context';
-import { ErrorCode, type Result } from '../protocol';
+import { ErrorCode, type Result } from '../contract/protocol';
 import type { Mutation, StoredRoom } from '../store/room-store';
 
 export const fail = (error: ErrorCode): Result<never> => ({ ok: false, error });

@@ -1,14 +1,15 @@
 /**
  * The relay's room membership rules, pure: each function returns a `mutate` for `RoomStore.update`
  * (or a new StoredRoom), and takes the relay time as a parameter. A present member's actions and
- * playback are in member-actions.ts; both use the timeline rules shared with the extension (extension/core/timeline.ts).
+ * playback are in member-actions.ts; both use the timeline rules of the contract (contract/timeline.ts).
  *
  * Membership: a member is connected, or away (connection lost, seat kept for the grace period,
  * may resume with the same id and role). Away members past the grace are pruned lazily by the next
  * membership change. When the host leaves (or is pruned) the longest-present member becomes host.
  */
-import { emptyTimeline, memberReady, scheduleLead } from '../../extension/core/timeline';
+import { emptyTimeline, memberReady, scheduleLead } from '../contract/timeline';
 import {
+  byJoinOrder,
   DEFAULT_SETTINGS,
   ErrorCode,
   type Media,
@@ -17,9 +18,9 @@ import {
   type Profile,
   type RoomSettings,
   type RoomView,
-} from '../protocol';
+} from '../contract/protocol';
 import { colorFor } from './colors';
-import { byPresence, hostOf, memberView, roomView, rttsOf, successor, withExpiry } from './room-view';
+import { hostOf, memberView, roomView, rttsOf, successor, withExpiry } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from '../store/room-store';
 
 export interface RoomRules {
@@ -94,7 +95,7 @@ function without(room: StoredRoom, memberId: string, now: number): { room: Store
 function prune(room: StoredRoom, now: number, graceMs: number): { room: StoredRoom; left: MemberLeft[] } {
   const left: MemberLeft[] = [];
   let next = room;
-  for (const m of Object.values(room.members).sort(byPresence)) {
+  for (const m of Object.values(room.members).sort(byJoinOrder)) {
     if (m.awaySince !== null && now - m.awaySince >= graceMs) {
       const r = without(next, m.id, now);
       next = r.room;

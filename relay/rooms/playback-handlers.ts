@@ -1,6 +1,6 @@
 /** `playback:control`: a member's play, pause, seek, rate or media change, applied to the room's timeline. */
 import type { RelayContext, RelaySocket } from '../context';
-import type { ControlRequest, Result, Timeline } from '../protocol';
+import type { ControlRequest, Result, Timeline } from '../contract/protocol';
 import { control } from './member-actions';
 import { fail, updateAsMember } from './member-update';
 

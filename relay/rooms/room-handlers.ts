@@ -17,7 +17,7 @@ import {
   type Result,
   type RoomSettings,
   type RoomView,
-} from '../protocol';
+} from '../contract/protocol';
 import type { UpdateResult } from '../store/room-store';
 import { transferHost, updateSettings } from './member-actions';
 import { fail, storeError, updateAsMember } from './member-update';

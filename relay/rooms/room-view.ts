@@ -1,5 +1,5 @@
 /** Helpers shared by the pure room rules: public views, host hand-off, expiry bookkeeping. */
-import type { Member, RoomView } from '../protocol';
+import { byJoinOrder, type Member, type RoomView } from '../contract/protocol';
 import type { StoredMember, StoredRoom } from '../store/room-store';
 
 export function memberView(m: StoredMember): Member {
@@ -7,16 +7,11 @@ export function memberView(m: StoredMember): Member {
   return view;
 }
 
-/** Longest-present first; ties (same relay time) broken by id so every relay agrees. */
-export function byPresence(a: StoredMember, b: StoredMember): number {
-  return a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
 export function roomView(room: StoredRoom): RoomView {
   return {
     code: room.code,
     settings: { ...room.settings },
-    members: Object.values(room.members).sort(byPresence).map(memberView),
+    members: Object.values(room.members).sort(byJoinOrder).map(memberView),
     timeline: room.timeline,
   };
 }
@@ -27,7 +22,7 @@ export function hostOf(room: StoredRoom): StoredMember | null {
 
 /** The member a departing host hands over to: the longest-present connected one, else the longest-present. */
 export function successor(room: StoredRoom): StoredMember | null {
-  const all = Object.values(room.members).sort(byPresence);
+  const all = Object.values(room.members).sort(byJoinOrder);
   return all.find((m) => m.connected) ?? all[0] ?? null;
 }
 

@@ -13,7 +13,7 @@
 import { announceDeparture, announceEntry } from './announce';
 import { redactCode } from './codes';
 import type { RelayContext, RelaySocket } from '../context';
-import { ErrorCode } from '../protocol';
+import { ErrorCode } from '../contract/protocol';
 import { markAway, resume, type Entered, type RoomRules } from './membership';
 import type { Mutation, StoredRoom } from '../store/room-store';
 

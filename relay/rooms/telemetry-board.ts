@@ -12,7 +12,7 @@
  * due. Rooms report at their own moments, so their batches spread over the interval instead of
  * thousands of writes every interval in one tick, a stall every other event would wait behind.
  */
-import type { MemberTelemetry } from '../protocol';
+import type { MemberTelemetry } from '../contract/protocol';
 
 interface PendingRoom {
   entries: Map<string, MemberTelemetry>;

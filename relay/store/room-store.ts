@@ -7,7 +7,7 @@
  * atomically: the memory store runs it synchronously; the Redis store runs it under a version
  * check (optimistic concurrency, retried on conflict), so two relays never lose each other's writes.
  */
-import type { Media, Member, RoomSettings, Timeline } from '../protocol';
+import type { Media, Member, RoomSettings, Timeline } from '../contract/protocol';
 
 /** A member as stored: the public view plus what only the relay may see. */
 export interface StoredMember extends Member {

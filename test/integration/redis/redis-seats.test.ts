@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { PROTOCOL_VERSION, type JoinedRoom, type Member, type ServerToClientEvents } from '../../../relay/protocol';
+import { PROTOCOL_VERSION, type JoinedRoom, type Member, type ServerToClientEvents } from '../../../relay/contract/protocol';
 import { connectRedis } from '../../../relay/redis/connection';
 import { connectClient, type TestClient } from '../../support/relay';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';

@@ -6,7 +6,7 @@
  * that routes messages to `background` below. The engine, finder and adapter are the real ones.
  */
 import type { FrameSync } from '../../../extension/messages';
-import type { Timeline } from '../../../relay/protocol';
+import type { Timeline } from '../../../relay/contract/protocol';
 
 type Listener = (message: unknown) => Promise<unknown> | undefined;
 const runtime = {

@@ -1,5 +1,5 @@
 /** The relay's pure room rules, table-driven over StoredRoom values (no server, no store). */
-import { ErrorCode, type ControlRequest, type StatusReport } from '../../../relay/protocol';
+import { ErrorCode, type ControlRequest, type StatusReport } from '../../../relay/contract/protocol';
 import { control, expireHoldAt, reportStatus, setProfile, transferHost, updateSettings } from '../../../relay/rooms/member-actions';
 import { createRoom, join, leave, markAway, resume, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
 import type { Mutation, StoredRoom } from '../../../relay/store/room-store';

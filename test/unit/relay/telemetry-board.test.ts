@@ -1,4 +1,4 @@
-import type { MemberTelemetry } from '../../../relay/protocol';
+import type { MemberTelemetry } from '../../../relay/contract/protocol';
 import { TelemetryBoard } from '../../../relay/rooms/telemetry-board';
 
 describe('TelemetryBoard', () => {

@@ -1,10 +1,13 @@
 /**
- * Runtime schemas for every client-to-relay payload (zod 4). Objects are strict (extra keys are
- * refused), strings are length-capped from LIMITS, numbers must be finite. The compile-time
- * checks at the bottom fail the build if a schema and its protocol type drift apart.
+ * Runtime schemas for every client-to-relay payload (zod 4), part of the wire contract: the relay
+ * validates every payload with them, and the extension its stored profile and room settings.
+ * Objects are strict (extra keys are refused), strings are length-capped from LIMITS, numbers
+ * must be finite. The compile-time checks at the bottom fail the build if a schema and its
+ * protocol type drift apart.
  */
 import { z } from 'zod';
 import {
+  displayNameProblem,
   LIMITS,
   type ControlRequest,
   type CreateRoomRequest,
@@ -19,14 +22,11 @@ import {
 
 const finite = z.number().finite();
 const nonNegative = finite.min(0);
-/** Display names: trimmed, 1..nameMaxLength characters, no control characters. */
+/** Display names: the contract's rule (protocol.ts#displayNameProblem), trimmed. */
 const name = z
   .string()
   .trim()
-  .min(1)
-  .max(LIMITS.nameMaxLength)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+  .refine((n) => displayNameProblem(n) === null, 'not a display name');
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 
 export const profileSchema = z.strictObject({ name, color: color.optional() });

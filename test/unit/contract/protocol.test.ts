@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EVENT_CLASS } from '../../../relay/limits/rate-budgets';
-import { ErrorCode } from '../../../relay/protocol';
+import { ErrorCode } from '../../../relay/contract/protocol';
 
-test('relay/protocol.ts has no imports (the extension bundles it as is)', () => {
-  const source = readFileSync(resolve(__dirname, '../../../relay/protocol.ts'), 'utf8');
+test('relay/contract/protocol.ts has no imports (the extension bundles it as is)', () => {
+  const source = readFileSync(resolve(__dirname, '../../../relay/contract/protocol.ts'), 'utf8');
   expect(source).not.toMatch(/^\s*import\s/m);
   expect(source).not.toMatch(/\brequire\(/);
 });

@@ -1,6 +1,6 @@
 /** The runtime schemas accept every valid shape of each payload (the refusals are integration-tested). */
-import { LIMITS, PROTOCOL_VERSION } from '../../../relay/protocol';
-import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, partialSettingsSchema, profileSchema, statusSchema } from '../../../relay/schemas';
+import { LIMITS, PROTOCOL_VERSION } from '../../../relay/contract/protocol';
+import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, partialSettingsSchema, profileSchema, statusSchema } from '../../../relay/contract/schemas';
 
 const media = { url: 'https://www.youtube.com/watch?v=abc', title: '', duration: null };
 

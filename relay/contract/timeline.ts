@@ -1,12 +1,13 @@
 /**
- * The room timeline's rules, shared by the relay (which owns the timeline) and the
- * extension's sync engine (which follows it). Pure: every function takes the relay time.
+ * The room timeline's rules, part of the wire contract: both runtimes import them, the relay
+ * (which owns the timeline) and the extension's sync engine (which follows it). Pure: every
+ * function takes the relay time.
  *
  *   held ──play/hold released──▶ scheduled (setAt > now) ──now ≥ setAt──▶ playing
  *     ▲                                                                   │
  *     └────────────── pause / member stalls under 'wait' ─────────────────┘
  */
-import type { ControlRequest, Timeline, WaitPolicy } from '../../relay/protocol';
+import type { ControlRequest, Timeline, WaitPolicy } from './protocol';
 
 /** Lead bounds for scheduled starts (ms). The floor covers a seek plus a decoder restart. */
 export const MIN_LEAD_MS = 250;

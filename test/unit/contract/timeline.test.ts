@@ -1,5 +1,5 @@
-import type { Timeline } from '../../../relay/protocol';
-import { applyControl, emptyTimeline, expireHold, MAX_LEAD_MS, memberReady, memberStalled, MIN_LEAD_MS, positionAt, scheduleLead, SEEK_ALLOWANCE_MS } from '../../../extension/core/timeline';
+import type { Timeline } from '../../../relay/contract/protocol';
+import { applyControl, emptyTimeline, expireHold, MAX_LEAD_MS, memberReady, memberStalled, MIN_LEAD_MS, positionAt, scheduleLead, SEEK_ALLOWANCE_MS } from '../../../relay/contract/timeline';
 
 const base = (over: Partial<Timeline> = {}): Timeline => ({ ...emptyTimeline(0), media: { url: 'u', title: 't', duration: 100 }, ...over });
 

@@ -1,7 +1,8 @@
 /**
- * Runtime schemas for what the relay sends (broadcasts and acknowledgements), checked by the
- * extension before it acts on them: a relay is a server somebody else may run, so a malformed or
- * hostile answer is refused with a clear error instead of reaching the sync engine or the tab.
+ * Runtime schemas for what the relay sends (broadcasts and acknowledgements), part of the wire
+ * contract: the extension checks the relay's answers with them before it acts on them. A relay is
+ * a server somebody else may run, so a malformed or hostile answer is refused with a clear error
+ * instead of reaching the sync engine or the tab.
  * Objects are not strict (a newer relay may add fields; unknown ones are dropped). The compile-time
  * checks at the bottom fail the build if a schema and its protocol type drift apart.
  */

@@ -1,9 +1,13 @@
 /**
  * Lockstep wire contract between the extension and the relay (socket.io 4).
  *
- * This file is imported by both sides and by tests. It has no imports and uses no
- * Node or browser APIs. Runtime validation lives beside it in `relay/schemas.ts`,
- * which is checked against these types at compile time.
+ * relay/contract/ is what both runtimes share, and the only part of either that the other imports:
+ * the relay and the extension (worker, content script, popup, options) both import this folder
+ * (eslint.config.mjs enforces it). This file has no imports and uses no Node or browser APIs.
+ * Runtime validation lives beside it in `schemas.ts` (client payloads) and `answer-schemas.ts`
+ * (what the relay sends), checked against these types at compile time; the timeline math in
+ * `timeline.ts`. A rule both sides apply (the rate clamp, display names, member order) is written
+ * here once.
  *
  * Units: media positions and durations in seconds (float); relay times in
  * milliseconds on the relay's clock (float, from its high-resolution clock);
@@ -47,6 +51,15 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** Every acknowledgement carries a Result. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message?: string };
 
+/** Playback rates a room accepts (`rate` controls outside are refused); players are held within them too. */
+export const MIN_RATE = 0.25;
+export const MAX_RATE = 2;
+
+/** The rate within [MIN_RATE, MAX_RATE]. */
+export function clampRate(rate: number): number {
+  return Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
+}
+
 /** Limits shared by the validator and the UI. */
 export const LIMITS = {
   nameMaxLength: 32,
@@ -55,9 +68,27 @@ export const LIMITS = {
   titleMaxLength: 200,
   /** Room codes: 14 characters of a 32-symbol alphabet = 70 bits. */
   roomCodeLength: 14,
-  minRate: 0.25,
-  maxRate: 2,
+  minRate: MIN_RATE,
+  maxRate: MAX_RATE,
 } as const;
+
+/** The first rule a display name breaks: empty, longer than LIMITS.nameMaxLength, or with control characters. */
+export type DisplayNameProblem = 'empty' | 'too_long' | 'control_characters';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * The display-name rule (what the other members see): trimmed, 1 to LIMITS.nameMaxLength
+ * characters, no control characters. Null when `name` keeps it; the relay refuses any other.
+ */
+export function displayNameProblem(name: string): DisplayNameProblem | null {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) return 'empty';
+  if (trimmed.length > LIMITS.nameMaxLength) return 'too_long';
+  if (CONTROL_CHARACTERS.test(trimmed)) return 'control_characters';
+  return null;
+}
 
 /**
  * Room code alphabet: Crockford base32 without ambiguous symbols (no I, L, O, U).
@@ -95,6 +126,14 @@ export interface Member {
   joinedAt: number;
   /** False while the member's connection is away but within the grace period. */
   connected: boolean;
+}
+
+/**
+ * The order members are listed in, by the relay and the extension alike: longest-present first
+ * (the smallest `joinedAt`), ties broken by id so every relay and every client agree.
+ */
+export function byJoinOrder(a: Pick<Member, 'joinedAt' | 'id'>, b: Pick<Member, 'joinedAt' | 'id'>): number {
+  return a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export interface Media {
