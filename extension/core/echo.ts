@@ -5,7 +5,7 @@
  * is the user's, even in the middle of a correction: a user seeking elsewhere or picking another
  * rate carries a value the engine did not ask for.
  */
-import type { PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
+import type { PlayerEvent, PlayerSnapshot } from './player';
 
 export interface Expectation {
   event: PlayerEvent;

@@ -22,7 +22,7 @@
  * the shell sends the action again ('control-pending'), until the shell says it is over.
  */
 import { clampRate, type ControlRequest, type MemberStatus, type StatusReport, type Timeline } from '../../relay/contract/protocol';
-import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../content/adapters/types';
+import type { FrameSample, PlayerEvent, PlayerSnapshot } from './player';
 import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
 import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from './drift';
 import { consume, RATE_TOLERANCE, type Expectation } from './echo';

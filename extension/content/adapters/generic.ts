@@ -3,7 +3,8 @@
  * adapter spreads this one and overrides only what differs.
  */
 import { clampRate } from '../../../relay/contract/protocol';
-import type { FrameSample, MediaInfo, PlayerAdapter, PlayerEvent, PlayerSnapshot } from './types';
+import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../core/player';
+import type { MediaInfo, PlayerAdapter } from './types';
 
 const HAVE_FUTURE_DATA = 3;
 const MEDIA_EVENTS = ['play', 'pause', 'seeking', 'seeked', 'ratechange', 'waiting', 'playing', 'ended'] as const satisfies readonly PlayerEvent[];

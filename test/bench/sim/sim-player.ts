@@ -3,7 +3,7 @@
  * hardware clock, seeks take a per-player latency, play() takes a moment to show frames, frame
  * callbacks jitter, and stalls and ads freeze it. Events fire asynchronously, like the DOM's.
  */
-import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../../extension/content/adapters/types';
+import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../../extension/core/player';
 import type { Rng } from './rng';
 import type { Scheduler } from './scheduler';
 

@@ -1,4 +1,4 @@
-import type { PlayerSnapshot } from '../../../extension/content/adapters/types';
+import type { PlayerSnapshot } from '../../../extension/core/player';
 import { createEngine, DRIFT, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
 import type { Timeline } from '../../../relay/contract/protocol';
 
