@@ -8,7 +8,7 @@
  * without the extension, the link simply lands on the video. A page fragment of its own is kept
  * in front of ours: `#t=30&lockstep=...`.
  */
-import { LIMITS, ROOM_CODE_ALPHABET } from '../relay/protocol';
+import { LIMITS, ROOM_CODE_ALPHABET } from '../relay/contract/protocol';
 
 export interface Invite {
   code: string;

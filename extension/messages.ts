@@ -4,7 +4,7 @@
  * The background's handler objects are `{ [K in keyof ToBackground]: ... }`, so a message
  * without a handler does not compile.
  */
-import type { ControlRequest, ErrorCode, Media, Member, Profile, RoomSettings, StatusReport, Timeline } from '../relay/protocol';
+import type { ControlRequest, ErrorCode, Media, Member, Profile, RoomSettings, StatusReport, Timeline } from '../relay/contract/protocol';
 import type { MediaInfo } from './content/adapters/types';
 
 /** Failures that happen inside the extension, before or beside the relay. */
@@ -23,7 +23,7 @@ export const LocalError = {
   InvalidInput: 'invalid_input',
   /** The message came from a context that may not send it. */
   Forbidden: 'forbidden',
-  /** The relay answered with something that does not fit the protocol (relay/answer-schemas.ts). */
+  /** The relay answered with something that does not fit the protocol (relay/contract/answer-schemas.ts). */
   BadAnswer: 'bad_answer',
 } as const;
 export type LocalError = (typeof LocalError)[keyof typeof LocalError];

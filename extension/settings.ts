@@ -10,8 +10,8 @@
  */
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
-import { DEFAULT_SETTINGS, type RoomSettings } from '../relay/protocol';
-import { profileSchema, settingsSchema } from '../relay/schemas';
+import { DEFAULT_SETTINGS, LIMITS, type RoomSettings } from '../relay/contract/protocol';
+import { profileSchema, settingsSchema } from '../relay/contract/schemas';
 import { normalizeRelayUrl } from './invite';
 import type { ExtResult } from './messages';
 import { LocalError } from './messages';
@@ -90,7 +90,7 @@ export function applySettingsPatch(current: Settings, patch: unknown): ExtResult
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = FIELD_NAMES[String(issue?.path[0] ?? '')] ?? 'Settings';
-    const why = issue?.code === 'custom' ? issue.message : issue?.path.includes('name') ? 'a display name needs 1 to 32 characters' : (issue?.message ?? 'invalid');
+    const why = issue?.code === 'custom' ? issue.message : issue?.path.includes('name') ? `a display name needs 1 to ${LIMITS.nameMaxLength} characters` : (issue?.message ?? 'invalid');
     return { ok: false, error: LocalError.InvalidInput, message: `${where}: ${why}` };
   }
   const p = r.data;

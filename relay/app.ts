@@ -6,22 +6,24 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type ServerOptions } from 'socket.io';
-import type { RelayConfig } from './config';
 import { relayNow } from './clock';
+import type { RelayConfig } from './config';
 import { roomChannel, type RelayContext, type RelayServer } from './context';
-import { ConnectionQueue, dispatch } from './guard';
-import { createHttpHandler } from './http-routes';
-import { createLimits, memoryLimiterFactory, type LimitBudgets, type LimiterFactory } from './limits';
-import { createMetrics } from './metrics';
-import { isAllowedOrigin } from './origins';
-import type { Timeline } from './protocol';
-import { disconnected, recovered } from './room-handlers';
-import { ROUTES } from './routes';
-import { expireHoldAt } from './room-state';
-import { createSeatKeeper } from './seat-keeper';
-import { noSeatRegistry, type SeatRegistry } from './seats';
-import { TelemetryBoard } from './telemetry';
-import type { RoomStore } from './store/types';
+import { createHealth } from './http/health';
+import { createHttpHandler } from './http/http-routes';
+import { createMetrics } from './http/metrics';
+import { isAllowedOrigin } from './http/origins';
+import { ConnectionQueue } from './limits/connection-queue';
+import { dispatch } from './limits/guard';
+import type { LimitBudgets } from './limits/rate-budgets';
+import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
+import type { Timeline } from './contract/protocol';
+import { ROUTES } from './rooms/event-routes';
+import { expireHoldAt } from './rooms/member-actions';
+import { disconnected, recovered } from './rooms/room-handlers';
+import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/seats';
+import { TelemetryBoard } from './rooms/telemetry-board';
+import type { RoomStore } from './store/room-store';
 
 export interface RelayOptions {
   config: RelayConfig;
@@ -96,31 +98,17 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   });
 
   const metrics = createMetrics({ sockets: () => io.of('/').sockets.size, rooms: () => store.count() });
-  /** Null when ready, else why not (for /healthz). */
-  const unready = (): string | null => {
-    if (closing) return 'shutting_down';
-    if (!store.ready()) return `${options.storeKind ?? 'memory'}_store_unavailable`;
-    // With Redis, the other backend is the socket.io adapter's connection (broadcasts between relays).
-    if (!(options.ready?.() ?? true)) return options.storeKind === 'redis' ? 'redis_adapter_unavailable' : 'backend_unavailable';
-    return null;
-  };
+  const health = createHealth({
+    store,
+    storeKind: options.storeKind ?? 'memory',
+    ready: options.ready,
+    closing: () => closing,
+    sockets: () => io.of('/').sockets.size,
+    uptime: () => (now() - started) / 1000,
+    logger,
+  });
   // Registered after socket.io attached: socket.io answers its own path and passes others on.
-  httpServer.on(
-    'request',
-    createHttpHandler({
-      registry: metrics.registry,
-      logger,
-      health: async () => {
-        const reason = unready();
-        const ready = reason === null;
-        const rooms = await store.count().catch((err: unknown) => {
-          logger.warn({ err }, 'store count failed');
-          return null;
-        });
-        return { status: ready ? 'ok' : 'unavailable', uptime: (now() - started) / 1000, rooms, sockets: io.of('/').sockets.size, store: options.storeKind ?? 'memory', ready, reason };
-      },
-    }),
-  );
+  httpServer.on('request', createHttpHandler({ registry: metrics.registry, logger, health }));
 
   const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
     metrics.eventsOut.inc({ event: 'members:telemetry' });
@@ -159,7 +147,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     },
   };
 
-  seats.start(createSeatKeeper(ctx));
+  seats.start(createSeatHandlers(ctx));
   const limits = createLimits(options.limiterFactory ?? memoryLimiterFactory, (err) => logger.error({ err }, 'rate limiter failed'), options.budgets);
 
   io.on('connection', (socket) => {

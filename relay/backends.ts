@@ -7,11 +7,11 @@ import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
 import { relayNow } from './clock';
 import type { RelayConfig } from './config';
-import { memoryLimiterFactory, type LimiterFactory } from './limits';
+import { memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
 import { createRedisBackends } from './redis/redis-backends';
-import { noSeatRegistry, type SeatRegistry } from './seats';
-import { MemoryRoomStore } from './store/memory';
-import type { RoomStore } from './store/types';
+import { noSeatRegistry, type SeatRegistry } from './rooms/seats';
+import { MemoryRoomStore } from './store/memory-store';
+import type { RoomStore } from './store/room-store';
 
 export interface Backends {
   kind: 'memory' | 'redis';

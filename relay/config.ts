@@ -33,7 +33,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /**
    * With REDIS_URL, each relay beats every HEARTBEAT_INTERVAL_MS and is taken for dead (its members
-   * shown away by the others) after HEARTBEAT_TIMEOUT_MS without a beat (relay/redis/node-presence.ts).
+   * shown away by the others) after HEARTBEAT_TIMEOUT_MS without a beat (relay/redis/redis-seats.ts).
    * 5 s / 15 s: dead only after two beats in a row are missed, so a GC pause, an event-loop stall of
    * a few seconds or a short Redis failover does not get a live relay swept; the members of a dead
    * one are shown away 15-20 s after its last beat (the timeout plus one sweep interval), no later

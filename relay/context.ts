@@ -2,12 +2,12 @@
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import type { RelayConfig } from './config';
-import type { RelayMetrics } from './metrics';
-import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './protocol';
-import type { RoomRules } from './room-state';
-import type { SeatRegistry } from './seats';
-import type { TelemetryBoard } from './telemetry';
-import type { RoomStore } from './store/types';
+import type { RelayMetrics } from './http/metrics';
+import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './contract/protocol';
+import type { RoomRules } from './rooms/membership';
+import type { SeatRegistry } from './rooms/seats';
+import type { TelemetryBoard } from './rooms/telemetry-board';
+import type { RoomStore } from './store/room-store';
 
 /** Per-connection data. Only pointers into the store: nothing about a room is kept here. */
 export interface SocketData {

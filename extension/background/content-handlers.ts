@@ -1,5 +1,5 @@
 /** What content scripts ask of the background (ContentToBackground). Tab and frame come from `sender`. */
-import { ErrorCode } from '../../relay/protocol';
+import { ErrorCode } from '../../relay/contract/protocol';
 import { LocalError, type ContentToBackground, type ExtResult, type VideoReport } from '../messages';
 import { parseInvite } from '../invite';
 import { loadSettings } from '../settings';

@@ -1,5 +1,5 @@
 /** Every failure the popup or a page may show, in words a person understands. */
-import { ErrorCode, LIMITS } from '../../relay/protocol';
+import { ErrorCode, LIMITS } from '../../relay/contract/protocol';
 import { LocalError, type ExtResult } from '../messages';
 
 type Code = ErrorCode | LocalError;

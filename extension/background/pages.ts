@@ -1,4 +1,4 @@
-import { LIMITS } from '../../relay/protocol';
+import { LIMITS } from '../../relay/contract/protocol';
 
 /** Whether two URLs show the same video page (ignoring fragments, where invites travel). */
 export function sameVideoPage(a: string, b: string): boolean {

@@ -1,7 +1,7 @@
 /** What the popup and options pages ask of the background (PopupToBackground). */
 import browser from 'webextension-polyfill';
-import { joinedRoomSchema } from '../../relay/answer-schemas';
-import { PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/protocol';
+import { joinedRoomSchema } from '../../relay/contract/answer-schemas';
+import { PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/contract/protocol';
 import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
 import { loadSettings, saveSettings } from '../settings';

@@ -4,7 +4,7 @@
  * again (the rooms then resume their seats on their own).
  */
 import browser from 'webextension-polyfill';
-import type { ErrorCode, Media, Timeline } from '../../relay/protocol';
+import type { ErrorCode, Media, Timeline } from '../../relay/contract/protocol';
 import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState, VideoReport } from '../messages';
 import { formatInvite, stripInvite } from '../invite';
 import { loadSettings } from '../settings';

@@ -5,8 +5,8 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
-import { relayTimeSchema, resultSchema } from '../../relay/answer-schemas';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../relay/protocol';
+import { relayTimeSchema, resultSchema } from '../../relay/contract/answer-schemas';
+import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../relay/contract/protocol';
 import { LocalError, type ConnectionStatus, type ConnectionView, type ExtResult } from '../messages';
 import { failure, unreachable } from './errors';
 

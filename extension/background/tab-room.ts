@@ -16,10 +16,10 @@ import {
   type RoomView,
   type StatusReport,
   type Timeline,
-} from '../../relay/protocol';
-import { ErrorCode } from '../../relay/protocol';
-import { joinedRoomSchema, memberLeftSchema, memberSchema, telemetryBatchSchema, timelineSchema } from '../../relay/answer-schemas';
-import { settingsSchema } from '../../relay/schemas';
+} from '../../relay/contract/protocol';
+import { byJoinOrder, ErrorCode } from '../../relay/contract/protocol';
+import { joinedRoomSchema, memberLeftSchema, memberSchema, telemetryBatchSchema, timelineSchema } from '../../relay/contract/answer-schemas';
+import { settingsSchema } from '../../relay/contract/schemas';
 import { z } from 'zod';
 import type { ExtResult, FrameSync } from '../messages';
 import { failure } from './errors';
@@ -124,7 +124,7 @@ export class TabRoom {
 
   private upsert(member: Member): void {
     const others = this.room.members.filter((m) => m.id !== member.id);
-    this.update({ members: [...others, member].sort((a, b) => a.joinedAt - b.joinedAt) });
+    this.update({ members: [...others, member].sort(byJoinOrder) });
   }
 
   /** Offsets and RTTs of members the room already lists (a batch may name one who just left). */

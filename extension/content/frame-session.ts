@@ -10,7 +10,7 @@
  *        └──lost/replaced────┘  └── sync null / other owner / lost for good ┘   │ lost: detach, grace
  */
 import type { FrameSync, VideoReport } from '../messages';
-import type { Media } from '../../relay/protocol';
+import type { Media } from '../../relay/contract/protocol';
 import type { AdapterFactory, PlayerAdapter } from './adapters/types';
 import { listenToBackground, type ContentSend } from './messaging';
 import { askToFollow } from './page-ui';

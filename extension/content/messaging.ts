@@ -5,7 +5,7 @@
  * `onInvalidated` (the frame tears itself down) and a failed result, never an unhandled error.
  */
 import browser from 'webextension-polyfill';
-import { ErrorCode } from '../../relay/protocol';
+import { ErrorCode } from '../../relay/contract/protocol';
 import type { BackgroundToContent, ContentToBackground, Envelope, ExtResult } from '../messages';
 
 type Response<K extends keyof ContentToBackground> = ContentToBackground[K]['response'];

@@ -9,7 +9,7 @@
  * The clock pings (one a second after the first burst) double as the Firefox keep-alive: the
  * event page there is suspended after 30 s without incoming extension messages.
  */
-import type { ControlRequest, Timeline } from '../../relay/protocol';
+import type { ControlRequest, Timeline } from '../../relay/contract/protocol';
 import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../core/index';
 import type { PlayerAdapter } from './adapters/types';
 import type { ContentSend } from './messaging';

@@ -6,9 +6,9 @@ import { clockReady, localAt, relayNow } from './clock-sync';
 import { coarseOnly, currentError, decide, DRIFT, seeksAllowed } from './drift';
 import { expectFor, isPending } from './echo';
 import type { EngineEffect, EngineState, StepResult } from './engine';
-import type { Timeline } from '../../relay/protocol';
+import { clampRate, type Timeline } from '../../relay/contract/protocol';
+import { isHeld, positionAt } from '../../relay/contract/timeline';
 import { leaveAlone } from './life-cycle';
-import { isHeld, positionAt } from './timeline';
 
 /** A player this close to its target (s) is left alone: about a third of a frame at 30 fps. */
 const IN_PLACE_S = 0.01;
@@ -47,10 +47,6 @@ function apply(a: Act, effect: EngineEffect, now: number): Act {
       break;
   }
   return { state: s, effects: [...a.effects, effect] };
-}
-
-function clampRate(rate: number): number {
-  return Math.max(0.25, Math.min(2, rate));
 }
 
 function clampToPlayer(s: EngineState, position: number): number {

@@ -24,14 +24,14 @@
  * actions, the answer to the last) or a timeout, or, while
  * the shell sends the action again ('control-pending'), until the shell says it is over.
  */
-import type { ControlRequest, MemberStatus, StatusReport, Timeline } from '../../relay/protocol';
+import { clampRate, type ControlRequest, type MemberStatus, type StatusReport, type Timeline } from '../../relay/contract/protocol';
 import type { FrameSample, PlayerEvent, PlayerSnapshot } from './player';
 import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
 import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from './drift';
 import { consume, RATE_TOLERANCE, type Expectation } from './echo';
 import { follow } from './engine-follow';
 import { attached, detached, initialLifeCycle, observe, pageMade, restoring, sourceChanged, type LifeCycle } from './life-cycle';
-import { isHeld, positionAt } from './timeline';
+import { isHeld, positionAt } from '../../relay/contract/timeline';
 
 export type EngineEvent =
   /** A `time:ping` round trip. */
@@ -210,7 +210,7 @@ function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot, n
     case 'ratechange':
       if (Math.abs(snap.rate - s.commandedRate) < 0.001) return null;
       if (t !== null && Math.abs(snap.rate - t.rate) < 0.001) return null; // the room's rate already (a new element's restored one)
-      return { action: 'rate', rate: Math.max(0.25, Math.min(2, snap.rate)) };
+      return { action: 'rate', rate: clampRate(snap.rate) };
     default:
       return null;
   }

@@ -24,4 +24,4 @@ export type { EngineEvent, EngineEffect, EngineState, StepResult } from './engin
 export { createClock, addClockSample, relayNow, localAt, clockReady, nextPingDelayMs, CLOCK } from './clock-sync';
 export type { ClockSample, ClockState } from './clock-sync';
 export { DRIFT } from './drift';
-export * from './timeline';
+export * from '../../relay/contract/timeline';

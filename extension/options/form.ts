@@ -2,7 +2,7 @@
  * The options form as plain values: validation with a message per field, and the settings patch
  * it saves. Pure, so it is unit-tested without a browser.
  */
-import type { RoomSettings } from '../../relay/protocol';
+import type { RoomSettings } from '../../relay/contract/protocol';
 import type { Settings } from '../settings';
 import { checkColor, checkDisplayName, checkRelayUrl } from '../ui/validate';
 

@@ -6,7 +6,7 @@
 import type { ExtResult, TabState } from '../messages';
 import { parseInvite, formatRoomCode } from '../invite';
 import { loadSettings } from '../settings';
-import type { RoomSettings } from '../../relay/protocol';
+import type { RoomSettings } from '../../relay/contract/protocol';
 import { checkDisplayName } from '../ui/validate';
 import { send } from '../ui/send';
 import { byId } from '../ui/dom';

@@ -3,7 +3,7 @@
  * connection state, errors. No DOM here, so all of it is unit-tested.
  */
 import type { ConnectionView, TabRoomView, TabState } from '../messages';
-import type { Member, MemberStatus, RoomSettings } from '../../relay/protocol';
+import { byJoinOrder, type Member, type MemberStatus, type RoomSettings } from '../../relay/contract/protocol';
 
 const STATUS_WORDS: Record<MemberStatus, string> = {
   playing: 'playing',
@@ -72,7 +72,7 @@ export function memberRows(room: TabRoomView): MemberRow[] {
   const you = room.members.find((m) => m.id === room.you);
   const youAreHost = you?.role === 'host';
   const rank = (m: Member): number => (m.role === 'host' ? 0 : m.id === room.you ? 1 : 2);
-  return [...room.members].sort((a, b) => rank(a) - rank(b) || a.joinedAt - b.joinedAt).map((m) => memberRow(m, room.you, youAreHost));
+  return [...room.members].sort((a, b) => rank(a) - rank(b) || byJoinOrder(a, b)).map((m) => memberRow(m, room.you, youAreHost));
 }
 
 export function youAreHost(room: TabRoomView): boolean {

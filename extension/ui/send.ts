@@ -4,7 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { ExtResult, PopupToBackground } from '../messages';
-import { ErrorCode } from '../../relay/protocol';
+import { ErrorCode } from '../../relay/contract/protocol';
 
 type Response<K extends keyof PopupToBackground> = PopupToBackground[K]['response'];
 

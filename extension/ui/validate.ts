@@ -1,18 +1,20 @@
 /** Checks shared by the popup and the options page, with the words shown next to the field. */
-import { LIMITS } from '../../relay/protocol';
+import { displayNameProblem, LIMITS, type DisplayNameProblem } from '../../relay/contract/protocol';
 import { normalizeRelayUrl } from '../invite';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const NAME_MESSAGES: Record<DisplayNameProblem, (name: string) => string> = {
+  empty: () => 'Enter a display name: it is what the others see.',
+  too_long: (name) => `A display name has at most ${LIMITS.nameMaxLength} characters (this one has ${name.length}).`,
+  control_characters: () => 'A display name cannot contain control characters.',
+};
 
+/** The contract's display-name rule, in words. */
 export function checkDisplayName(text: string): Checked<string> {
   const name = text.trim();
-  if (name.length === 0) return { ok: false, message: 'Enter a display name: it is what the others see.' };
-  if (name.length > LIMITS.nameMaxLength) return { ok: false, message: `A display name has at most ${LIMITS.nameMaxLength} characters (this one has ${name.length}).` };
-  if (CONTROL_CHARS.test(name)) return { ok: false, message: 'A display name cannot contain control characters.' };
-  return { ok: true, value: name };
+  const problem = displayNameProblem(name);
+  return problem === null ? { ok: true, value: name } : { ok: false, message: NAME_MESSAGES[problem](name) };
 }
 
 export function checkRelayUrl(text: string): Checked<string> {

@@ -17,10 +17,10 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Backends } from '../backends';
 import { relayNow } from '../clock';
 import type { RelayConfig } from '../config';
-import type { LimiterFactory } from '../limits';
-import { RedisRoomStore } from '../store/redis';
+import type { LimiterFactory } from '../limits/rate-limits';
+import { RedisRoomStore } from './redis-store';
 import { connectRedis, redactUrl } from './connection';
-import { NodePresence } from './node-presence';
+import { RedisSeatRegistry } from './redis-seats';
 
 /** Keeps the stream (missed broadcasts for recovery) bounded; ~minutes of traffic at bench load. */
 const STREAM_MAX_LEN = 100_000;
@@ -62,7 +62,7 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
           onlyPlaintext: true,
         });
   // The relay starts its heartbeat and stops it (removing its keys) before close() below quits Redis.
-  const seats = new NodePresence({ redis: command, keyPrefix: prefix, logger, intervalMs: config.HEARTBEAT_INTERVAL_MS, timeoutMs: config.HEARTBEAT_TIMEOUT_MS });
+  const seats = new RedisSeatRegistry({ redis: command, keyPrefix: prefix, logger, intervalMs: config.HEARTBEAT_INTERVAL_MS, timeoutMs: config.HEARTBEAT_TIMEOUT_MS });
   logger.info({ redis: redactUrl(config.REDIS_URL), prefix, adapter: config.REDIS_ADAPTER, node: seats.nodeId }, 'rooms in Redis (relays sharing this Redis and prefix share rooms)');
   return {
     kind: 'redis',

@@ -5,7 +5,7 @@
  * socket.io client on the relay.
  */
 import type { Page } from 'playwright-core';
-import { PROTOCOL_VERSION, type Member as RoomMember } from '../../relay/protocol';
+import { PROTOCOL_VERSION, type Member as RoomMember } from '../../relay/contract/protocol';
 import type { PopupToBackground, TabState } from '../../extension/messages';
 import { launchExtensionBrowser, type ExtensionBrowser } from '../support/extension-browser';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';

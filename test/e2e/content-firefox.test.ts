@@ -5,7 +5,7 @@
  * socket.io client on the relay. (The event page kept alive by the owner frame's pings past a
  * shortened idle timeout: test/e2e/firefox-idle.test.ts.)
  */
-import { PROTOCOL_VERSION, type ControlRequest, type JoinedRoom, type Member as RoomMember, type Result, type Timeline } from '../../relay/protocol';
+import { PROTOCOL_VERSION, type ControlRequest, type JoinedRoom, type Member as RoomMember, type Result, type Timeline } from '../../relay/contract/protocol';
 import { launchFirefoxMember, waitFor, type Member, type MemberPage } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';

@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PROTOCOL_VERSION, type ControlRequest, type JoinedRoom, type Member, type Result, type Timeline } from '../../relay/protocol';
+import { PROTOCOL_VERSION, type ControlRequest, type JoinedRoom, type Member, type Result, type Timeline } from '../../relay/contract/protocol';
 import type { PopupToBackground } from '../../extension/messages';
 import { waitFor } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';

@@ -6,7 +6,7 @@
  */
 import { startRelay, type TestRelay } from '../support/relay';
 import { memoryStoreFactory } from '../support/stores';
-import type { RoomStore } from '../../relay/store/types';
+import type { RoomStore } from '../../relay/store/room-store';
 import { click, fill, launchMember, read, waitFor, type Member, type MemberPage } from '../support/browsers';
 import { startLatencyProxy, symmetric, type LatencyProxy } from '../support/latency-proxy';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';

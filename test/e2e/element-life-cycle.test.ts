@@ -6,7 +6,7 @@
  * member keeps playing (or stays paused) as the room does, and the member whose element changed
  * is never shown to the others as "no video" or "paused" meanwhile.
  */
-import { PROTOCOL_VERSION, type Member as RoomMember } from '../../relay/protocol';
+import { PROTOCOL_VERSION, type Member as RoomMember } from '../../relay/contract/protocol';
 import { launchChromiumMember, launchFirefoxMember, waitFor, type Member, type MemberPage } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { startLatencyProxy, symmetric, type LatencyProxy } from '../support/latency-proxy';

@@ -3,7 +3,7 @@
  * measured, see README "Firefox notes"). A member sitting in a paused room must still follow a
  * remote play afterwards. The idle timeout is shortened to 3 s here so the test runs in seconds.
  */
-import { PROTOCOL_VERSION } from '../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../relay/contract/protocol';
 import { launchMember, waitFor, type Member, type MemberPage } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { formatInvite } from '../../extension/invite';
-import { PROTOCOL_VERSION } from '../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../relay/contract/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';

@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { connectClient, startRelay, type TestRelay } from '../support/relay';
-import { PROTOCOL_VERSION } from '../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../relay/contract/protocol';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { click, fill, launchChromiumMember, launchFirefoxMember, read, waitFor, type Member, type MemberPage } from '../support/browsers';
 

@@ -8,7 +8,7 @@ import { startFixtureServer, type FixtureServer } from '../support/fixture-serve
 import { startRelay, type TestRelay } from '../support/relay';
 import { createRoom, joinRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
 import { memoryStoreFactory } from '../support/stores';
-import type { RoomStore } from '../../relay/store/types';
+import type { RoomStore } from '../../relay/store/room-store';
 
 jest.setTimeout(120_000);
 

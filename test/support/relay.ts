@@ -15,8 +15,8 @@ import { io as ioClient, type ManagerOptions, type Socket, type SocketOptions } 
 import { createRelay, type RelayOptions } from '../../relay/app';
 import { defaultConfig, type RelayConfig } from '../../relay/config';
 import type { RelayServer } from '../../relay/context';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../relay/protocol';
-import type { RoomStore } from '../../relay/store/types';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../relay/contract/protocol';
+import type { RoomStore } from '../../relay/store/room-store';
 import { memoryStoreFactory, type StoreFactory } from './stores';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { relayNow } from '../../relay/clock';
 import { connectRedis } from '../../relay/redis/connection';
-import { MemoryRoomStore } from '../../relay/store/memory';
-import { RedisRoomStore } from '../../relay/store/redis';
-import type { RoomStore } from '../../relay/store/types';
+import { MemoryRoomStore } from '../../relay/store/memory-store';
+import { RedisRoomStore } from '../../relay/redis/redis-store';
+import type { RoomStore } from '../../relay/store/room-store';
 
 export interface StoreFactory {
   name: 'memory' | 'redis';

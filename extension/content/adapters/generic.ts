@@ -2,14 +2,14 @@
  * The HTML5 adapter: drives a <video> element directly. Most sites need nothing else; a site
  * adapter spreads this one and overrides only what differs.
  */
+import { clampRate } from '../../../relay/contract/protocol';
+import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../core/player';
 import { isShown } from '../video-metrics';
-import type { FrameSample, MediaInfo, PlayerAdapter, PlayerEvent, PlayerSnapshot } from './types';
+import type { MediaInfo, PlayerAdapter } from './types';
 
 const HAVE_CURRENT_DATA = 2;
 const HAVE_FUTURE_DATA = 3;
 const MEDIA_EVENTS = ['play', 'pause', 'seeking', 'seeked', 'ratechange', 'waiting', 'playing', 'ended'] as const satisfies readonly PlayerEvent[];
-export const MIN_RATE = 0.25;
-export const MAX_RATE = 2;
 
 /** Listeners of one adapter; `emit` fans an event out to them. */
 export function createEmitter(): { subscribe(cb: (e: PlayerEvent) => void): () => void; emit(e: PlayerEvent): void } {
@@ -40,10 +40,6 @@ export function readVideo(video: HTMLVideoElement, loading = false): PlayerSnaps
     // HAVE_NOTHING: a new load has just begun (the load algorithm resets readyState before 'loadstart').
     loading: video.readyState === 0 || (loading && video.readyState < HAVE_CURRENT_DATA),
   };
-}
-
-export function clampRate(rate: number): number {
-  return Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
 }
 
 /** Without a painted frame for this long while playing, positions are read from currentTime. */

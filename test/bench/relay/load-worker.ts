@@ -14,7 +14,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinedRoom, type Result, type ServerToClientEvents } from '../../../relay/protocol';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinedRoom, type Result, type ServerToClientEvents } from '../../../relay/contract/protocol';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 

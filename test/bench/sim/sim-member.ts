@@ -3,7 +3,7 @@
  * events, ping the clock), around the real engine, with a skewed, offset local clock.
  */
 import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
-import type { Timeline } from '../../../relay/protocol';
+import type { Timeline } from '../../../relay/contract/protocol';
 import type { Rng } from './rng';
 import type { Scheduler } from './scheduler';
 import { Link, type LinkTraits } from './sim-network';

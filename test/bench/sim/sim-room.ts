@@ -1,12 +1,14 @@
 /**
  * The relay's room logic in-process: the simulated members' controls and status reports go
- * through the relay's own pure room rules (relay/room-state.ts, which apply the timeline rules of
- * extension/core/timeline.ts) on a StoredRoom, exactly as `store.update` would run them.
+ * through the relay's own pure room rules (relay/rooms/membership.ts and member-actions.ts, which
+ * apply the timeline rules of relay/contract/timeline.ts) on a StoredRoom, exactly as
+ * `store.update` would run them.
  */
-import type { ControlRequest, Media, StatusReport, Timeline, WaitPolicy } from '../../../relay/protocol';
-import { emptyTimeline } from '../../../extension/core/timeline';
-import { control, createRoom, expireHoldAt, join, reportStatus, type NewMember, type RoomRules } from '../../../relay/room-state';
-import type { Mutation, StoredRoom } from '../../../relay/store/types';
+import type { ControlRequest, Media, StatusReport, Timeline, WaitPolicy } from '../../../relay/contract/protocol';
+import { emptyTimeline } from '../../../relay/contract/timeline';
+import { control, expireHoldAt, reportStatus } from '../../../relay/rooms/member-actions';
+import { createRoom, join, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
+import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
 
 export interface RoomEvent {
   at: number;

@@ -3,8 +3,8 @@
  * and measures how well they stay in step. Used by `npm run bench:sync` and by a unit test.
  */
 import { engineRelayNow } from '../../../extension/core';
-import { isHeld } from '../../../extension/core/timeline';
-import type { WaitPolicy } from '../../../relay/protocol';
+import { isHeld } from '../../../relay/contract/timeline';
+import type { WaitPolicy } from '../../../relay/contract/protocol';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
 import { SimMember, type MemberTraits } from './sim-member';

@@ -2,7 +2,7 @@
  * Three relay processes sharing one Redis (each test run under its own key prefix): one room
  * served by all three (joins, controls, chat, telemetry), a node killed mid-session, every node restarted.
  */
-import { PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/protocol';
+import { PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent, type TestClient } from '../../support/relay';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 import { unwrap } from '../relay/support';

@@ -3,7 +3,7 @@
  * the relays say so on /healthz, refuse room changes with `unavailable` but keep connections and
  * clock pings, and when Redis returns they put the rooms back and the session goes on.
  */
-import { PROTOCOL_VERSION } from '../../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent, type TestClient } from '../../support/relay';
 import { uniquePrefix } from '../../support/stores';
 import { unwrap } from '../relay/support';

@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { relayNow } from '../../../relay/clock';
 import { connectRedis } from '../../../relay/redis/connection';
-import { createRoom } from '../../../relay/room-state';
-import { RedisRoomStore } from '../../../relay/store/redis';
-import type { StoredMember, StoredRoom } from '../../../relay/store/types';
+import { createRoom } from '../../../relay/rooms/membership';
+import { RedisRoomStore } from '../../../relay/redis/redis-store';
+import type { StoredMember, StoredRoom } from '../../../relay/store/room-store';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 
 const silent = pino({ level: 'silent' });

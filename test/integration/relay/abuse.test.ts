@@ -1,6 +1,6 @@
 /** Floods, foreign origins, and the HTTP endpoints of a real relay. */
-import { EVENT_CLASS } from '../../../relay/limits';
-import { ErrorCode } from '../../../relay/protocol';
+import { EVENT_CLASS } from '../../../relay/limits/rate-budgets';
+import { ErrorCode } from '../../../relay/contract/protocol';
 import { connectClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';

@@ -1,5 +1,5 @@
 /** Random events and payloads for the relay fuzz test: valid ones, near misses and garbage. */
-import { PROTOCOL_VERSION } from '../../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import type { Rng } from '../../bench/sim/rng';
 
 export const FUZZ_EVENTS = [

@@ -3,7 +3,7 @@
  * binary, no ack) while two well-behaved members of another room keep working. The relay must not
  * crash, must not leak an unhandled rejection, and must keep answering.
  */
-import { PROTOCOL_VERSION } from '../../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { Rng } from '../../bench/sim/rng';
 import { connectClient, nextEvent, type TestClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';

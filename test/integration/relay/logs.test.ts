@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { PROTOCOL_VERSION } from '../../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 import { unwrap } from './support';
 

@@ -1,5 +1,5 @@
 /** The room timeline over a real relay: controls, stale bases, holds, chat, the time service. */
-import { ErrorCode } from '../../../relay/protocol';
+import { ErrorCode } from '../../../relay/contract/protocol';
 import { nextEvent } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';

@@ -1,5 +1,5 @@
 /** Coming back: resume tokens, socket.io connection state recovery, the grace period and expiry. */
-import { ErrorCode, PROTOCOL_VERSION } from '../../../relay/protocol';
+import { ErrorCode, PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';

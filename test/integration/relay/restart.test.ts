@@ -2,7 +2,7 @@
  * A relay blip: the relay stops and another starts on the same port with the same store (as a
  * restarted relay finds its rooms in Redis). Clients reconnect, resume, and nothing is lost.
  */
-import { PROTOCOL_VERSION } from '../../../relay/protocol';
+import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent, startRelay } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap } from './support';

@@ -1,5 +1,5 @@
 /** Room membership over a real relay: create, join, leave, host hand-off and transfer, limits. */
-import { ErrorCode, PROTOCOL_VERSION } from '../../../relay/protocol';
+import { ErrorCode, PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { nextEvent } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';

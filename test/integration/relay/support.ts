@@ -1,5 +1,5 @@
 /** Shared setup for the relay integration tests: a relay per test file, clients closed after each test. */
-import { PROTOCOL_VERSION, type JoinedRoom, type Result } from '../../../relay/protocol';
+import { PROTOCOL_VERSION, type JoinedRoom, type Result } from '../../../relay/contract/protocol';
 import { connectClient, startRelay, type StartRelayOptions, type TestClient, type TestRelay } from '../../support/relay';
 
 export function unwrap<T>(res: Result<T>): T {

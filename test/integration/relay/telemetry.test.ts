@@ -3,7 +3,7 @@
  * (`members:telemetry`), is stored only when the RTT moved enough to matter, and bad reports are
  * dropped without changing anything.
  */
-import type { MemberTelemetry } from '../../../relay/protocol';
+import type { MemberTelemetry } from '../../../relay/contract/protocol';
 import type { TestClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';

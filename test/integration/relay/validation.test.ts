@@ -2,7 +2,7 @@
  * Malformed payloads for every event: each gets `bad_request`, changes nothing, and the
  * connection stays up. Payloads are sent untyped on purpose.
  */
-import { ErrorCode, LIMITS, PROTOCOL_VERSION } from '../../../relay/protocol';
+import { ErrorCode, LIMITS, PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import type { TestClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';

@@ -8,8 +8,8 @@ import { LocalError } from '../../../extension/messages';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { joinedRoomSchema, memberSchema } from '../../../relay/answer-schemas';
-import { PROTOCOL_VERSION } from '../../../relay/protocol';
+import { joinedRoomSchema, memberSchema } from '../../../relay/contract/answer-schemas';
+import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { startRelay, type TestRelay } from '../../support/relay';
 
 let relay: TestRelay;

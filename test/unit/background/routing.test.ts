@@ -4,7 +4,7 @@ import { TabFrames } from '../../../extension/background/frames';
 import { classifySender, isEnvelope } from '../../../extension/background/senders';
 import { followDecision, mediaTitle, sameVideoPage } from '../../../extension/background/pages';
 import { messageFor } from '../../../extension/background/errors';
-import { ErrorCode } from '../../../relay/protocol';
+import { ErrorCode } from '../../../relay/contract/protocol';
 import { LocalError, type VideoReport } from '../../../extension/messages';
 
 const video = (area: number, played = false): VideoReport => ({ present: true, media: null, area, played });

@@ -3,10 +3,10 @@
  * relay reaches the host once (stale or repeated ones are dropped), a new connection resumes the
  * seat on its own, and a seat the relay refuses is reported lost, not retried.
  */
-import { joinedRoomSchema } from '../../../relay/answer-schemas';
+import { joinedRoomSchema } from '../../../relay/contract/answer-schemas';
 import { RelayConnection } from '../../../extension/background/relay-connection';
 import { STATUS_MIN_GAP_MS, TabRoom, type RoomHost } from '../../../extension/background/tab-room';
-import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/protocol';
+import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/contract/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 
 jest.setTimeout(15_000);

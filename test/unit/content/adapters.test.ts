@@ -2,7 +2,7 @@
 import { createGenericAdapter } from '../../../extension/content/adapters/generic';
 import { createYoutubeAdapter, youtubeVideoId } from '../../../extension/content/adapters/youtube';
 import { isTwitchVod } from '../../../extension/content/adapters/twitch';
-import type { PlayerEvent } from '../../../extension/content/adapters/types';
+import type { PlayerEvent } from '../../../extension/core/player';
 import { makeVideo, settle, stubMedia } from './dom-stubs';
 
 let controller: AbortController;

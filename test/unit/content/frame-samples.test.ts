@@ -6,7 +6,7 @@
  * background tab).
  */
 import { frameSamples } from '../../../extension/content/adapters/generic';
-import type { FrameSample } from '../../../extension/content/adapters/types';
+import type { FrameSample } from '../../../extension/core/player';
 import { makeVideo, stubMedia } from './dom-stubs';
 
 let controller: AbortController;

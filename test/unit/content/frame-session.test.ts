@@ -7,7 +7,7 @@
  * time is jest's fake timers (the session and its shell run on the page's timers).
  */
 import type { FrameSync } from '../../../extension/messages';
-import type { Timeline } from '../../../relay/protocol';
+import type { Timeline } from '../../../relay/contract/protocol';
 
 type Listener = (message: unknown) => Promise<unknown> | undefined;
 const runtime = {

@@ -1,6 +1,6 @@
-import type { PlayerSnapshot } from '../../../extension/content/adapters/types';
+import type { PlayerSnapshot } from '../../../extension/core/player';
 import { createEngine, DRIFT, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
-import type { Timeline } from '../../../relay/protocol';
+import type { Timeline } from '../../../relay/contract/protocol';
 
 /** An engine whose clock reads the relay's exactly (offset 0, RTT 20 ms). */
 function syncedEngine(): EngineState {

@@ -6,7 +6,7 @@
 import { createEngine, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
 import type { PlayerSnapshot } from '../../../extension/core/player';
 import { REPLACE_MAX_MS, RESTORE_WINDOW_MS } from '../../../extension/core/life-cycle';
-import type { Timeline } from '../../../relay/protocol';
+import type { Timeline } from '../../../relay/contract/protocol';
 
 const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
   paused: false, position: 10, rate: 1, duration: 3600, buffering: false, seeking: false, ad: false, ended: false, attached: true, loading: false, ...over,

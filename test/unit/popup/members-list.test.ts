@@ -1,8 +1,8 @@
 /** @jest-environment jsdom */
 import { renderMembers } from '../../../extension/popup/members-list';
 import type { TabRoomView } from '../../../extension/messages';
-import type { Member } from '../../../relay/protocol';
-import { DEFAULT_SETTINGS } from '../../../relay/protocol';
+import type { Member } from '../../../relay/contract/protocol';
+import { DEFAULT_SETTINGS } from '../../../relay/contract/protocol';
 
 function member(id: string, name: string, over: Partial<Member> = {}): Member {
   return { id, name, color: '#3cb44b', role: 'member', status: 'paused', offsetMs: 4, rttMs: 20, joinedAt: 1, connected: true, ...over };

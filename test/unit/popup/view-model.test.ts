@@ -1,6 +1,6 @@
 import type { ConnectionView, TabRoomView } from '../../../extension/messages';
-import type { Member } from '../../../relay/protocol';
-import { DEFAULT_SETTINGS } from '../../../relay/protocol';
+import type { Member } from '../../../relay/contract/protocol';
+import { DEFAULT_SETTINGS } from '../../../relay/contract/protocol';
 import {
   connectionText,
   formatLatency,

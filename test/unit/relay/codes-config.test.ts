@@ -1,8 +1,8 @@
 /** Room codes, origins and configuration parsing. */
-import { canonicalRoomCode, hashResumeToken, newRoomCode, newResumeToken, redactCode } from '../../../relay/codes';
+import { canonicalRoomCode, hashResumeToken, newRoomCode, newResumeToken, redactCode } from '../../../relay/rooms/codes';
 import { loadConfig, printableConfig } from '../../../relay/config';
-import { isAllowedOrigin } from '../../../relay/origins';
-import { LIMITS, ROOM_CODE_ALPHABET } from '../../../relay/protocol';
+import { isAllowedOrigin } from '../../../relay/http/origins';
+import { LIMITS, ROOM_CODE_ALPHABET } from '../../../relay/contract/protocol';
 
 describe('room codes', () => {
   test('14 symbols of the 32-symbol alphabet (70 bits), well spread', () => {

@@ -1,6 +1,7 @@
 /** Per-connection limits: budgets per class (steady rate + burst), strikes, an injectable backend that may fail. */
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { createLimits, DEFAULT_BUDGETS, type LimitClass, type LimitSpec } from '../../../relay/limits';
+import { DEFAULT_BUDGETS, type LimitClass } from '../../../relay/limits/rate-budgets';
+import { createLimits, type LimitSpec } from '../../../relay/limits/rate-limits';
 
 test('the factory gets a steady and a burst limiter per class (prefixed), except pings and telemetry, which always count in memory', () => {
   const specs: Array<[LimitClass, LimitSpec]> = [];

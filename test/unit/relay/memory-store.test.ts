@@ -1,6 +1,6 @@
 /** MemoryRoomStore: atomic updates, no aliasing, versions, expiry. */
-import { createRoom } from '../../../relay/room-state';
-import { MemoryRoomStore } from '../../../relay/store/memory';
+import { createRoom } from '../../../relay/rooms/membership';
+import { MemoryRoomStore } from '../../../relay/store/memory-store';
 
 const member = { id: 'm1', profile: { name: 'Ann' }, resumeHash: 'h', connectionId: 'c' };
 

@@ -1,0 +1,295 @@
+/**
+ * Lockstep wire contract between the extension and the relay (socket.io 4).
+ *
+ * relay/contract/ is what both runtimes share, and the only part of either that the other imports:
+ * the relay and the extension (worker, content script, popup, options) both import this folder
+ * (eslint.config.mjs enforces it). This file has no imports and uses no Node or browser APIs.
+ * Runtime validation lives beside it in `schemas.ts` (client payloads) and `answer-schemas.ts`
+ * (what the relay sends), checked against these types at compile time; the timeline math in
+ * `timeline.ts`. A rule both sides apply (the rate clamp, display names, member order) is written
+ * here once.
+ *
+ * Units: media positions and durations in seconds (float); relay times in
+ * milliseconds on the relay's clock (float, from its high-resolution clock);
+ * RTTs and offsets in milliseconds.
+ */
+
+/** Bumped on any incompatible change. A client sends it on create/join/resume. */
+export const PROTOCOL_VERSION = 1;
+
+/** Every error a client may see. Internal errors never reach a client, only `internal`. */
+export const ErrorCode = {
+  /** Payload failed validation (wrong types, missing or extra fields, too large). */
+  BadRequest: 'bad_request',
+  /** The client speaks another protocol version. */
+  VersionMismatch: 'version_mismatch',
+  /** No room with that code (never existed, or expired after its grace). */
+  RoomNotFound: 'room_not_found',
+  /** The room has reached its member limit. */
+  RoomFull: 'room_full',
+  /** The event needs a room and this connection is in none. */
+  NotInRoom: 'not_in_room',
+  /** Already in a room: leave first. */
+  AlreadyInRoom: 'already_in_room',
+  /** Only the host may do that (host-only control mode, settings, hand-over). */
+  NotHost: 'not_host',
+  /** Target member is not in the room. */
+  MemberNotFound: 'member_not_found',
+  /** The resume token is unknown or expired. */
+  ResumeFailed: 'resume_failed',
+  /** The control was based on an older timeline (`baseSeq` < current seq). */
+  Stale: 'stale',
+  /** Too many events of this kind; slow down. */
+  RateLimited: 'rate_limited',
+  /** The relay is shutting down or its store is unreachable; try again. */
+  Unavailable: 'unavailable',
+  /** Something failed inside the relay. Details are in its log, never on the wire. */
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Every acknowledgement carries a Result. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorCode; message?: string };
+
+/** Playback rates a room accepts (`rate` controls outside are refused); players are held within them too. */
+export const MIN_RATE = 0.25;
+export const MAX_RATE = 2;
+
+/** The rate within [MIN_RATE, MAX_RATE]. */
+export function clampRate(rate: number): number {
+  return Math.min(MAX_RATE, Math.max(MIN_RATE, rate));
+}
+
+/** Limits shared by the validator and the UI. */
+export const LIMITS = {
+  nameMaxLength: 32,
+  chatMaxLength: 500,
+  urlMaxLength: 2048,
+  titleMaxLength: 200,
+  /** Room codes: 14 characters of a 32-symbol alphabet = 70 bits. */
+  roomCodeLength: 14,
+  minRate: MIN_RATE,
+  maxRate: MAX_RATE,
+} as const;
+
+/** The first rule a display name breaks: empty, longer than LIMITS.nameMaxLength, or with control characters. */
+export type DisplayNameProblem = 'empty' | 'too_long' | 'control_characters';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * The display-name rule (what the other members see): trimmed, 1 to LIMITS.nameMaxLength
+ * characters, no control characters. Null when `name` keeps it; the relay refuses any other.
+ */
+export function displayNameProblem(name: string): DisplayNameProblem | null {
+  const trimmed = name.trim();
+  if (trimmed.length === 0) return 'empty';
+  if (trimmed.length > LIMITS.nameMaxLength) return 'too_long';
+  if (CONTROL_CHARACTERS.test(trimmed)) return 'control_characters';
+  return null;
+}
+
+/**
+ * Room code alphabet: Crockford base32 without ambiguous symbols (no I, L, O, U).
+ * Codes are case-insensitive; clients may show them grouped with dashes, which the relay ignores.
+ */
+export const ROOM_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export type ControlMode = 'everyone' | 'host';
+/** What the room does when a member buffers or shows an ad. */
+export type WaitPolicy = 'wait' | 'continue';
+/** What members do when the controller opens another video. */
+export type NavigationPolicy = 'follow' | 'ask';
+
+export interface RoomSettings {
+  controlMode: ControlMode;
+  waitPolicy: WaitPolicy;
+  navigationPolicy: NavigationPolicy;
+}
+
+export type MemberRole = 'host' | 'member';
+export type MemberStatus = 'playing' | 'paused' | 'buffering' | 'ad' | 'no_video';
+
+export interface Member {
+  id: string;
+  name: string;
+  /** CSS hex colour, `#rrggbb`. */
+  color: string;
+  role: MemberRole;
+  status: MemberStatus;
+  /** Signed offset of this member's player from the room timeline (ms, + = ahead), when reported. */
+  offsetMs: number | null;
+  /** Round trip to the relay as the member measured it (ms), when reported. */
+  rttMs: number | null;
+  /** Relay time at which the member joined; host passes to the smallest. */
+  joinedAt: number;
+  /** False while the member's connection is away but within the grace period. */
+  connected: boolean;
+}
+
+/**
+ * The order members are listed in, by the relay and the extension alike: longest-present first
+ * (the smallest `joinedAt`), ties broken by id so every relay and every client agree.
+ */
+export function byJoinOrder(a: Pick<Member, 'joinedAt' | 'id'>, b: Pick<Member, 'joinedAt' | 'id'>): number {
+  return a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export interface Media {
+  /** Page URL the video is watched on (what an invite link opens). */
+  url: string;
+  title: string;
+  /** Seconds, when the player knows it. */
+  duration: number | null;
+}
+
+/**
+ * The room's one authoritative timeline.
+ *
+ * Position at relay time t (see `extension/core/timeline.ts#positionAt`):
+ * - held (paused, or `waitingFor` non-empty): `position`
+ * - playing: `position + rate * max(0, t - setAt) / 1000`, clamped to [0, duration]
+ * A `setAt` in the future is a scheduled start: be at `position` and start playing at `setAt`.
+ */
+export interface Timeline {
+  media: Media | null;
+  paused: boolean;
+  position: number;
+  rate: number;
+  setAt: number;
+  /** Incremented on every change; clients drop states with a smaller seq than they hold. */
+  seq: number;
+  /** Members the room waits on under the `wait` policy (buffering or in an ad). */
+  waitingFor: string[];
+  /** Relay time after which the room stops waiting and the stalled members catch up, or null. */
+  holdUntil: number | null;
+  /** Member who made the last change, or null for the relay itself (hold timeouts). */
+  by: string | null;
+}
+
+export interface RoomView {
+  /** Canonical room code (upper case, no dashes). */
+  code: string;
+  settings: RoomSettings;
+  members: Member[];
+  timeline: Timeline;
+}
+
+export interface JoinedRoom {
+  room: RoomView;
+  /** This connection's member id. */
+  memberId: string;
+  /** Secret that lets the same member come back within the grace period (`room:resume`). */
+  resumeToken: string;
+}
+
+export interface Profile {
+  name: string;
+  /** `#rrggbb`; the relay picks one when omitted. */
+  color?: string;
+}
+
+export interface CreateRoomRequest {
+  protocol: number;
+  profile: Profile;
+  settings?: Partial<RoomSettings>;
+  media?: Media;
+}
+
+export interface JoinRoomRequest {
+  protocol: number;
+  /** Case-insensitive; dashes and spaces ignored. */
+  code: string;
+  profile: Profile;
+}
+
+export interface ResumeRequest {
+  protocol: number;
+  resumeToken: string;
+}
+
+/**
+ * A playback change. The relay stamps it with its time, applies it atomically to the
+ * timeline and broadcasts the new timeline to the room (the sender included).
+ * `baseSeq`, when given, makes the relay refuse with `stale` if the timeline moved on.
+ */
+export type ControlRequest =
+  | { action: 'play'; position?: number; baseSeq?: number }
+  | { action: 'pause'; position?: number; baseSeq?: number }
+  | { action: 'seek'; position: number; baseSeq?: number }
+  | { action: 'rate'; rate: number; baseSeq?: number }
+  | { action: 'media'; media: Media; baseSeq?: number };
+export type ControlAction = ControlRequest['action'];
+
+export interface StatusReport {
+  status: MemberStatus;
+  offsetMs?: number | null;
+  rttMs?: number | null;
+}
+
+/**
+ * A member's offset and RTT between status changes: fire-and-forget (no ack), so a member sends it
+ * every couple of seconds without an answer, and the relay neither stores it (unless the RTT moved
+ * enough to matter for scheduling) nor echoes it one by one.
+ */
+export interface TelemetryReport {
+  offsetMs: number | null;
+  rttMs: number | null;
+}
+
+/** One member's latest telemetry, as `members:telemetry` carries it. */
+export interface MemberTelemetry {
+  memberId: string;
+  offsetMs: number | null;
+  rttMs: number | null;
+}
+
+export interface ChatMessage {
+  from: string;
+  text: string;
+  at: number;
+}
+
+export interface MemberLeft {
+  memberId: string;
+  /** The new host when the leaver was host. */
+  hostId: string | null;
+}
+
+/** Events a client emits. Every one but `time:ping` and `member:telemetry` answers with a Result through its ack. */
+export interface ClientToServerEvents {
+  'room:create': (req: CreateRoomRequest, ack: (res: Result<JoinedRoom>) => void) => void;
+  'room:join': (req: JoinRoomRequest, ack: (res: Result<JoinedRoom>) => void) => void;
+  'room:resume': (req: ResumeRequest, ack: (res: Result<JoinedRoom>) => void) => void;
+  'room:leave': (ack: (res: Result<null>) => void) => void;
+  'room:settings': (req: Partial<RoomSettings>, ack: (res: Result<RoomSettings>) => void) => void;
+  'room:transfer-host': (req: { memberId: string }, ack: (res: Result<null>) => void) => void;
+  'member:profile': (req: Profile, ack: (res: Result<Member>) => void) => void;
+  /** Acks the sender's updated member; the others get `member:updated` (offset-only updates volatile). */
+  'member:status': (req: StatusReport, ack: (res: Result<Member>) => void) => void;
+  /** No ack: the relay batches it into `members:telemetry`; an invalid or over-budget one is dropped. */
+  'member:telemetry': (report: TelemetryReport) => void;
+  'playback:control': (req: ControlRequest, ack: (res: Result<Timeline>) => void) => void;
+  'chat:send': (req: { text: string }, ack: (res: Result<null>) => void) => void;
+  /** Answers the relay's clock (ms) at once; for NTP-style offset estimation. */
+  'time:ping': (ack: (relayTime: number) => void) => void;
+}
+
+/** Events the relay emits to the members of a room. */
+export interface ServerToClientEvents {
+  'playback:state': (timeline: Timeline) => void;
+  'member:joined': (member: Member) => void;
+  'member:updated': (member: Member) => void;
+  'member:left': (left: MemberLeft) => void;
+  /** The telemetry members reported since the last batch (each relay batches its own connections'). */
+  'members:telemetry': (entries: MemberTelemetry[]) => void;
+  'room:settings': (settings: RoomSettings) => void;
+  'chat:message': (msg: ChatMessage) => void;
+}
+
+export const DEFAULT_SETTINGS: RoomSettings = {
+  controlMode: 'everyone',
+  waitPolicy: 'wait',
+  navigationPolicy: 'follow',
+};

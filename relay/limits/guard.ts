@@ -1,0 +1,142 @@
+/**
+ * Every client event passes through here before a handler sees it: ack present, rate limit,
+ * schema validation. Failures are answered with an error ack (when there is an ack), counted,
+ * change nothing and keep the connection up; only a persistent flooder is disconnected.
+ * Handler exceptions become `internal` (details only in the log), never an unhandled rejection.
+ *
+ * A connection's events run one after another (a per-connection queue): two joins in flight
+ * from one socket must not both pass the "already in a room" check, and controls apply in the
+ * order they were sent. `time:ping` skips the queue: its answer must be immediate. Events without
+ * an ack (`member:telemetry`) go through the same checks; a refusal is counted, never answered.
+ *
+ * Memory: a connection holds one listener (socket.onAny) and one small ConnectionQueue; the
+ * routes, the dispatch and the handlers are shared by all connections (at 10k sockets, a few
+ * dozen closures and two child loggers per connection were kilobytes each).
+ */
+import type { z } from 'zod';
+import type { RelayContext, RelaySocket } from '../context';
+import type { ConnectionQueue } from './connection-queue';
+import type { ConnectionLimits } from './rate-limits';
+import { ErrorCode, type ClientToServerEvents, type Result } from '../contract/protocol';
+
+type Ack = (res: unknown) => void;
+
+/**
+ * Events waiting in one connection's queue before new ones are refused outright: the async rate
+ * limiter runs inside the queue, so a client must not be able to pile up unbounded work first.
+ */
+const MAX_QUEUED = 64;
+
+export type EventName = keyof ClientToServerEvents;
+
+/** How one client event is handled: a payload schema (null: no payload) and a handler with a Result ack. */
+export interface Route<T = unknown> {
+  schema: z.ZodType<T> | null;
+  run(ctx: RelayContext, socket: RelaySocket, payload: T): Promise<Result<unknown>>;
+}
+
+/** An event acked with a bare value (time:ping), answered at once, outside the queue; over budget: no answer. */
+export interface BareRoute {
+  bare(ctx: RelayContext): unknown;
+}
+
+/** An event sent without an ack (telemetry): checked like the others, in the queue; nothing is answered. */
+export interface FireRoute<T = unknown> {
+  schema: z.ZodType<T>;
+  fire(ctx: RelayContext, socket: RelaySocket, payload: T): Promise<void>;
+}
+
+export type Routes = { [E in EventName]: Route<never> | BareRoute | FireRoute<never> };
+
+/** Declares a route with its payload type tied to its schema. */
+export function route<T>(schema: z.ZodType<T> | null, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<Result<unknown>>): Route<never> {
+  return { schema, run } as Route<never>;
+}
+
+/** Declares an event without an ack, its payload type tied to its schema. */
+export function fire<T>(schema: z.ZodType<T>, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<void>): FireRoute<never> {
+  return { schema, fire: run } as unknown as FireRoute<never>;
+}
+
+function isAck(x: unknown): x is Ack {
+  return typeof x === 'function';
+}
+
+function refuse(ctx: RelayContext, socket: RelaySocket, event: EventName, ack: Ack | null, error: ErrorCode): void {
+  ctx.metrics.refusals.inc({ reason: error });
+  ctx.logger.debug({ sid: socket.id, event, error }, 'refused');
+  if (ack !== null) ack({ ok: false, error } satisfies Result<never>);
+}
+
+function flooded(ctx: RelayContext, socket: RelaySocket, event: EventName): void {
+  if (!socket.connected) return;
+  ctx.metrics.refusals.inc({ reason: 'flood_disconnect' });
+  ctx.logger.warn({ sid: socket.id, event }, 'flooding: disconnected');
+  socket.disconnect(true);
+}
+
+/** Applies the rate limit; false when the event must not run. */
+async function admitted(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, ack: Ack | null): Promise<boolean> {
+  const verdict = await limits.check(event, socket.id);
+  if (verdict === 'allow') return true;
+  refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
+  if (verdict === 'disconnect') flooded(ctx, socket, event);
+  return false;
+}
+
+async function handle(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: Route, payloads: unknown[], ack: Ack | null): Promise<void> {
+  if (!(await admitted(ctx, socket, limits, event, ack))) return;
+  if (ack === null) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
+  if (payloads.length !== (r.schema === null ? 0 : 1)) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
+  const parsed = r.schema === null ? { success: true as const, data: undefined } : r.schema.safeParse(payloads[0]);
+  if (!parsed.success) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
+  if (!ctx.store.ready()) return refuse(ctx, socket, event, ack, ErrorCode.Unavailable);
+  let result: Result<unknown>;
+  try {
+    result = await r.run(ctx, socket, parsed.data);
+  } catch (err) {
+    ctx.logger.error({ sid: socket.id, err, event }, 'handler failed');
+    return refuse(ctx, socket, event, ack, ErrorCode.Internal);
+  }
+  if (!result.ok) ctx.metrics.refusals.inc({ reason: result.error });
+  ack(result);
+}
+
+async function answerBare(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: BareRoute, args: unknown[]): Promise<void> {
+  const ack = args.length === 1 && isAck(args[0]) ? args[0] : null;
+  if (!(await admitted(ctx, socket, limits, event, null)) || ack === null) return;
+  ack(r.bare(ctx));
+}
+
+/** An event without an ack: one sent with an ack anyway is answered `bad_request` (its sender waits for nothing). */
+async function handleFire(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: FireRoute, payloads: unknown[], ack: Ack | null): Promise<void> {
+  if (!(await admitted(ctx, socket, limits, event, ack))) return;
+  if (ack !== null || payloads.length !== 1) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
+  const parsed = r.schema.safeParse(payloads[0]);
+  if (!parsed.success) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
+  try {
+    await r.fire(ctx, socket, parsed.data);
+  } catch (err) {
+    ctx.logger.error({ sid: socket.id, err, event }, 'handler failed');
+    ctx.metrics.refusals.inc({ reason: ErrorCode.Internal });
+  }
+}
+
+/** Routes one incoming event of a connection (unknown event names are dropped unanswered). */
+export function dispatch(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, routes: Routes, queue: ConnectionQueue, name: unknown, args: unknown[]): void {
+  if (typeof name !== 'string' || !Object.hasOwn(routes, name)) return;
+  const event = name as EventName;
+  const r = routes[event];
+  ctx.metrics.eventsIn.inc({ event });
+  if ('bare' in r) return queue.alongside(answerBare(ctx, socket, limits, event, r, args));
+  const last = args[args.length - 1];
+  const ack = isAck(last) ? last : null;
+  const payloads = ack === null ? args : args.slice(0, -1);
+  if (queue.queued >= MAX_QUEUED) {
+    refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
+    if (++queue.overflows > MAX_QUEUED) flooded(ctx, socket, event);
+    return;
+  }
+  if ('fire' in r) queue.serial(() => handleFire(ctx, socket, limits, event, r as FireRoute, payloads, ack));
+  else queue.serial(() => handle(ctx, socket, limits, event, r as Route, payloads, ack));
+}

@@ -1,0 +1,254 @@
+/**
+ * RoomStore shared by several relays through Redis (ioredis).
+ *
+ * A room is one hash `{prefix}room:{CODE}` with fields `v` (version) and `d` (the room as JSON).
+ * `update` is optimistic concurrency: read, apply the pure `mutate`, then a Lua compare-and-set
+ * writes only if `v` is still the version that was read; on a lost race it re-reads and retries
+ * (with jittered back-off), and reports `conflict` after MAX_ATTEMPTS. Rooms expire in Redis by
+ * PEXPIREAT at `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index
+ * scored by expiry (+inf while present), from which expired entries are trimmed lazily.
+ *
+ * Redis without persistence forgets everything when it restarts. The store notices (a new
+ * run_id when the connection is ready again), puts back the rooms it last saw (RoomSnapshots;
+ * when several relays restore one room, the newest copy wins) and reports not ready
+ * until then; every command waits for that check first.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { parseRunId, RoomSnapshots } from './room-snapshots';
+import type { Mutation, RoomStore, StoredRoom, UpdateResult } from '../store/room-store';
+
+/** Tries before `conflict`: two relays racing on one room settle in 2-3; 12 leaves a margin. */
+const MAX_ATTEMPTS = 12;
+
+/** KEYS: room, index. ARGV: code, json, expiresAt ('' = none), version. Creates only when absent. */
+const CREATE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+else
+  redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
+end
+return 1`;
+
+/**
+ * KEYS: room, index. ARGV: code, expected version, json ('' = delete), expiresAt ('' = none).
+ * Returns 1 when written, 0 when the version moved on (or the room is gone).
+ */
+const SWAP_LUA = `
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return 1
+end
+redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[2]) + 1), 'd', ARGV[3])
+redis.call('HDEL', KEYS[1], 'r')
+if ARGV[4] ~= '' then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+else
+  redis.call('PERSIST', KEYS[1])
+  redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
+end
+return 1`;
+
+/**
+ * KEYS: room, index. ARGV: code, json, expiresAt ('' = none), version. Puts back a room after
+ * Redis lost it: when absent, or when another relay restored an OLDER copy that nobody has
+ * changed since (`r` is cleared by every swap), so the newest copy any relay knew wins.
+ */
+const RESTORE_LUA = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if v and not (redis.call('HGET', KEYS[1], 'r') == '1' and tonumber(v) < tonumber(ARGV[4])) then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2], 'r', '1')
+if ARGV[3] ~= '' then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+else
+  redis.call('PERSIST', KEYS[1])
+  redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
+end
+return 1`;
+
+type ScriptRedis = Redis & {
+  lockstepRestore(room: string, index: string, code: string, json: string, expiresAt: string, version: string): Promise<number>;
+  lockstepCreate(room: string, index: string, code: string, json: string, expiresAt: string, version: string): Promise<number>;
+  lockstepSwap(room: string, index: string, code: string, version: string, json: string, expiresAt: string): Promise<number>;
+};
+
+export interface RedisStoreOptions {
+  /** A connected (or connecting) client; the store defines its scripts on it and owns it. */
+  redis: Redis;
+  /** Prefix of every key, e.g. `lockstep:` (tests use a unique one each). */
+  keyPrefix: string;
+  /** Clock in the relay's time base (ms), to compare with `expiresAt`. */
+  now: () => number;
+  /** Waits between conflicting attempts; a random delay by default (tests may pass 0). */
+  backoffMs?: (attempt: number) => number;
+  /** For the restore check after a reconnect (failures, rooms put back). */
+  logger?: Logger;
+}
+
+/** How often snapshots of expired rooms are dropped. */
+const PRUNE_MS = 60_000;
+
+const defaultBackoff = (attempt: number): number => Math.random() * Math.min(20, 2 ** attempt);
+
+export class RedisRoomStore implements RoomStore {
+  private readonly redis: ScriptRedis;
+  private readonly index: string;
+  private readonly backoff: (attempt: number) => number;
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly snapshots: RoomSnapshots;
+  private readonly pruner: NodeJS.Timeout;
+  /** Redis' run_id when last checked; a different one after a reconnect means it lost its data. */
+  private runId: string | null = null;
+  private syncing = false;
+  private synced: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: RedisStoreOptions) {
+    options.redis.defineCommand('lockstepCreate', { numberOfKeys: 2, lua: CREATE_LUA });
+    options.redis.defineCommand('lockstepSwap', { numberOfKeys: 2, lua: SWAP_LUA });
+    options.redis.defineCommand('lockstepRestore', { numberOfKeys: 2, lua: RESTORE_LUA });
+    this.redis = options.redis as ScriptRedis;
+    this.index = `${options.keyPrefix}rooms`;
+    this.backoff = options.backoffMs ?? defaultBackoff;
+    this.snapshots = new RoomSnapshots(options.now);
+    this.pruner = setInterval(() => this.snapshots.prune(), PRUNE_MS).unref();
+    this.redis.on('ready', () => this.sync());
+    if (this.redis.status === 'ready') this.sync();
+  }
+
+  async create(room: StoredRoom): Promise<boolean> {
+    await this.synced;
+    if (this.expired(room)) return false;
+    const json = JSON.stringify({ ...room, version: 0 });
+    const r = await this.redis.lockstepCreate(this.key(room.code), this.index, room.code, json, expiryArg(room.expiresAt), '0');
+    if (r === 1) this.snapshots.set(room.code, { json, version: 0, expiresAt: room.expiresAt });
+    return r === 1;
+  }
+
+  async get(code: string): Promise<StoredRoom | null> {
+    return (await this.read(code))?.room ?? null;
+  }
+
+  /**
+   * Updates of one room from this process run one at a time (a per-room queue), so only other
+   * relays can make the compare-and-set fail: a busy room on one node never burns its retries.
+   */
+  update<T, E = string>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>> {
+    const previous = this.queues.get(code) ?? Promise.resolve();
+    const run = previous.then(() => this.swap(code, mutate));
+    const tail = run.then(
+      () => undefined,
+      () => undefined, // the caller gets the rejection through `run`
+    );
+    this.queues.set(code, tail);
+    void tail.then(() => {
+      if (this.queues.get(code) === tail) this.queues.delete(code);
+    });
+    return run;
+  }
+
+  private async swap<T, E>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await delay(this.backoff(attempt));
+      const current = await this.read(code);
+      if (current === null) return { ok: false, error: 'room_not_found' };
+      const result = mutate(current.room);
+      if (!result.ok) return result;
+      const next = result.room === null ? null : { ...result.room, code, version: current.version + 1 };
+      const json = next === null ? '' : JSON.stringify(next);
+      const written = await this.redis.lockstepSwap(this.key(code), this.index, code, String(current.version), json, expiryArg(next?.expiresAt ?? null));
+      if (written === 1) {
+        if (next === null) this.snapshots.delete(code);
+        else this.snapshots.set(code, { json, version: next.version, expiresAt: next.expiresAt });
+        return { ok: true, room: next, value: result.value };
+      }
+    }
+    return { ok: false, error: 'conflict' };
+  }
+
+  async count(): Promise<number> {
+    const replies = await this.redis
+      .multi()
+      .zremrangebyscore(this.index, '-inf', `(${Math.floor(this.options.now())}`)
+      .zcard(this.index)
+      .exec();
+    const [err, size] = replies?.[1] ?? [new Error('count: transaction aborted'), 0];
+    if (err !== null) throw err;
+    return Number(size);
+  }
+
+  ready(): boolean {
+    return this.redis.status === 'ready' && !this.syncing;
+  }
+
+  /** Resolves once the check on (re)connection (did Redis come back empty?) is done; `ready()` is false until then. */
+  whenSynced(): Promise<void> {
+    return this.synced;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.pruner);
+    if (this.redis.status === 'end') return;
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private key(code: string): string {
+    return `${this.options.keyPrefix}room:${code}`;
+  }
+
+  private expired(room: StoredRoom): boolean {
+    return room.expiresAt !== null && this.options.now() >= room.expiresAt;
+  }
+
+  /** The room and its version, or null when absent or past its expiry (Redis may lag by a few ms). */
+  private async read(code: string): Promise<{ room: StoredRoom; version: number } | null> {
+    await this.synced;
+    const [version, json] = await this.redis.hmget(this.key(code), 'v', 'd');
+    if (version === null || version === undefined || json === null || json === undefined) {
+      this.snapshots.delete(code);
+      return null;
+    }
+    const room = { ...(JSON.parse(json) as StoredRoom), version: Number(version) };
+    if (this.expired(room)) return null;
+    this.snapshots.set(code, { json, version: room.version, expiresAt: room.expiresAt });
+    return { room, version: room.version };
+  }
+
+  /** On every (re)connection: when Redis came back with a new run_id, put the known rooms back. */
+  private sync(): void {
+    this.syncing = true;
+    this.synced = (async () => {
+      try {
+        const id = parseRunId(await this.redis.info('server'));
+        if (this.runId !== null && id !== this.runId) await this.restore();
+        this.runId = id;
+      } catch (err) {
+        this.options.logger?.warn({ err }, 'redis restart check failed (retried on the next reconnect)');
+      } finally {
+        this.syncing = false;
+      }
+    })();
+  }
+
+  private async restore(): Promise<void> {
+    const rooms = this.snapshots.live();
+    // One pipeline (ioredis batches commands issued in the same tick).
+    const created = await Promise.all(rooms.map(([code, s]) => this.redis.lockstepRestore(this.key(code), this.index, code, s.json, expiryArg(s.expiresAt), String(s.version))));
+    const restored = created.filter((r) => r === 1).length;
+    this.options.logger?.warn({ restored, known: rooms.length }, 'redis came back empty (new run_id): restored the rooms this relay knew');
+  }
+}
+
+function expiryArg(expiresAt: number | null): string {
+  return expiresAt === null ? '' : String(Math.ceil(expiresAt));
+}
+
+function delay(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((done) => setTimeout(done, ms));
+}

@@ -1,0 +1,143 @@
+/**
+ * Pure room rules for a present member's actions: playback control, status reports, hold
+ * timeouts, settings, host hand-over, profile. Each returns a `mutate` for `RoomStore.update`.
+ */
+import { applyControl, expireHold, memberReady, memberStalled, scheduleLead } from '../contract/timeline';
+import {
+  ErrorCode,
+  type ControlRequest,
+  type Member,
+  type Profile,
+  type RoomSettings,
+  type StatusReport,
+  type TelemetryReport,
+  type Timeline,
+} from '../contract/protocol';
+import { colorFor } from './colors';
+import { memberView, rttsOf } from './room-view';
+import type { Mutation, StoredMember, StoredRoom } from '../store/room-store';
+
+function present(room: StoredRoom, memberId: string): StoredMember | null {
+  const m = room.members[memberId];
+  return m !== undefined && m.connected ? m : null;
+}
+
+export interface Controlled {
+  timeline: Timeline;
+  /** False when the control changed nothing (play while playing): no broadcast. */
+  changed: boolean;
+}
+
+/** A `playback:control`, stamped with relay time `now`. */
+export function control(memberId: string, req: ControlRequest, now: number) {
+  return (room: StoredRoom): Mutation<Controlled, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    if (room.settings.controlMode === 'host' && m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
+    if (req.baseSeq !== undefined && req.baseSeq < room.timeline.seq) return { ok: false, error: ErrorCode.Stale };
+    const timeline = applyControl(room.timeline, req, now, scheduleLead(rttsOf(room)), memberId);
+    if (timeline === room.timeline) return { ok: true, room, value: { timeline, changed: false } };
+    const media = req.action === 'media' ? req.media : room.media;
+    return { ok: true, room: { ...room, timeline, media }, value: { timeline, changed: true } };
+  };
+}
+
+export interface StatusApplied {
+  member: Member;
+  /** The new timeline when the report held or released the room, else null. */
+  timeline: Timeline | null;
+  /** Only the offset or RTT changed (telemetry), not the member's status. */
+  telemetryOnly: boolean;
+}
+
+/** A `member:status` report; under the 'wait' policy buffering or an ad holds the room. */
+export function reportStatus(memberId: string, report: StatusReport, now: number, holdTimeoutMs: number) {
+  return (room: StoredRoom): Mutation<StatusApplied, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    const member: StoredMember = {
+      ...m,
+      status: report.status,
+      offsetMs: report.offsetMs !== undefined ? report.offsetMs : m.offsetMs,
+      rttMs: report.rttMs !== undefined ? report.rttMs : m.rttMs,
+    };
+    const next: StoredRoom = { ...room, members: { ...room.members, [memberId]: member } };
+    const stalled = report.status === 'buffering' || report.status === 'ad';
+    const timeline = stalled
+      ? memberStalled(next.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
+      : memberReady(next.timeline, memberId, now, scheduleLead(rttsOf(next)));
+    const changed = timeline !== room.timeline;
+    const value = { member: memberView(member), timeline: changed ? timeline : null, telemetryOnly: m.status === member.status };
+    return { ok: true, room: { ...next, timeline }, value };
+  };
+}
+
+/**
+ * Telemetry written to the store: only when the RTT moved enough to change the scheduling lead
+ * (the relay schedules starts from the stored RTTs); offsets and RTTs otherwise travel batched.
+ */
+export function recordTelemetry(memberId: string, report: TelemetryReport) {
+  return (room: StoredRoom): Mutation<null, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    const member: StoredMember = { ...m, offsetMs: report.offsetMs, rttMs: report.rttMs };
+    return { ok: true, room: { ...room, members: { ...room.members, [memberId]: member } }, value: null };
+  };
+}
+
+/** A hold's timeout: idempotent, so any relay may run it, any number of times. */
+export function expireHoldAt(now: number) {
+  return (room: StoredRoom): Mutation<Timeline, 'not_due'> => {
+    const timeline = expireHold(room.timeline, now, scheduleLead(rttsOf(room)));
+    if (timeline === room.timeline) return { ok: false, error: 'not_due' };
+    return { ok: true, room: { ...room, timeline }, value: timeline };
+  };
+}
+
+export interface SettingsChanged {
+  settings: RoomSettings;
+  /** The released timeline when switching to 'continue' ended a hold, else null. */
+  timeline: Timeline | null;
+}
+
+/** Host only. Switching the wait policy to 'continue' releases a hold at once (as its timeout would). */
+export function updateSettings(memberId: string, change: Partial<RoomSettings>, now: number) {
+  return (room: StoredRoom): Mutation<SettingsChanged, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    if (m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
+    const settings = { ...room.settings, ...change };
+    const held = settings.waitPolicy === 'continue' && room.timeline.waitingFor.length > 0;
+    const timeline = held ? expireHold({ ...room.timeline, holdUntil: now }, now, scheduleLead(rttsOf(room))) : room.timeline;
+    return { ok: true, room: { ...room, settings, timeline }, value: { settings, timeline: held ? timeline : null } };
+  };
+}
+
+export interface HostChanged {
+  from: Member;
+  to: Member;
+}
+
+export function transferHost(memberId: string, toId: string) {
+  return (room: StoredRoom): Mutation<HostChanged, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    if (m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
+    const target = room.members[toId];
+    if (target === undefined) return { ok: false, error: ErrorCode.MemberNotFound };
+    if (toId === memberId) return { ok: true, room, value: { from: memberView(m), to: memberView(m) } };
+    const from: StoredMember = { ...m, role: 'member' };
+    const to: StoredMember = { ...target, role: 'host' };
+    const members = { ...room.members, [from.id]: from, [to.id]: to };
+    return { ok: true, room: { ...room, members }, value: { from: memberView(from), to: memberView(to) } };
+  };
+}
+
+export function setProfile(memberId: string, profile: Profile) {
+  return (room: StoredRoom): Mutation<Member, ErrorCode> => {
+    const m = present(room, memberId);
+    if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    const member: StoredMember = { ...m, name: profile.name, color: profile.color === undefined ? m.color : colorFor(profile.color, room, memberId) };
+    return { ok: true, room: { ...room, members: { ...room.members, [memberId]: member } }, value: memberView(member) };
+  };
+}

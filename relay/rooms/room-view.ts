@@ -1,0 +1,40 @@
+/** Helpers shared by the pure room rules: public views, host hand-off, expiry bookkeeping. */
+import { byJoinOrder, type Member, type RoomView } from '../contract/protocol';
+import type { StoredMember, StoredRoom } from '../store/room-store';
+
+export function memberView(m: StoredMember): Member {
+  const { resumeHash: _hash, awaySince: _away, connectionId: _conn, ...view } = m;
+  return view;
+}
+
+export function roomView(room: StoredRoom): RoomView {
+  return {
+    code: room.code,
+    settings: { ...room.settings },
+    members: Object.values(room.members).sort(byJoinOrder).map(memberView),
+    timeline: room.timeline,
+  };
+}
+
+export function hostOf(room: StoredRoom): StoredMember | null {
+  return Object.values(room.members).find((m) => m.role === 'host') ?? null;
+}
+
+/** The member a departing host hands over to: the longest-present connected one, else the longest-present. */
+export function successor(room: StoredRoom): StoredMember | null {
+  const all = Object.values(room.members).sort(byJoinOrder);
+  return all.find((m) => m.connected) ?? all[0] ?? null;
+}
+
+/** Sets expiresAt: null while anyone is connected, else now + grace (kept if already set). */
+export function withExpiry(room: StoredRoom, now: number, graceMs: number): StoredRoom {
+  const present = Object.values(room.members).some((m) => m.connected);
+  if (present) return room.expiresAt === null ? room : { ...room, expiresAt: null };
+  return room.expiresAt === null ? { ...room, expiresAt: now + graceMs } : room;
+}
+
+export function rttsOf(room: StoredRoom): Array<number | null> {
+  return Object.values(room.members)
+    .filter((m) => m.connected)
+    .map((m) => m.rttMs);
+}

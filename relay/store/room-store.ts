@@ -1,0 +1,72 @@
+/**
+ * Where rooms live. The relay keeps no authoritative room state in process memory: every read
+ * and change goes through a RoomStore, so the in-memory store (one relay) and the Redis store
+ * (several relays serving one room) are interchangeable.
+ *
+ * Changes are read-modify-write through `update`, which applies a pure `mutate` function
+ * atomically: the memory store runs it synchronously; the Redis store runs it under a version
+ * check (optimistic concurrency, retried on conflict), so two relays never lose each other's writes.
+ */
+import type { Media, Member, RoomSettings, Timeline } from '../contract/protocol';
+
+/** A member as stored: the public view plus what only the relay may see. */
+export interface StoredMember extends Member {
+  /** SHA-256 (hex) of the member's resume token; the token itself is never stored. */
+  resumeHash: string;
+  /** Relay time the member's connection went away (null while connected). */
+  awaySince: number | null;
+  /**
+   * The connection (socket id) the member is present on. A resumed member's old connection may
+   * report its disconnect late; it must not mark the member away. Absent = any connection.
+   */
+  connectionId?: string | null;
+}
+
+export interface StoredRoom {
+  /** Canonical code (upper case, no dashes). */
+  code: string;
+  settings: RoomSettings;
+  /** Keyed by member id. */
+  members: Record<string, StoredMember>;
+  timeline: Timeline;
+  /** Last media announced (kept when the timeline is reset). */
+  media: Media | null;
+  createdAt: number;
+  /**
+   * Relay time (ms) after which the room may be deleted: set when the last member leaves or
+   * goes away (now + grace), null while anyone is present. Stores expire rooms on their own
+   * (timers in memory, PEXPIREAT in Redis); a room read after its expiry does not exist.
+   */
+  expiresAt: number | null;
+  /** Incremented by the store on every successful update. */
+  version: number;
+}
+
+/**
+ * What a `mutate` function returns: the new room (or `null` to delete it) and a value for the
+ * caller, or an error value that leaves the room untouched.
+ */
+export type Mutation<T, E = string> =
+  | { ok: true; room: StoredRoom | null; value: T }
+  | { ok: false; error: E };
+
+export type UpdateResult<T, E = string> =
+  | { ok: true; room: StoredRoom | null; value: T }
+  | { ok: false; error: E | 'room_not_found' | 'conflict' };
+
+export interface RoomStore {
+  /** Stores a new room; false when the code is taken (the caller draws another code). */
+  create(room: StoredRoom): Promise<boolean>;
+  /** The room, or null when it does not exist or has expired. */
+  get(code: string): Promise<StoredRoom | null>;
+  /**
+   * Atomically applies `mutate` to the current room. `mutate` must be pure (it may run more
+   * than once under contention). `conflict` only after the store gave up retrying.
+   */
+  update<T, E = string>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>>;
+  /** Number of rooms held (for /metrics; may be approximate for shared stores). */
+  count(): Promise<number>;
+  /** True when the store can serve requests now (readiness). */
+  ready(): boolean;
+  close(): Promise<void>;
+}

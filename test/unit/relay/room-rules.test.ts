@@ -1,0 +1,184 @@
+/** The relay's pure room rules, table-driven over StoredRoom values (no server, no store). */
+import { ErrorCode, type ControlRequest, type StatusReport } from '../../../relay/contract/protocol';
+import { control, expireHoldAt, reportStatus, setProfile, transferHost, updateSettings } from '../../../relay/rooms/member-actions';
+import { createRoom, join, leave, markAway, resume, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
+import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
+
+const rules: RoomRules = { maxMembers: 3, graceMs: 1000 };
+const newMember = (id: string, name = id): NewMember => ({ id, profile: { name }, resumeHash: `hash-${id}`, connectionId: `conn-${id}` });
+
+function ok<T, E>(m: Mutation<T, E>): { room: StoredRoom; value: T } {
+  if (!m.ok) throw new Error(`expected ok, got ${String(m.error)}`);
+  if (m.room === null) throw new Error('room deleted');
+  return { room: m.room, value: m.value };
+}
+
+/** Alice (host, t=0), Bob (t=10), Carol (t=20). */
+function room3(): StoredRoom {
+  let room = createRoom('ROOMCODE000000', newMember('alice'), 0);
+  room = ok(join(newMember('bob'), 10, rules)(room)).room;
+  return ok(join(newMember('carol'), 20, rules)(room)).room;
+}
+
+describe('membership', () => {
+  test('creator is host; joiners are members with distinct colours', () => {
+    const room = room3();
+    expect(Object.values(room.members).map((m) => [m.id, m.role])).toEqual([
+      ['alice', 'host'],
+      ['bob', 'member'],
+      ['carol', 'member'],
+    ]);
+    expect(new Set(Object.values(room.members).map((m) => m.color)).size).toBe(3);
+  });
+
+  test('a colour another member already shows is replaced by a free one; a free one is kept', () => {
+    const room = room3();
+    const bobColor = room.members.bob!.color;
+    const dave = ok(join({ ...newMember('dave'), profile: { name: 'Dave', color: bobColor.toUpperCase() } }, 40, { ...rules, maxMembers: 10 })(room));
+    expect(dave.value.member.color).not.toBe(bobColor);
+    expect(new Set(Object.values(dave.room!.members).map((m) => m.color)).size).toBe(4);
+    const eve = ok(join({ ...newMember('eve'), profile: { name: 'Eve', color: '#123456' } }, 40, { ...rules, maxMembers: 10 })(room));
+    expect(eve.value.member.color).toBe('#123456');
+    // A profile change to a colour someone shows: a free one instead; to its own colour: kept.
+    expect(ok(setProfile('carol', { name: 'C', color: bobColor })(room)).value.color).not.toBe(bobColor);
+    expect(ok(setProfile('bob', { name: 'B', color: bobColor })(room)).value.color).toBe(bobColor);
+  });
+
+  test('room_full at maxMembers (away members keep their seat)', () => {
+    const away = ok(markAway('bob', 'conn-bob', 30, rules)(room3())).room;
+    expect(join(newMember('dave'), 40, rules)(away)).toEqual({ ok: false, error: ErrorCode.RoomFull });
+  });
+
+  test('away members past the grace are pruned by the next join, freeing the seat', () => {
+    const away = ok(markAway('bob', 'conn-bob', 30, rules)(room3())).room;
+    const r = ok(join(newMember('dave'), 30 + rules.graceMs, rules)(away));
+    expect(r.value.pruned).toEqual([{ memberId: 'bob', hostId: null }]);
+    expect(Object.keys(r.room.members)).toEqual(['alice', 'carol', 'dave']);
+  });
+
+  test.each([
+    { leaver: 'alice', hostId: 'bob', note: 'host leaves: longest-present takes over' },
+    { leaver: 'bob', hostId: null, note: 'member leaves: host unchanged' },
+  ])('leave: $note', ({ leaver, hostId }) => {
+    const r = ok(leave(leaver, 50, rules)(room3()));
+    expect(r.value.left).toEqual([{ memberId: leaver, hostId }]);
+    expect(r.room.members[leaver]).toBeUndefined();
+    expect(r.room.expiresAt).toBeNull();
+  });
+
+  test('host hand-off skips away members when someone is connected', () => {
+    const away = ok(markAway('bob', 'conn-bob', 30, rules)(room3())).room;
+    expect(ok(leave('alice', 40, rules)(away)).value.left).toEqual([{ memberId: 'alice', hostId: 'carol' }]);
+  });
+
+  test('the last one out starts the grace period; a join cancels it', () => {
+    let room = createRoom('ROOMCODE000000', newMember('alice'), 0);
+    room = ok(markAway('alice', 'conn-alice', 100, rules)(room)).room;
+    expect(room.expiresAt).toBe(100 + rules.graceMs);
+    expect(room.members.alice).toMatchObject({ connected: false, role: 'host', awaySince: 100 });
+    room = ok(join(newMember('bob'), 200, rules)(room)).room;
+    expect(room.expiresAt).toBeNull();
+    room = ok(leave('bob', 300, rules)(room)).room;
+    expect(room.expiresAt).toBe(300 + rules.graceMs);
+  });
+
+  test('resume by token hash or id restores the same member and role', () => {
+    const away = ok(markAway('alice', 'conn-alice', 30, rules)(room3())).room;
+    for (const who of [{ resumeHash: 'hash-alice' }, { memberId: 'alice' }]) {
+      const r = ok(resume(who, 'conn-new', 40, rules)(away));
+      expect(r.value.member).toMatchObject({ id: 'alice', role: 'host', connected: true });
+      expect(r.room.members.alice?.connectionId).toBe('conn-new');
+    }
+    expect(resume({ resumeHash: 'nope' }, 'c', 40, rules)(away)).toEqual({ ok: false, error: ErrorCode.ResumeFailed });
+    expect(resume({ resumeHash: 'hash-alice' }, 'c', 30 + rules.graceMs, rules)(away)).toEqual({ ok: false, error: ErrorCode.ResumeFailed });
+  });
+
+  test('a late disconnect of an old connection does not mark a resumed member away', () => {
+    const resumed = ok(resume({ resumeHash: 'hash-bob' }, 'conn-bob-2', 40, rules)(room3())).room;
+    expect(markAway('bob', 'conn-bob', 50, rules)(resumed)).toEqual({ ok: false, error: ErrorCode.NotInRoom });
+    expect(ok(markAway('bob', 'conn-bob-2', 50, rules)(resumed)).value.member).toMatchObject({ connected: false });
+  });
+
+  test.each([
+    { by: 'alice', to: 'bob', error: null },
+    { by: 'bob', to: 'carol', error: ErrorCode.NotHost },
+    { by: 'alice', to: 'zed', error: ErrorCode.MemberNotFound },
+    { by: 'zed', to: 'bob', error: ErrorCode.NotInRoom },
+  ])('transferHost $by → $to', ({ by, to, error }) => {
+    const r = transferHost(by, to)(room3());
+    if (error !== null) return expect(r).toEqual({ ok: false, error });
+    const { room } = ok(r);
+    expect([room.members[by]?.role, room.members[to]?.role]).toEqual(['member', 'host']);
+  });
+
+  test('settings are host-only and merge; profile keeps the colour unless given', () => {
+    expect(updateSettings('bob', { controlMode: 'host' }, 0)(room3())).toEqual({ ok: false, error: ErrorCode.NotHost });
+    expect(ok(updateSettings('alice', { waitPolicy: 'continue' }, 0)(room3())).value).toEqual({ settings: { controlMode: 'everyone', waitPolicy: 'continue', navigationPolicy: 'follow' }, timeline: null });
+    const before = room3().members.bob!.color;
+    expect(ok(setProfile('bob', { name: 'Robert' })(room3())).value).toMatchObject({ name: 'Robert', color: before });
+    expect(ok(setProfile('bob', { name: 'B', color: '#ABCDEF' })(room3())).value).toMatchObject({ color: '#abcdef' });
+  });
+});
+
+describe('playback', () => {
+  const cases: Array<{ name: string; mode?: 'host'; by: string; req: ControlRequest; error?: ErrorCode; expect?: object }> = [
+    { name: 'play schedules a start ahead (seek allowance 400 ms)', by: 'bob', req: { action: 'play' }, expect: { paused: false, setAt: 1400, seq: 1, by: 'bob' } },
+    { name: 'seek while paused', by: 'carol', req: { action: 'seek', position: 30 }, expect: { position: 30, setAt: 1000, seq: 1 } },
+    { name: 'rate', by: 'alice', req: { action: 'rate', rate: 1.5 }, expect: { rate: 1.5, seq: 1 } },
+    { name: 'media resets', by: 'bob', req: { action: 'media', media: { url: 'https://v.example/1', title: 'One', duration: 60 } }, expect: { media: { url: 'https://v.example/1', title: 'One', duration: 60 }, position: 0, paused: true } },
+    { name: 'stale baseSeq', by: 'bob', req: { action: 'pause', baseSeq: -1 }, error: ErrorCode.Stale },
+    { name: 'host-only refuses a member', mode: 'host', by: 'bob', req: { action: 'play' }, error: ErrorCode.NotHost },
+    { name: 'host-only lets the host', mode: 'host', by: 'alice', req: { action: 'play' }, expect: { paused: false } },
+    { name: 'stranger', by: 'zed', req: { action: 'play' }, error: ErrorCode.NotInRoom },
+  ];
+  test.each(cases)('$name', (c) => {
+    let room = room3();
+    if (c.mode !== undefined) room = ok(updateSettings('alice', { controlMode: c.mode }, 0)(room)).room;
+    const r = control(c.by, c.req, 1000)(room);
+    if (c.error !== undefined) return expect(r).toEqual({ ok: false, error: c.error });
+    expect(ok(r).value.timeline).toMatchObject(c.expect!);
+    expect(ok(r).value.changed).toBe(true);
+  });
+
+  test('play while playing changes nothing', () => {
+    const playing = ok(control('alice', { action: 'play' }, 0)(room3())).room;
+    const r = ok(control('bob', { action: 'play' }, 500)(playing));
+    expect(r.value).toEqual({ timeline: playing.timeline, changed: false });
+  });
+
+  test('the lead follows the slowest connected member’s reported RTT', () => {
+    const slow = ok(reportStatus('bob', { status: 'paused', rttMs: 1000 }, 0, 10_000)(room3())).room;
+    expect(ok(control('alice', { action: 'play' }, 1000)(slow)).value.timeline.setAt).toBe(1000 + 500 + 400);
+    const gone = ok(markAway('bob', 'conn-bob', 0, rules)(slow)).room;
+    expect(ok(control('alice', { action: 'play' }, 1000)(gone)).value.timeline.setAt).toBe(1000 + 400);
+  });
+
+  const statusCases: Array<{ name: string; policy: 'wait' | 'continue'; report: StatusReport; held: boolean }> = [
+    { name: 'buffering holds under wait', policy: 'wait', report: { status: 'buffering' }, held: true },
+    { name: 'an ad holds under wait', policy: 'wait', report: { status: 'ad' }, held: true },
+    { name: 'buffering does not hold under continue', policy: 'continue', report: { status: 'buffering' }, held: false },
+    { name: 'playing does not hold', policy: 'wait', report: { status: 'playing', offsetMs: 12, rttMs: 40 }, held: false },
+  ];
+  test.each(statusCases)('status: $name', ({ policy, report, held }) => {
+    let room = ok(updateSettings('alice', { waitPolicy: policy }, 0)(room3())).room;
+    room = ok(control('alice', { action: 'play' }, 0)(room)).room;
+    const r = ok(reportStatus('bob', report, 5000, 10_000)(room));
+    expect(r.value.member).toMatchObject({ status: report.status, offsetMs: report.offsetMs ?? null, rttMs: report.rttMs ?? null });
+    expect(r.value.timeline === null ? [] : r.value.timeline.waitingFor).toEqual(held ? ['bob'] : []);
+    if (held) expect(r.value.timeline?.holdUntil).toBe(15_000);
+  });
+
+  test('a hold is released by the member, by its leaving, or by the timeout (idempotently)', () => {
+    let room = ok(control('alice', { action: 'play' }, 0)(room3())).room;
+    room = ok(reportStatus('bob', { status: 'buffering' }, 5000, 10_000)(room)).room;
+    expect(ok(reportStatus('bob', { status: 'playing' }, 6000, 10_000)(room)).value.timeline?.waitingFor).toEqual([]);
+    expect(ok(leave('bob', 6000, rules)(room)).room.timeline.waitingFor).toEqual([]);
+    expect(ok(markAway('bob', 'conn-bob', 6000, rules)(room)).room.timeline.waitingFor).toEqual([]);
+    const relaxed = ok(updateSettings('alice', { waitPolicy: 'continue' }, 7000)(room));
+    expect(relaxed.value.timeline).toMatchObject({ waitingFor: [], holdUntil: null, paused: false, setAt: 7400 });
+    expect(expireHoldAt(14_999)(room)).toEqual({ ok: false, error: 'not_due' });
+    const expired = ok(expireHoldAt(15_000)(room));
+    expect(expired.value).toMatchObject({ waitingFor: [], holdUntil: null, by: null });
+    expect(expireHoldAt(15_001)(expired.room)).toEqual({ ok: false, error: 'not_due' });
+  });
+});
