@@ -57,11 +57,10 @@ test.each([
   const socket = await through(profile);
   const times = await roundTrips(socket, 5);
   socket.destroy();
-  for (const time of times) {
-    expect(time).toBeGreaterThanOrEqual(expected - 1);
-    // Generous above: a loaded 2-core box delays timers and socket reads (seen +25 ms under npm test).
-    expect(time).toBeLessThan(expected + 60);
-  }
+  for (const time of times) expect(time).toBeGreaterThanOrEqual(expected - 1);
+  // Above, the quickest round trip: load on a shared 2-core box only ever adds (timers and socket
+  // reads seen 85 ms late under a parallel e2e run), while a proxy adding too much adds it to every one.
+  expect(Math.min(...times)).toBeLessThan(expected + 30);
 });
 
 test('jitter spreads the delay within its bounds', async () => {
