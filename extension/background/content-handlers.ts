@@ -1,6 +1,7 @@
 /** What content scripts ask of the background (ContentToBackground). Tab and frame come from `sender`. */
 import { ErrorCode } from '../../relay/protocol';
 import { LocalError, type ContentToBackground, type ExtResult, type VideoReport } from '../messages';
+import { log } from '../log';
 import { parseInvite } from '../invite';
 import { loadSettings } from '../settings';
 import { failure } from './errors';
@@ -80,7 +81,7 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     if (tab?.url === undefined || !/^https?:/.test(tab.url) || current === null || sameVideoPage(tab.url, current.url) || !room.controls) return;
     const report = reg.framesOf(tabId).ownerReport();
     const r = await room.media({ url: tab.url.split('#')[0] ?? tab.url, title: mediaTitle(report?.media?.title, tab.title, tab.url), duration: report?.media?.duration ?? null });
-    if (!r.ok) console.info(`Lockstep: the room did not take the new video: ${r.message}`);
+    if (!r.ok) log.info(`the room did not take the new video: ${r.message}`);
     else reg.mediaBecameRoomVideo(tabId);
   }
 
@@ -103,6 +104,6 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     if (tab?.url === undefined || !sameVideoPage(tab.url, current.url)) return;
     const r = await room.media({ url: current.url, title: mediaTitle(report.media?.title, current.title), duration });
-    if (!r.ok) console.info(`Lockstep: the room did not take the video's duration: ${r.message}`);
+    if (!r.ok) log.info(`the room did not take the video's duration: ${r.message}`);
   }
 }

@@ -4,6 +4,7 @@ import { joinedRoomSchema } from '../../relay/answer-schemas';
 import { PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/protocol';
 import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
+import { log } from '../log';
 import { loadSettings, saveSettings } from '../settings';
 import { failure } from './errors';
 import { mediaTitle, sameVideoPage } from './pages';
@@ -21,7 +22,7 @@ async function stateOrError(reg: Registry, tabId: number): Promise<ExtResult<Tab
   try {
     return { ok: true, data: await reg.tabState(tabId) };
   } catch (err) {
-    console.debug('Lockstep: tab state', err);
+    log.debug('tab state', err);
     return failure(LocalError.NoSuchTab);
   }
 }

@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { ErrorCode, Media, Timeline } from '../../relay/protocol';
 import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState, VideoReport } from '../messages';
+import { log } from '../log';
 import { formatInvite, stripInvite } from '../invite';
 import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
@@ -117,7 +118,7 @@ export class Registry implements RoomHost {
       // that are alive to report again, so a fast reload does not leave the tab without a video.
       this.framesOf(tabId).clear();
       const ask: Envelope<BackgroundToContent> = { type: 'report', payload: null };
-      browser.tabs.sendMessage(tabId, ask).catch((err: unknown) => console.debug(`Lockstep: tab ${tabId} has no frame to report yet:`, err));
+      browser.tabs.sendMessage(tabId, ask).catch((err: unknown) => log.debug(`tab ${tabId} has no frame to report yet:`, err));
     }
     if (url !== null) {
       // Judged on the new URL only: a page judged "away" on a stale URL would make the old
@@ -183,7 +184,7 @@ export class Registry implements RoomHost {
     const decision = followDecision(tab.url, media.url, ask, this.framesOf(tabId).owner !== null);
     if (decision === 'open') await browser.tabs.update(tabId, { url: media.url });
     else if (decision === 'ask') this.toOwner(tabId, 'navigate', { media, ask: true });
-    else if (decision === 'refuse') console.info('Lockstep: not opening the room\'s video unasked', media.url.slice(0, 100));
+    else if (decision === 'refuse') log.info('not opening the room\'s video unasked', media.url.slice(0, 100));
   }
 
   /** Sends a message to the frame that owns the tab's video, if there is one. */
@@ -198,7 +199,7 @@ export class Registry implements RoomHost {
     const message = { type, payload } as Envelope<BackgroundToContent>;
     browser.tabs.sendMessage(tabId, message, { frameId }).catch((err: unknown) => {
       // The frame is gone (navigated, closed): forget it so another frame can own the video.
-      console.debug(`Lockstep: frame ${tabId}/${frameId} unreachable:`, err);
+      log.debug(`frame ${tabId}/${frameId} unreachable:`, err);
       const frames = this.framesOf(tabId);
       const { owner, previous } = frames.forget(frameId);
       if (owner !== previous && owner !== null) {
@@ -260,7 +261,7 @@ export class Registry implements RoomHost {
       await browser.action.setBadgeText({ tabId, text: room === undefined ? '' : String(present) });
       if (room !== undefined) await browser.action.setBadgeBackgroundColor({ tabId, color });
     } catch (err) {
-      console.debug('Lockstep: badge not updated (tab gone?)', err);
+      log.debug('badge not updated (tab gone?)', err);
     }
   }
 }

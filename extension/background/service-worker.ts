@@ -5,6 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { ContentToBackground, PopupToBackground } from '../messages';
+import { log } from '../log';
 import { POPUP_PORT_PREFIX } from '../messages';
 import { onSettingsChanged } from '../settings';
 import { contentHandlers } from './content-handlers';
@@ -14,7 +15,7 @@ import { Registry } from './registry';
 import { classifySender, isEnvelope } from './senders';
 
 const registry = new Registry();
-const ready = registry.restore().catch((err: unknown) => console.error('Lockstep: could not restore rooms', err));
+const ready = registry.restore().catch((err: unknown) => log.error('could not restore rooms', err));
 const fromPopup = popupHandlers(registry);
 const fromContent = contentHandlers(registry);
 const extensionOrigin = browser.runtime.getURL('');
