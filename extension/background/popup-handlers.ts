@@ -1,7 +1,7 @@
 /** What the popup and options pages ask of the background (PopupToBackground). */
 import browser from 'webextension-polyfill';
 import { joinedRoomSchema } from '../../relay/answer-schemas';
-import { PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/protocol';
+import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/protocol';
 import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
 import { log } from '../log';
@@ -97,9 +97,9 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       return stateOrError(reg, tabId);
     },
 
-    updateRoomSettings: async ({ tabId, settings }) => roomOf(tabId)?.settings(settings) ?? failure(LocalError.NoSuchTab, 'This tab is not in a room.'),
+    updateRoomSettings: async ({ tabId, settings }) => roomOf(tabId)?.settings(settings) ?? failure(ErrorCode.NotInRoom),
 
-    transferHost: async ({ tabId, memberId }) => roomOf(tabId)?.transferHost(memberId) ?? failure(LocalError.NoSuchTab, 'This tab is not in a room.'),
+    transferHost: async ({ tabId, memberId }) => roomOf(tabId)?.transferHost(memberId) ?? failure(ErrorCode.NotInRoom),
 
     setProfile: async (profile) => {
       const saved = await saveSettings({ profile });

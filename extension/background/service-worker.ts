@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { ContentToBackground, PopupToBackground } from '../messages';
 import { log } from '../log';
-import { POPUP_PORT_PREFIX } from '../messages';
+import { LocalError, POPUP_PORT_PREFIX } from '../messages';
 import { onSettingsChanged } from '../settings';
 import { contentHandlers } from './content-handlers';
 import { failure } from './errors';
@@ -32,7 +32,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
       const handler = fromContent[message.type as keyof ContentToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
       return handler(message.payload, from);
     }
-    return failure(from.kind === 'unknown' ? 'forbidden' : 'invalid_input', `"${message.type}" cannot be sent from here.`);
+    return failure(from.kind === 'unknown' ? LocalError.Forbidden : LocalError.InvalidInput);
   });
 });
 
