@@ -1,11 +1,11 @@
 /**
  * The worker's state: each tab's frames and room. Everything that must outlive the worker is
- * written to storage.session under `tab:<id>`; `restore()` rebuilds it when the worker starts
+ * written to storage.session (tab-storage.ts); `restore()` rebuilds it when the worker starts
  * again (the rooms then resume their seats on their own).
  */
 import browser from 'webextension-polyfill';
 import type { ErrorCode, Media, Timeline } from '../../relay/protocol';
-import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState, VideoReport } from '../messages';
+import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState } from '../messages';
 import { log } from '../log';
 import { formatInvite, stripInvite } from '../invite';
 import { loadSettings } from '../settings';
@@ -13,14 +13,7 @@ import { TabFrames } from './frames';
 import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
 import { RelayConnection } from './relay-connection';
 import { followDecision, sameVideoPage } from './pages';
-
-interface StoredTab {
-  frames: Array<[number, VideoReport]>;
-  owner: number | null;
-  room: PersistedRoom | null;
-}
-
-const KEY_PREFIX = 'tab:';
+import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
 
 /** How long after a tab's video became the room's its reported details still update the room. */
 export const MEDIA_DETAILS_MS = 60_000;
@@ -45,19 +38,7 @@ export class Registry implements RoomHost {
   }
 
   async restore(): Promise<void> {
-    const stored = await browser.storage.session.get(null);
-    for (const [key, value] of Object.entries(stored)) {
-      if (!key.startsWith(KEY_PREFIX)) continue;
-      const tabId = Number(key.slice(KEY_PREFIX.length));
-      const tab = value as StoredTab;
-      const exists = await browser.tabs.get(tabId).then(
-        () => true,
-        () => false,
-      );
-      if (!exists || !Array.isArray(tab.frames)) {
-        await browser.storage.session.remove(key);
-        continue;
-      }
+    for await (const { tabId, tab } of storedTabs()) {
       this.frames.set(tabId, TabFrames.from(tab.frames, tab.owner));
       if (tab.room !== null) this.adopt(tabId, tab.room); // resumes on connect
     }
@@ -136,7 +117,7 @@ export class Registry implements RoomHost {
     this.frames.delete(tabId);
     this.errors.delete(tabId);
     this.ports.delete(tabId);
-    void browser.storage.session.remove(KEY_PREFIX + tabId);
+    void removeStoredTab(tabId);
   }
 
   fail(tabId: number, code: ErrorCode | LocalError, message: string): void {
@@ -214,8 +195,7 @@ export class Registry implements RoomHost {
     const frames = this.frames.get(tabId);
     const room = this.rooms.get(tabId);
     if (frames === undefined && room === undefined) return;
-    const stored: StoredTab = { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null };
-    await browser.storage.session.set({ [KEY_PREFIX + tabId]: stored });
+    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null });
   }
 
   async tabState(tabId: number): Promise<TabState> {
