@@ -14,6 +14,7 @@ import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
 import { RelayConnection } from './relay-connection';
 import { followDecision, sameVideoPage } from './pages';
 import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
+import { badgeFor, showBadge } from './badge';
 
 /** How long after a tab's video became the room's its reported details still update the room. */
 export const MEDIA_DETAILS_MS = 60_000;
@@ -232,16 +233,8 @@ export class Registry implements RoomHost {
     for (const port of ports) port.postMessage(state);
   }
 
-  private async badge(tabId: number): Promise<void> {
+  private badge(tabId: number): Promise<void> {
     const room = this.rooms.get(tabId);
-    const present = room?.room.members.filter((m) => m.connected).length ?? 0;
-    const status = room?.conn.view().status;
-    const color = status === 'connected' ? '#2e7d32' : status === 'unreachable' ? '#c62828' : '#ef6c00';
-    try {
-      await browser.action.setBadgeText({ tabId, text: room === undefined ? '' : String(present) });
-      if (room !== undefined) await browser.action.setBadgeBackgroundColor({ tabId, color });
-    } catch (err) {
-      log.debug('badge not updated (tab gone?)', err);
-    }
+    return showBadge(tabId, badgeFor(room === undefined ? null : { members: room.room.members, status: room.conn.view().status }));
   }
 }
