@@ -12,9 +12,10 @@ import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
 import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
 import { RelayConnection } from './relay-connection';
-import { followDecision, sameVideoPage } from './pages';
+import { sameVideoPage } from './pages';
 import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
 import { badgeFor, showBadge } from './badge';
+import { followRoomVideo } from './follow-video';
 
 /** How long after a tab's video became the room's its reported details still update the room. */
 export const MEDIA_DETAILS_MS = 60_000;
@@ -159,14 +160,12 @@ export class Registry implements RoomHost {
 
   // ---- helpers ----
 
-  /** Opens the room's video in this tab, or asks the page first (rules: pages.ts followDecision). */
-  private async followMedia(tabId: number, media: Media, ask: boolean): Promise<void> {
-    const tab = await browser.tabs.get(tabId).catch(() => null);
-    if (tab === null) return;
-    const decision = followDecision(tab.url, media.url, ask, this.framesOf(tabId).owner !== null);
-    if (decision === 'open') await browser.tabs.update(tabId, { url: media.url });
-    else if (decision === 'ask') this.toOwner(tabId, 'navigate', { media, ask: true });
-    else if (decision === 'refuse') log.info('not opening the room\'s video unasked', media.url.slice(0, 100));
+  /** The room is on another video than before: the tab follows it (follow-video.ts). */
+  private followMedia(tabId: number, media: Media, askPolicy: boolean): Promise<void> {
+    return followRoomVideo(tabId, media, askPolicy, {
+      canAsk: () => this.framesOf(tabId).owner !== null,
+      ask: (m) => this.toOwner(tabId, 'navigate', { media: m, ask: true }),
+    });
   }
 
   /** Sends a message to the frame that owns the tab's video, if there is one. */
