@@ -7,7 +7,6 @@ import browser from 'webextension-polyfill';
 import type { ErrorCode, Media, Timeline } from '../../relay/protocol';
 import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState } from '../messages';
 import { log } from '../log';
-import { formatInvite, stripInvite } from '../invite';
 import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
 import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
@@ -16,6 +15,7 @@ import { sameVideoPage } from './pages';
 import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
 import { badgeFor, showBadge } from './badge';
 import { followRoomVideo } from './follow-video';
+import { tabState } from './tab-state';
 
 /** How long after a tab's video became the room's its reported details still update the room. */
 export const MEDIA_DETAILS_MS = 60_000;
@@ -204,24 +204,7 @@ export class Registry implements RoomHost {
     const owner = this.framesOf(tabId).ownerReport();
     // Read now, not cached: the relay a new room would use is the one saved last.
     const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: (await loadSettings()).relayUrl, detail: null, rttMs: null };
-    const pageUrl = tab.url === undefined ? null : (stripInvite(tab.url) ?? tab.url);
-    return {
-      tabId,
-      connection,
-      video: { present: owner !== null, title: owner?.media?.title || tab.title || null, url: pageUrl },
-      room:
-        room === undefined
-          ? null
-          : {
-              code: room.code,
-              inviteLink: formatInvite(room.room.timeline.media?.url ?? pageUrl ?? 'about:blank', room.code, room.state.relayUrl),
-              settings: room.room.settings,
-              members: room.room.members,
-              you: room.memberId,
-              timeline: room.room.timeline,
-            },
-      lastError: this.errors.get(tabId) ?? null,
-    };
+    return tabState(tabId, { tab, room, owner, connection, lastError: this.errors.get(tabId) ?? null });
   }
 
   private async pushState(tabId: number): Promise<void> {
