@@ -65,12 +65,11 @@ export async function joinTab(reg: Registry, tabId: number, invite: string, navi
 }
 
 export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
-  const roomOf = (tabId: number) => reg.rooms.get(tabId);
   return {
     getTabState: ({ tabId }) => stateOrError(reg, tabId),
 
     createRoom: async ({ tabId, settings: chosen }) => {
-      const owner = reg.framesOf(tabId).ownerReport();
+      const owner = reg.ownerVideo(tabId);
       const url = await tabUrl(tabId);
       if (url === null) return failure(LocalError.NoSuchTab);
       if (owner === null) {
@@ -97,15 +96,15 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       return stateOrError(reg, tabId);
     },
 
-    updateRoomSettings: async ({ tabId, settings }) => roomOf(tabId)?.settings(settings) ?? failure(ErrorCode.NotInRoom),
+    updateRoomSettings: async ({ tabId, settings }) => reg.roomOf(tabId)?.settings(settings) ?? failure(ErrorCode.NotInRoom),
 
-    transferHost: async ({ tabId, memberId }) => roomOf(tabId)?.transferHost(memberId) ?? failure(ErrorCode.NotInRoom),
+    transferHost: async ({ tabId, memberId }) => reg.roomOf(tabId)?.transferHost(memberId) ?? failure(ErrorCode.NotInRoom),
 
     setProfile: async (profile) => {
       const saved = await saveSettings({ profile });
       if (!saved.ok) return saved;
       const p = saved.data.profile;
-      const results = await Promise.all([...reg.rooms.values()].map((room) => room.profile(p)));
+      const results = await Promise.all(reg.allRooms().map((room) => room.profile(p)));
       const failed = results.find((r) => !r.ok);
       if (failed !== undefined && !failed.ok) return { ok: false, error: failed.error, message: `Saved, but a room did not take the new name: ${failed.message}` };
       return { ok: true, data: p };

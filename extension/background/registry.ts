@@ -1,11 +1,13 @@
 /**
- * The worker's state: each tab's frames and room. Everything that must outlive the worker is
- * written to storage.session (tab-storage.ts); `restore()` rebuilds it when the worker starts
- * again (the rooms then resume their seats on their own).
+ * The worker's state, per tab: its frames and their videos (frames.ts), its room (tab-room.ts),
+ * its last error and its open popups. Other modules ask and tell it through the methods below;
+ * every change is persisted (tab-storage.ts), pushed to the tab's popups and shown on the badge
+ * (badge.ts). `restore()` rebuilds the state when the worker starts again (the rooms then resume
+ * their seats on their own).
  */
 import browser from 'webextension-polyfill';
 import type { ErrorCode, Media, Timeline } from '../../relay/protocol';
-import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState } from '../messages';
+import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState, VideoReport } from '../messages';
 import { log } from '../log';
 import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
@@ -15,82 +17,23 @@ import { sameVideoPage } from './pages';
 import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
 import { badgeFor, showBadge } from './badge';
 import { followRoomVideo } from './follow-video';
+import { NextVideo } from './next-video';
 import { tabState } from './tab-state';
 
-/** How long after a tab's video became the room's its reported details still update the room. */
-export const MEDIA_DETAILS_MS = 60_000;
-
 export class Registry implements RoomHost {
-  readonly frames = new Map<number, TabFrames>();
-  readonly rooms = new Map<number, TabRoom>();
-  readonly errors = new Map<number, { code: ErrorCode | LocalError; message: string }>();
-  readonly ports = new Map<number, Set<browser.Runtime.Port>>();
-  /** Tabs in a room whose user went to another page: the next video found there becomes the room's. */
-  readonly navigatedAway = new Set<number>();
-  /**
-   * Tabs whose video became the room's a moment ago (created the room, or announced after a
-   * navigation), until when: the video's details may still come in (its duration is known only
-   * once its metadata loaded, and a page that swaps sources may have reported the old one's).
-   */
-  readonly mediaDetailsUntil = new Map<number, number>();
+  private readonly frames = new Map<number, TabFrames>();
+  private readonly rooms = new Map<number, TabRoom>();
+  private readonly errors = new Map<number, { code: ErrorCode | LocalError; message: string }>();
+  private readonly popups = new Map<number, Set<browser.Runtime.Port>>();
+  private readonly nextVideo = new NextVideo();
 
-  /** This tab's video just became the room's: its details may follow for MEDIA_DETAILS_MS. */
-  mediaBecameRoomVideo(tabId: number): void {
-    this.mediaDetailsUntil.set(tabId, Date.now() + MEDIA_DETAILS_MS);
-  }
+  // ---- the worker starting, tabs and popups coming and going ----
 
   async restore(): Promise<void> {
     for await (const { tabId, tab } of storedTabs()) {
       this.frames.set(tabId, TabFrames.from(tab.frames, tab.owner));
       if (tab.room !== null) this.adopt(tabId, tab.room); // resumes on connect
     }
-  }
-
-  /** The settings changed: open popups show the relay a new room would use. */
-  settingsChanged(): void {
-    for (const tabId of this.ports.keys()) void this.pushState(tabId);
-  }
-
-  framesOf(tabId: number): TabFrames {
-    let f = this.frames.get(tabId);
-    if (f === undefined) {
-      f = new TabFrames();
-      this.frames.set(tabId, f);
-    }
-    return f;
-  }
-
-  /** Starts following a room this tab has a seat in. */
-  adopt(tabId: number, joined: PersistedRoom): TabRoom {
-    const conn = new RelayConnection(joined.relayUrl, () => {
-      if (this.rooms.has(tabId)) this.changed(tabId);
-    });
-    const room = new TabRoom(tabId, conn, joined, this);
-    this.rooms.set(tabId, room);
-    this.errors.delete(tabId);
-    this.changed(tabId);
-    return room;
-  }
-
-  /** Takes over an already connected socket after create/join. */
-  adoptConnected(tabId: number, conn: RelayConnection, joined: PersistedRoom): TabRoom {
-    const room = new TabRoom(tabId, conn, joined, this);
-    this.rooms.set(tabId, room);
-    this.errors.delete(tabId);
-    this.changed(tabId);
-    this.toOwner(tabId, 'sync', room.frameSync());
-    return room;
-  }
-
-  async drop(tabId: number, leave: boolean): Promise<void> {
-    const room = this.rooms.get(tabId);
-    if (room === undefined) return;
-    this.rooms.delete(tabId);
-    this.mediaDetailsUntil.delete(tabId);
-    this.toOwner(tabId, 'sync', null);
-    this.changed(tabId);
-    if (leave) await room.leave();
-    else room.dispose();
   }
 
   /** The tab started loading a document and/or its URL changed (`url`: null when unchanged). */
@@ -107,24 +50,123 @@ export class Registry implements RoomHost {
       // Judged on the new URL only: a page judged "away" on a stale URL would make the old
       // document's last report (asked for above) announce the old page as the room's video.
       const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
-      if (media !== null && !sameVideoPage(url, media.url)) this.navigatedAway.add(tabId);
-      else this.navigatedAway.delete(tabId);
+      this.nextVideo.pageChanged(tabId, media !== null && !sameVideoPage(url, media.url));
     }
     this.changed(tabId);
   }
 
   forgetTab(tabId: number): void {
-    this.navigatedAway.delete(tabId);
-    this.mediaDetailsUntil.delete(tabId);
+    this.nextVideo.forget(tabId);
     this.frames.delete(tabId);
     this.errors.delete(tabId);
-    this.ports.delete(tabId);
+    this.popups.delete(tabId);
     void removeStoredTab(tabId);
   }
 
+  /** A popup for this tab connected: it gets the tab's state now and after every change, until it closes. */
+  async popupOpened(tabId: number, port: browser.Runtime.Port): Promise<void> {
+    const set = this.popups.get(tabId) ?? new Set();
+    set.add(port);
+    this.popups.set(tabId, set);
+    port.onDisconnect.addListener(() => set.delete(port));
+    const state = await this.tabState(tabId).catch(() => null);
+    if (state !== null) port.postMessage(state);
+  }
+
+  /** The settings changed: open popups show the relay a new room would use. */
+  settingsChanged(): void {
+    for (const tabId of this.popups.keys()) void this.pushState(tabId);
+  }
+
+  // ---- rooms ----
+
+  roomOf(tabId: number): TabRoom | undefined {
+    return this.rooms.get(tabId);
+  }
+
+  /** The rooms of every tab (one room a tab). */
+  allRooms(): TabRoom[] {
+    return [...this.rooms.values()];
+  }
+
+  /** Takes over an already connected socket after create/join. */
+  adoptConnected(tabId: number, conn: RelayConnection, joined: PersistedRoom): TabRoom {
+    const room = new TabRoom(tabId, conn, joined, this);
+    this.rooms.set(tabId, room);
+    this.errors.delete(tabId);
+    this.changed(tabId);
+    this.toOwner(tabId, 'sync', room.frameSync());
+    return room;
+  }
+
+  /** The tab is no longer in its room: `leave` tells the relay, else the seat is only let go here. */
+  async drop(tabId: number, leave: boolean): Promise<void> {
+    const room = this.rooms.get(tabId);
+    if (room === undefined) return;
+    this.rooms.delete(tabId);
+    this.nextVideo.roomLeft(tabId);
+    this.toOwner(tabId, 'sync', null);
+    this.changed(tabId);
+    if (leave) await room.leave();
+    else room.dispose();
+  }
+
+  /** Records a failure for the tab's popup, until the tab enters a room. */
   fail(tabId: number, code: ErrorCode | LocalError, message: string): void {
     this.errors.set(tabId, { code, message });
     this.changed(tabId);
+  }
+
+  /** Starts following a room this tab has a seat in. */
+  private adopt(tabId: number, joined: PersistedRoom): TabRoom {
+    const conn = new RelayConnection(joined.relayUrl, () => {
+      if (this.rooms.has(tabId)) this.changed(tabId);
+    });
+    const room = new TabRoom(tabId, conn, joined, this);
+    this.rooms.set(tabId, room);
+    this.errors.delete(tabId);
+    this.changed(tabId);
+    return room;
+  }
+
+  // ---- frames and their videos ----
+
+  /**
+   * A frame reported its video: the tab's owner frame is chosen again (owner.ts), a frame that
+   * lost the role is told so. Returns the owner frame now.
+   */
+  videoReported(tabId: number, frameId: number, report: VideoReport): number | null {
+    const { owner, previous } = this.framesOf(tabId).report(frameId, report);
+    if (previous !== null && previous !== owner) this.toFrame(tabId, previous, 'sync', null);
+    this.changed(tabId);
+    return owner;
+  }
+
+  /** The frame that owns the tab's video, if any. */
+  ownerFrame(tabId: number): number | null {
+    return this.framesOf(tabId).owner;
+  }
+
+  /** The owner frame's report of the tab's video, if any. */
+  ownerVideo(tabId: number): VideoReport | null {
+    return this.framesOf(tabId).ownerReport();
+  }
+
+  // ---- this tab bringing its room to its video (next-video.ts) ----
+
+  /** This tab's video just became the room's: its details may follow for MEDIA_DETAILS_MS. */
+  mediaBecameRoomVideo(tabId: number): void {
+    this.nextVideo.becameRoomVideo(tabId, Date.now());
+  }
+
+  /** True once after the tab left the room's video page: the video it reports now is the room's next one. */
+  takeLeftRoomVideo(tabId: number): boolean {
+    return this.nextVideo.takeLeftRoomVideo(tabId);
+  }
+
+  /** Whether the details the tab reports of its video still update the room's (MEDIA_DETAILS_MS). */
+  mediaDetailsStillWelcome(tabId: number): boolean {
+    return this.nextVideo.detailsStillWelcome(tabId, Date.now());
   }
 
   // ---- RoomHost ----
@@ -158,7 +200,27 @@ export class Registry implements RoomHost {
     this.fail(tabId, error, message);
   }
 
+  // ---- what the popup shows ----
+
+  async tabState(tabId: number): Promise<TabState> {
+    const tab = await browser.tabs.get(tabId);
+    const room = this.rooms.get(tabId);
+    const owner = this.framesOf(tabId).ownerReport();
+    // Read now, not cached: the relay a new room would use is the one saved last.
+    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: (await loadSettings()).relayUrl, detail: null, rttMs: null };
+    return tabState(tabId, { tab, room, owner, connection, lastError: this.errors.get(tabId) ?? null });
+  }
+
   // ---- helpers ----
+
+  private framesOf(tabId: number): TabFrames {
+    let f = this.frames.get(tabId);
+    if (f === undefined) {
+      f = new TabFrames();
+      this.frames.set(tabId, f);
+    }
+    return f;
+  }
 
   /** The room is on another video than before: the tab follows it (follow-video.ts). */
   private followMedia(tabId: number, media: Media, askPolicy: boolean): Promise<void> {
@@ -169,14 +231,14 @@ export class Registry implements RoomHost {
   }
 
   /** Sends a message to the frame that owns the tab's video, if there is one. */
-  toOwner<K extends keyof BackgroundToContent>(tabId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
+  private toOwner<K extends keyof BackgroundToContent>(tabId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
     const frames = this.framesOf(tabId);
     const frameId = frames.owner;
     if (frameId === null) return;
     this.toFrame(tabId, frameId, type, payload);
   }
 
-  toFrame<K extends keyof BackgroundToContent>(tabId: number, frameId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
+  private toFrame<K extends keyof BackgroundToContent>(tabId: number, frameId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
     const message = { type, payload } as Envelope<BackgroundToContent>;
     browser.tabs.sendMessage(tabId, message, { frameId }).catch((err: unknown) => {
       // The frame is gone (navigated, closed): forget it so another frame can own the video.
@@ -198,17 +260,8 @@ export class Registry implements RoomHost {
     await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null });
   }
 
-  async tabState(tabId: number): Promise<TabState> {
-    const tab = await browser.tabs.get(tabId);
-    const room = this.rooms.get(tabId);
-    const owner = this.framesOf(tabId).ownerReport();
-    // Read now, not cached: the relay a new room would use is the one saved last.
-    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: (await loadSettings()).relayUrl, detail: null, rttMs: null };
-    return tabState(tabId, { tab, room, owner, connection, lastError: this.errors.get(tabId) ?? null });
-  }
-
   private async pushState(tabId: number): Promise<void> {
-    const ports = this.ports.get(tabId);
+    const ports = this.popups.get(tabId);
     if (ports === undefined || ports.size === 0) return;
     const state = await this.tabState(tabId).catch(() => null);
     if (state === null) return;

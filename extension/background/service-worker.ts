@@ -40,14 +40,7 @@ browser.runtime.onConnect.addListener((port) => {
   if (!port.name.startsWith(POPUP_PORT_PREFIX) || classifySender(port.sender ?? {}, extensionOrigin).kind !== 'extension') return;
   const tabId = Number(port.name.slice(POPUP_PORT_PREFIX.length));
   if (!Number.isInteger(tabId)) return port.disconnect();
-  void ready.then(async () => {
-    const set = registry.ports.get(tabId) ?? new Set();
-    set.add(port);
-    registry.ports.set(tabId, set);
-    port.onDisconnect.addListener(() => set.delete(port));
-    const state = await registry.tabState(tabId).catch(() => null);
-    if (state !== null) port.postMessage(state);
-  });
+  void ready.then(() => registry.popupOpened(tabId, port));
 });
 
 browser.tabs.onUpdated.addListener((tabId, change) => {
