@@ -1,4 +1,4 @@
-/** Three projects: fast pure tests, real relay + Redis, real browsers with the built extension. */
+/** Three projects: fast pure tests; real relay + Redis (and anything else that starts a relay); real browsers with the built extension. */
 const transform = {
   '^.+\\.(t|j)sx?$': [
     '@swc/jest',

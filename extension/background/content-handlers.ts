@@ -1,6 +1,7 @@
 /** What content scripts ask of the background (ContentToBackground). Tab and frame come from `sender`. */
 import { ErrorCode } from '../../relay/contract/protocol';
 import { LocalError, type ContentToBackground, type ExtResult, type VideoReport } from '../messages';
+import { log } from '../log';
 import { parseInvite } from '../invite';
 import { loadSettings } from '../settings';
 import { failure } from './errors';
@@ -17,23 +18,20 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
   /** The tab's room, when the asking frame owns the tab's video. */
   const ownedRoom = <T>(tabId: number | null, frameId: number | null): { room: TabRoom } | { error: ExtResult<T> } => {
     if (tabId === null || frameId === null) return { error: failure(LocalError.Forbidden) };
-    const room = reg.rooms.get(tabId);
+    const room = reg.roomOf(tabId);
     if (room === undefined) return { error: failure(ErrorCode.NotInRoom) };
-    if (reg.framesOf(tabId).owner !== frameId) return { error: failure(LocalError.Forbidden, 'This frame does not own the room video.') };
+    if (reg.ownerFrame(tabId) !== frameId) return { error: failure(LocalError.Forbidden, 'This frame does not own the room video.') };
     return { room };
   };
 
   return {
     video: async (report, { tabId, frameId }) => {
       if (tabId === null || frameId === null) return failure(LocalError.Forbidden);
-      const frames = reg.framesOf(tabId);
-      const { owner, previous } = frames.report(frameId, report);
-      const room = reg.rooms.get(tabId);
-      if (previous !== null && previous !== owner) reg.toFrame(tabId, previous, 'sync', null);
-      reg.changed(tabId);
+      const owner = reg.videoReported(tabId, frameId, report);
+      const room = reg.roomOf(tabId);
       const isOwner = owner === frameId;
       if (isOwner && room !== undefined && report.present) {
-        if (reg.navigatedAway.delete(tabId)) await announceMedia(room, tabId);
+        if (reg.takeLeftRoomVideo(tabId)) await announceMedia(room, tabId);
         else await refreshMedia(room, tabId, report);
       }
       return { ok: true, data: { owner: isOwner, sync: isOwner && room !== undefined ? room.frameSync() : null } };
@@ -78,9 +76,9 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     const current = room.room.timeline.media;
     if (tab?.url === undefined || !/^https?:/.test(tab.url) || current === null || sameVideoPage(tab.url, current.url) || !room.controls) return;
-    const report = reg.framesOf(tabId).ownerReport();
+    const report = reg.ownerVideo(tabId);
     const r = await room.media({ url: tab.url.split('#')[0] ?? tab.url, title: mediaTitle(report?.media?.title, tab.title, tab.url), duration: report?.media?.duration ?? null });
-    if (!r.ok) console.info(`Lockstep: the room did not take the new video: ${r.message}`);
+    if (!r.ok) log.info(`the room did not take the new video: ${r.message}`);
     else reg.mediaBecameRoomVideo(tabId);
   }
 
@@ -90,12 +88,7 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
    * timeline for the same URL: a wrong duration would stop everyone at the previous video's end.
    */
   async function refreshMedia(room: TabRoom, tabId: number, report: VideoReport): Promise<void> {
-    const until = reg.mediaDetailsUntil.get(tabId);
-    if (until === undefined) return;
-    if (Date.now() > until) {
-      reg.mediaDetailsUntil.delete(tabId);
-      return;
-    }
+    if (!reg.mediaDetailsStillWelcome(tabId)) return;
     const current = room.room.timeline.media;
     const duration = report.media?.duration ?? null;
     if (current === null || duration === null || !room.controls) return;
@@ -103,6 +96,6 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     if (tab?.url === undefined || !sameVideoPage(tab.url, current.url)) return;
     const r = await room.media({ url: current.url, title: mediaTitle(report.media?.title, current.title), duration });
-    if (!r.ok) console.info(`Lockstep: the room did not take the video's duration: ${r.message}`);
+    if (!r.ok) log.info(`the room did not take the video's duration: ${r.message}`);
   }
 }

@@ -1,9 +1,10 @@
 /** What the popup and options pages ask of the background (PopupToBackground). */
 import browser from 'webextension-polyfill';
 import { joinedRoomSchema } from '../../relay/contract/answer-schemas';
-import { PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/contract/protocol';
+import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/contract/protocol';
 import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
+import { log } from '../log';
 import { loadSettings, saveSettings } from '../settings';
 import { failure } from './errors';
 import { mediaTitle, sameVideoPage } from './pages';
@@ -21,7 +22,7 @@ async function stateOrError(reg: Registry, tabId: number): Promise<ExtResult<Tab
   try {
     return { ok: true, data: await reg.tabState(tabId) };
   } catch (err) {
-    console.debug('Lockstep: tab state', err);
+    log.debug('tab state', err);
     return failure(LocalError.NoSuchTab);
   }
 }
@@ -64,12 +65,11 @@ export async function joinTab(reg: Registry, tabId: number, invite: string, navi
 }
 
 export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
-  const roomOf = (tabId: number) => reg.rooms.get(tabId);
   return {
     getTabState: ({ tabId }) => stateOrError(reg, tabId),
 
     createRoom: async ({ tabId, settings: chosen }) => {
-      const owner = reg.framesOf(tabId).ownerReport();
+      const owner = reg.ownerVideo(tabId);
       const url = await tabUrl(tabId);
       if (url === null) return failure(LocalError.NoSuchTab);
       if (owner === null) {
@@ -96,15 +96,15 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       return stateOrError(reg, tabId);
     },
 
-    updateRoomSettings: async ({ tabId, settings }) => roomOf(tabId)?.settings(settings) ?? failure(LocalError.NoSuchTab, 'This tab is not in a room.'),
+    updateRoomSettings: async ({ tabId, settings }) => reg.roomOf(tabId)?.settings(settings) ?? failure(ErrorCode.NotInRoom),
 
-    transferHost: async ({ tabId, memberId }) => roomOf(tabId)?.transferHost(memberId) ?? failure(LocalError.NoSuchTab, 'This tab is not in a room.'),
+    transferHost: async ({ tabId, memberId }) => reg.roomOf(tabId)?.transferHost(memberId) ?? failure(ErrorCode.NotInRoom),
 
     setProfile: async (profile) => {
       const saved = await saveSettings({ profile });
       if (!saved.ok) return saved;
       const p = saved.data.profile;
-      const results = await Promise.all([...reg.rooms.values()].map((room) => room.profile(p)));
+      const results = await Promise.all(reg.allRooms().map((room) => room.profile(p)));
       const failed = results.find((r) => !r.ok);
       if (failed !== undefined && !failed.ok) return { ok: false, error: failed.error, message: `Saved, but a room did not take the new name: ${failed.message}` };
       return { ok: true, data: p };

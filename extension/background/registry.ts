@@ -1,91 +1,92 @@
 /**
- * The worker's state: each tab's frames and room. Everything that must outlive the worker is
- * written to storage.session under `tab:<id>`; `restore()` rebuilds it when the worker starts
- * again (the rooms then resume their seats on their own).
+ * The worker's state, per tab: its frames and their videos (frames.ts), its room (tab-room.ts),
+ * its last error and its open popups. Other modules ask and tell it through the methods below;
+ * every change is persisted (tab-storage.ts), pushed to the tab's popups and shown on the badge
+ * (badge.ts). `restore()` rebuilds the state when the worker starts again (the rooms then resume
+ * their seats on their own).
  */
 import browser from 'webextension-polyfill';
 import type { ErrorCode, Media, Timeline } from '../../relay/contract/protocol';
 import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState, VideoReport } from '../messages';
-import { formatInvite, stripInvite } from '../invite';
+import { log } from '../log';
 import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
 import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
 import { RelayConnection } from './relay-connection';
-import { followDecision, sameVideoPage } from './pages';
-
-interface StoredTab {
-  frames: Array<[number, VideoReport]>;
-  owner: number | null;
-  room: PersistedRoom | null;
-}
-
-const KEY_PREFIX = 'tab:';
-
-/** How long after a tab's video became the room's its reported details still update the room. */
-export const MEDIA_DETAILS_MS = 60_000;
+import { sameVideoPage } from './pages';
+import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
+import { badgeFor, showBadge } from './badge';
+import { followRoomVideo } from './follow-video';
+import { NextVideo } from './next-video';
+import { tabState } from './tab-state';
 
 export class Registry implements RoomHost {
-  readonly frames = new Map<number, TabFrames>();
-  readonly rooms = new Map<number, TabRoom>();
-  readonly errors = new Map<number, { code: ErrorCode | LocalError; message: string }>();
-  readonly ports = new Map<number, Set<browser.Runtime.Port>>();
-  /** Tabs in a room whose user went to another page: the next video found there becomes the room's. */
-  readonly navigatedAway = new Set<number>();
-  /**
-   * Tabs whose video became the room's a moment ago (created the room, or announced after a
-   * navigation), until when: the video's details may still come in (its duration is known only
-   * once its metadata loaded, and a page that swaps sources may have reported the old one's).
-   */
-  readonly mediaDetailsUntil = new Map<number, number>();
+  private readonly frames = new Map<number, TabFrames>();
+  private readonly rooms = new Map<number, TabRoom>();
+  private readonly errors = new Map<number, { code: ErrorCode | LocalError; message: string }>();
+  private readonly popups = new Map<number, Set<browser.Runtime.Port>>();
+  private readonly nextVideo = new NextVideo();
 
-  /** This tab's video just became the room's: its details may follow for MEDIA_DETAILS_MS. */
-  mediaBecameRoomVideo(tabId: number): void {
-    this.mediaDetailsUntil.set(tabId, Date.now() + MEDIA_DETAILS_MS);
-  }
+  // ---- the worker starting, tabs and popups coming and going ----
 
   async restore(): Promise<void> {
-    const stored = await browser.storage.session.get(null);
-    for (const [key, value] of Object.entries(stored)) {
-      if (!key.startsWith(KEY_PREFIX)) continue;
-      const tabId = Number(key.slice(KEY_PREFIX.length));
-      const tab = value as StoredTab;
-      const exists = await browser.tabs.get(tabId).then(
-        () => true,
-        () => false,
-      );
-      if (!exists || !Array.isArray(tab.frames)) {
-        await browser.storage.session.remove(key);
-        continue;
-      }
+    for await (const { tabId, tab } of storedTabs()) {
       this.frames.set(tabId, TabFrames.from(tab.frames, tab.owner));
       if (tab.room !== null) this.adopt(tabId, tab.room); // resumes on connect
     }
   }
 
+  /** The tab started loading a document and/or its URL changed (`url`: null when unchanged). */
+  navigated(tabId: number, url: string | null, newDocument: boolean): void {
+    if (newDocument) {
+      // The tab's 'loading' can reach us after the new document's content script already
+      // reported its video (it runs at document_start): drop every report, then ask the frames
+      // that are alive to report again, so a fast reload does not leave the tab without a video.
+      this.framesOf(tabId).clear();
+      const ask: Envelope<BackgroundToContent> = { type: 'report', payload: null };
+      browser.tabs.sendMessage(tabId, ask).catch((err: unknown) => log.debug(`tab ${tabId} has no frame to report yet:`, err));
+    }
+    if (url !== null) {
+      // Judged on the new URL only: a page judged "away" on a stale URL would make the old
+      // document's last report (asked for above) announce the old page as the room's video.
+      const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
+      this.nextVideo.pageChanged(tabId, media !== null && !sameVideoPage(url, media.url));
+    }
+    this.changed(tabId);
+  }
+
+  forgetTab(tabId: number): void {
+    this.nextVideo.forget(tabId);
+    this.frames.delete(tabId);
+    this.errors.delete(tabId);
+    this.popups.delete(tabId);
+    void removeStoredTab(tabId);
+  }
+
+  /** A popup for this tab connected: it gets the tab's state now and after every change, until it closes. */
+  async popupOpened(tabId: number, port: browser.Runtime.Port): Promise<void> {
+    const set = this.popups.get(tabId) ?? new Set();
+    set.add(port);
+    this.popups.set(tabId, set);
+    port.onDisconnect.addListener(() => set.delete(port));
+    const state = await this.tabState(tabId).catch(() => null);
+    if (state !== null) port.postMessage(state);
+  }
+
   /** The settings changed: open popups show the relay a new room would use. */
   settingsChanged(): void {
-    for (const tabId of this.ports.keys()) void this.pushState(tabId);
+    for (const tabId of this.popups.keys()) void this.pushState(tabId);
   }
 
-  framesOf(tabId: number): TabFrames {
-    let f = this.frames.get(tabId);
-    if (f === undefined) {
-      f = new TabFrames();
-      this.frames.set(tabId, f);
-    }
-    return f;
+  // ---- rooms ----
+
+  roomOf(tabId: number): TabRoom | undefined {
+    return this.rooms.get(tabId);
   }
 
-  /** Starts following a room this tab has a seat in. */
-  adopt(tabId: number, joined: PersistedRoom): TabRoom {
-    const conn = new RelayConnection(joined.relayUrl, () => {
-      if (this.rooms.has(tabId)) this.changed(tabId);
-    });
-    const room = new TabRoom(tabId, conn, joined, this);
-    this.rooms.set(tabId, room);
-    this.errors.delete(tabId);
-    this.changed(tabId);
-    return room;
+  /** The rooms of every tab (one room a tab). */
+  allRooms(): TabRoom[] {
+    return [...this.rooms.values()];
   }
 
   /** Takes over an already connected socket after create/join. */
@@ -98,49 +99,74 @@ export class Registry implements RoomHost {
     return room;
   }
 
+  /** The tab is no longer in its room: `leave` tells the relay, else the seat is only let go here. */
   async drop(tabId: number, leave: boolean): Promise<void> {
     const room = this.rooms.get(tabId);
     if (room === undefined) return;
     this.rooms.delete(tabId);
-    this.mediaDetailsUntil.delete(tabId);
+    this.nextVideo.roomLeft(tabId);
     this.toOwner(tabId, 'sync', null);
     this.changed(tabId);
     if (leave) await room.leave();
     else room.dispose();
   }
 
-  /** The tab started loading a document and/or its URL changed (`url`: null when unchanged). */
-  navigated(tabId: number, url: string | null, newDocument: boolean): void {
-    if (newDocument) {
-      // The tab's 'loading' can reach us after the new document's content script already
-      // reported its video (it runs at document_start): drop every report, then ask the frames
-      // that are alive to report again, so a fast reload does not leave the tab without a video.
-      this.framesOf(tabId).clear();
-      const ask: Envelope<BackgroundToContent> = { type: 'report', payload: null };
-      browser.tabs.sendMessage(tabId, ask).catch((err: unknown) => console.debug(`Lockstep: tab ${tabId} has no frame to report yet:`, err));
-    }
-    if (url !== null) {
-      // Judged on the new URL only: a page judged "away" on a stale URL would make the old
-      // document's last report (asked for above) announce the old page as the room's video.
-      const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
-      if (media !== null && !sameVideoPage(url, media.url)) this.navigatedAway.add(tabId);
-      else this.navigatedAway.delete(tabId);
-    }
-    this.changed(tabId);
-  }
-
-  forgetTab(tabId: number): void {
-    this.navigatedAway.delete(tabId);
-    this.mediaDetailsUntil.delete(tabId);
-    this.frames.delete(tabId);
-    this.errors.delete(tabId);
-    this.ports.delete(tabId);
-    void browser.storage.session.remove(KEY_PREFIX + tabId);
-  }
-
+  /** Records a failure for the tab's popup, until the tab enters a room. */
   fail(tabId: number, code: ErrorCode | LocalError, message: string): void {
     this.errors.set(tabId, { code, message });
     this.changed(tabId);
+  }
+
+  /** Starts following a room this tab has a seat in. */
+  private adopt(tabId: number, joined: PersistedRoom): TabRoom {
+    const conn = new RelayConnection(joined.relayUrl, () => {
+      if (this.rooms.has(tabId)) this.changed(tabId);
+    });
+    const room = new TabRoom(tabId, conn, joined, this);
+    this.rooms.set(tabId, room);
+    this.errors.delete(tabId);
+    this.changed(tabId);
+    return room;
+  }
+
+  // ---- frames and their videos ----
+
+  /**
+   * A frame reported its video: the tab's owner frame is chosen again (owner.ts), a frame that
+   * lost the role is told so. Returns the owner frame now.
+   */
+  videoReported(tabId: number, frameId: number, report: VideoReport): number | null {
+    const { owner, previous } = this.framesOf(tabId).report(frameId, report);
+    if (previous !== null && previous !== owner) this.toFrame(tabId, previous, 'sync', null);
+    this.changed(tabId);
+    return owner;
+  }
+
+  /** The frame that owns the tab's video, if any. */
+  ownerFrame(tabId: number): number | null {
+    return this.framesOf(tabId).owner;
+  }
+
+  /** The owner frame's report of the tab's video, if any. */
+  ownerVideo(tabId: number): VideoReport | null {
+    return this.framesOf(tabId).ownerReport();
+  }
+
+  // ---- this tab bringing its room to its video (next-video.ts) ----
+
+  /** This tab's video just became the room's: its details may follow for MEDIA_DETAILS_MS. */
+  mediaBecameRoomVideo(tabId: number): void {
+    this.nextVideo.becameRoomVideo(tabId, Date.now());
+  }
+
+  /** True once after the tab left the room's video page: the video it reports now is the room's next one. */
+  takeLeftRoomVideo(tabId: number): boolean {
+    return this.nextVideo.takeLeftRoomVideo(tabId);
+  }
+
+  /** Whether the details the tab reports of its video still update the room's (MEDIA_DETAILS_MS). */
+  mediaDetailsStillWelcome(tabId: number): boolean {
+    return this.nextVideo.detailsStillWelcome(tabId, Date.now());
   }
 
   // ---- RoomHost ----
@@ -174,31 +200,49 @@ export class Registry implements RoomHost {
     this.fail(tabId, error, message);
   }
 
+  // ---- what the popup shows ----
+
+  async tabState(tabId: number): Promise<TabState> {
+    const tab = await browser.tabs.get(tabId);
+    const room = this.rooms.get(tabId);
+    const owner = this.framesOf(tabId).ownerReport();
+    // Read now, not cached: the relay a new room would use is the one saved last.
+    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: (await loadSettings()).relayUrl, detail: null, rttMs: null };
+    return tabState(tabId, { tab, room, owner, connection, lastError: this.errors.get(tabId) ?? null });
+  }
+
   // ---- helpers ----
 
-  /** Opens the room's video in this tab, or asks the page first (rules: pages.ts followDecision). */
-  private async followMedia(tabId: number, media: Media, ask: boolean): Promise<void> {
-    const tab = await browser.tabs.get(tabId).catch(() => null);
-    if (tab === null) return;
-    const decision = followDecision(tab.url, media.url, ask, this.framesOf(tabId).owner !== null);
-    if (decision === 'open') await browser.tabs.update(tabId, { url: media.url });
-    else if (decision === 'ask') this.toOwner(tabId, 'navigate', { media, ask: true });
-    else if (decision === 'refuse') console.info('Lockstep: not opening the room\'s video unasked', media.url.slice(0, 100));
+  private framesOf(tabId: number): TabFrames {
+    let f = this.frames.get(tabId);
+    if (f === undefined) {
+      f = new TabFrames();
+      this.frames.set(tabId, f);
+    }
+    return f;
+  }
+
+  /** The room is on another video than before: the tab follows it (follow-video.ts). */
+  private followMedia(tabId: number, media: Media, askPolicy: boolean): Promise<void> {
+    return followRoomVideo(tabId, media, askPolicy, {
+      canAsk: () => this.framesOf(tabId).owner !== null,
+      ask: (m) => this.toOwner(tabId, 'navigate', { media: m, ask: true }),
+    });
   }
 
   /** Sends a message to the frame that owns the tab's video, if there is one. */
-  toOwner<K extends keyof BackgroundToContent>(tabId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
+  private toOwner<K extends keyof BackgroundToContent>(tabId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
     const frames = this.framesOf(tabId);
     const frameId = frames.owner;
     if (frameId === null) return;
     this.toFrame(tabId, frameId, type, payload);
   }
 
-  toFrame<K extends keyof BackgroundToContent>(tabId: number, frameId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
+  private toFrame<K extends keyof BackgroundToContent>(tabId: number, frameId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
     const message = { type, payload } as Envelope<BackgroundToContent>;
     browser.tabs.sendMessage(tabId, message, { frameId }).catch((err: unknown) => {
       // The frame is gone (navigated, closed): forget it so another frame can own the video.
-      console.debug(`Lockstep: frame ${tabId}/${frameId} unreachable:`, err);
+      log.debug(`frame ${tabId}/${frameId} unreachable:`, err);
       const frames = this.framesOf(tabId);
       const { owner, previous } = frames.forget(frameId);
       if (owner !== previous && owner !== null) {
@@ -213,54 +257,19 @@ export class Registry implements RoomHost {
     const frames = this.frames.get(tabId);
     const room = this.rooms.get(tabId);
     if (frames === undefined && room === undefined) return;
-    const stored: StoredTab = { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null };
-    await browser.storage.session.set({ [KEY_PREFIX + tabId]: stored });
-  }
-
-  async tabState(tabId: number): Promise<TabState> {
-    const tab = await browser.tabs.get(tabId);
-    const room = this.rooms.get(tabId);
-    const owner = this.framesOf(tabId).ownerReport();
-    // Read now, not cached: the relay a new room would use is the one saved last.
-    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: (await loadSettings()).relayUrl, detail: null, rttMs: null };
-    const pageUrl = tab.url === undefined ? null : (stripInvite(tab.url) ?? tab.url);
-    return {
-      tabId,
-      connection,
-      video: { present: owner !== null, title: owner?.media?.title || tab.title || null, url: pageUrl },
-      room:
-        room === undefined
-          ? null
-          : {
-              code: room.code,
-              inviteLink: formatInvite(room.room.timeline.media?.url ?? pageUrl ?? 'about:blank', room.code, room.state.relayUrl),
-              settings: room.room.settings,
-              members: room.room.members,
-              you: room.memberId,
-              timeline: room.room.timeline,
-            },
-      lastError: this.errors.get(tabId) ?? null,
-    };
+    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null });
   }
 
   private async pushState(tabId: number): Promise<void> {
-    const ports = this.ports.get(tabId);
+    const ports = this.popups.get(tabId);
     if (ports === undefined || ports.size === 0) return;
     const state = await this.tabState(tabId).catch(() => null);
     if (state === null) return;
     for (const port of ports) port.postMessage(state);
   }
 
-  private async badge(tabId: number): Promise<void> {
+  private badge(tabId: number): Promise<void> {
     const room = this.rooms.get(tabId);
-    const present = room?.room.members.filter((m) => m.connected).length ?? 0;
-    const status = room?.conn.view().status;
-    const color = status === 'connected' ? '#2e7d32' : status === 'unreachable' ? '#c62828' : '#ef6c00';
-    try {
-      await browser.action.setBadgeText({ tabId, text: room === undefined ? '' : String(present) });
-      if (room !== undefined) await browser.action.setBadgeBackgroundColor({ tabId, color });
-    } catch (err) {
-      console.debug('Lockstep: badge not updated (tab gone?)', err);
-    }
+    return showBadge(tabId, badgeFor(room === undefined ? null : { members: room.room.members, status: room.conn.view().status }));
   }
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { relayTimeSchema, resultSchema } from '../../relay/contract/answer-schemas';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../relay/contract/protocol';
 import { LocalError, type ConnectionStatus, type ConnectionView, type ExtResult } from '../messages';
+import { log } from '../log';
 import { failure, unreachable } from './errors';
 
 export type RelaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -125,7 +126,7 @@ export class RelayConnection {
     }
     const checked = resultSchema(data).safeParse(res);
     if (!checked.success) {
-      console.warn('Lockstep: the relay sent an answer that does not fit the protocol', z.prettifyError(checked.error));
+      log.warn('the relay sent an answer that does not fit the protocol', z.prettifyError(checked.error));
       return failure(LocalError.BadAnswer);
     }
     return checked.data.ok ? checked.data : failure(checked.data.error);
@@ -149,13 +150,13 @@ export class RelayConnection {
       const answer: unknown = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('time:ping');
       const relayTime = relayTimeSchema.safeParse(answer);
       if (!relayTime.success) {
-        console.warn('Lockstep: the relay answered a clock ping with something that is not a time');
+        log.warn('the relay answered a clock ping with something that is not a time');
         return null;
       }
       this.rttMs = Math.round(performance.now() - t0);
       return relayTime.data;
     } catch (err) {
-      console.debug('Lockstep: time:ping unanswered', err);
+      log.debug('time:ping unanswered', err);
       return null;
     }
   }

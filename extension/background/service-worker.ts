@@ -5,7 +5,8 @@
  */
 import browser from 'webextension-polyfill';
 import type { ContentToBackground, PopupToBackground } from '../messages';
-import { POPUP_PORT_PREFIX } from '../messages';
+import { log } from '../log';
+import { LocalError, POPUP_PORT_PREFIX } from '../messages';
 import { onSettingsChanged } from '../settings';
 import { contentHandlers } from './content-handlers';
 import { failure } from './errors';
@@ -14,7 +15,7 @@ import { Registry } from './registry';
 import { classifySender, isEnvelope } from './senders';
 
 const registry = new Registry();
-const ready = registry.restore().catch((err: unknown) => console.error('Lockstep: could not restore rooms', err));
+const ready = registry.restore().catch((err: unknown) => log.error('could not restore rooms', err));
 const fromPopup = popupHandlers(registry);
 const fromContent = contentHandlers(registry);
 const extensionOrigin = browser.runtime.getURL('');
@@ -31,7 +32,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
       const handler = fromContent[message.type as keyof ContentToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
       return handler(message.payload, from);
     }
-    return failure(from.kind === 'unknown' ? 'forbidden' : 'invalid_input', `"${message.type}" cannot be sent from here.`);
+    return failure(from.kind === 'unknown' ? LocalError.Forbidden : LocalError.InvalidInput);
   });
 });
 
@@ -39,14 +40,7 @@ browser.runtime.onConnect.addListener((port) => {
   if (!port.name.startsWith(POPUP_PORT_PREFIX) || classifySender(port.sender ?? {}, extensionOrigin).kind !== 'extension') return;
   const tabId = Number(port.name.slice(POPUP_PORT_PREFIX.length));
   if (!Number.isInteger(tabId)) return port.disconnect();
-  void ready.then(async () => {
-    const set = registry.ports.get(tabId) ?? new Set();
-    set.add(port);
-    registry.ports.set(tabId, set);
-    port.onDisconnect.addListener(() => set.delete(port));
-    const state = await registry.tabState(tabId).catch(() => null);
-    if (state !== null) port.postMessage(state);
-  });
+  void ready.then(() => registry.popupOpened(tabId, port));
 });
 
 browser.tabs.onUpdated.addListener((tabId, change) => {

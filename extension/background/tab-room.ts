@@ -22,6 +22,7 @@ import { joinedRoomSchema, memberLeftSchema, memberSchema, telemetryBatchSchema,
 import { settingsSchema } from '../../relay/contract/schemas';
 import { z } from 'zod';
 import type { ExtResult, FrameSync } from '../messages';
+import { log } from '../log';
 import { failure } from './errors';
 import { RelayConnection } from './relay-connection';
 
@@ -185,7 +186,7 @@ export class TabRoom {
       this.host.lost(this.tabId, relayError, r.message);
     } else if (this.conn.socket.connected && !this.disposed) {
       // A relay that is busy, restarting or lost its store for a moment: try again shortly.
-      console.info(`Lockstep: resuming the room failed (${r.message}); retrying`);
+      log.info(`resuming the room failed (${r.message}); retrying`);
       this.retries++;
       this.retry = setTimeout(() => void this.resume(), RESUME_RETRY_MS);
     }
@@ -276,7 +277,7 @@ export class TabRoom {
   async leave(): Promise<void> {
     if (this.conn.socket.connected) {
       const r = await this.conn.request((s) => s.emitWithAck('room:leave'), z.null());
-      if (!r.ok) console.info(`Lockstep: leaving room: ${r.message}`);
+      if (!r.ok) log.info(`leaving room: ${r.message}`);
     }
     this.dispose();
   }
@@ -297,7 +298,7 @@ function checked<T>(event: string, schema: z.ZodType<T>, act: (payload: T) => vo
   return (payload) => {
     const r = schema.safeParse(payload);
     if (r.success) act(r.data);
-    else console.warn(`Lockstep: dropped a '${event}' from the relay that does not fit the protocol`, z.prettifyError(r.error));
+    else log.warn(`dropped a '${event}' from the relay that does not fit the protocol`, z.prettifyError(r.error));
   };
 }
 

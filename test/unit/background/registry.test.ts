@@ -1,0 +1,133 @@
+/**
+ * The registry against a fake `browser` and a fake relay connection: what it tells the frames,
+ * the storage and the popups when a tab's frames, page or room change.
+ */
+jest.mock('webextension-polyfill', () => ({
+  tabs: { get: jest.fn(), sendMessage: jest.fn() },
+  storage: { session: { set: jest.fn(), remove: jest.fn() }, sync: { get: () => Promise.resolve({}), set: () => Promise.resolve() } },
+  action: { setBadgeText: jest.fn(), setBadgeBackgroundColor: jest.fn() },
+}));
+import browser from 'webextension-polyfill';
+import { Registry } from '../../../extension/background/registry';
+import type { RelayConnection } from '../../../extension/background/relay-connection';
+import type { PersistedRoom } from '../../../extension/background/tab-room';
+import type { TabState, VideoReport } from '../../../extension/messages';
+import type { RoomView } from '../../../relay/contract/protocol';
+
+(globalThis as { __DEFAULT_RELAY_URL__?: string }).__DEFAULT_RELAY_URL__ = 'http://localhost:3000/';
+
+const fake = browser as unknown as {
+  tabs: { get: jest.Mock; sendMessage: jest.Mock };
+  storage: { session: { set: jest.Mock; remove: jest.Mock } };
+  action: { setBadgeText: jest.Mock; setBadgeBackgroundColor: jest.Mock };
+};
+const video = (area: number): VideoReport => ({ present: true, media: null, area, played: false });
+const roomVideo = 'https://video.example/watch?v=1';
+
+/** A connection that is up and never hears from the relay. */
+const connection = (): RelayConnection =>
+  ({
+    relayUrl: 'http://relay.test',
+    socket: { connected: true, on: () => undefined },
+    view: () => ({ status: 'connected', relayUrl: 'http://relay.test', detail: null, rttMs: null }),
+    close: jest.fn(),
+  }) as unknown as RelayConnection;
+
+const joined = (): PersistedRoom => ({
+  relayUrl: 'http://relay.test',
+  memberId: 'm1',
+  resumeToken: 'token',
+  room: {
+    code: 'ABCDEFGHJKMNPQ',
+    members: [{ id: 'm1', name: 'Ana', color: '#3cb44b', role: 'host', status: 'paused', offsetMs: null, rttMs: null, joinedAt: 0, connected: true }],
+    settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'follow' },
+    timeline: { media: { url: roomVideo, title: 'Ep 1', duration: 60 } },
+  } as unknown as RoomView,
+});
+
+/** Messages sent to frames, as [tabId, type, payload, frameId]. */
+const toFrames = (): unknown[][] => fake.tabs.sendMessage.mock.calls.map(([tabId, m, options]) => [tabId, m.type, m.payload, options?.frameId]);
+const flush = (): Promise<void> => new Promise((done) => setImmediate(done));
+
+beforeEach(() => {
+  fake.tabs.get.mockReset().mockResolvedValue({ id: 4, url: roomVideo, title: 'Tab' });
+  fake.tabs.sendMessage.mockReset().mockResolvedValue(null);
+  fake.storage.session.set.mockReset().mockResolvedValue(undefined);
+  fake.storage.session.remove.mockReset().mockResolvedValue(undefined);
+  fake.action.setBadgeText.mockReset().mockResolvedValue(undefined);
+  fake.action.setBadgeBackgroundColor.mockReset().mockResolvedValue(undefined);
+});
+
+test('a bigger video in another frame takes the owner role: the old owner is told, the frames are stored', () => {
+  const reg = new Registry();
+  expect(reg.videoReported(4, 0, video(100))).toBe(0);
+  expect(reg.videoReported(4, 3, video(900))).toBe(3);
+  expect(reg.ownerFrame(4)).toBe(3);
+  expect(reg.ownerVideo(4)).toEqual(video(900));
+  expect(toFrames()).toEqual([[4, 'sync', null, 0]]);
+  expect(fake.storage.session.set).toHaveBeenLastCalledWith({ 'tab:4': { frames: [[0, video(100)], [3, video(900)]], owner: 3, room: null } });
+});
+
+test('a tab in a room: its owner frame gets the room, the badge counts the members; dropping it tells the frame and clears the badge', async () => {
+  const reg = new Registry();
+  reg.videoReported(4, 0, video(100));
+  const room = reg.adoptConnected(4, connection(), joined());
+  expect(reg.roomOf(4)).toBe(room);
+  expect(reg.allRooms()).toEqual([room]);
+  expect(toFrames().at(-1)).toEqual([4, 'sync', room.frameSync(), 0]);
+  expect(fake.action.setBadgeText).toHaveBeenLastCalledWith({ tabId: 4, text: '1' });
+  await reg.drop(4, false);
+  expect(reg.roomOf(4)).toBeUndefined();
+  expect(toFrames().at(-1)).toEqual([4, 'sync', null, 0]);
+  expect(fake.action.setBadgeText).toHaveBeenLastCalledWith({ tabId: 4, text: '' });
+});
+
+test('leaving the room\'s video page: the next video reported is the room\'s next one, once', () => {
+  const reg = new Registry();
+  reg.adoptConnected(4, connection(), joined());
+  reg.navigated(4, `${roomVideo}#t=30`, false); // the same page
+  expect(reg.takeLeftRoomVideo(4)).toBe(false);
+  reg.navigated(4, 'https://video.example/watch?v=2', true);
+  expect(toFrames().at(-1)).toEqual([4, 'report', null, undefined]); // every frame reports again
+  expect(reg.takeLeftRoomVideo(4)).toBe(true);
+  expect(reg.takeLeftRoomVideo(4)).toBe(false);
+});
+
+test('a video that became the room\'s: its details are welcome for a while, not after the room is left', async () => {
+  const reg = new Registry();
+  reg.adoptConnected(4, connection(), joined());
+  expect(reg.mediaDetailsStillWelcome(4)).toBe(false);
+  reg.mediaBecameRoomVideo(4);
+  expect(reg.mediaDetailsStillWelcome(4)).toBe(true);
+  await reg.drop(4, false);
+  expect(reg.mediaDetailsStillWelcome(4)).toBe(false);
+});
+
+test('an open popup gets the state at once and after every change, until it closes; a failure shows until the tab enters a room', async () => {
+  const reg = new Registry();
+  const got: TabState[] = [];
+  let closed = (): void => undefined;
+  const port = { postMessage: (s: TabState) => got.push(s), onDisconnect: { addListener: (fn: () => void) => (closed = fn) } };
+  await reg.popupOpened(4, port as never);
+  expect(got).toHaveLength(1);
+  expect(got[0]).toMatchObject({ tabId: 4, room: null, lastError: null });
+  reg.fail(4, 'room_full', 'That room is full.');
+  await flush();
+  expect(got.at(-1)?.lastError).toEqual({ code: 'room_full', message: 'That room is full.' });
+  reg.adoptConnected(4, connection(), joined());
+  await flush();
+  expect(got.at(-1)).toMatchObject({ room: { code: 'ABCDEFGHJKMNPQ' }, lastError: null });
+  const count = got.length;
+  closed();
+  reg.fail(4, 'room_full', 'That room is full.');
+  await flush();
+  expect(got).toHaveLength(count);
+});
+
+test('a closed tab is forgotten, in storage too', async () => {
+  const reg = new Registry();
+  reg.videoReported(4, 0, video(100));
+  reg.forgetTab(4);
+  expect(fake.storage.session.remove).toHaveBeenCalledWith('tab:4');
+  expect(reg.ownerFrame(4)).toBeNull();
+});

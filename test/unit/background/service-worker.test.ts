@@ -1,0 +1,73 @@
+/**
+ * The service worker against a fake `browser`: its listeners are registered at once (a stopped
+ * worker is woken only by listeners registered at top level), before its state is restored; and
+ * messages are routed by who sent them, refused with the error codes' own words.
+ */
+jest.mock('webextension-polyfill', () => {
+  const listeners = new Map<string, unknown[]>();
+  const event = (name: string) => ({
+    addListener: (fn: unknown) => listeners.set(name, [...(listeners.get(name) ?? []), fn]),
+    removeListener: () => undefined,
+  });
+  let restored: (items: Record<string, unknown>) => void = () => undefined;
+  const session = new Promise<Record<string, unknown>>((done) => (restored = done));
+  return {
+    listeners,
+    restore: (items: Record<string, unknown>) => restored(items),
+    runtime: { getURL: (path: string) => `chrome-extension://lockstep/${path}`, onMessage: event('runtime.onMessage'), onConnect: event('runtime.onConnect') },
+    tabs: { onUpdated: event('tabs.onUpdated'), onRemoved: event('tabs.onRemoved'), get: () => Promise.reject(new Error('no such tab')) },
+    storage: {
+      session: { get: () => session, set: () => Promise.resolve(), remove: () => Promise.resolve() },
+      sync: { get: () => Promise.resolve({}), set: () => Promise.resolve() },
+      onChanged: event('storage.onChanged'),
+    },
+  };
+});
+import '../../../extension/background/service-worker';
+import { messageFor } from '../../../extension/background/errors';
+import { LocalError } from '../../../extension/messages';
+import { ErrorCode } from '../../../relay/contract/protocol';
+
+const fake = jest.requireMock<{ listeners: Map<string, unknown[]>; restore: (items: Record<string, unknown>) => void }>('webextension-polyfill');
+
+type OnMessage = (message: unknown, sender: { url?: string; tab?: { id: number }; frameId?: number }) => Promise<unknown> | undefined;
+const onMessage = (): OnMessage => {
+  const [listener] = fake.listeners.get('runtime.onMessage') ?? [];
+  return listener as OnMessage;
+};
+
+const popup = { url: 'chrome-extension://lockstep/popup.html' };
+const page = { url: 'https://video.example/watch', tab: { id: 5 }, frameId: 0 };
+const stranger = { url: 'https://elsewhere.example/' };
+
+test('every listener is registered before the stored state is restored', () => {
+  // storage.session has not answered yet (fake.restore not called): still, all are there, once.
+  for (const name of ['runtime.onMessage', 'runtime.onConnect', 'tabs.onUpdated', 'tabs.onRemoved', 'storage.onChanged']) {
+    expect({ name, count: fake.listeners.get(name)?.length }).toEqual({ name, count: 1 });
+  }
+});
+
+describe('routing, once restored', () => {
+  beforeAll(() => fake.restore({}));
+
+  test('what is not a message of ours gets no answer', () => {
+    expect(onMessage()('hello', popup)).toBeUndefined();
+    expect(onMessage()({ type: 'getTabState' }, popup)).toBeUndefined();
+  });
+
+  test.each([
+    ['a popup message from a page', { type: 'leaveRoom', payload: { tabId: 5 } }, page, LocalError.InvalidInput],
+    ['a content message from the popup', { type: 'control', payload: { action: 'play', position: 0 } }, popup, LocalError.InvalidInput],
+    ['a message nobody handles', { type: 'selfDestruct', payload: null }, popup, LocalError.InvalidInput],
+    ['anything from a sender that is neither', { type: 'getTabState', payload: { tabId: 5 } }, stranger, LocalError.Forbidden],
+  ])('%s is refused with its code and its words', async (_name, message, sender, code) => {
+    expect(await onMessage()(message, sender)).toEqual({ ok: false, error: code, message: messageFor(code) });
+  });
+
+  test.each([
+    ['updateRoomSettings', { tabId: 5, settings: { controlMode: 'host' } }],
+    ['transferHost', { tabId: 5, memberId: 'm1' }],
+  ])('%s for a tab in no room: not_in_room, in its own words', async (type, payload) => {
+    expect(await onMessage()({ type, payload }, popup)).toEqual({ ok: false, error: ErrorCode.NotInRoom, message: messageFor(ErrorCode.NotInRoom) });
+  });
+});
