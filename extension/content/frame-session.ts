@@ -17,6 +17,7 @@ import { askToFollow } from './page-ui';
 import { pageScheduler, type Scheduler } from './scheduler';
 import { SyncShell } from './sync-shell';
 import { createVideoFinder, type VideoCandidate, type VideoFinder } from './video-finder';
+import { log } from '../log';
 
 /** A duration that moved by more than this (s) is news for the background (its room's media details). */
 const DURATION_NEWS_S = 1;
@@ -155,7 +156,7 @@ export class FrameSession {
     const r = await this.send('video', payload);
     if (this.signal.aborted || seq !== this.reportSeq) return;
     if (!r.ok) {
-      console.debug(`[lockstep] video report not taken: ${r.message}`);
+      log.debug(`video report not taken: ${r.message}`);
       return;
     }
     this.applySync(r.data.owner ? r.data.sync : null);

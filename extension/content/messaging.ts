@@ -7,6 +7,7 @@
 import browser from 'webextension-polyfill';
 import { ErrorCode } from '../../relay/contract/protocol';
 import type { BackgroundToContent, ContentToBackground, Envelope, ExtResult } from '../messages';
+import { log } from '../log';
 
 type Response<K extends keyof ContentToBackground> = ContentToBackground[K]['response'];
 export type ContentSend = <K extends keyof ContentToBackground>(type: K, payload: ContentToBackground[K]['payload']) => Promise<Response<K>>;
@@ -84,7 +85,7 @@ export function listenToBackground(handlers: ContentHandlers, signal: AbortSigna
       browser.runtime.onMessage.removeListener(listener);
     } catch (err) {
       // The runtime is already gone (context invalidated): the listener died with it.
-      console.debug('[lockstep] removing the message listener failed:', err);
+      log.debug('removing the message listener failed:', err);
     }
   }, { once: true });
 }

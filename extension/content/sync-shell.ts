@@ -14,6 +14,7 @@ import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEven
 import type { PlayerAdapter } from './adapters/types';
 import type { ContentSend } from './messaging';
 import { pageScheduler, type Scheduler } from './scheduler';
+import { log } from '../log';
 
 /** How often the player's state is read between events (the engine expects ~4 per second). */
 export const SNAPSHOT_MS = 250;
@@ -123,7 +124,7 @@ export class SyncShell {
 
   private warn(what: string): (err: unknown) => void {
     return (err) => {
-      if (!this.signal.aborted) console.warn(`[lockstep] ${what} failed:`, err);
+      if (!this.signal.aborted) log.warn(`${what} failed:`, err);
     };
   }
 
@@ -147,7 +148,7 @@ export class SyncShell {
         break;
       case 'send-status':
         void this.send('status', effect.status).then((r) => {
-          if (!r.ok && !this.signal.aborted) console.debug(`[lockstep] status not sent: ${r.message}`);
+          if (!r.ok && !this.signal.aborted) log.debug(`status not sent: ${r.message}`);
         });
         break;
       case 'wake-at':
@@ -185,7 +186,7 @@ export class SyncShell {
         return;
       }
       this.pending = null;
-      console.info(`[lockstep] the room did not take "${control.action}": ${r.message}`);
+      log.info(`the room did not take "${control.action}": ${r.message}`);
       release(); // follow the room again
     });
   }

@@ -6,6 +6,7 @@
 import { COMMAND_EVENT, decodeReply, randomNonce, REPLY_EVENT, type BridgeOp } from '../netflix-bridge';
 import { createGenericAdapter } from './generic';
 import type { AdapterFactory, PlayerAdapter } from './types';
+import { log } from '../../log';
 
 const REPLY_TIMEOUT_MS = 2000;
 
@@ -52,7 +53,7 @@ export function createNetflixBridge(signal: AbortSignal, nonce = FRAME_NONCE): N
     });
     document.dispatchEvent(new CustomEvent(COMMAND_EVENT, { detail: JSON.stringify({ nonce, id, op, ...(ms === undefined ? {} : { ms }) }) }));
   });
-  void send('hello').catch((err: unknown) => console.warn('[lockstep]', err));
+  void send('hello').catch((err: unknown) => log.warn('the Netflix bridge did not answer hello:', err));
   return { send };
 }
 
@@ -61,7 +62,7 @@ export function createNetflixAdapter(video: HTMLVideoElement, owner: AbortSignal
   const signal = AbortSignal.any([owner, own.signal]);
   const base = createGenericAdapter(video, signal, 'netflix');
   const bridge = createNetflixBridge(signal);
-  const report = (op: string) => (err: unknown): void => console.warn(`[lockstep] Netflix ${op} failed:`, err);
+  const report = (op: string) => (err: unknown): void => log.warn(`Netflix ${op} failed:`, err);
   return {
     ...base,
     play: () => bridge.send('play'),
