@@ -90,7 +90,8 @@ export function applySettingsPatch(current: Settings, patch: unknown): ExtResult
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = FIELD_NAMES[String(issue?.path[0] ?? '')] ?? 'Settings';
-    const why = issue?.code === 'custom' ? issue.message : issue?.path.includes('name') ? `a display name needs 1 to ${LIMITS.nameMaxLength} characters` : (issue?.message ?? 'invalid');
+    // The name first: its rule is a custom check too (the contract's displayNameProblem), but the words are these.
+    const why = issue?.path.includes('name') ? `a display name needs 1 to ${LIMITS.nameMaxLength} characters` : issue?.code === 'custom' ? issue.message : (issue?.message ?? 'invalid');
     return { ok: false, error: LocalError.InvalidInput, message: `${where}: ${why}` };
   }
   const p = r.data;

@@ -26,7 +26,7 @@ const nonNegative = finite.min(0);
 const name = z
   .string()
   .trim()
-  .refine((n) => displayNameProblem(n) === null, 'not a display name');
+  .refine((n) => displayNameProblem(n) === null, `not a display name (1 to ${LIMITS.nameMaxLength} characters, no control characters)`);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 
 export const profileSchema = z.strictObject({ name, color: color.optional() });
