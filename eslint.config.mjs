@@ -72,7 +72,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./|zod(/mini)?$)', message: `${CONTRACT}: it imports only itself and zod.` }] },
+        { patterns: [{ regex: '^(?!\\./|zod(/|$))', message: `${CONTRACT}: it imports only itself and zod.` }] },
       ],
       'no-restricted-globals': ['error', ...restrictGlobals([...browserOnly, ...extensionApis, ...nodeOnly], `${CONTRACT}.`)],
     },

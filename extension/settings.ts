@@ -9,9 +9,9 @@
  * settings) and throw it away. A new install's generated name and colour go to their own key.
  */
 import browser from 'webextension-polyfill';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_SETTINGS, LIMITS, type RoomSettings } from '../relay/contract/protocol';
-import { profileSchema, settingsSchema } from '../relay/contract/schemas';
+import { profileSchema, settingsSchema } from '../relay/contract/value-schemas';
 import { normalizeRelayUrl } from './invite';
 import type { ExtResult } from './messages';
 import { LocalError } from './messages';
@@ -28,15 +28,18 @@ const IDENTITY_KEY = 'identity';
 /** Colours that read well on light and dark backgrounds. */
 export const PROFILE_COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#9a6324'] as const;
 
-const relayUrlSchema = z.string().transform((text, ctx) => {
-  const url = normalizeRelayUrl(text);
-  if (url === null) {
-    ctx.addIssue({ code: 'custom', message: 'The relay URL must be an http(s):// or ws(s):// address, like http://localhost:3000.' });
-    return z.NEVER;
-  }
-  return url;
-});
-const storedProfileSchema = profileSchema.required();
+const relayUrlSchema = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) => {
+    const url = normalizeRelayUrl(text);
+    if (url === null) {
+      ctx.issues.push({ code: 'custom', message: 'The relay URL must be an http(s):// or ws(s):// address, like http://localhost:3000.', input: text });
+      return z.NEVER;
+    }
+    return url;
+  }),
+);
+const storedProfileSchema = z.required(profileSchema);
 
 export function defaultRelayUrl(): string {
   return normalizeRelayUrl(__DEFAULT_RELAY_URL__) ?? 'http://localhost:3000';
@@ -58,7 +61,7 @@ export function parseStoredSettings(raw: unknown, defaults: Settings): { setting
   const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
   const obj = isObject ? (raw as Record<string, unknown>) : {};
   if (raw !== undefined && !isObject) problems.push('stored settings are not an object');
-  const field = <T>(key: string, schema: z.ZodType<T>, fallback: T): T => {
+  const field = <T>(key: string, schema: z.ZodMiniType<T>, fallback: T): T => {
     if (obj[key] === undefined) return fallback;
     const r = schema.safeParse(obj[key]);
     if (r.success) return r.data;
@@ -76,9 +79,9 @@ export function parseStoredSettings(raw: unknown, defaults: Settings): { setting
 }
 
 const patchSchema = z.strictObject({
-  relayUrl: relayUrlSchema.optional(),
-  profile: storedProfileSchema.partial().optional(),
-  defaultRoomSettings: settingsSchema.partial().optional(),
+  relayUrl: z.optional(relayUrlSchema),
+  profile: z.optional(z.partial(storedProfileSchema)),
+  defaultRoomSettings: z.optional(z.partial(settingsSchema)),
 });
 export type SettingsPatch = z.input<typeof patchSchema>;
 
@@ -90,7 +93,8 @@ export function applySettingsPatch(current: Settings, patch: unknown): ExtResult
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = FIELD_NAMES[String(issue?.path[0] ?? '')] ?? 'Settings';
-    const why = issue?.code === 'custom' ? issue.message : issue?.path.includes('name') ? `a display name needs 1 to ${LIMITS.nameMaxLength} characters` : (issue?.message ?? 'invalid');
+    // The name first: its rule is a custom check too (the contract's displayNameProblem), but the words are these.
+    const why = issue?.path.includes('name') ? `a display name needs 1 to ${LIMITS.nameMaxLength} characters` : issue?.code === 'custom' ? issue.message : (issue?.message ?? 'invalid');
     return { ok: false, error: LocalError.InvalidInput, message: `${where}: ${why}` };
   }
   const p = r.data;

@@ -4,7 +4,7 @@
  * backoff and jitter) brings it back after network loss; the tab room resumes on each reconnect.
  */
 import { io, type Socket } from 'socket.io-client';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { relayTimeSchema, resultSchema } from '../../relay/contract/answer-schemas';
 import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../relay/contract/protocol';
 import { LocalError, type ConnectionStatus, type ConnectionView, type ExtResult } from '../messages';
@@ -112,7 +112,7 @@ export class RelayConnection {
    * Emits an event and turns its acknowledgement (or its absence) into an ExtResult; an answer
    * that does not fit `data` (or a Result at all) is refused as `bad_answer`, never passed on.
    */
-  async request<T>(send: (socket: RelaySocket) => Promise<Result<T>>, data: z.ZodType<T>): Promise<ExtResult<T>> {
+  async request<T>(send: (socket: RelaySocket) => Promise<Result<T>>, data: z.ZodMiniType<T>): Promise<ExtResult<T>> {
     // Never queue while disconnected: socket.io would send the backlog in one burst on reconnect,
     // stale by then, and the relay's flood guard may answer that burst with a disconnect.
     if (!this.socket.connected) return unreachable(this.relayUrl, this.detail ?? 'not connected');

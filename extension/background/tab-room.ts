@@ -19,8 +19,8 @@ import {
 } from '../../relay/contract/protocol';
 import { byJoinOrder, ErrorCode } from '../../relay/contract/protocol';
 import { joinedRoomSchema, memberLeftSchema, memberSchema, telemetryBatchSchema, timelineSchema } from '../../relay/contract/answer-schemas';
-import { settingsSchema } from '../../relay/contract/schemas';
-import { z } from 'zod';
+import { settingsSchema } from '../../relay/contract/value-schemas';
+import * as z from 'zod/mini';
 import type { ExtResult, FrameSync } from '../messages';
 import { log } from '../log';
 import { failure } from './errors';
@@ -294,7 +294,7 @@ export class TabRoom {
 }
 
 /** A broadcast listener that acts only on payloads fitting the protocol; anything else is logged and dropped. */
-function checked<T>(event: string, schema: z.ZodType<T>, act: (payload: T) => void): (payload: unknown) => void {
+function checked<T>(event: string, schema: z.ZodMiniType<T>, act: (payload: T) => void): (payload: unknown) => void {
   return (payload) => {
     const r = schema.safeParse(payload);
     if (r.success) act(r.data);

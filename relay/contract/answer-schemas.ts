@@ -6,59 +6,59 @@
  * Objects are not strict (a newer relay may add fields; unknown ones are dropped). The compile-time
  * checks at the bottom fail the build if a schema and its protocol type drift apart.
  */
-import { z } from 'zod';
-import { agree, mediaSchema, settingsSchema, type Same } from './schemas';
+import * as z from 'zod/mini';
+import { agree, mediaSchema, nonNegative, settingsSchema, type Same } from './value-schemas';
 import { ErrorCode, LIMITS, type ChatMessage, type JoinedRoom, type Member, type MemberLeft, type MemberTelemetry, type Result, type RoomView, type Timeline } from './protocol';
 
-const finite = z.number().finite();
-const id = z.string().min(1).max(64);
+const finite = z.number();
+const id = z.string().check(z.minLength(1), z.maxLength(64));
 
 export const memberSchema = z.object({
   id,
-  name: z.string().min(1).max(LIMITS.nameMaxLength),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  name: z.string().check(z.minLength(1), z.maxLength(LIMITS.nameMaxLength)),
+  color: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/)),
   role: z.enum(['host', 'member']),
   status: z.enum(['playing', 'paused', 'buffering', 'ad', 'no_video']),
-  offsetMs: finite.nullable(),
-  rttMs: finite.min(0).nullable(),
+  offsetMs: z.nullable(finite),
+  rttMs: z.nullable(nonNegative),
   joinedAt: finite,
   connected: z.boolean(),
 });
 
 export const timelineSchema = z.object({
-  media: mediaSchema.nullable(),
+  media: z.nullable(mediaSchema),
   paused: z.boolean(),
-  position: finite.min(0),
-  rate: finite.min(LIMITS.minRate).max(LIMITS.maxRate),
+  position: nonNegative,
+  rate: z.number().check(z.gte(LIMITS.minRate), z.lte(LIMITS.maxRate)),
   setAt: finite,
-  seq: z.number().int().min(0),
-  waitingFor: z.array(id).max(1000),
-  holdUntil: finite.nullable(),
-  by: id.nullable(),
+  seq: z.int().check(z.gte(0)),
+  waitingFor: z.array(id).check(z.maxLength(1000)),
+  holdUntil: z.nullable(finite),
+  by: z.nullable(id),
 });
 
 export const roomViewSchema = z.object({
-  code: z.string().length(LIMITS.roomCodeLength),
+  code: z.string().check(z.length(LIMITS.roomCodeLength)),
   settings: settingsSchema,
-  members: z.array(memberSchema).max(1000),
+  members: z.array(memberSchema).check(z.maxLength(1000)),
   timeline: timelineSchema,
 });
 
-export const joinedRoomSchema = z.object({ room: roomViewSchema, memberId: id, resumeToken: z.string().min(1).max(64) });
-export const memberLeftSchema = z.object({ memberId: id, hostId: id.nullable() });
-export const memberTelemetrySchema = z.object({ memberId: id, offsetMs: finite.nullable(), rttMs: finite.min(0).nullable() });
-export const telemetryBatchSchema = z.array(memberTelemetrySchema).max(1000);
-export const chatMessageSchema = z.object({ from: id, text: z.string().max(LIMITS.chatMaxLength), at: finite });
+export const joinedRoomSchema = z.object({ room: roomViewSchema, memberId: id, resumeToken: z.string().check(z.minLength(1), z.maxLength(64)) });
+export const memberLeftSchema = z.object({ memberId: id, hostId: z.nullable(id) });
+export const memberTelemetrySchema = z.object({ memberId: id, offsetMs: z.nullable(finite), rttMs: z.nullable(nonNegative) });
+export const telemetryBatchSchema = z.array(memberTelemetrySchema).check(z.maxLength(1000));
+export const chatMessageSchema = z.object({ from: id, text: z.string().check(z.maxLength(LIMITS.chatMaxLength)), at: finite });
 /** A `time:ping` answer: the relay's clock in ms. */
-export const relayTimeSchema = finite.min(0);
+export const relayTimeSchema = nonNegative;
 
 /** The acknowledgement of an event whose data is `data`. */
-export function resultSchema<T>(data: z.ZodType<T>): z.ZodType<Result<T>> {
+export function resultSchema<T>(data: z.ZodMiniType<T>): z.ZodMiniType<Result<T>> {
   const codes = Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]];
   return z.union([
     z.object({ ok: z.literal(true), data }),
-    z.object({ ok: z.literal(false), error: z.enum(codes), message: z.string().max(500).optional() }),
-  ]) as z.ZodType<Result<T>>;
+    z.object({ ok: z.literal(false), error: z.enum(codes), message: z.optional(z.string().check(z.maxLength(500))) }),
+  ]) as z.ZodMiniType<Result<T>>;
 }
 
 // Compile-time agreement between schemas and protocol types (both directions).

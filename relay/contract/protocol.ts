@@ -4,9 +4,9 @@
  * relay/contract/ is what both runtimes share, and the only part of either that the other imports:
  * the relay and the extension (worker, content script, popup, options) both import this folder
  * (eslint.config.mjs enforces it). This file has no imports and uses no Node or browser APIs.
- * Runtime validation lives beside it in `schemas.ts` (client payloads) and `answer-schemas.ts`
- * (what the relay sends), checked against these types at compile time; the timeline math in
- * `timeline.ts`. A rule both sides apply (the rate clamp, display names, member order) is written
+ * Runtime validation lives beside it in `schemas.ts` (client payloads), `answer-schemas.ts` (what
+ * the relay sends) and `value-schemas.ts` (profile, media, settings: both ways), checked against
+ * these types at compile time; the timeline math in `timeline.ts`. A rule both sides apply (the rate clamp, display names, member order) is written
  * here once.
  *
  * Units: media positions and durations in seconds (float); relay times in

@@ -13,7 +13,7 @@
  * routes, the dispatch and the handlers are shared by all connections (at 10k sockets, a few
  * dozen closures and two child loggers per connection were kilobytes each).
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { RelayContext, RelaySocket } from '../context';
 import type { ConnectionQueue } from './connection-queue';
 import type { ConnectionLimits } from './rate-limits';
@@ -31,7 +31,7 @@ export type EventName = keyof ClientToServerEvents;
 
 /** How one client event is handled: a payload schema (null: no payload) and a handler with a Result ack. */
 export interface Route<T = unknown> {
-  schema: z.ZodType<T> | null;
+  schema: z.ZodMiniType<T> | null;
   run(ctx: RelayContext, socket: RelaySocket, payload: T): Promise<Result<unknown>>;
 }
 
@@ -42,19 +42,19 @@ export interface BareRoute {
 
 /** An event sent without an ack (telemetry): checked like the others, in the queue; nothing is answered. */
 export interface FireRoute<T = unknown> {
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   fire(ctx: RelayContext, socket: RelaySocket, payload: T): Promise<void>;
 }
 
 export type Routes = { [E in EventName]: Route<never> | BareRoute | FireRoute<never> };
 
 /** Declares a route with its payload type tied to its schema. */
-export function route<T>(schema: z.ZodType<T> | null, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<Result<unknown>>): Route<never> {
+export function route<T>(schema: z.ZodMiniType<T> | null, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<Result<unknown>>): Route<never> {
   return { schema, run } as Route<never>;
 }
 
 /** Declares an event without an ack, its payload type tied to its schema. */
-export function fire<T>(schema: z.ZodType<T>, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<void>): FireRoute<never> {
+export function fire<T>(schema: z.ZodMiniType<T>, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<void>): FireRoute<never> {
   return { schema, fire: run } as unknown as FireRoute<never>;
 }
 

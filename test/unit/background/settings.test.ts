@@ -86,6 +86,10 @@ describe('settings patches', () => {
   });
 });
 
+test.each([{ name: '' }, { name: 'x'.repeat(33) }, { name: 'a\u0007b' }])('a refused display name %j is said in these words', (profile) => {
+  expect(applySettingsPatch(defaults, { profile })).toEqual({ ok: false, error: 'invalid_input', message: 'Display name or colour: a display name needs 1 to 32 characters' });
+});
+
 describe('settings in storage', () => {
   beforeEach(() => sync.items.clear());
 

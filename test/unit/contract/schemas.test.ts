@@ -1,6 +1,7 @@
 /** The runtime schemas accept every valid shape of each payload (the refusals are integration-tested). */
 import { LIMITS, PROTOCOL_VERSION } from '../../../relay/contract/protocol';
-import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, partialSettingsSchema, profileSchema, statusSchema } from '../../../relay/contract/schemas';
+import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, statusSchema } from '../../../relay/contract/schemas';
+import { partialSettingsSchema, profileSchema } from '../../../relay/contract/value-schemas';
 
 const media = { url: 'https://www.youtube.com/watch?v=abc', title: '', duration: null };
 
