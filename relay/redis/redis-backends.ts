@@ -6,8 +6,8 @@
  * Why the Streams adapter (not the pub/sub one): the relay uses socket.io connection state
  * recovery, which only the Streams adapter supports across nodes (sessions and missed packets
  * are kept in Redis, so a client may recover on another relay); and a stream is read with an
- * offset, so a short Redis blip delays broadcasts instead of dropping them. See the README
- * (section scaling) for the measurements.
+ * offset, so a short Redis blip delays broadcasts instead of dropping them. See docs/benchmarks.md
+ * for the measurements.
  */
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
