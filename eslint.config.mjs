@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier';
 
 /**
  * Boundaries (eslint-plugin-import is not installed, so the built-in rules do it): the sync core
@@ -36,7 +37,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)relay/(?!contract/)', message: 'The extension imports only the wire contract of the relay (relay/contract/), none of its internals.' }] },
+        {
+          patterns: [
+            {
+              regex: '(^|/)relay/(?!contract/)',
+              message: 'The extension imports only the wire contract of the relay (relay/contract/), none of its internals.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -48,7 +56,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'webextension-polyfill', message: `${CORE}.` }],
           patterns: [
-            { regex: '^\\.\\./(?!\\.\\./relay/contract/)', message: `${CORE}: it imports only core modules and the wire contract (relay/contract/), nothing of content/, background/ or the UI.` },
+            {
+              regex: '^\\.\\./(?!\\.\\./relay/contract/)',
+              message: `${CORE}: it imports only core modules and the wire contract (relay/contract/), nothing of content/, background/ or the UI.`,
+            },
           ],
         },
       ],
@@ -63,7 +74,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)extension/', message: 'The relay imports no extension code: what both sides share is in relay/contract/.' }] },
+        {
+          patterns: [
+            { regex: '(^|/)extension/', message: 'The relay imports no extension code: what both sides share is in relay/contract/.' },
+          ],
+        },
       ],
     },
   },
@@ -77,4 +92,6 @@ export default tseslint.config(
       'no-restricted-globals': ['error', ...restrictGlobals([...browserOnly, ...extensionApis, ...nodeOnly], `${CONTRACT}.`)],
     },
   },
+  // Formatting is prettier's (npm run format); no lint rule argues with it.
+  prettier,
 );

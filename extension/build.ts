@@ -20,7 +20,13 @@ const entryPoints = {
   options: 'extension/options/options.ts',
 };
 /** Static files copied as they are. */
-const staticFiles = ['extension/popup/popup.html', 'extension/popup/popup.css', 'extension/options/options.html', 'extension/options/options.css', 'extension/ui/base.css'];
+const staticFiles = [
+  'extension/popup/popup.html',
+  'extension/popup/popup.css',
+  'extension/options/options.html',
+  'extension/options/options.css',
+  'extension/ui/base.css',
+];
 
 /**
  * The relay accepts WebSocket only (relay/app.ts) and the worker asks for nothing else

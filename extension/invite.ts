@@ -92,7 +92,10 @@ export function parseInvite(text: string): InviteParse {
   try {
     url = new URL(trimmed);
   } catch {
-    return { ok: false, message: `That is neither an invite link nor a room code (codes have ${LIMITS.roomCodeLength} letters and digits).` };
+    return {
+      ok: false,
+      message: `That is neither an invite link nor a room code (codes have ${LIMITS.roomCodeLength} letters and digits).`,
+    };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, message: 'Invite links start with http:// or https://.' };
   const split = splitFragment(url.hash.replace(/^#/, ''));

@@ -33,7 +33,11 @@ const relayUrlSchema = z.pipe(
   z.transform((text: string, ctx) => {
     const url = normalizeRelayUrl(text);
     if (url === null) {
-      ctx.issues.push({ code: 'custom', message: 'The relay URL must be an http(s):// or ws(s):// address, like http://localhost:3000.', input: text });
+      ctx.issues.push({
+        code: 'custom',
+        message: 'The relay URL must be an http(s):// or ws(s):// address, like http://localhost:3000.',
+        input: text,
+      });
       return z.NEVER;
     }
     return url;
@@ -85,7 +89,11 @@ const patchSchema = z.strictObject({
 });
 export type SettingsPatch = z.input<typeof patchSchema>;
 
-const FIELD_NAMES: Record<string, string> = { relayUrl: 'Relay URL', profile: 'Display name or colour', defaultRoomSettings: 'Room settings' };
+const FIELD_NAMES: Record<string, string> = {
+  relayUrl: 'Relay URL',
+  profile: 'Display name or colour',
+  defaultRoomSettings: 'Room settings',
+};
 
 /** Applies a patch, or says in words what is wrong with it (nothing changes then). */
 export function applySettingsPatch(current: Settings, patch: unknown): ExtResult<Settings> {
@@ -94,7 +102,11 @@ export function applySettingsPatch(current: Settings, patch: unknown): ExtResult
     const issue = r.error.issues[0];
     const where = FIELD_NAMES[String(issue?.path[0] ?? '')] ?? 'Settings';
     // The name first: its rule is a custom check too (the contract's displayNameProblem), but the words are these.
-    const why = issue?.path.includes('name') ? `a display name needs 1 to ${LIMITS.nameMaxLength} characters` : issue?.code === 'custom' ? issue.message : (issue?.message ?? 'invalid');
+    const why = issue?.path.includes('name')
+      ? `a display name needs 1 to ${LIMITS.nameMaxLength} characters`
+      : issue?.code === 'custom'
+        ? issue.message
+        : (issue?.message ?? 'invalid');
     return { ok: false, error: LocalError.InvalidInput, message: `${where}: ${why}` };
   }
   const p = r.data;

@@ -51,7 +51,10 @@ export interface Relay {
 }
 
 /** The client's address for logs: the first X-Forwarded-For hop when a trusted proxy sets it. */
-function clientAddress(handshake: { address: string; headers: Record<string, string | string[] | undefined> }, trustProxy: boolean): string {
+function clientAddress(
+  handshake: { address: string; headers: Record<string, string | string[] | undefined> },
+  trustProxy: boolean,
+): string {
   const forwarded = handshake.headers['x-forwarded-for'];
   const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
   return trustProxy && first !== undefined && first !== '' ? first : handshake.address;
@@ -132,23 +135,30 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     },
     scheduleHold(code: string, timeline: Timeline) {
       if (timeline.holdUntil === null || closing) return;
-      const timer = setTimeout(() => {
-        holdTimers.delete(timer);
-        const expire = async (): Promise<void> => {
-          const r = await store.update(code, expireHoldAt(now()));
-          if (r.ok) return ctx.broadcast(code, 'playback:state', r.value);
-          // Node timers may fire a little early against the high-resolution clock: arm again.
-          const room = r.error === 'not_due' ? await store.get(code) : null;
-          if (room !== null) ctx.scheduleHold(code, room.timeline);
-        };
-        track(expire());
-      }, Math.max(0, timeline.holdUntil - now()) + 2);
+      const timer = setTimeout(
+        () => {
+          holdTimers.delete(timer);
+          const expire = async (): Promise<void> => {
+            const r = await store.update(code, expireHoldAt(now()));
+            if (r.ok) return ctx.broadcast(code, 'playback:state', r.value);
+            // Node timers may fire a little early against the high-resolution clock: arm again.
+            const room = r.error === 'not_due' ? await store.get(code) : null;
+            if (room !== null) ctx.scheduleHold(code, room.timeline);
+          };
+          track(expire());
+        },
+        Math.max(0, timeline.holdUntil - now()) + 2,
+      );
       holdTimers.add(timer);
     },
   };
 
   seats.start(createSeatHandlers(ctx));
-  const limits = createLimits(options.limiterFactory ?? memoryLimiterFactory, (err) => logger.error({ err }, 'rate limiter failed'), options.budgets);
+  const limits = createLimits(
+    options.limiterFactory ?? memoryLimiterFactory,
+    (err) => logger.error({ err }, 'rate limiter failed'),
+    options.budgets,
+  );
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };

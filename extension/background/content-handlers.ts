@@ -75,9 +75,14 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
   async function announceMedia(room: TabRoom, tabId: number): Promise<void> {
     const tab = await browser.tabs.get(tabId).catch(() => null);
     const current = room.room.timeline.media;
-    if (tab?.url === undefined || !/^https?:/.test(tab.url) || current === null || sameVideoPage(tab.url, current.url) || !room.controls) return;
+    if (tab?.url === undefined || !/^https?:/.test(tab.url) || current === null || sameVideoPage(tab.url, current.url) || !room.controls)
+      return;
     const report = reg.ownerVideo(tabId);
-    const r = await room.media({ url: tab.url.split('#')[0] ?? tab.url, title: mediaTitle(report?.media?.title, tab.title, tab.url), duration: report?.media?.duration ?? null });
+    const r = await room.media({
+      url: tab.url.split('#')[0] ?? tab.url,
+      title: mediaTitle(report?.media?.title, tab.title, tab.url),
+      duration: report?.media?.duration ?? null,
+    });
     if (!r.ok) log.info(`the room did not take the new video: ${r.message}`);
     else reg.mediaBecameRoomVideo(tabId);
   }

@@ -25,7 +25,8 @@ const MESSAGES: Record<Code, string> = {
   [LocalError.NoVideo]: 'There is no video on this page yet. Start the video, then create the room.',
   [LocalError.InvalidInput]: 'Some of that input is not valid.',
   [LocalError.Forbidden]: 'That request is not allowed from here.',
-  [LocalError.BadAnswer]: 'The relay answered with something Lockstep does not understand: check that it is a Lockstep relay of the same version.',
+  [LocalError.BadAnswer]:
+    'The relay answered with something Lockstep does not understand: check that it is a Lockstep relay of the same version.',
 };
 
 export function messageFor(code: Code): string {
@@ -39,5 +40,8 @@ export function failure<T>(code: Code, message: string = messageFor(code)): ExtR
 /** The relay URL spelled out for "cannot reach" messages. */
 export function unreachable<T>(relayUrl: string, detail?: string): ExtResult<T> {
   const why = detail ? ` (${detail})` : '';
-  return failure(LocalError.RelayUnreachable, `Cannot reach the relay at ${relayUrl}${why}. Check the Relay URL in the options, or that the relay is running.`);
+  return failure(
+    LocalError.RelayUnreachable,
+    `Cannot reach the relay at ${relayUrl}${why}. Check the Relay URL in the options, or that the relay is running.`,
+  );
 }

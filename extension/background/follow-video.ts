@@ -23,5 +23,5 @@ export async function followRoomVideo(tabId: number, media: Media, askPolicy: bo
   const decision = followDecision(tab.url, media.url, askPolicy, page.canAsk());
   if (decision === 'open') await browser.tabs.update(tabId, { url: media.url });
   else if (decision === 'ask') page.ask(media);
-  else if (decision === 'refuse') log.info('not opening the room\'s video unasked', media.url.slice(0, 100));
+  else if (decision === 'refuse') log.info("not opening the room's video unasked", media.url.slice(0, 100));
 }

@@ -39,7 +39,6 @@ export function followDecision(tabUrl: string | undefined, mediaUrl: string, ask
   return canAsk ? 'ask' : 'refuse';
 }
 
-
 /** A room video's title: the first candidate that is not empty, cut to the protocol's limit. */
 export function mediaTitle(...candidates: Array<string | undefined>): string {
   return (candidates.find((c) => c !== undefined && c !== '') ?? '').slice(0, LIMITS.titleMaxLength);

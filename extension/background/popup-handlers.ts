@@ -11,7 +11,12 @@ import { mediaTitle, sameVideoPage } from './pages';
 import type { Registry } from './registry';
 import { RelayConnection } from './relay-connection';
 
-export type Handlers<M> = { [K in keyof M]: (payload: M[K] extends { payload: infer P } ? P : never, ctx: { tabId: number | null; frameId: number | null }) => Promise<M[K] extends { response: infer R } ? R : never> };
+export type Handlers<M> = {
+  [K in keyof M]: (
+    payload: M[K] extends { payload: infer P } ? P : never,
+    ctx: { tabId: number | null; frameId: number | null },
+  ) => Promise<M[K] extends { response: infer R } ? R : never>;
+};
 
 async function tabUrl(tabId: number): Promise<string | null> {
   const tab = await browser.tabs.get(tabId).catch(() => null);
@@ -43,7 +48,12 @@ async function enter(
     reg.fail(tabId, joined.error, joined.message);
     return joined;
   }
-  reg.adoptConnected(tabId, conn, { relayUrl, memberId: joined.data.memberId, resumeToken: joined.data.resumeToken, room: joined.data.room });
+  reg.adoptConnected(tabId, conn, {
+    relayUrl,
+    memberId: joined.data.memberId,
+    resumeToken: joined.data.resumeToken,
+    room: joined.data.room,
+  });
   return stateOrError(reg, tabId);
 }
 
@@ -83,7 +93,10 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       const title = mediaTitle(owner.media?.title, tab.title, url);
       const media = /^https?:/.test(url) ? { url, title, duration: owner.media?.duration ?? null } : undefined;
       const entered = await enter(reg, tabId, s.relayUrl, (conn) =>
-        conn.request((sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media }), joinedRoomSchema),
+        conn.request(
+          (sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media }),
+          joinedRoomSchema,
+        ),
       );
       if (entered.ok && media !== undefined) reg.mediaBecameRoomVideo(tabId);
       return entered;
@@ -106,7 +119,8 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       const p = saved.data.profile;
       const results = await Promise.all(reg.allRooms().map((room) => room.profile(p)));
       const failed = results.find((r) => !r.ok);
-      if (failed !== undefined && !failed.ok) return { ok: false, error: failed.error, message: `Saved, but a room did not take the new name: ${failed.message}` };
+      if (failed !== undefined && !failed.ok)
+        return { ok: false, error: failed.error, message: `Saved, but a room did not take the new name: ${failed.message}` };
       return { ok: true, data: p };
     },
 
@@ -119,7 +133,8 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
         if (!connected.ok) return connected;
         const t0 = performance.now();
         const relayTime = await conn.ping();
-        if (relayTime === null) return failure(LocalError.RelayUnreachable, `The relay at ${url} answered the connection but not the time check.`);
+        if (relayTime === null)
+          return failure(LocalError.RelayUnreachable, `The relay at ${url} answered the connection but not the time check.`);
         return { ok: true, data: { rttMs: Math.round(performance.now() - t0) } };
       } finally {
         conn.close();

@@ -207,7 +207,12 @@ export class Registry implements RoomHost {
     const room = this.rooms.get(tabId);
     const owner = this.framesOf(tabId).ownerReport();
     // Read now, not cached: the relay a new room would use is the one saved last.
-    const connection: ConnectionView = room?.conn.view() ?? { status: 'idle', relayUrl: (await loadSettings()).relayUrl, detail: null, rttMs: null };
+    const connection: ConnectionView = room?.conn.view() ?? {
+      status: 'idle',
+      relayUrl: (await loadSettings()).relayUrl,
+      detail: null,
+      rttMs: null,
+    };
     return tabState(tabId, { tab, room, owner, connection, lastError: this.errors.get(tabId) ?? null });
   }
 
@@ -238,7 +243,12 @@ export class Registry implements RoomHost {
     this.toFrame(tabId, frameId, type, payload);
   }
 
-  private toFrame<K extends keyof BackgroundToContent>(tabId: number, frameId: number, type: K, payload: BackgroundToContent[K]['payload']): void {
+  private toFrame<K extends keyof BackgroundToContent>(
+    tabId: number,
+    frameId: number,
+    type: K,
+    payload: BackgroundToContent[K]['payload'],
+  ): void {
     const message = { type, payload } as Envelope<BackgroundToContent>;
     browser.tabs.sendMessage(tabId, message, { frameId }).catch((err: unknown) => {
       // The frame is gone (navigated, closed): forget it so another frame can own the video.

@@ -18,7 +18,13 @@ import {
   type Timeline,
 } from '../../relay/contract/protocol';
 import { byJoinOrder, ErrorCode } from '../../relay/contract/protocol';
-import { joinedRoomSchema, memberLeftSchema, memberSchema, telemetryBatchSchema, timelineSchema } from '../../relay/contract/answer-schemas';
+import {
+  joinedRoomSchema,
+  memberLeftSchema,
+  memberSchema,
+  telemetryBatchSchema,
+  timelineSchema,
+} from '../../relay/contract/answer-schemas';
 import { settingsSchema } from '../../relay/contract/value-schemas';
 import * as z from 'zod/mini';
 import type { ExtResult, FrameSync } from '../messages';
@@ -143,17 +149,35 @@ export class TabRoom {
 
   private listen(): void {
     const s = this.conn.socket;
-    s.on('playback:state', checked('playback:state', timelineSchema, (t) => this.applyTimeline(t)));
-    s.on('member:joined', checked('member:joined', memberSchema, (m) => this.upsert(m)));
-    s.on('member:updated', checked('member:updated', memberSchema, (m) => this.upsert(m)));
-    s.on('members:telemetry', checked('members:telemetry', telemetryBatchSchema, (entries) => this.applyTelemetry(entries)));
-    s.on('member:left', checked('member:left', memberLeftSchema, ({ memberId, hostId }) => {
-      const members = this.room.members
-        .filter((m) => m.id !== memberId)
-        .map((m): Member => (hostId === null ? m : { ...m, role: m.id === hostId ? 'host' : 'member' }));
-      this.update({ members });
-    }));
-    s.on('room:settings', checked('room:settings', settingsSchema, (settings) => this.update({ settings })));
+    s.on(
+      'playback:state',
+      checked('playback:state', timelineSchema, (t) => this.applyTimeline(t)),
+    );
+    s.on(
+      'member:joined',
+      checked('member:joined', memberSchema, (m) => this.upsert(m)),
+    );
+    s.on(
+      'member:updated',
+      checked('member:updated', memberSchema, (m) => this.upsert(m)),
+    );
+    s.on(
+      'members:telemetry',
+      checked('members:telemetry', telemetryBatchSchema, (entries) => this.applyTelemetry(entries)),
+    );
+    s.on(
+      'member:left',
+      checked('member:left', memberLeftSchema, ({ memberId, hostId }) => {
+        const members = this.room.members
+          .filter((m) => m.id !== memberId)
+          .map((m): Member => (hostId === null ? m : { ...m, role: m.id === hostId ? 'host' : 'member' }));
+        this.update({ members });
+      }),
+    );
+    s.on(
+      'room:settings',
+      checked('room:settings', settingsSchema, (settings) => this.update({ settings })),
+    );
     // Every connection after the one the seat was taken on resumes it.
     s.on('connect', () => {
       void this.resume();
@@ -171,7 +195,10 @@ export class TabRoom {
   async resume(): Promise<ExtResult<null>> {
     if (this.retry !== null) clearTimeout(this.retry);
     this.retry = null;
-    const r = await this.conn.request((s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }), joinedRoomSchema);
+    const r = await this.conn.request(
+      (s) => s.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: this.joined.resumeToken }),
+      joinedRoomSchema,
+    );
     if (r.ok) {
       this.retries = 0;
       this.conn.settled();
@@ -245,12 +272,14 @@ export class TabRoom {
     this.statusWaiting = null;
     this.statusInFlight = true;
     this.lastStatusAt = performance.now();
-    void this.conn.request((s) => s.emitWithAck('member:status', report), memberSchema).then((r) => {
-      this.statusInFlight = false;
-      if (r.ok && !this.disposed) this.upsert(r.data);
-      for (const done of answer) done(r.ok ? { ok: true, data: null } : r);
-      if (!this.disposed) this.sendStatus();
-    });
+    void this.conn
+      .request((s) => s.emitWithAck('member:status', report), memberSchema)
+      .then((r) => {
+        this.statusInFlight = false;
+        if (r.ok && !this.disposed) this.upsert(r.data);
+        for (const done of answer) done(r.ok ? { ok: true, data: null } : r);
+        if (!this.disposed) this.sendStatus();
+      });
   }
 
   async settings(patch: Partial<RoomSettings>): Promise<ExtResult<RoomSettings>> {
@@ -301,4 +330,3 @@ function checked<T>(event: string, schema: z.ZodMiniType<T>, act: (payload: T) =
     else log.warn(`dropped a '${event}' from the relay that does not fit the protocol`, z.prettifyError(r.error));
   };
 }
-

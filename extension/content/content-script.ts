@@ -46,6 +46,10 @@ start();
 // Leaving the page (or entering the back/forward cache) ends the session; coming back from the
 // cache starts a new one.
 window.addEventListener('pagehide', () => session?.abort(), { signal: life.signal });
-window.addEventListener('pageshow', (event) => {
-  if (event.persisted) start();
-}, { signal: life.signal });
+window.addEventListener(
+  'pageshow',
+  (event) => {
+    if (event.persisted) start();
+  },
+  { signal: life.signal },
+);

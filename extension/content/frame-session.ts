@@ -75,19 +75,30 @@ export class FrameSession {
     this.send = options.send;
     this.signal = options.signal;
     this.clock = options.scheduler ?? pageScheduler;
-    listenToBackground({
-      sync: (s) => this.applySync(s),
-      timeline: (t) => this.sync?.shell.timeline(t),
-      reconnected: () => this.sync?.shell.reconnected(),
-      navigate: ({ media, ask }) => void this.navigate(media, ask),
-      report: () => void this.report(),
-    }, this.signal);
-    this.signal.addEventListener('abort', () => {
-      this.stopSync();
-      this.dropElement();
-    }, { once: true });
+    listenToBackground(
+      {
+        sync: (s) => this.applySync(s),
+        timeline: (t) => this.sync?.shell.timeline(t),
+        reconnected: () => this.sync?.shell.reconnected(),
+        navigate: ({ media, ask }) => void this.navigate(media, ask),
+        report: () => void this.report(),
+      },
+      this.signal,
+    );
+    this.signal.addEventListener(
+      'abort',
+      () => {
+        this.stopSync();
+        this.dropElement();
+      },
+      { once: true },
+    );
     const accepts = this.factory.accepts;
-    this.finder = createVideoFinder(this.win.document, { onChange: (c) => this.onCandidate(c), signal: this.signal, ...(accepts ? { accepts } : {}) });
+    this.finder = createVideoFinder(this.win.document, {
+      onChange: (c) => this.onCandidate(c),
+      signal: this.signal,
+      ...(accepts ? { accepts } : {}),
+    });
   }
 
   /** 'none' | 'candidate' | 'syncing', for tests and diagnostics. */
@@ -197,14 +208,19 @@ export class FrameSession {
     });
     // The duration is known only once the metadata loaded (and changes with a new source): the
     // room's media details may be waiting for it. A live window that keeps growing reports rarely.
-    video.addEventListener('durationchange', () => {
-      const d = Number.isFinite(video.duration) ? video.duration : null;
-      if (d === null || adapter.read().ad || (this.reportedDuration !== null && Math.abs(d - this.reportedDuration) <= DURATION_NEWS_S)) return;
-      const sameSource = this.reportedDuration !== null && video.currentSrc === this.reportedSrc;
-      if (sameSource && this.clock.now() - this.durationReportAt < DURATION_REPORT_GAP_MS) return;
-      this.durationReportAt = this.clock.now();
-      void this.report();
-    }, { signal });
+    video.addEventListener(
+      'durationchange',
+      () => {
+        const d = Number.isFinite(video.duration) ? video.duration : null;
+        if (d === null || adapter.read().ad || (this.reportedDuration !== null && Math.abs(d - this.reportedDuration) <= DURATION_NEWS_S))
+          return;
+        const sameSource = this.reportedDuration !== null && video.currentSrc === this.reportedSrc;
+        if (sameSource && this.clock.now() - this.durationReportAt < DURATION_REPORT_GAP_MS) return;
+        this.durationReportAt = this.clock.now();
+        void this.report();
+      },
+      { signal },
+    );
     return { video, adapter, controller };
   }
 

@@ -20,7 +20,12 @@ function parse(pattern: string): Parsed {
 }
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 function hostMatches(pattern: string, host: string): boolean {
@@ -47,7 +52,8 @@ export function patternCovers(outer: string, inner: string): boolean {
   const o = parse(outer);
   const i = parse(inner);
   const schemeOk = o.scheme === i.scheme || (o.scheme === '*' && ['*', 'http', 'https'].includes(i.scheme)) || outer === '<all_urls>';
-  const hostOk = o.host === '*' || o.host === i.host || (o.host.startsWith('*.') && (i.host === o.host.slice(2) || i.host.endsWith(o.host.slice(1))));
+  const hostOk =
+    o.host === '*' || o.host === i.host || (o.host.startsWith('*.') && (i.host === o.host.slice(2) || i.host.endsWith(o.host.slice(1))));
   const pathOk = o.path === '/*' || glob(o.path).test(i.path);
   return schemeOk && hostOk && pathOk;
 }

@@ -10,7 +10,10 @@ import type { BackgroundToContent, ContentToBackground, Envelope, ExtResult } fr
 import { log } from '../log';
 
 type Response<K extends keyof ContentToBackground> = ContentToBackground[K]['response'];
-export type ContentSend = <K extends keyof ContentToBackground>(type: K, payload: ContentToBackground[K]['payload']) => Promise<Response<K>>;
+export type ContentSend = <K extends keyof ContentToBackground>(
+  type: K,
+  payload: ContentToBackground[K]['payload'],
+) => Promise<Response<K>>;
 
 /** True when the extension this script belongs to was reloaded, updated or removed. */
 export function contextInvalidated(err?: unknown): boolean {
@@ -52,7 +55,11 @@ function gone<K extends keyof ContentToBackground>(type: K): Response<K> {
 }
 
 function noAnswer<K extends keyof ContentToBackground>(type: K, why: string): Response<K> {
-  const result: ExtResult<never> = { ok: false, error: ErrorCode.Internal, message: `Lockstep's background did not take "${type}" (${why}).` };
+  const result: ExtResult<never> = {
+    ok: false,
+    error: ErrorCode.Internal,
+    message: `Lockstep's background did not take "${type}" (${why}).`,
+  };
   return result as Response<K>;
 }
 
@@ -80,12 +87,16 @@ export function listenToBackground(handlers: ContentHandlers, signal: AbortSigna
     return Promise.resolve(null);
   };
   browser.runtime.onMessage.addListener(listener);
-  signal.addEventListener('abort', () => {
-    try {
-      browser.runtime.onMessage.removeListener(listener);
-    } catch (err) {
-      // The runtime is already gone (context invalidated): the listener died with it.
-      log.debug('removing the message listener failed:', err);
-    }
-  }, { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      try {
+        browser.runtime.onMessage.removeListener(listener);
+      } catch (err) {
+        // The runtime is already gone (context invalidated): the listener died with it.
+        log.debug('removing the message listener failed:', err);
+      }
+    },
+    { once: true },
+  );
 }

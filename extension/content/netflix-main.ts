@@ -15,10 +15,18 @@ interface NetflixSessionPlayer {
 }
 
 interface NetflixGlobal {
-  appContext?: { state?: { playerApp?: { getAPI?: () => { videoPlayer?: {
-    getAllPlayerSessionIds?: () => string[];
-    getVideoPlayerBySessionId?: (id: string) => NetflixSessionPlayer | null | undefined;
-  } } } } };
+  appContext?: {
+    state?: {
+      playerApp?: {
+        getAPI?: () => {
+          videoPlayer?: {
+            getAllPlayerSessionIds?: () => string[];
+            getVideoPlayerBySessionId?: (id: string) => NetflixSessionPlayer | null | undefined;
+          };
+        };
+      };
+    };
+  };
 }
 
 function sessionPlayer(): NetflixSessionPlayer | null {

@@ -45,10 +45,14 @@ export function showToast(doc: Document, title: string, message: string, signal:
   box.append(text(doc, 'title', `Lockstep: ${title}`), text(doc, 'body', message));
   const remove = (): void => host.remove();
   const timer = setTimeout(remove, TOAST_MS);
-  signal.addEventListener('abort', () => {
-    clearTimeout(timer);
-    remove();
-  }, { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearTimeout(timer);
+      remove();
+    },
+    { once: true },
+  );
   return remove;
 }
 

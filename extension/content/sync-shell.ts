@@ -100,11 +100,13 @@ export class SyncShell {
     this.unhook?.();
     this.adapter = adapter;
     const unsubscribe = adapter.subscribe((event) => this.run({ type: 'player', event, snapshot: adapter.read() }));
-    const stopFrames = adapter.onFrame((sample) => this.run({
-      type: 'frame',
-      sample: { ...sample, displayTime: performance.timeOrigin + sample.displayTime },
-      snapshot: adapter.read(),
-    }));
+    const stopFrames = adapter.onFrame((sample) =>
+      this.run({
+        type: 'frame',
+        sample: { ...sample, displayTime: performance.timeOrigin + sample.displayTime },
+        snapshot: adapter.read(),
+      }),
+    );
     this.unhook = () => {
       unsubscribe();
       stopFrames();
@@ -153,10 +155,13 @@ export class SyncShell {
         break;
       case 'wake-at':
         if (this.wake !== null) this.clock.clearTimeout(this.wake);
-        this.wake = this.clock.setTimeout(() => {
-          this.wake = null;
-          this.run({ type: 'tick' });
-        }, Math.max(0, effect.at - this.clock.now()));
+        this.wake = this.clock.setTimeout(
+          () => {
+            this.wake = null;
+            this.run({ type: 'tick' });
+          },
+          Math.max(0, effect.at - this.clock.now()),
+        );
         break;
     }
   }

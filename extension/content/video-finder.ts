@@ -158,16 +158,22 @@ export function createVideoFinder(doc: Document, options: FinderOptions): VideoF
   }
 
   observer.observe(doc, { childList: true, subtree: true });
-  signal.addEventListener('abort', () => {
-    observer.disconnect();
-    if (timer !== null) clearTimeout(timer);
-  }, { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      observer.disconnect();
+      if (timer !== null) clearTimeout(timer);
+    },
+    { once: true },
+  );
   doc.addEventListener('pointerdown', onInput, { capture: true, passive: true, signal });
   doc.addEventListener('keydown', onInput, { capture: true, passive: true, signal });
   const settle = (): void => {
     fullScan();
     for (const ms of SETTLE_RESCANS_MS) {
-      const t = setTimeout(() => { if (!signal.aborted) fullScan(); }, ms);
+      const t = setTimeout(() => {
+        if (!signal.aborted) fullScan();
+      }, ms);
       signal.addEventListener('abort', () => clearTimeout(t), { once: true });
     }
   };

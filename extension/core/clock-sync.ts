@@ -127,7 +127,11 @@ function recentOffset(recent: readonly Point[], skew: number, refAt: number): nu
 /** Adds one ping result; an invalid sample returns the same state. */
 export function addClockSample(state: ClockState, sample: ClockSample): ClockState {
   if (!isValidSample(sample)) return state;
-  const point: Point = { at: (sample.t0 + sample.t3) / 2, offset: sample.relayTime - (sample.t0 + sample.t3) / 2, rtt: sample.t3 - sample.t0 };
+  const point: Point = {
+    at: (sample.t0 + sample.t3) / 2,
+    offset: sample.relayTime - (sample.t0 + sample.t3) / 2,
+    rtt: sample.t3 - sample.t0,
+  };
   const points = [...state.points, point].slice(-CLOCK.windowSize);
   const anchors = chunkOffsets(points);
   const span = anchors.length < 2 ? 0 : (anchors[anchors.length - 1] as Point).at - (anchors[0] as Point).at;

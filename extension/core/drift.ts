@@ -91,7 +91,13 @@ export type Correction = { kind: 'none' } | { kind: 'rate'; adjust: number } | {
  * What to do about `error` given the adjustment in force (0 = none).
  * Returns 'none' when the current adjustment should simply stay.
  */
-export function decide(error: number, currentAdjust: number, seeksAllowed: boolean, seekAboveS: number = DRIFT.seekAboveS, coarse = false): Correction {
+export function decide(
+  error: number,
+  currentAdjust: number,
+  seeksAllowed: boolean,
+  seekAboveS: number = DRIFT.seekAboveS,
+  coarse = false,
+): Correction {
   const size = Math.abs(error);
   if (size > seekAboveS && seeksAllowed) return { kind: 'seek' };
   const correcting = currentAdjust !== 0;

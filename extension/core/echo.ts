@@ -48,7 +48,12 @@ function matches(e: Expectation, event: PlayerEvent, snap: PlayerSnapshot): bool
  * Consumes the first pending expectation matching the event. Returns whether the event was
  * the engine's own, and the remaining (unexpired) expectations.
  */
-export function consume(pending: readonly Expectation[], event: PlayerEvent, snap: PlayerSnapshot, now: number): { own: boolean; pending: Expectation[] } {
+export function consume(
+  pending: readonly Expectation[],
+  event: PlayerEvent,
+  snap: PlayerSnapshot,
+  now: number,
+): { own: boolean; pending: Expectation[] } {
   const live = pending.filter((e) => e.until >= now);
   const i = live.findIndex((e) => matches(e, event, snap));
   if (i < 0) return { own: false, pending: live };

@@ -131,9 +131,30 @@ export interface StepResult {
 
 export function createEngine(): EngineState {
   return {
-    clock: createClock(), timeline: null, player: null, readings: [], adjust: 0, commandedRate: 1, expected: [],
-    seek: null, learnStart: false, startLatencyMs: 0, settleUntil: 0, seekLatencyMs: DRIFT.initialSeekLatencyMs, recentSeeks: [], cooldownUntil: 0,
-    armedAt: null, started: false, userHold: null, controlPendingUntil: null, foreignRateSince: null, status: 'no_video', life: initialLifeCycle, pausedSince: null, bufferingSince: null, lastReport: null,
+    clock: createClock(),
+    timeline: null,
+    player: null,
+    readings: [],
+    adjust: 0,
+    commandedRate: 1,
+    expected: [],
+    seek: null,
+    learnStart: false,
+    startLatencyMs: 0,
+    settleUntil: 0,
+    seekLatencyMs: DRIFT.initialSeekLatencyMs,
+    recentSeeks: [],
+    cooldownUntil: 0,
+    armedAt: null,
+    started: false,
+    userHold: null,
+    controlPendingUntil: null,
+    foreignRateSince: null,
+    status: 'no_video',
+    life: initialLifeCycle,
+    pausedSince: null,
+    bufferingSince: null,
+    lastReport: null,
     stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
   };
 }
@@ -246,8 +267,19 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
 /** What the engine knew of the element it drove: dropped when another element or source takes its place. */
 function forgetElement(s: EngineState, player: PlayerSnapshot | null): EngineState {
   return {
-    ...s, player, expected: [], seek: null, readings: [], armedAt: null, started: false, adjust: 0, settleUntil: 0,
-    commandedRate: player?.rate ?? s.commandedRate, foreignRateSince: null, bufferingSince: null, pausedSince: null,
+    ...s,
+    player,
+    expected: [],
+    seek: null,
+    readings: [],
+    armedAt: null,
+    started: false,
+    adjust: 0,
+    settleUntil: 0,
+    commandedRate: player?.rate ?? s.commandedRate,
+    foreignRateSince: null,
+    bufferingSince: null,
+    pausedSince: null,
   };
 }
 
@@ -264,7 +296,8 @@ function report(s: EngineState, now: number): StepResult {
   }
   const off = offsetMs(s, now);
   // Telemetry is cheap: a status change goes at once, an offset change at most every 2 s.
-  const offsetMoved = last !== null && (off === null || last.offsetMs === null ? off !== last.offsetMs : Math.abs(off - last.offsetMs) >= 5);
+  const offsetMoved =
+    last !== null && (off === null || last.offsetMs === null ? off !== last.offsetMs : Math.abs(off - last.offsetMs) >= 5);
   const due = last === null || last.status !== status || (now - last.at >= 2000 && offsetMoved);
   if (!due) return { state: { ...s, status }, effects: [] };
   const rtt = s.clock.rttMs === null ? null : Math.round(s.clock.rttMs);
@@ -304,10 +337,29 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
         return { state: { ...s, stats: { ...s.stats, staleDropped: s.stats.staleDropped + 1 } }, effects: [] };
       }
       if (s.timeline !== null && event.timeline.seq === s.timeline.seq) return { state: s, effects: [] };
-      r = { state: { ...s, timeline: event.timeline, userHold: stillHeld(s, event.timeline), readings: [], armedAt: null, started: false, adjust: 0 }, effects: [] };
+      r = {
+        state: {
+          ...s,
+          timeline: event.timeline,
+          userHold: stillHeld(s, event.timeline),
+          readings: [],
+          armedAt: null,
+          started: false,
+          adjust: 0,
+        },
+        effects: [],
+      };
       break;
     case 'frame':
-      r = { state: withReading({ ...s, player: event.snapshot }, event.sample.displayTime, event.sample.mediaTime, event.sample.coarse === true), effects: [] };
+      r = {
+        state: withReading(
+          { ...s, player: event.snapshot },
+          event.sample.displayTime,
+          event.sample.mediaTime,
+          event.sample.coarse === true,
+        ),
+        effects: [],
+      };
       break;
     case 'snapshot':
       r = { state: { ...s, player: event.snapshot }, effects: [] };

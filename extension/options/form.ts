@@ -40,7 +40,8 @@ export function checkForm(form: OptionsForm): FormCheck {
   if (waitPolicy === null) errors.waitPolicy = 'Choose what happens on buffering and ads.';
   const navigationPolicy = pick(form.navigationPolicy, ['follow', 'ask'] as const);
   if (navigationPolicy === null) errors.navigationPolicy = 'Choose what happens on the next video.';
-  if (!relay.ok || !name.ok || !color.ok || controlMode === null || waitPolicy === null || navigationPolicy === null) return { ok: false, errors };
+  if (!relay.ok || !name.ok || !color.ok || controlMode === null || waitPolicy === null || navigationPolicy === null)
+    return { ok: false, errors };
   const defaultRoomSettings: RoomSettings = { controlMode, waitPolicy, navigationPolicy };
   return { ok: true, settings: { relayUrl: relay.value, profile: { name: name.value, color: color.value }, defaultRoomSettings } };
 }

@@ -24,7 +24,10 @@ function rowElement(row: MemberRow, onMakeHost: (memberId: string) => void): HTM
 }
 
 export function renderMembers(list: HTMLUListElement, room: TabRoomView, onMakeHost: (memberId: string) => void): void {
-  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.closest<HTMLElement>('li[data-member-id]')?.dataset.memberId : undefined;
+  const focused =
+    document.activeElement instanceof HTMLElement
+      ? document.activeElement.closest<HTMLElement>('li[data-member-id]')?.dataset.memberId
+      : undefined;
   list.replaceChildren(...memberRows(room).map((row) => rowElement(row, onMakeHost)));
   if (focused !== undefined) {
     const row = [...list.querySelectorAll<HTMLLIElement>('li[data-member-id]')].find((li) => li.dataset.memberId === focused);

@@ -100,8 +100,10 @@ function render(state: TabState): void {
     el.roomWait.value = room.settings.waitPolicy;
     el.roomNav.value = room.settings.navigationPolicy;
     const focus = document.activeElement;
-    if ((previous === null || previous.room === null) && (focus === null || focus === document.body || el.lobby.contains(focus))) el.copy.focus();
-    if (previous?.room === null || previous === null) announce(`In room ${formatRoomCode(room.code)} with ${room.members.length} member${room.members.length === 1 ? '' : 's'}.`);
+    if ((previous === null || previous.room === null) && (focus === null || focus === document.body || el.lobby.contains(focus)))
+      el.copy.focus();
+    if (previous?.room === null || previous === null)
+      announce(`In room ${formatRoomCode(room.code)} with ${room.members.length} member${room.members.length === 1 ? '' : 's'}.`);
   }
   showError();
 }
@@ -171,11 +173,14 @@ function wire(): void {
   });
   el.invite.addEventListener('input', () => setInviteError(null));
   el.leave.addEventListener('click', () => {
-    void act(() => send('leaveRoom', { tabId }), (state) => {
-      render(state);
-      announce('You left the room.');
-      el.invite.focus();
-    });
+    void act(
+      () => send('leaveRoom', { tabId }),
+      (state) => {
+        render(state);
+        announce('You left the room.');
+        el.invite.focus();
+      },
+    );
   });
   el.copy.addEventListener('click', () => void copyInvite());
   // Settings changes queue up instead of going through act(): a host who flips the switch and
@@ -207,10 +212,13 @@ function wire(): void {
       el.displayName.focus();
       return;
     }
-    void act(() => send('setProfile', { name: checked.value, color: profileColor }), (profile) => {
-      el.displayName.value = profile.name;
-      announce(`Name saved: ${profile.name}`);
-    });
+    void act(
+      () => send('setProfile', { name: checked.value, color: profileColor }),
+      (profile) => {
+        el.displayName.value = profile.name;
+        announce(`Name saved: ${profile.name}`);
+      },
+    );
   });
 }
 

@@ -11,7 +11,8 @@ type Response<K extends keyof PopupToBackground> = PopupToBackground[K]['respons
 export async function send<K extends keyof PopupToBackground>(type: K, payload: PopupToBackground[K]['payload']): Promise<Response<K>> {
   try {
     const answer = (await browser.runtime.sendMessage({ type, payload })) as Response<K> | undefined;
-    if (answer === undefined || answer === null) return noAnswer(`Lockstep's background did not answer "${type}". Reload the extension and try again.`) as Response<K>;
+    if (answer === undefined || answer === null)
+      return noAnswer(`Lockstep's background did not answer "${type}". Reload the extension and try again.`) as Response<K>;
     return answer;
   } catch (err: unknown) {
     const why = err instanceof Error ? err.message : String(err);

@@ -20,7 +20,11 @@ export function checkDisplayName(text: string): Checked<string> {
 export function checkRelayUrl(text: string): Checked<string> {
   if (text.trim() === '') return { ok: false, message: 'Enter the relay URL, like http://localhost:3000.' };
   const url = normalizeRelayUrl(text);
-  if (url === null) return { ok: false, message: 'The relay URL must be an http(s):// or ws(s):// address without a query or #part, like https://relay.example.com.' };
+  if (url === null)
+    return {
+      ok: false,
+      message: 'The relay URL must be an http(s):// or ws(s):// address without a query or #part, like https://relay.example.com.',
+    };
   return { ok: true, value: url };
 }
 

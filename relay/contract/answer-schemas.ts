@@ -8,7 +8,18 @@
  */
 import * as z from 'zod/mini';
 import { agree, mediaSchema, nonNegative, settingsSchema, type Same } from './value-schemas';
-import { ErrorCode, LIMITS, type ChatMessage, type JoinedRoom, type Member, type MemberLeft, type MemberTelemetry, type Result, type RoomView, type Timeline } from './protocol';
+import {
+  ErrorCode,
+  LIMITS,
+  type ChatMessage,
+  type JoinedRoom,
+  type Member,
+  type MemberLeft,
+  type MemberTelemetry,
+  type Result,
+  type RoomView,
+  type Timeline,
+} from './protocol';
 
 const finite = z.number();
 const id = z.string().check(z.minLength(1), z.maxLength(64));
@@ -44,7 +55,11 @@ export const roomViewSchema = z.object({
   timeline: timelineSchema,
 });
 
-export const joinedRoomSchema = z.object({ room: roomViewSchema, memberId: id, resumeToken: z.string().check(z.minLength(1), z.maxLength(64)) });
+export const joinedRoomSchema = z.object({
+  room: roomViewSchema,
+  memberId: id,
+  resumeToken: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 export const memberLeftSchema = z.object({ memberId: id, hostId: z.nullable(id) });
 export const memberTelemetrySchema = z.object({ memberId: id, offsetMs: z.nullable(finite), rttMs: z.nullable(nonNegative) });
 export const telemetryBatchSchema = z.array(memberTelemetrySchema).check(z.maxLength(1000));

@@ -31,9 +31,24 @@ export function createMetrics(sources: { sockets: () => number; rooms: () => Pro
   });
   return {
     registry,
-    eventsIn: new Counter({ name: 'lockstep_events_in_total', help: 'Client events received', labelNames: ['event'], registers: [registry] }),
-    eventsOut: new Counter({ name: 'lockstep_events_out_total', help: 'Events broadcast to rooms', labelNames: ['event'], registers: [registry] }),
-    refusals: new Counter({ name: 'lockstep_refusals_total', help: 'Events refused, by error code', labelNames: ['reason'], registers: [registry] }),
+    eventsIn: new Counter({
+      name: 'lockstep_events_in_total',
+      help: 'Client events received',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    eventsOut: new Counter({
+      name: 'lockstep_events_out_total',
+      help: 'Events broadcast to rooms',
+      labelNames: ['event'],
+      registers: [registry],
+    }),
+    refusals: new Counter({
+      name: 'lockstep_refusals_total',
+      help: 'Events refused, by error code',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     offsets: new Histogram({
       name: 'lockstep_member_offset_ms',
       help: 'Absolute member offsets from the room timeline, as members report them',

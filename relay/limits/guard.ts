@@ -49,12 +49,18 @@ export interface FireRoute<T = unknown> {
 export type Routes = { [E in EventName]: Route<never> | BareRoute | FireRoute<never> };
 
 /** Declares a route with its payload type tied to its schema. */
-export function route<T>(schema: z.ZodMiniType<T> | null, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<Result<unknown>>): Route<never> {
+export function route<T>(
+  schema: z.ZodMiniType<T> | null,
+  run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<Result<unknown>>,
+): Route<never> {
   return { schema, run } as Route<never>;
 }
 
 /** Declares an event without an ack, its payload type tied to its schema. */
-export function fire<T>(schema: z.ZodMiniType<T>, run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<void>): FireRoute<never> {
+export function fire<T>(
+  schema: z.ZodMiniType<T>,
+  run: (ctx: RelayContext, socket: RelaySocket, payload: T) => Promise<void>,
+): FireRoute<never> {
   return { schema, fire: run } as unknown as FireRoute<never>;
 }
 
@@ -76,7 +82,13 @@ function flooded(ctx: RelayContext, socket: RelaySocket, event: EventName): void
 }
 
 /** Applies the rate limit; false when the event must not run. */
-async function admitted(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, ack: Ack | null): Promise<boolean> {
+async function admitted(
+  ctx: RelayContext,
+  socket: RelaySocket,
+  limits: ConnectionLimits,
+  event: EventName,
+  ack: Ack | null,
+): Promise<boolean> {
   const verdict = await limits.check(event, socket.id);
   if (verdict === 'allow') return true;
   refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
@@ -84,7 +96,15 @@ async function admitted(ctx: RelayContext, socket: RelaySocket, limits: Connecti
   return false;
 }
 
-async function handle(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: Route, payloads: unknown[], ack: Ack | null): Promise<void> {
+async function handle(
+  ctx: RelayContext,
+  socket: RelaySocket,
+  limits: ConnectionLimits,
+  event: EventName,
+  r: Route,
+  payloads: unknown[],
+  ack: Ack | null,
+): Promise<void> {
   if (!(await admitted(ctx, socket, limits, event, ack))) return;
   if (ack === null) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
   if (payloads.length !== (r.schema === null ? 0 : 1)) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
@@ -102,14 +122,29 @@ async function handle(ctx: RelayContext, socket: RelaySocket, limits: Connection
   ack(result);
 }
 
-async function answerBare(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: BareRoute, args: unknown[]): Promise<void> {
+async function answerBare(
+  ctx: RelayContext,
+  socket: RelaySocket,
+  limits: ConnectionLimits,
+  event: EventName,
+  r: BareRoute,
+  args: unknown[],
+): Promise<void> {
   const ack = args.length === 1 && isAck(args[0]) ? args[0] : null;
   if (!(await admitted(ctx, socket, limits, event, null)) || ack === null) return;
   ack(r.bare(ctx));
 }
 
 /** An event without an ack: one sent with an ack anyway is answered `bad_request` (its sender waits for nothing). */
-async function handleFire(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, event: EventName, r: FireRoute, payloads: unknown[], ack: Ack | null): Promise<void> {
+async function handleFire(
+  ctx: RelayContext,
+  socket: RelaySocket,
+  limits: ConnectionLimits,
+  event: EventName,
+  r: FireRoute,
+  payloads: unknown[],
+  ack: Ack | null,
+): Promise<void> {
   if (!(await admitted(ctx, socket, limits, event, ack))) return;
   if (ack !== null || payloads.length !== 1) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
   const parsed = r.schema.safeParse(payloads[0]);
@@ -123,7 +158,15 @@ async function handleFire(ctx: RelayContext, socket: RelaySocket, limits: Connec
 }
 
 /** Routes one incoming event of a connection (unknown event names are dropped unanswered). */
-export function dispatch(ctx: RelayContext, socket: RelaySocket, limits: ConnectionLimits, routes: Routes, queue: ConnectionQueue, name: unknown, args: unknown[]): void {
+export function dispatch(
+  ctx: RelayContext,
+  socket: RelaySocket,
+  limits: ConnectionLimits,
+  routes: Routes,
+  queue: ConnectionQueue,
+  name: unknown,
+  args: unknown[],
+): void {
   if (typeof name !== 'string' || !Object.hasOwn(routes, name)) return;
   const event = name as EventName;
   const r = routes[event];

@@ -48,7 +48,11 @@ export function createLimits(factory: LimiterFactory, onError: (err: unknown) =>
     const make = LOCAL_CLASSES.has(cls) ? memoryLimiterFactory : factory;
     const steady = make(cls, { ...rate, keyPrefix: `lockstep:rl:${cls}` });
     if (burst === undefined) limiters.set(cls, steady);
-    else limiters.set(cls, new BurstyRateLimiter(asBurstPart(steady), asBurstPart(make(cls, { ...burst, keyPrefix: `lockstep:rl:${cls}:burst` }))));
+    else
+      limiters.set(
+        cls,
+        new BurstyRateLimiter(asBurstPart(steady), asBurstPart(make(cls, { ...burst, keyPrefix: `lockstep:rl:${cls}:burst` }))),
+      );
   }
 
   /** True when within budget; a limiter backend failure lets the event through (and is logged). */

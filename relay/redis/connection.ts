@@ -15,7 +15,9 @@ const retryStrategy = (times: number): number => Math.min(100 * times, 2000);
 
 export function redisOptions(profile: RedisProfile): RedisOptions {
   const common: RedisOptions = { retryStrategy, connectTimeout: 5000, lazyConnect: true };
-  return profile === 'command' ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { ...common, maxRetriesPerRequest: null };
+  return profile === 'command'
+    ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+    : { ...common, maxRetriesPerRequest: null };
 }
 
 /**

@@ -62,8 +62,17 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
           onlyPlaintext: true,
         });
   // The relay starts its heartbeat and stops it (removing its keys) before close() below quits Redis.
-  const seats = new RedisSeatRegistry({ redis: command, keyPrefix: prefix, logger, intervalMs: config.HEARTBEAT_INTERVAL_MS, timeoutMs: config.HEARTBEAT_TIMEOUT_MS });
-  logger.info({ redis: redactUrl(config.REDIS_URL), prefix, adapter: config.REDIS_ADAPTER, node: seats.nodeId }, 'rooms in Redis (relays sharing this Redis and prefix share rooms)');
+  const seats = new RedisSeatRegistry({
+    redis: command,
+    keyPrefix: prefix,
+    logger,
+    intervalMs: config.HEARTBEAT_INTERVAL_MS,
+    timeoutMs: config.HEARTBEAT_TIMEOUT_MS,
+  });
+  logger.info(
+    { redis: redactUrl(config.REDIS_URL), prefix, adapter: config.REDIS_ADAPTER, node: seats.nodeId },
+    'rooms in Redis (relays sharing this Redis and prefix share rooms)',
+  );
   return {
     kind: 'redis',
     store,

@@ -102,7 +102,12 @@ export class RedisSeatRegistry implements SeatRegistry {
     this.timer = null;
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
     if (this.handlers === null) return;
-    const done = await this.redis.multi().zrem(this.nodes, this.nodeId).del(this.seatsKey(this.nodeId)).exec().catch((err: unknown) => err);
+    const done = await this.redis
+      .multi()
+      .zrem(this.nodes, this.nodeId)
+      .del(this.seatsKey(this.nodeId))
+      .exec()
+      .catch((err: unknown) => err);
     if (done instanceof Error) this.log.warn({ err: done }, 'could not remove this relay heartbeat (other relays will sweep it)');
   }
 
@@ -122,14 +127,20 @@ export class RedisSeatRegistry implements SeatRegistry {
   private trouble(what: string, err: unknown): void {
     if (this.troubled) return this.log.debug({ err, what }, 'seats: redis trouble');
     this.troubled = true;
-    this.log.warn({ err, what, timeoutMs: this.options.timeoutMs }, 'seats: redis trouble (other relays take this one for dead after the timeout without a beat)');
+    this.log.warn(
+      { err, what, timeoutMs: this.options.timeoutMs },
+      'seats: redis trouble (other relays take this one for dead after the timeout without a beat)',
+    );
   }
 
   /** Skipped while the previous beat is still waiting for Redis (no pile-up on a slow link). */
   private beat(): void {
     if (this.stopped || this.beating) return;
     this.beating = true;
-    this.run('heartbeat', this.beatOnce().finally(() => (this.beating = false)));
+    this.run(
+      'heartbeat',
+      this.beatOnce().finally(() => (this.beating = false)),
+    );
   }
 
   private async beatOnce(): Promise<void> {
@@ -167,7 +178,9 @@ export class RedisSeatRegistry implements SeatRegistry {
       const claimed = await this.redis.lockstepClaim(this.nodes, this.sweeps, this.nodeId, this.options.timeoutMs, CLAIM_MAX);
       for (let i = 0; i + 1 < claimed.length && !this.stopped; i += 2) {
         // One dead node failing (Redis trouble, a room too busy) leaves its claim to lapse; the others go on.
-        await this.sweepNode(String(claimed[i]), Number(claimed[i + 1])).catch((err: unknown) => this.log.warn({ err, dead: claimed[i] }, 'sweep of a dead relay failed (another sweep takes it over)'));
+        await this.sweepNode(String(claimed[i]), Number(claimed[i + 1])).catch((err: unknown) =>
+          this.log.warn({ err, dead: claimed[i] }, 'sweep of a dead relay failed (another sweep takes it over)'),
+        );
       }
     } finally {
       this.sweeping = false;

@@ -162,7 +162,14 @@ export class RedisRoomStore implements RoomStore {
       if (!result.ok) return result;
       const next = result.room === null ? null : { ...result.room, code, version: current.version + 1 };
       const json = next === null ? '' : JSON.stringify(next);
-      const written = await this.redis.lockstepSwap(this.key(code), this.index, code, String(current.version), json, expiryArg(next?.expiresAt ?? null));
+      const written = await this.redis.lockstepSwap(
+        this.key(code),
+        this.index,
+        code,
+        String(current.version),
+        json,
+        expiryArg(next?.expiresAt ?? null),
+      );
       if (written === 1) {
         if (next === null) this.snapshots.delete(code);
         else this.snapshots.set(code, { json, version: next.version, expiresAt: next.expiresAt });
@@ -239,7 +246,11 @@ export class RedisRoomStore implements RoomStore {
   private async restore(): Promise<void> {
     const rooms = this.snapshots.live();
     // One pipeline (ioredis batches commands issued in the same tick).
-    const created = await Promise.all(rooms.map(([code, s]) => this.redis.lockstepRestore(this.key(code), this.index, code, s.json, expiryArg(s.expiresAt), String(s.version))));
+    const created = await Promise.all(
+      rooms.map(([code, s]) =>
+        this.redis.lockstepRestore(this.key(code), this.index, code, s.json, expiryArg(s.expiresAt), String(s.version)),
+      ),
+    );
     const restored = created.filter((r) => r === 1).length;
     this.options.logger?.warn({ restored, known: rooms.length }, 'redis came back empty (new run_id): restored the rooms this relay knew');
   }

@@ -18,7 +18,13 @@ export function announceLeft(ctx: RelayContext, code: string, lefts: MemberLeft[
 }
 
 /** Tells the room what an arrival changed (others only: the arriving socket gets the ack). */
-export function announceEntry(ctx: RelayContext, code: string, e: Entered, event: 'member:joined' | 'member:updated', room: StoredRoom | null): void {
+export function announceEntry(
+  ctx: RelayContext,
+  code: string,
+  e: Entered,
+  event: 'member:joined' | 'member:updated',
+  room: StoredRoom | null,
+): void {
   announceLeft(ctx, code, e.pruned, room);
   if (e.timelineChanged) ctx.broadcast(code, 'playback:state', e.view.timeline);
   ctx.broadcast(code, event, e.member);

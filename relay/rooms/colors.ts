@@ -10,7 +10,12 @@ const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4
  */
 export function colorFor(requested: string | undefined, room: StoredRoom | null, memberId: string): string {
   const wanted = requested?.toLowerCase();
-  const taken = room === null ? [] : Object.values(room.members).filter((m) => m.id !== memberId).map((m) => m.color);
+  const taken =
+    room === null
+      ? []
+      : Object.values(room.members)
+          .filter((m) => m.id !== memberId)
+          .map((m) => m.color);
   if (wanted !== undefined && !taken.includes(wanted)) return wanted;
   return PALETTE.find((c) => !taken.includes(c)) ?? PALETTE[taken.length % PALETTE.length]!;
 }

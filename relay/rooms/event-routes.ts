@@ -4,7 +4,16 @@
  * event in protocol.ts does not compile without its route here.
  */
 import { fire, route, type Routes } from '../limits/guard';
-import { chatSchema, controlSchema, createRoomSchema, joinRoomSchema, resumeSchema, statusSchema, telemetrySchema, transferHostSchema } from '../contract/schemas';
+import {
+  chatSchema,
+  controlSchema,
+  createRoomSchema,
+  joinRoomSchema,
+  resumeSchema,
+  statusSchema,
+  telemetrySchema,
+  transferHostSchema,
+} from '../contract/schemas';
 import { partialSettingsSchema, profileSchema } from '../contract/value-schemas';
 import { chatSend } from './chat-handlers';
 import { memberProfile, memberStatus, memberTelemetry } from './member-handlers';

@@ -137,7 +137,11 @@ export function setProfile(memberId: string, profile: Profile) {
   return (room: StoredRoom): Mutation<Member, ErrorCode> => {
     const m = present(room, memberId);
     if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
-    const member: StoredMember = { ...m, name: profile.name, color: profile.color === undefined ? m.color : colorFor(profile.color, room, memberId) };
+    const member: StoredMember = {
+      ...m,
+      name: profile.name,
+      color: profile.color === undefined ? m.color : colorFor(profile.color, room, memberId),
+    };
     return { ok: true, room: { ...room, members: { ...room.members, [memberId]: member } }, value: memberView(member) };
   };
 }

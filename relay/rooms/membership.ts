@@ -123,7 +123,13 @@ export function join(m: NewMember, now: number, rules: RoomRules) {
     const role = hostOf(p.room) === null ? 'host' : 'member';
     const member = storedMember(m, role, now, p.room);
     const next = withExpiry({ ...p.room, members: { ...p.room.members, [m.id]: member } }, now, rules.graceMs);
-    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline, replaced: null };
+    const value = {
+      member: memberView(member),
+      view: roomView(next),
+      pruned: p.left,
+      timelineChanged: next.timeline !== room.timeline,
+      replaced: null,
+    };
     return { ok: true, room: next, value };
   };
 }
@@ -143,7 +149,13 @@ export function resume(who: { resumeHash?: string; memberId?: string }, connecti
     const next = withExpiry({ ...p.room, members: { ...p.room.members, [member.id]: member } }, now, rules.graceMs);
     const previous = found.connected ? (found.connectionId ?? null) : null;
     const replaced = previous !== null && previous !== connectionId ? previous : null;
-    const value = { member: memberView(member), view: roomView(next), pruned: p.left, timelineChanged: next.timeline !== room.timeline, replaced };
+    const value = {
+      member: memberView(member),
+      view: roomView(next),
+      pruned: p.left,
+      timelineChanged: next.timeline !== room.timeline,
+      replaced,
+    };
     return { ok: true, room: next, value };
   };
 }

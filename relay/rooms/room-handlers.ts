@@ -65,7 +65,13 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = newRoomCode();
     const resumeToken = newResumeToken(code);
-    const room = createRoom(code, { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), req.settings, req.media ?? null);
+    const room = createRoom(
+      code,
+      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id },
+      ctx.now(),
+      req.settings,
+      req.media ?? null,
+    );
     if (await ctx.store.create(room)) {
       const view = await enter(ctx, socket, code, memberId, roomView(room));
       ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'room created');
@@ -82,7 +88,10 @@ export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: Join
   if (code === null) return fail(ErrorCode.RoomNotFound);
   const memberId = newMemberId();
   const resumeToken = newResumeToken(code);
-  const r = await ctx.store.update(code, join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules));
+  const r = await ctx.store.update(
+    code,
+    join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules),
+  );
   if (!r.ok) return fail(storeError(r.error));
   announceEntry(ctx, code, r.value, 'member:joined', r.room);
   const view = await enter(ctx, socket, code, memberId, r.value.view);
@@ -146,7 +155,8 @@ export async function disconnected(ctx: RelayContext, socket: RelaySocket, reaso
   ctx.seats.remove({ code, memberId, socketId: socket.id });
   ctx.telemetry.forget(code, memberId);
   if (r.ok) announceDeparture(ctx, code, r.value, r.room);
-  else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found') ctx.logger.warn({ sid: socket.id, error: r.error }, 'could not mark member away');
+  else if (r.error !== ErrorCode.NotInRoom && r.error !== 'room_not_found')
+    ctx.logger.warn({ sid: socket.id, error: r.error }, 'could not mark member away');
   ctx.logger.info({ sid: socket.id, room: redactCode(code), reason }, 'away');
 }
 

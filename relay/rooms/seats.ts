@@ -99,7 +99,8 @@ export function createSeatHandlers(ctx: RelayContext): SeatHandlers {
   async function reclaim(socket: RelaySocket, seat: Seat): Promise<boolean> {
     const rule = reclaimSeat(seat.memberId, seat.socketId, ctx.now(), ctx.rules);
     // Checked in the update itself: a disconnect after it queues its markAway behind it (same room, same relay).
-    const live = (room: StoredRoom): Mutation<Entered, ErrorCode | ReclaimRefusal | 'closed'> => (socket.connected ? rule(room) : { ok: false, error: 'closed' });
+    const live = (room: StoredRoom): Mutation<Entered, ErrorCode | ReclaimRefusal | 'closed'> =>
+      socket.connected ? rule(room) : { ok: false, error: 'closed' };
     const r = await ctx.store.update(seat.code, live);
     if (r.ok) {
       announceEntry(ctx, seat.code, r.value, 'member:updated', r.room);

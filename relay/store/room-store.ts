@@ -46,13 +46,10 @@ export interface StoredRoom {
  * What a `mutate` function returns: the new room (or `null` to delete it) and a value for the
  * caller, or an error value that leaves the room untouched.
  */
-export type Mutation<T, E = string> =
-  | { ok: true; room: StoredRoom | null; value: T }
-  | { ok: false; error: E };
+export type Mutation<T, E = string> = { ok: true; room: StoredRoom | null; value: T } | { ok: false; error: E };
 
 export type UpdateResult<T, E = string> =
-  | { ok: true; room: StoredRoom | null; value: T }
-  | { ok: false; error: E | 'room_not_found' | 'conflict' };
+  { ok: true; room: StoredRoom | null; value: T } | { ok: false; error: E | 'room_not_found' | 'conflict' };
 
 export interface RoomStore {
   /** Stores a new room; false when the code is taken (the caller draws another code). */

@@ -8,7 +8,9 @@ import { FULL_SESSION, FULL_SESSION_S } from './sim/scripts';
 import { simulate } from './sim/simulate';
 import type { Percentiles } from './sim/stats';
 
-const { values } = parseArgs({ options: { members: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' }, coarse: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: { members: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' }, coarse: { type: 'string', default: '0' } },
+});
 const members = Number(values.members);
 const seed = Number(values.seed);
 if (!Number.isInteger(members) || members < 2 || members > 50) throw new Error('--members must be an integer in [2, 50]');
@@ -19,13 +21,19 @@ if (!Number.isInteger(coarse) || coarse < 0 || coarse > members) throw new Error
 const script = FULL_SESSION.filter((s) => s.member < members);
 const started = performance.now();
 const r = simulate({ members, seed, durationS: FULL_SESSION_S, script, policy: 'wait', coarse });
-const ms = (p: Percentiles): string => `p50 ${p.p50.toFixed(1)}  p95 ${p.p95.toFixed(1)}  p99 ${p.p99.toFixed(1)}  max ${p.max.toFixed(1)}  (n=${p.n})`;
+const ms = (p: Percentiles): string =>
+  `p50 ${p.p50.toFixed(1)}  p95 ${p.p95.toFixed(1)}  p99 ${p.p99.toFixed(1)}  max ${p.max.toFixed(1)}  (n=${p.n})`;
 
-console.log(`lockstep sync simulation: ${members} members (${coarse} without frame callbacks), seed ${seed}, ${FULL_SESSION_S} s virtual, ${((performance.now() - started) / 1000).toFixed(1)} s wall`);
+console.log(
+  `lockstep sync simulation: ${members} members (${coarse} without frame callbacks), seed ${seed}, ${FULL_SESSION_S} s virtual, ${((performance.now() - started) / 1000).toFixed(1)} s wall`,
+);
 console.log(`steady-state pairwise position error (ms): ${ms(r.pairwiseMs)}  over ${r.steadyMinutes.toFixed(1)} min`);
 console.log(`clock estimate error vs relay (ms):         ${ms(r.clockErrorMs)}`);
 console.log('convergence within 50 ms after each room change:');
-for (const c of r.convergence) console.log(`  t=${c.atS.toFixed(1).padStart(6)} s  ${c.action.padEnd(8)} ${c.ms === null ? 'never' : `${c.ms.toFixed(0)} ms`}`);
-console.log(`corrective seeks / member / min: ${r.correctiveSeeksPerMemberMin.toFixed(2)} overall, ${r.steadySeeksPerMemberMin.toFixed(2)} in steady state`);
+for (const c of r.convergence)
+  console.log(`  t=${c.atS.toFixed(1).padStart(6)} s  ${c.action.padEnd(8)} ${c.ms === null ? 'never' : `${c.ms.toFixed(0)} ms`}`);
+console.log(
+  `corrective seeks / member / min: ${r.correctiveSeeksPerMemberMin.toFixed(2)} overall, ${r.steadySeeksPerMemberMin.toFixed(2)} in steady state`,
+);
 console.log(`rate changes / member / min:     ${r.rateChangesPerMemberMin.toFixed(2)}`);
 console.log(`echo events: ${r.echo}   missed user actions: ${r.missedUserActions}   stale timelines dropped: ${r.staleDropped}`);

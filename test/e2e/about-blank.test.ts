@@ -39,10 +39,14 @@ const act = (page: MemberPage, video: string, js: string): Promise<unknown> => p
 async function inStep(what: string, check: (a: VideoState, b: VideoState) => boolean): Promise<void> {
   let last: [VideoState, VideoState] | null = null;
   try {
-    await waitFor(async () => {
-      last = await both();
-      return check(...last);
-    }, what, 15_000);
+    await waitFor(
+      async () => {
+        last = await both();
+        return check(...last);
+      },
+      what,
+      15_000,
+    );
   } catch (err) {
     throw new Error(`${String(err)}; last (alice, bob): ${JSON.stringify(last)}`, { cause: err });
   }
@@ -94,6 +98,9 @@ test('alice seeks in the frame while paused; bob lands on the same position', as
 
 test('bob seeks and plays; the frame plays from there in step', async () => {
   await act(bobTab.page, VIDEO.bob, 'v.currentTime = 20; return v.play().then(() => null, (err) => String(err));');
-  await inStep('both playing from 20 s', (a, b) => !a.paused && !b.paused && a.position > 20 && a.position < 40 && b.position > 20 && b.position < 40);
+  await inStep(
+    'both playing from 20 s',
+    (a, b) => !a.paused && !b.paused && a.position > 20 && a.position < 40 && b.position > 20 && b.position < 40,
+  );
   await inStep('playing positions within 150 ms', (a, b) => !a.paused && !b.paused && Math.abs(a.position - b.position) < 0.15);
 });

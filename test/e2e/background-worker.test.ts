@@ -19,9 +19,13 @@ let site: FixtureServer;
 let b: ExtensionBrowser;
 let helper: Page;
 
-async function send<K extends keyof PopupToBackground>(type: K, payload: PopupToBackground[K]['payload']): Promise<PopupToBackground[K]['response']> {
+async function send<K extends keyof PopupToBackground>(
+  type: K,
+  payload: PopupToBackground[K]['payload'],
+): Promise<PopupToBackground[K]['response']> {
   return helper.evaluate(
-    (m: { type: string; payload: unknown }) => (globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<never> } } }).chrome.runtime.sendMessage(m),
+    (m: { type: string; payload: unknown }) =>
+      (globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<never> } } }).chrome.runtime.sendMessage(m),
     { type, payload },
   );
 }
@@ -73,12 +77,14 @@ test('a room outlives the stopped worker, the popup shows it, and closing the ta
   expect((await state(tabId)).room?.you).toBe(you);
   const play = await friend.emitWithAck('playback:control', { action: 'play', position: 2 });
   expect(play.ok).toBe(true);
-  await waitFor(async () => page.evaluate(() => !document.querySelector('video')!.paused), 'the page follows the friend\'s play', 15_000);
+  await waitFor(async () => page.evaluate(() => !document.querySelector('video')!.paused), "the page follows the friend's play", 15_000);
 
   const popup = await b.openPopup(tabId);
   // The invite link (holding the code) sits in a read-only field, so look at field values too.
   const shown = (): Promise<string> =>
-    popup.evaluate(() => [document.body.innerText, ...[...document.querySelectorAll('input, output')].map((el) => (el as HTMLInputElement).value)].join(' '));
+    popup.evaluate(() =>
+      [document.body.innerText, ...[...document.querySelectorAll('input, output')].map((el) => (el as HTMLInputElement).value)].join(' '),
+    );
   await waitFor(async () => (await shown()).includes(code), 'the popup shows the room code', 10_000);
   await popup.close();
 

@@ -8,7 +8,14 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PROTOCOL_VERSION, type ControlRequest, type JoinedRoom, type Member, type Result, type Timeline } from '../../relay/contract/protocol';
+import {
+  PROTOCOL_VERSION,
+  type ControlRequest,
+  type JoinedRoom,
+  type Member,
+  type Result,
+  type Timeline,
+} from '../../relay/contract/protocol';
 import type { PopupToBackground } from '../../extension/messages';
 import { waitFor } from '../support/browsers';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
@@ -35,14 +42,22 @@ interface ChromeApi {
 }
 declare const chrome: ChromeApi;
 
-async function send<K extends keyof PopupToBackground>(type: K, payload: PopupToBackground[K]['payload']): Promise<PopupToBackground[K]['response']> {
-  return helper.evaluate(([t, p]) => chrome.runtime.sendMessage({ type: t, payload: p }), [type, payload] as const) as Promise<PopupToBackground[K]['response']>;
+async function send<K extends keyof PopupToBackground>(
+  type: K,
+  payload: PopupToBackground[K]['payload'],
+): Promise<PopupToBackground[K]['response']> {
+  return helper.evaluate(([t, p]) => chrome.runtime.sendMessage({ type: t, payload: p }), [type, payload] as const) as Promise<
+    PopupToBackground[K]['response']
+  >;
 }
 
 async function open(url: string): Promise<{ page: Page; tabId: number }> {
   const page = await context.newPage();
   await page.goto(url);
-  const ids = await helper.evaluate(async (href) => (await chrome.tabs.query({})).filter((t) => t.url === href).map((t) => t.id ?? -1), page.url());
+  const ids = await helper.evaluate(
+    async (href) => (await chrome.tabs.query({})).filter((t) => t.url === href).map((t) => t.id ?? -1),
+    page.url(),
+  );
   if (ids.length !== 1 || ids[0] === undefined) throw new Error(`${ids.length} tabs show ${url}`);
   await page.bringToFront(); // hidden tabs paint no frames
   return { page, tabId: ids[0] };
@@ -50,14 +65,20 @@ async function open(url: string): Promise<{ page: Page; tabId: number }> {
 
 /** A room made from the tab, joined by a socket client (the "friend"). */
 async function roomWithFriend(tabId: number): Promise<{ friend: TestClient; joined: JoinedRoom }> {
-  await waitFor(async () => {
-    const s = await send('getTabState', { tabId });
-    return s.ok && s.data.video.present && s.data.connection.relayUrl === relay.url;
-  }, 'the tab reports a video (and the background uses the test relay)', 20_000);
+  await waitFor(
+    async () => {
+      const s = await send('getTabState', { tabId });
+      return s.ok && s.data.video.present && s.data.connection.relayUrl === relay.url;
+    },
+    'the tab reports a video (and the background uses the test relay)',
+    20_000,
+  );
   const created = await send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'continue' } });
   if (!created.ok || created.data.room === null) throw new Error(`createRoom: ${created.ok ? 'no room' : created.message}`);
   const friend = await connectClient(relay.url);
-  const joined = await new Promise<Result<JoinedRoom>>((done) => friend.emit('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room?.code ?? '', profile: { name: 'friend' } }, done));
+  const joined = await new Promise<Result<JoinedRoom>>((done) =>
+    friend.emit('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room?.code ?? '', profile: { name: 'friend' } }, done),
+  );
   if (!joined.ok) throw new Error(`join: ${joined.error}`);
   return { friend, joined: joined.data };
 }
@@ -89,17 +110,27 @@ beforeAll(async () => {
     executablePath: process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium',
     headless: false,
     args: [
-      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required',
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
       `--host-resolver-rules=${HOSTS.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
-      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
   helper = await context.newPage();
   // https://www.youtube.com/* and www.primevideo.com answered from the fixture server (Range headers pass through).
   // Site paths that are not fixture file names are mapped onto one.
-  const pages: Array<[RegExp, string]> = [[/^\/videos\/\d+$|^\/somechannel$/, '/twitch.html'], [/^\/video\/\d+$/, '/vimeo-player.html']];
+  const pages: Array<[RegExp, string]> = [
+    [/^\/videos\/\d+$|^\/somechannel$/, '/twitch.html'],
+    [/^\/video\/\d+$/, '/vimeo-player.html'],
+  ];
   for (const host of ['www.youtube.com', 'www.primevideo.com', 'www.disneyplus.com', 'www.twitch.tv', 'player.vimeo.com']) {
     await context.route(`https://${host}/**`, async (route) => {
       const url = new URL(route.request().url());
@@ -129,10 +160,14 @@ test('Netflix: the room plays and seeks through the page player API (ms), never 
   expect((await control(friend, { action: 'seek', position: 30 })).ok).toBe(true);
   await waitFor(async () => Math.abs((await videoState(page)).position - 30) < 0.2, 'the Netflix page at 30 s', 15_000);
   expect((await control(friend, { action: 'play' })).ok).toBe(true);
-  await waitFor(async () => {
-    const s = await videoState(page);
-    return !s.paused && s.position > 30.5;
-  }, 'the Netflix page playing', 15_000);
+  await waitFor(
+    async () => {
+      const s = await videoState(page);
+      return !s.paused && s.position > 30.5;
+    },
+    'the Netflix page playing',
+    15_000,
+  );
   expect((await control(friend, { action: 'pause' })).ok).toBe(true);
   await waitFor(async () => (await videoState(page)).paused, 'the Netflix page paused', 15_000);
   expect((await videoState(page)).error).toBeNull();
@@ -159,7 +194,7 @@ test('YouTube: an ad break shows as status "ad"; SPA navigation to another video
   await page.close();
 });
 
-test('YouTube: a navigation reported while the old video is still loaded gets the new video\'s duration once it loads, timeline kept', async () => {
+test("YouTube: a navigation reported while the old video is still loaded gets the new video's duration once it loads, timeline kept", async () => {
   const { page, tabId } = await open('https://www.youtube.com/youtube.html?v=one');
   await page.waitForFunction(() => Number.isFinite(document.querySelector('video')?.duration));
   const { friend } = await roomWithFriend(tabId);
@@ -172,17 +207,29 @@ test('YouTube: a navigation reported while the old video is still loaded gets th
     history.pushState({}, '', '?v=two');
     document.title = 'Video two - YouTube fixture';
   });
-  await waitFor(async () => (await helper.evaluate(async (id) => (await chrome.tabs.query({})).find((t) => t.id === id)?.url ?? '', tabId)).includes('v=two'), 'the tab on ?v=two');
+  await waitFor(
+    async () =>
+      (await helper.evaluate(async (id) => (await chrome.tabs.query({})).find((t) => t.id === id)?.url ?? '', tabId)).includes('v=two'),
+    'the tab on ?v=two',
+  );
   await page.evaluate(() => document.dispatchEvent(new CustomEvent('yt-navigate-finish')));
   await waitFor(async () => onTwo().length > 0, 'the room media on video two', 15_000);
   // Then its new source loads (20 s): the room takes that duration and keeps its timeline.
   await page.evaluate(() => {
     (document.querySelector('video') as HTMLVideoElement).src = 'media/next.webm';
   });
-  await waitFor(async () => Math.abs((onTwo().at(-1)?.media?.duration ?? 0) - 20) < 0.5, 'the room media with video two\'s duration', 15_000);
+  await waitFor(
+    async () => Math.abs((onTwo().at(-1)?.media?.duration ?? 0) - 20) < 0.5,
+    "the room media with video two's duration",
+    15_000,
+  );
   const [first, last] = [onTwo()[0] as Timeline, onTwo().at(-1) as Timeline];
   expect(last.media).toMatchObject({ url: first.media?.url, title: 'Video two - YouTube fixture' });
-  expect({ paused: last.paused, position: last.position, setAt: last.setAt }).toEqual({ paused: first.paused, position: first.position, setAt: first.setAt });
+  expect({ paused: last.paused, position: last.position, setAt: last.setAt }).toEqual({
+    paused: first.paused,
+    position: first.position,
+    setAt: first.setAt,
+  });
   friend.disconnect();
   await page.close();
 });
@@ -197,16 +244,20 @@ test('Prime Video: the visible blob: (MSE) player is the title, not the bigger t
       const v = document.getElementById(which) as HTMLVideoElement;
       return { paused: v.paused, position: v.currentTime };
     }, id);
-  await waitFor(async () => {
-    const main = await read('main');
-    return !main.paused && main.position > 10;
-  }, 'the MSE title playing from 10 s', 15_000);
+  await waitFor(
+    async () => {
+      const main = await read('main');
+      return !main.paused && main.position > 10;
+    },
+    'the MSE title playing from 10 s',
+    15_000,
+  );
   expect(await read('trailer')).toEqual({ paused: true, position: 0 });
   friend.disconnect();
   await page.close();
 });
 
-test('Disney+: the video in the player\'s shadow root owns the room, titled from the player overlay', async () => {
+test("Disney+: the video in the player's shadow root owns the room, titled from the player overlay", async () => {
   const { page, tabId } = await open('https://www.disneyplus.com/disney.html');
   const { friend, joined } = await roomWithFriend(tabId);
   expect(joined.room.timeline.media?.title).toBe('S1:E3 The Fixture Strikes Back');
@@ -215,15 +266,19 @@ test('Disney+: the video in the player\'s shadow root owns the room, titled from
 });
 
 // (Live channels ignore seeks: see the unit test; the engine is not meant for live streams.)
-test('Twitch: a VOD page (/videos/ID) follows the room\'s seek and play', async () => {
+test("Twitch: a VOD page (/videos/ID) follows the room's seek and play", async () => {
   const { page, tabId } = await open('https://www.twitch.tv/videos/123');
   const { friend } = await roomWithFriend(tabId);
   expect((await control(friend, { action: 'seek', position: 20 })).ok).toBe(true);
   expect((await control(friend, { action: 'play' })).ok).toBe(true);
-  await waitFor(async () => {
-    const s = await videoState(page);
-    return !s.paused && s.position > 20;
-  }, 'the VOD playing from 20 s', 15_000);
+  await waitFor(
+    async () => {
+      const s = await videoState(page);
+      return !s.paused && s.position > 20;
+    },
+    'the VOD playing from 20 s',
+    15_000,
+  );
   friend.disconnect();
   await page.close();
 });
@@ -233,7 +288,11 @@ test('Vimeo embed: the cross-origin player.vimeo.com iframe owns the room video'
   const { friend, joined } = await roomWithFriend(tabId);
   const members = trackMembers(friend, joined);
   expect((await control(friend, { action: 'play', position: 2 })).ok).toBe(true);
-  await waitFor(async () => [...members.values()].some((m) => m.id !== joined.memberId && m.status === 'playing'), 'the Vimeo iframe playing', 15_000);
+  await waitFor(
+    async () => [...members.values()].some((m) => m.id !== joined.memberId && m.status === 'playing'),
+    'the Vimeo iframe playing',
+    15_000,
+  );
   friend.disconnect();
   await page.close();
 });

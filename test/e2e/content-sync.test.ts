@@ -36,11 +36,18 @@ const state = (page: MemberPage): Promise<VideoState> =>
 const act = (page: MemberPage, js: string): Promise<unknown> => page.run(`(() => { const v = document.querySelector('video'); ${js} })()`);
 
 async function both(what: string, check: (s: VideoState) => boolean): Promise<[VideoState, VideoState]> {
-  let last: [VideoState, VideoState] = [{ paused: true, position: 0 }, { paused: true, position: 0 }];
-  await waitFor(async () => {
-    last = [await state(aliceTab.page), await state(bobTab.page)];
-    return last.every(check);
-  }, what, 15_000);
+  let last: [VideoState, VideoState] = [
+    { paused: true, position: 0 },
+    { paused: true, position: 0 },
+  ];
+  await waitFor(
+    async () => {
+      last = [await state(aliceTab.page), await state(bobTab.page)];
+      return last.every(check);
+    },
+    what,
+    15_000,
+  );
   return last;
 }
 
@@ -69,10 +76,14 @@ test('an invite link opened in a tab joins the room, and the invite leaves the U
 test('alice plays; bob follows within 150 ms', async () => {
   await act(aliceTab.page, 'return v.play().then(() => null, (err) => String(err));');
   await both('both playing', (s) => !s.paused && s.position > 0.5);
-  await waitFor(async () => {
-    const [a, b] = await Promise.all([state(aliceTab.page), state(bobTab.page)]);
-    return Math.abs(a.position - b.position) < 0.15;
-  }, 'positions within 150 ms', 15_000);
+  await waitFor(
+    async () => {
+      const [a, b] = await Promise.all([state(aliceTab.page), state(bobTab.page)]);
+      return Math.abs(a.position - b.position) < 0.15;
+    },
+    'positions within 150 ms',
+    15_000,
+  );
 });
 
 test('bob pauses; alice pauses at the same position', async () => {
@@ -101,10 +112,14 @@ async function aliceStatusSeenByBob(path: string): Promise<void> {
   await waitForMembers(bob, bobPage.tabId, 2, { following: true });
   await act(bobPage.page, 'return v.play().then(() => null, (err) => String(err));');
   // Only an owner frame that runs the engine on alice's video reports "playing" for her.
-  await waitFor(async () => {
-    const room = (await tabState(bob, bobPage.tabId)).room;
-    return room?.members.some((m) => m.id !== room.you && m.status === 'playing') ?? false;
-  }, `alice's ${path} video playing in the room`, 20_000);
+  await waitFor(
+    async () => {
+      const room = (await tabState(bob, bobPage.tabId)).room;
+      return room?.members.some((m) => m.id !== room.you && m.status === 'playing') ?? false;
+    },
+    `alice's ${path} video playing in the room`,
+    20_000,
+  );
   await tab.page.close();
   await bobPage.page.close();
 }
@@ -122,7 +137,10 @@ test('an MSE (blob:) player owns the room', async () => {
 });
 
 /** A fresh room: alice and bob on `path`, bob joined by code; returns both tabs. */
-async function pair(path: string, settings: object = {}): Promise<[{ page: MemberPage; tabId: number }, { page: MemberPage; tabId: number }]> {
+async function pair(
+  path: string,
+  settings: object = {},
+): Promise<[{ page: MemberPage; tabId: number }, { page: MemberPage; tabId: number }]> {
   const a = await alice.openTab(`${site.origin}${path}`);
   await waitForVideo(alice, a.tabId);
   const created = await alice.send('createRoom', { tabId: a.tabId, settings: { controlMode: 'everyone', ...settings } });
@@ -150,16 +168,26 @@ const byId = (page: MemberPage, id: string): Promise<VideoState> =>
 
 test('muted looping previews are left alone; the main video follows the room', async () => {
   const [a, b] = await pair('/previews.html');
-  await b.page.run("(() => { const v = document.getElementById('main'); v.currentTime = 10; return v.play().then(() => null, (err) => String(err)); })()");
-  await waitFor(async () => {
-    const main = await byId(a.page, 'main');
-    return !main.paused && main.position > 10;
-  }, 'the main video playing from 10 s', 15_000);
+  await b.page.run(
+    "(() => { const v = document.getElementById('main'); v.currentTime = 10; return v.play().then(() => null, (err) => String(err)); })()",
+  );
+  await waitFor(
+    async () => {
+      const main = await byId(a.page, 'main');
+      return !main.paused && main.position > 10;
+    },
+    'the main video playing from 10 s',
+    15_000,
+  );
   // In step first (as someone watching would be), then bob pauses.
-  await waitFor(async () => {
-    const [x, y] = await Promise.all([byId(a.page, 'main'), byId(b.page, 'main')]);
-    return !x.paused && !y.paused && Math.abs(x.position - y.position) < 0.15;
-  }, 'both main videos playing in step', 15_000);
+  await waitFor(
+    async () => {
+      const [x, y] = await Promise.all([byId(a.page, 'main'), byId(b.page, 'main')]);
+      return !x.paused && !y.paused && Math.abs(x.position - y.position) < 0.15;
+    },
+    'both main videos playing in step',
+    15_000,
+  );
   await b.page.run("document.getElementById('main').pause()");
   await waitFor(async () => (await byId(a.page, 'main')).paused, 'the main video paused', 15_000);
   for (const id of ['preview1', 'preview2']) expect((await byId(a.page, id)).paused).toBe(false);
@@ -170,12 +198,16 @@ test('muted looping previews are left alone; the main video follows the room', a
 test('next episode replaces the element: the new element follows the room', async () => {
   const [a, b] = await pair('/replaced.html');
   await a.page.run("window.nextEpisode('element')");
-  await waitFor(async () => (await a.page.run<boolean>("document.getElementById('main2').readyState >= 1")), 'episode 2 loaded');
+  await waitFor(async () => await a.page.run<boolean>("document.getElementById('main2').readyState >= 1"), 'episode 2 loaded');
   await act(b.page, 'v.currentTime = 5; return v.play().then(() => null, (err) => String(err));');
-  await waitFor(async () => {
-    const next = await byId(a.page, 'main2');
-    return !next.paused && next.position > 5;
-  }, 'the new element playing from 5 s', 15_000);
+  await waitFor(
+    async () => {
+      const next = await byId(a.page, 'main2');
+      return !next.paused && next.position > 5;
+    },
+    'the new element playing from 5 s',
+    15_000,
+  );
   await a.page.close();
   await b.page.close();
 });
@@ -186,7 +218,7 @@ test('navigation policy "ask": the controller opens another video; the member is
   await waitForVideo(bob, b.tabId);
   await a.page.goto(`${site.origin}/plain.html?ep=2`);
   const buttons = "[...(document.querySelector('lockstep-ui')?.shadowRoot?.querySelectorAll('button') ?? [])]";
-  await waitFor(async () => (await during(b.page, `${buttons}.length`)) === 2, 'the Go/Stay prompt on bob\'s page', 20_000);
+  await waitFor(async () => (await during(b.page, `${buttons}.length`)) === 2, "the Go/Stay prompt on bob's page", 20_000);
   await b.page.run(`${buttons}.find((x) => x.textContent === 'Go').click()`);
   await waitFor(async () => (await during(b.page, 'location.search')) === '?ep=2', 'bob on episode 2', 15_000);
   await a.page.close();

@@ -39,7 +39,8 @@ const inPage = <R>(page: MemberPage, expression: string, frame: string | null): 
   frame === null ? page.run<R>(expression) : page.runInFrame<R>(frame, expression);
 const state = (page: MemberPage, frame: string | null = null): Promise<VideoState> =>
   inPage(page, `(() => { const v = ${MAIN_VIDEO}; return { paused: v.paused, position: v.currentTime }; })()`, frame);
-const act = (page: MemberPage, js: string, frame: string | null = null): Promise<unknown> => inPage(page, `(() => { const v = ${MAIN_VIDEO}; ${js} })()`, frame);
+const act = (page: MemberPage, js: string, frame: string | null = null): Promise<unknown> =>
+  inPage(page, `(() => { const v = ${MAIN_VIDEO}; ${js} })()`, frame);
 
 beforeAll(async () => {
   relay = await startRelay();
@@ -67,7 +68,10 @@ test.each([
   ['next episode replaces the element', '/replaced.html', { run: "window.nextEpisode('element')", title: 'Episode 2' }],
 ])('%s: Chromium and Firefox follow each other', async (_name, path, afterJoin) => {
   const join = path.includes('?') ? '&' : '?';
-  const [c, f] = await Promise.all([chrome.openTab(`${site.origin}${path}${join}who=c`), firefox.openTab(`${site.origin}${path}${join}who=f`)]);
+  const [c, f] = await Promise.all([
+    chrome.openTab(`${site.origin}${path}${join}who=c`),
+    firefox.openTab(`${site.origin}${path}${join}who=f`),
+  ]);
   await waitForVideo(chrome, c.tabId);
   await waitForVideo(firefox, f.tabId);
   const code = await createRoom(chrome, c.tabId);
@@ -83,10 +87,14 @@ test.each([
   }
 
   await act(f.page, 'v.currentTime = 10; return v.play().then(() => null, (err) => String(err));');
-  await waitFor(async () => {
-    const s = await state(c.page);
-    return !s.paused && s.position > 10;
-  }, 'Chromium playing from 10 s', 15_000);
+  await waitFor(
+    async () => {
+      const s = await state(c.page);
+      return !s.paused && s.position > 10;
+    },
+    'Chromium playing from 10 s',
+    15_000,
+  );
   await act(c.page, 'v.pause();');
   await waitFor(async () => (await state(f.page)).paused, 'Firefox paused', 10_000);
   await waitFor(async () => {
@@ -111,10 +119,14 @@ test('next episode by navigation: Chromium opens episode 2 and takes Firefox alo
   await waitFor(async () => (await f.page.run<string>('location.search').catch(() => '')).includes('ep=2'), 'Firefox on episode 2', 20_000);
   await waitForVideo(firefox, f.tabId);
   await act(c.page, 'v.currentTime = 10; return v.play().then(() => null, (err) => String(err));');
-  await waitFor(async () => {
-    const s = await state(f.page).catch(() => ({ paused: true, position: 0 }));
-    return !s.paused && s.position > 10;
-  }, 'Firefox playing episode 2 from 10 s', 15_000);
+  await waitFor(
+    async () => {
+      const s = await state(f.page).catch(() => ({ paused: true, position: 0 }));
+      return !s.paused && s.position > 10;
+    },
+    'Firefox playing episode 2 from 10 s',
+    15_000,
+  );
   await c.page.close();
   await f.page.close();
 });
@@ -131,13 +143,22 @@ async function pair(urls: [string, string]): Promise<[{ page: MemberPage; tabId:
 }
 
 /** Waits for both players to satisfy `check`; the last states are in the error. */
-async function inStep(what: string, read: () => Promise<[VideoState, VideoState]>, check: (c: VideoState, f: VideoState) => boolean, timeoutMs = 15_000): Promise<void> {
+async function inStep(
+  what: string,
+  read: () => Promise<[VideoState, VideoState]>,
+  check: (c: VideoState, f: VideoState) => boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
   let last: [VideoState, VideoState] | null = null;
   try {
-    await waitFor(async () => {
-      last = await read();
-      return check(...last);
-    }, what, timeoutMs);
+    await waitFor(
+      async () => {
+        last = await read();
+        return check(...last);
+      },
+      what,
+      timeoutMs,
+    );
   } catch (err) {
     throw new Error(`${String(err)}; last (chromium, firefox): ${JSON.stringify(last)}`, { cause: err });
   }
@@ -145,7 +166,10 @@ async function inStep(what: string, read: () => Promise<[VideoState, VideoState]
 
 test('cross-origin player iframe: Chromium and Firefox follow each other through play, pause and seek', async () => {
   const player = encodeURIComponent(site.crossOrigin);
-  const [c, f] = await pair([`${site.origin}/crunchyroll.html?player=${player}&who=c`, `${site.origin}/crunchyroll.html?player=${player}&who=f`]);
+  const [c, f] = await pair([
+    `${site.origin}/crunchyroll.html?player=${player}&who=c`,
+    `${site.origin}/crunchyroll.html?player=${player}&who=f`,
+  ]);
   const frame = 'crunchyroll-player.html';
   const both = (): Promise<[VideoState, VideoState]> => Promise.all([state(c.page, frame), state(f.page, frame)]);
 
@@ -154,7 +178,11 @@ test('cross-origin player iframe: Chromium and Firefox follow each other through
   await act(c.page, 'v.pause();', frame);
   await inStep('both paused within 150 ms', both, (a, b) => a.paused && b.paused && Math.abs(a.position - b.position) < 0.15);
   await act(f.page, 'v.currentTime = 40;', frame);
-  await inStep('both paused at 40 s', both, (a, b) => a.paused && b.paused && Math.abs(a.position - 40) < 0.15 && Math.abs(b.position - 40) < 0.15);
+  await inStep(
+    'both paused at 40 s',
+    both,
+    (a, b) => a.paused && b.paused && Math.abs(a.position - 40) < 0.15 && Math.abs(b.position - 40) < 0.15,
+  );
   await act(c.page, 'return v.play().then(() => null, (err) => String(err));', frame);
   await inStep('both playing on from 40 s', both, (a, b) => !a.paused && !b.paused && a.position > 40 && b.position > 40);
   await c.page.close();
@@ -181,10 +209,17 @@ test('YouTube-like SPA: play and pause followed; an ad holds the other member (w
   // Firefox's ad: it reports 'ad'; Chromium holds (paused) while it lasts, then both play on in step.
   await f.page.run('window.adBreak(4000)');
   await waitFor(async () => (await firefoxStatus()) === 'ad', 'Firefox reported in an ad', 10_000);
-  await waitFor(async () => {
-    const [held, inAd] = await Promise.all([state(c.page), f.page.run<boolean>("document.getElementById('movie_player').classList.contains('ad-showing')")]);
-    return held.paused && inAd;
-  }, 'Chromium holding (paused) while the ad shows', 10_000);
+  await waitFor(
+    async () => {
+      const [held, inAd] = await Promise.all([
+        state(c.page),
+        f.page.run<boolean>("document.getElementById('movie_player').classList.contains('ad-showing')"),
+      ]);
+      return held.paused && inAd;
+    },
+    'Chromium holding (paused) while the ad shows',
+    10_000,
+  );
   await waitFor(async () => (await firefoxStatus()) === 'playing', 'Firefox back after the ad', 15_000);
   await inStep('both playing on in step after the ad', both, (a, b) => !a.paused && !b.paused && Math.abs(a.position - b.position) < 0.3);
 
@@ -193,9 +228,15 @@ test('YouTube-like SPA: play and pause followed; an ad holds the other member (w
   await waitFor(async () => (await f.page.run<string>('location.search').catch(() => '')) === '?v=two', 'Firefox on video two', 20_000);
   await waitForVideo(firefox, f.tabId, 'Video two - YouTube fixture');
   await act(c.page, 'v.currentTime = 5; return v.play().then(() => null, (err) => String(err));');
-  await inStep('both playing video two from 5 s', () => Promise.all([state(c.page), state(f.page).catch(() => ({ paused: true, position: 0 }))]),
-    (a, b) => !a.paused && !b.paused && a.position > 5 && b.position > 5);
-  expect(await Promise.all([c.page.run<string>('document.title'), f.page.run<string>('document.title')])).toEqual(['Video two - YouTube fixture', 'Video two - YouTube fixture']);
+  await inStep(
+    'both playing video two from 5 s',
+    () => Promise.all([state(c.page), state(f.page).catch(() => ({ paused: true, position: 0 }))]),
+    (a, b) => !a.paused && !b.paused && a.position > 5 && b.position > 5,
+  );
+  expect(await Promise.all([c.page.run<string>('document.title'), f.page.run<string>('document.title')])).toEqual([
+    'Video two - YouTube fixture',
+    'Video two - YouTube fixture',
+  ]);
   await c.page.close();
   await f.page.close();
 });

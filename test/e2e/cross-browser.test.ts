@@ -35,20 +35,29 @@ let chromeTab: { page: MemberPage; tabId: number };
 let firefoxTab: { page: MemberPage; tabId: number };
 
 const state = (page: MemberPage): Promise<VideoState> =>
-  page.run(`(() => { const v = document.getElementById('player'); return { paused: v.paused, position: v.currentTime, rate: v.playbackRate }; })()`);
+  page.run(
+    `(() => { const v = document.getElementById('player'); return { paused: v.paused, position: v.currentTime, rate: v.playbackRate }; })()`,
+  );
 const events = (page: MemberPage): Promise<PlayerEvent[]> => page.run('window.lockstepRecorder.take().events');
-const act = (page: MemberPage, js: string): Promise<unknown> => page.run(`(() => { const v = document.getElementById('player'); ${js} })()`);
+const act = (page: MemberPage, js: string): Promise<unknown> =>
+  page.run(`(() => { const v = document.getElementById('player'); ${js} })()`);
 
 /** Waits until both players satisfy `check`, then returns their states (named in the error if not). */
 async function both(what: string, check: (s: VideoState) => boolean, timeoutMs = 10_000): Promise<[VideoState, VideoState]> {
   let last: [VideoState, VideoState] | null = null;
   try {
-    await waitFor(async () => {
-      last = [await state(chromeTab.page), await state(firefoxTab.page)];
-      return last.every(check);
-    }, what, timeoutMs);
+    await waitFor(
+      async () => {
+        last = [await state(chromeTab.page), await state(firefoxTab.page)];
+        return last.every(check);
+      },
+      what,
+      timeoutMs,
+    );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last seen chromium ${JSON.stringify(last?.[0])}, firefox ${JSON.stringify(last?.[1])}`, { cause: err });
+    throw new Error(`${(err as Error).message}; last seen chromium ${JSON.stringify(last?.[0])}, firefox ${JSON.stringify(last?.[1])}`, {
+      cause: err,
+    });
   }
   return last as unknown as [VideoState, VideoState];
 }
@@ -158,7 +167,10 @@ test('the relay restarts on the same port; both come back and follow each other'
   relay = await startRelay({ port, store: store.store });
   // Both sockets on the new relay (the tab states alone may still show the room from before).
   await waitFor(async () => (await relay.io.fetchSockets()).length >= 2, 'both members reconnected', 20_000).catch(async (err: Error) => {
-    const views = await Promise.all([chrome.send('getTabState', { tabId: chromeTab.tabId }), firefox.send('getTabState', { tabId: firefoxTab.tabId })]);
+    const views = await Promise.all([
+      chrome.send('getTabState', { tabId: chromeTab.tabId }),
+      firefox.send('getTabState', { tabId: firefoxTab.tabId }),
+    ]);
     throw new Error(`${err.message}; ${JSON.stringify(views.map((v) => (v.ok ? v.data.connection : v)))}`, { cause: err });
   });
   await waitFor(async () => (await membersSeen(chrome, chromeTab.tabId)) === 2, 'Chromium back in the room');
@@ -175,10 +187,14 @@ test('both backgrounds are stopped (worker and event page); the room carries on'
   await Promise.all([chrome.restartBackground(), firefox.restartBackground()]);
   // The woken backgrounds rebuild their relay connections from storage.session. (A user action
   // made while that is under way was lost in some runs: reported in STATUS.md.)
-  await waitFor(async () => {
-    const ids = (await relay.io.fetchSockets()).map((socket) => socket.id);
-    return ids.filter((id) => !before.has(id)).length === 2;
-  }, 'two new relay connections', 20_000);
+  await waitFor(
+    async () => {
+      const ids = (await relay.io.fetchSockets()).map((socket) => socket.id);
+      return ids.filter((id) => !before.has(id)).length === 2;
+    },
+    'two new relay connections',
+    20_000,
+  );
   await waitFor(async () => (await membersSeen(chrome, chromeTab.tabId)) === 2, 'Chromium back in the room');
   await waitFor(async () => (await membersSeen(firefox, firefoxTab.tabId)) === 2, 'Firefox back in the room');
   await both('both still playing', (s) => !s.paused);

@@ -89,7 +89,10 @@ interface Room {
 /** Both browsers on `path`, in one room ('wait' policy), both following; the watcher joined. */
 async function room(path: string): Promise<Room> {
   const join = path.includes('?') ? '&' : '?';
-  const [c, f] = await Promise.all([chrome.openTab(`${site.origin}${path}${join}who=c`), firefox.openTab(`${site.origin}${path}${join}who=f`)]);
+  const [c, f] = await Promise.all([
+    chrome.openTab(`${site.origin}${path}${join}who=c`),
+    firefox.openTab(`${site.origin}${path}${join}who=f`),
+  ]);
   await waitForVideo(chrome, c.tabId);
   await waitForVideo(firefox, f.tabId);
   const code = await createRoom(chrome, c.tabId);
@@ -108,10 +111,14 @@ async function room(path: string): Promise<Room> {
 }
 
 async function inStep(a: Tab, b: Tab, playing: boolean, what: string): Promise<void> {
-  await waitFor(async () => {
-    const [x, y] = await Promise.all([state(a), state(b)]);
-    return x.paused === !playing && y.paused === !playing && Math.abs(x.position - y.position) < 0.15;
-  }, what, 20_000);
+  await waitFor(
+    async () => {
+      const [x, y] = await Promise.all([state(a), state(b)]);
+      return x.paused === !playing && y.paused === !playing && Math.abs(x.position - y.position) < 0.15;
+    },
+    what,
+    20_000,
+  );
 }
 
 async function memberId(tab: Tab): Promise<string> {
@@ -133,7 +140,12 @@ const otherOf = (actor: (typeof ACTORS)[number]): (typeof ACTORS)[number] => (ac
  * While the room plays, `event` runs on the actor's page: afterwards both members play in step,
  * the room's seq is where it was, and the relay never told the room the actor had no video or paused.
  */
-async function whilePlaying(path: string, actor: (typeof ACTORS)[number], event: string, done: (tab: Tab) => Promise<boolean>): Promise<void> {
+async function whilePlaying(
+  path: string,
+  actor: (typeof ACTORS)[number],
+  event: string,
+  done: (tab: Tab) => Promise<boolean>,
+): Promise<void> {
   const r = await room(path);
   const tab = r.tabs[actor];
   const other = r.tabs[otherOf(actor)];
@@ -158,23 +170,39 @@ async function whilePlaying(path: string, actor: (typeof ACTORS)[number], event:
 
 describe.each(ACTORS)('the life-cycle event on %s', (actor) => {
   test('the element is re-created with the same source and position, and the page resumes it', async () => {
-    await whilePlaying('/recreate.html', actor, 'window.recreate({ resume: true })', async (t) => (await t.page.run<number>('window.recreations')) === 1);
+    await whilePlaying(
+      '/recreate.html',
+      actor,
+      'window.recreate({ resume: true })',
+      async (t) => (await t.page.run<number>('window.recreations')) === 1,
+    );
   });
 
   test('the element is re-created and the page does not resume it: the extension brings it back, broadcasting nothing', async () => {
-    await whilePlaying('/recreate.html', actor, 'window.recreate({ resume: false })', async (t) => (await t.page.run<number>('window.recreations')) === 1);
+    await whilePlaying(
+      '/recreate.html',
+      actor,
+      'window.recreate({ resume: false })',
+      async (t) => (await t.page.run<number>('window.recreations')) === 1,
+    );
   });
 
   test('a quality switch swaps src on the same element (same duration, the site seeks back): not a navigation', async () => {
-    await whilePlaying('/quality.html', actor, 'window.switchQuality()', async (t) => (await t.page.run<string>('window.player().currentSrc')).includes('q=480'));
+    await whilePlaying('/quality.html', actor, 'window.switchQuality()', async (t) =>
+      (await t.page.run<string>('window.player().currentSrc')).includes('q=480'),
+    );
   });
 
   test('the element is detached and re-attached elsewhere (miniplayer)', async () => {
-    await whilePlaying('/miniplayer.html', actor, 'window.moveVideo(150)', async (t) => t.page.run<boolean>("window.player().parentElement?.id === 'mini'"));
+    await whilePlaying('/miniplayer.html', actor, 'window.moveVideo(150)', async (t) =>
+      t.page.run<boolean>("window.player().parentElement?.id === 'mini'"),
+    );
   });
 
   test.each(['display', 'opacity'])('two large videos: the hidden (%s) preloaded one is swapped in', async (hide) => {
-    await whilePlaying(`/preload-swap.html?hide=${hide}`, actor, 'window.swap()', async (t) => t.page.run<boolean>("window.player().id === 'b'"));
+    await whilePlaying(`/preload-swap.html?hide=${hide}`, actor, 'window.swap()', async (t) =>
+      t.page.run<boolean>("window.player().id === 'b'"),
+    );
   });
 
   test('the element is re-created during the seek-and-wait after a remote seek', async () => {

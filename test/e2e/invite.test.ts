@@ -40,7 +40,9 @@ function toastText(page: MemberPage): Promise<string> {
 
 /** The popup's visible alert, or null. */
 function popupAlert(popup: MemberPage): Promise<string | null> {
-  return popup.run<string | null>(`(() => { const a = document.getElementById('error'); return a && !a.hidden ? a.textContent : null; })()`);
+  return popup.run<string | null>(
+    `(() => { const a = document.getElementById('error'); return a && !a.hidden ? a.textContent : null; })()`,
+  );
 }
 
 async function openInvite(code: string, tag: string): Promise<{ page: MemberPage; tabId: number; popup: MemberPage }> {
@@ -55,9 +57,13 @@ test('an invite to a room that does not exist says so in the page and in the pop
   await waitFor(async () => /does not exist/.test(await toastText(page)), 'the toast in the page', 20_000);
   expect(await toastText(page)).toMatch(/could not join the room/);
   await waitFor(async () => /does not exist/.test((await popupAlert(popup)) ?? ''), 'the popup alert', 20_000);
-  expect(await popupAlert(popup)).toBe('That room does not exist any more (rooms end 10 minutes after everyone leaves). Ask for a new invite.');
+  expect(await popupAlert(popup)).toBe(
+    'That room does not exist any more (rooms end 10 minutes after everyone leaves). Ask for a new invite.',
+  );
   // Still usable: the lobby with both ways in.
-  const buttons = await popup.run<string[]>(`[...document.querySelectorAll('button')].filter((b) => !b.closest('[hidden]')).map((b) => b.textContent.trim())`);
+  const buttons = await popup.run<string[]>(
+    `[...document.querySelectorAll('button')].filter((b) => !b.closest('[hidden]')).map((b) => b.textContent.trim())`,
+  );
   expect(buttons).toEqual(expect.arrayContaining(['Join room']));
   mkdirSync('/tmp/lockstep-popup-shots', { recursive: true });
   await popup.screenshot('/tmp/lockstep-popup-shots/invite-unknown-room.png');
@@ -100,7 +106,9 @@ describe('an invite naming another relay than the configured one', () => {
   async function answer(page: MemberPage, button: string): Promise<void> {
     await waitFor(async () => /another relay/.test(await toastText(page)), 'the relay question in the page', 20_000);
     expect(await toastText(page)).toContain(other.url);
-    await page.run(`[...document.querySelector('lockstep-ui').shadowRoot.querySelectorAll('button')].find((b) => b.textContent === ${JSON.stringify(button)}).click()`);
+    await page.run(
+      `[...document.querySelector('lockstep-ui').shadowRoot.querySelectorAll('button')].find((b) => b.textContent === ${JSON.stringify(button)}).click()`,
+    );
   }
 
   test('Cancel: nothing is joined and nothing connects to that relay', async () => {
@@ -120,4 +128,3 @@ describe('an invite naming another relay than the configured one', () => {
     await tab.page.close();
   });
 });
-

@@ -29,7 +29,12 @@ interface PopupView {
 function viewOf(page: MemberPage): Promise<PopupView> {
   return page.evaluate(() => {
     const shown = (el: Element | null): el is HTMLElement => el instanceof HTMLElement && !el.closest('[hidden]');
-    const label = (el: Element): string => (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+    const label = (el: Element): string =>
+      (el.getAttribute('aria-labelledby') ?? '')
+        .split(/\s+/)
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' ')
+        .trim();
     const list = [...document.querySelectorAll('ul, ol')].find((l) => shown(l) && label(l) === 'Members');
     const alert = [...document.querySelectorAll('[role=alert]')].find(shown);
     const invite = document.getElementById('invite');
@@ -40,7 +45,9 @@ function viewOf(page: MemberPage): Promise<PopupView> {
       inviteError: shown(inviteError) ? (inviteError.textContent ?? '').trim() : null,
       connection: (document.getElementById('connection')?.textContent ?? '').trim(),
       members: list ? [...list.querySelectorAll('li')].map((li) => (li.getAttribute('aria-label') ?? li.textContent ?? '').trim()) : [],
-      buttons: [...document.querySelectorAll('button')].filter(shown).map((b) => b.getAttribute('aria-label') ?? (b.textContent ?? '').trim()),
+      buttons: [...document.querySelectorAll('button')]
+        .filter(shown)
+        .map((b) => b.getAttribute('aria-label') ?? (b.textContent ?? '').trim()),
       text: document.body.innerText,
     };
   }, null);
@@ -84,7 +91,11 @@ async function configure(member: Member, name: string, relayUrl: string): Promis
   await fill(options, 'Display name', name);
   await fill(options, 'Relay URL', relayUrl);
   await click(options, 'Save');
-  await waitFor(async () => (await options.run<string>(`document.getElementById('save-result').textContent`)) === 'Saved.', `${name}: options saved`, 20_000);
+  await waitFor(
+    async () => (await options.run<string>(`document.getElementById('save-result').textContent`)) === 'Saved.',
+    `${name}: options saved`,
+    20_000,
+  );
   await options.close();
 }
 
@@ -93,13 +104,17 @@ describe('options page', () => {
     const options = await ana.extensionPage('options.html');
     await waitFor(async () => ((await read(options, 'Relay URL')) ?? '') !== '', 'options loaded', 20_000);
     const before = await read(options, 'Relay URL');
-    const errors = (): Promise<string[]> => options.run(`[...document.querySelectorAll('.field-error')].filter((e) => !e.hidden).map((e) => e.textContent)`);
+    const errors = (): Promise<string[]> =>
+      options.run(`[...document.querySelectorAll('.field-error')].filter((e) => !e.hidden).map((e) => e.textContent)`);
     await fill(options, 'Relay URL', 'relay.example.com');
     expect(await errors()).toEqual([expect.stringMatching(/^The relay URL must be/)]); // checked on leaving the field
     await fill(options, 'Display name', '');
     await click(options, 'Save');
     await waitFor(async () => (await errors()).length === 2, 'two field errors');
-    expect(await errors()).toEqual([expect.stringMatching(/relay URL must be an http\(s\):\/\/ or ws\(s\):\/\//), 'Enter a display name: it is what the others see.']);
+    expect(await errors()).toEqual([
+      expect.stringMatching(/relay URL must be an http\(s\):\/\/ or ws\(s\):\/\//),
+      'Enter a display name: it is what the others see.',
+    ]);
     expect(await options.run(`document.getElementById('relay-url').getAttribute('aria-invalid')`)).toBe('true');
     await shot(options, 'options-invalid');
     await options.reload();
@@ -165,7 +180,7 @@ describe('popup', () => {
     await shot(boPopup, 'error-unknown-room');
   });
 
-  test('an invite link to an unknown room, opened in a tab, shows the error in that tab\'s popup', async () => {
+  test("an invite link to an unknown room, opened in a tab, shows the error in that tab's popup", async () => {
     const tab = await bo.openTab(`${site.origin}/plain.html?landing#lockstep=0000000000000A&relay=${encodeURIComponent(relay.url)}`);
     const popup = await bo.extensionPage(`popup.html?tab=${tab.tabId}`);
     const view = await until(popup, 'the landing error', (v) => v.alert !== null);
@@ -175,12 +190,15 @@ describe('popup', () => {
     await popup.close(); // the tab stays: the member's helpers keep the last opened tab in front
   });
 
-  test('joining by room code shows another member\'s status, offset and latency live (status and telemetry)', async () => {
+  test("joining by room code shows another member's status, offset and latency live (status and telemetry)", async () => {
     const cy = await connectClient(relay.url);
     try {
       const created = await cy.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Cy', color: '#4363d8' } });
       if (!created.ok) throw new Error(`room:create failed: ${created.error}`);
-      expect(await cy.emitWithAck('member:status', { status: 'buffering', offsetMs: 12.4, rttMs: 30 })).toMatchObject({ ok: true, data: { name: 'Cy', status: 'buffering', offsetMs: 12.4 } });
+      expect(await cy.emitWithAck('member:status', { status: 'buffering', offsetMs: 12.4, rttMs: 30 })).toMatchObject({
+        ok: true,
+        data: { name: 'Cy', status: 'buffering', offsetMs: 12.4 },
+      });
       const tab = await ana.openTab(`${site.origin}/plain.html?by-code`);
       const popup = await ana.extensionPage(`popup.html?tab=${tab.tabId}`);
       await until(popup, 'the lobby', (v) => v.buttons.includes('Join room'));
@@ -230,7 +248,10 @@ describe('popup', () => {
     await click(boPopup, 'Join room');
     const status = '(playing|paused|buffering|watching an ad|no video)';
     const bos = await until(boPopup, 'Bo in the room', (v) => v.members.length === 2, 20_000);
-    expect(bos.members).toEqual([expect.stringMatching(new RegExp(`^Ana, host: ${status}`)), expect.stringMatching(new RegExp(`^Bo, \\(you\\): ${status}`))]);
+    expect(bos.members).toEqual([
+      expect.stringMatching(new RegExp(`^Ana, host: ${status}`)),
+      expect.stringMatching(new RegExp(`^Bo, \\(you\\): ${status}`)),
+    ]);
     expect(bos.buttons).not.toContain('Make Ana host');
     expect(await read(boPopup, 'Invite link')).toBe(inviteLink);
     const anas = await until(anaPopup, 'Ana sees Bo', (v) => v.members.length === 2);
@@ -245,20 +266,24 @@ describe('popup', () => {
 
   test('the host changes the room settings; the member sees them', async () => {
     // The switch is a checkbox labelled "Only the host controls playback": click it as a user would.
-    await anaPopup.run(`[...document.querySelectorAll('input[role=switch]')].find((i) => i.labels[0].textContent.trim() === 'Only the host controls playback').click()`);
+    await anaPopup.run(
+      `[...document.querySelectorAll('input[role=switch]')].find((i) => i.labels[0].textContent.trim() === 'Only the host controls playback').click()`,
+    );
     await fill(anaPopup, 'Buffering and ads', 'continue');
-    const bos = await until(boPopup, 'the new settings', (v) => /Only the host controls playback; the room keeps going through buffering and ads/.test(v.text));
+    const bos = await until(boPopup, 'the new settings', (v) =>
+      /Only the host controls playback; the room keeps going through buffering and ads/.test(v.text),
+    );
     expect(bos.text).not.toMatch(/Room settings/i);
     expect(await read(anaPopup, 'Buffering and ads')).toBe('continue');
     await shot(anaPopup, 'room-host-settings');
   });
 
-  test('Bo renames himself in the popup; Ana\'s popup follows across a restart of her background', async () => {
+  test("Bo renames himself in the popup; Ana's popup follows across a restart of her background", async () => {
     await ana.stopBackground(); // drops the popup's port: it must connect again and keep up
     await fill(boPopup, 'Your name', 'Bob');
     await click(boPopup, 'Save name');
     await until(boPopup, 'Bob in his own list', (v) => v.members.some((m) => m.startsWith('Bob, (you)')));
-    const anas = await until(anaPopup, 'Bob in Ana\'s list', (v) => v.members.some((m) => m.startsWith('Bob: ')), 20_000);
+    const anas = await until(anaPopup, "Bob in Ana's list", (v) => v.members.some((m) => m.startsWith('Bob: ')), 20_000);
     expect(anas.members).toHaveLength(2);
     expect(anas.connection).toMatch(/^Connected/);
     await fill(boPopup, 'Your name', 'Bo');
@@ -314,10 +339,18 @@ describe('popup in Firefox', () => {
     expect(code).toBeDefined();
     const cy = await connectClient(relay.url);
     try {
-      const joined = await cy.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: code ?? '', profile: { name: 'Cy', color: '#4363d8' } });
+      const joined = await cy.emitWithAck('room:join', {
+        protocol: PROTOCOL_VERSION,
+        code: code ?? '',
+        profile: { name: 'Cy', color: '#4363d8' },
+      });
       expect(joined.ok).toBe(true);
       await cy.emitWithAck('member:status', { status: 'paused', offsetMs: 3, rttMs: 12 });
-      const view = await until(popup, 'Cy listed', (v) => v.members.length === 2 && /paused · \+3 ms · 12 ms latency$/.test(v.members[1] ?? ''));
+      const view = await until(
+        popup,
+        'Cy listed',
+        (v) => v.members.length === 2 && /paused · \+3 ms · 12 ms latency$/.test(v.members[1] ?? ''),
+      );
       expect(view.members[0]).toMatch(/^Fern, \(you\), host: /);
       expect(view.buttons).toContain('Make Cy host');
       await click(popup, 'Copy');

@@ -29,7 +29,9 @@ let boTab: { page: MemberPage; tabId: number };
 const controls: string[] = [];
 
 const read = (page: MemberPage): Promise<VideoState> =>
-  page.run(`(() => { const v = document.querySelector('video'); return { paused: v.paused, position: v.currentTime, rate: v.playbackRate }; })()`);
+  page.run(
+    `(() => { const v = document.querySelector('video'); return { paused: v.paused, position: v.currentTime, rate: v.playbackRate }; })()`,
+  );
 /**
  * Runs `js` with `v` the page's video, as a user would act on it. A user's play() may reject
  * (AbortError): the engine pauses the player it just saw start so that it starts in step with the
@@ -39,9 +41,11 @@ const act = (page: MemberPage, js: string): Promise<unknown> => page.run(`(() =>
 
 /** Counts the playback controls the relay receives, across relay restarts. */
 function countControls(r: TestRelay): void {
-  r.io.on('connection', (socket) => socket.onAny((event: string, req: { action?: string }) => {
-    if (event === 'playback:control') controls.push(req.action ?? '?');
-  }));
+  r.io.on('connection', (socket) =>
+    socket.onAny((event: string, req: { action?: string }) => {
+      if (event === 'playback:control') controls.push(req.action ?? '?');
+    }),
+  );
 }
 
 /** A relay over `store`, which outlives it (as Redis would outlive a relay process). */
@@ -52,17 +56,29 @@ async function launchRelay(port?: number): Promise<TestRelay> {
 }
 
 /** Waits until both players are in the same state and within `toleranceS` of each other. */
-async function inStep(what: string, check: (s: VideoState) => boolean, toleranceS = 0.1, timeoutMs = 15_000): Promise<[VideoState, VideoState]> {
+async function inStep(
+  what: string,
+  check: (s: VideoState) => boolean,
+  toleranceS = 0.1,
+  timeoutMs = 15_000,
+): Promise<[VideoState, VideoState]> {
   let last: [VideoState, VideoState] | null = null;
   try {
-    await waitFor(async () => {
-      last = await Promise.all([read(anaTab.page), read(boTab.page)]);
-      const [a, b] = last;
-      return check(a) && check(b) && a.paused === b.paused && Math.abs(a.position - b.position) < toleranceS;
-    }, what, timeoutMs);
+    await waitFor(
+      async () => {
+        last = await Promise.all([read(anaTab.page), read(boTab.page)]);
+        const [a, b] = last;
+        return check(a) && check(b) && a.paused === b.paused && Math.abs(a.position - b.position) < toleranceS;
+      },
+      what,
+      timeoutMs,
+    );
   } catch (err) {
     const states = await Promise.all([tabState(ana, anaTab.tabId), tabState(bo, boTab.tabId)]);
-    throw new Error(`${String(err)}\nplayers: ${JSON.stringify(last)}\nconnections: ${JSON.stringify(states.map((s) => [s.connection, s.room?.timeline, s.lastError]))}`, { cause: err });
+    throw new Error(
+      `${String(err)}\nplayers: ${JSON.stringify(last)}\nconnections: ${JSON.stringify(states.map((s) => [s.connection, s.room?.timeline, s.lastError]))}`,
+      { cause: err },
+    );
   }
   return last as unknown as [VideoState, VideoState];
 }
@@ -73,7 +89,10 @@ async function reconnected(member: Member, tabId: number): Promise<void> {
     await waitFor(async () => (await tabState(member, tabId)).connection.status === 'connected', `${member.name} reconnected`, 30_000);
   } catch (err) {
     const s = await tabState(member, tabId);
-    throw new Error(`${String(err)}\nconnection: ${JSON.stringify(s.connection)} room: ${s.room?.code ?? 'none'} error: ${JSON.stringify(s.lastError)}`, { cause: err });
+    throw new Error(
+      `${String(err)}\nconnection: ${JSON.stringify(s.connection)} room: ${s.room?.code ?? 'none'} error: ${JSON.stringify(s.lastError)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -121,7 +140,7 @@ test('the browser stops the background worker; the next change still reaches eve
   await act(anaTab.page, 'v.pause();');
   await inStep('both paused after the worker stopped', (s) => s.paused, 0.1, 20_000);
   await act(boTab.page, 'v.currentTime = 30;');
-  await inStep('ana follows bo\'s seek, sent through a restarted worker', (s) => s.paused && Math.abs(s.position - 30) < 0.1, 0.1, 20_000);
+  await inStep("ana follows bo's seek, sent through a restarted worker", (s) => s.paused && Math.abs(s.position - 30) < 0.1, 0.1, 20_000);
   await act(anaTab.page, 'return v.play().then(() => null, (err) => String(err));');
   await inStep('both playing again', (s) => !s.paused && s.position > 30.2);
 });
@@ -138,7 +157,7 @@ test('a 20 s relay outage: both keep playing, come back to the same room and fol
   await Promise.all([reconnected(ana, anaTab.tabId), reconnected(bo, boTab.tabId)]);
   expect((await tabState(bo, boTab.tabId)).room?.code).toBe(code);
   await act(boTab.page, 'v.pause();');
-  await inStep('ana follows bo\'s pause after the outage', (s) => s.paused);
+  await inStep("ana follows bo's pause after the outage", (s) => s.paused);
 });
 
 test('nobody ping-pongs: each user action reached the relay once', () => {

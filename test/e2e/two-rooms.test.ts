@@ -48,10 +48,14 @@ const act = (seat: Seat, js: string): Promise<unknown> => seat.page.run(`(() => 
 async function until(what: string, seats: Seat[], check: (states: VideoState[]) => boolean): Promise<VideoState[]> {
   let last: VideoState[] = [];
   try {
-    await waitFor(async () => {
-      last = await Promise.all(seats.map(state));
-      return check(last);
-    }, what, 15_000);
+    await waitFor(
+      async () => {
+        last = await Promise.all(seats.map(state));
+        return check(last);
+      },
+      what,
+      15_000,
+    );
   } catch (err) {
     throw new Error(`${String(err)}; last: ${JSON.stringify(last)}`, { cause: err });
   }
@@ -59,8 +63,10 @@ async function until(what: string, seats: Seat[], check: (states: VideoState[]) 
 }
 
 const playing = (s: VideoState): boolean => !s.paused;
-const within = (ms: number) => (states: VideoState[]): boolean =>
-  Math.max(...states.map((s) => s.position)) - Math.min(...states.map((s) => s.position)) < ms / 1000;
+const within =
+  (ms: number) =>
+  (states: VideoState[]): boolean =>
+    Math.max(...states.map((s) => s.position)) - Math.min(...states.map((s) => s.position)) < ms / 1000;
 
 async function openSeat(member: Member, path: string): Promise<Seat> {
   const tab = await member.openTab(`${site.origin}${path}`);
@@ -71,7 +77,14 @@ async function openSeat(member: Member, path: string): Promise<Seat> {
 async function roomOf(seat: Seat): Promise<{ code: string; you: string; members: string[] }> {
   const room = (await tabState(seat.member, seat.tabId)).room;
   if (room === null) throw new Error(`${seat.member.name}'s tab ${seat.tabId} is in no room`);
-  return { code: room.code, you: room.you, members: room.members.filter((m) => m.connected).map((m) => m.id).sort() };
+  return {
+    code: room.code,
+    you: room.you,
+    members: room.members
+      .filter((m) => m.connected)
+      .map((m) => m.id)
+      .sort(),
+  };
 }
 
 beforeAll(async () => {
@@ -118,7 +131,10 @@ test("a play in room 1 moves alice's tab 1 and bob, not alice's tab 2 nor carol"
   await until('room 1 in step within 150 ms', [alice1, bobSeat], (s) => s.every(playing) && within(150)(s));
   // Room 1 has played for a while by now: anything it sent room 2 would have arrived.
   const room2 = await Promise.all([alice2, carolSeat].map(state));
-  expect(room2).toEqual([{ paused: true, position: 0 }, { paused: true, position: 0 }]);
+  expect(room2).toEqual([
+    { paused: true, position: 0 },
+    { paused: true, position: 0 },
+  ]);
   expect((await tabState(alice, alice2.tabId)).room?.timeline).toMatchObject({ paused: true, position: 0 });
 });
 
@@ -153,7 +169,11 @@ test('alice leaves room 1 from tab 1; her seat in room 2 (tab 2) stays as it was
 
   // Room 2 still syncs alice's tab 2 ...
   await act(carolSeat, 'return v.play().then(() => null, (err) => String(err));');
-  await until('room 2 playing from 60 s in step', [alice2, carolSeat], (s) => s.every((x) => playing(x) && x.position > 60) && within(150)(s));
+  await until(
+    'room 2 playing from 60 s in step',
+    [alice2, carolSeat],
+    (s) => s.every((x) => playing(x) && x.position > 60) && within(150)(s),
+  );
   // ... and room 1 no longer reaches tab 1: bob pauses, alice's tab 1 plays on.
   await act(bobSeat, 'v.pause();');
   await until('bob paused', [bobSeat], (s) => s.every((x) => x.paused));

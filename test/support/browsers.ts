@@ -58,7 +58,8 @@ const CHROMIUM_PATH = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
 
 function fromPlaywright(page: PlaywrightPage): MemberPage {
   return {
-    evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => Promise<R>, arg as unknown) as Promise<R>,
+    evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) =>
+      page.evaluate(fn as (arg: unknown) => Promise<R>, arg as unknown) as Promise<R>,
     run: <R>(expression: string) => page.evaluate(expression) as Promise<R>,
     runInFrame: <R>(urlPart: string, expression: string) => {
       const frame = page.frames().find((f) => f.url().includes(urlPart));
@@ -116,7 +117,9 @@ export interface HostRoutes {
 
 const routedPath = (routes: HostRoutes, href: string): string | null => {
   const url = new URL(href);
-  return url.protocol === 'https:' && url.port === '' && routes.hosts.includes(url.hostname) ? `${routes.origin}${url.pathname}${url.search}` : null;
+  return url.protocol === 'https:' && url.port === '' && routes.hosts.includes(url.hostname)
+    ? `${routes.origin}${url.pathname}${url.search}`
+    : null;
 };
 
 async function routeFirefoxPage(page: PuppeteerPage, routes: HostRoutes): Promise<void> {
@@ -185,7 +188,10 @@ async function stopChromiumWorker(context: BrowserContext, extensionOrigin: stri
     await waitFor(async () => {
       if ((await status()) === 'STOPPED') return true;
       const worker = current();
-      return worker !== undefined && (await worker.evaluate(() => (globalThis as { __lockstepOldWorker?: boolean }).__lockstepOldWorker !== true).catch(() => false));
+      return (
+        worker !== undefined &&
+        (await worker.evaluate(() => (globalThis as { __lockstepOldWorker?: boolean }).__lockstepOldWorker !== true).catch(() => false))
+      );
     }, 'the extension service worker to stop');
   } finally {
     await page.close();
@@ -193,15 +199,26 @@ async function stopChromiumWorker(context: BrowserContext, extensionOrigin: stri
   }
 }
 
-export async function launchChromiumMember(name: string, extensionDir = resolve(__dirname, '../../dist/chrome'), routes?: HostRoutes): Promise<Member> {
+export async function launchChromiumMember(
+  name: string,
+  extensionDir = resolve(__dirname, '../../dist/chrome'),
+  routes?: HostRoutes,
+): Promise<Member> {
   const profile = mkdtempSync(join(tmpdir(), 'lockstep-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: false,
     args: [
-      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required',
-      `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`,
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
@@ -230,7 +247,8 @@ export async function launchChromiumMember(name: string, extensionDir = resolve(
       await page.goto(url);
       helper ??= await extensionPage('options.html');
       const ids = await helper.evaluate(async (href: string) => {
-        const api = (globalThis as unknown as ExtensionGlobal).browser ?? (globalThis as unknown as { chrome: ExtensionGlobal['browser'] }).chrome;
+        const api =
+          (globalThis as unknown as ExtensionGlobal).browser ?? (globalThis as unknown as { chrome: ExtensionGlobal['browser'] }).chrome;
         const tabs = await api.tabs.query({});
         return tabs.filter((tab) => tab.url === href).map((tab) => tab.id ?? -1);
       }, page.url());
@@ -311,7 +329,12 @@ type DomAction = { do: 'fill'; label: string; value: string } | { do: 'click'; l
 function domAction(action: DomAction): string | null {
   const nameOf = (el: Element): string => {
     const labelledBy = el.getAttribute('aria-labelledby');
-    if (labelledBy) return labelledBy.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+    if (labelledBy)
+      return labelledBy
+        .split(/\s+/)
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' ')
+        .trim();
     const aria = el.getAttribute('aria-label');
     if (aria) return aria.trim();
     if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) {

@@ -45,8 +45,14 @@ type ChromeApi = {
 };
 
 export const CHROMIUM_FLAGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required',
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 export async function launchExtensionBrowser(opts: ExtensionBrowserOptions = {}): Promise<ExtensionBrowser> {
@@ -75,7 +81,9 @@ export async function launchExtensionBrowser(opts: ExtensionBrowserOptions = {})
   };
 
   if (opts.relayUrl !== undefined) {
-    await (await serviceWorker()).evaluate(async (url: string) => {
+    await (
+      await serviceWorker()
+    ).evaluate(async (url: string) => {
       const api = (globalThis as unknown as { chrome: ChromeApi }).chrome;
       const stored = (await api.storage.sync.get('settings')).settings;
       await api.storage.sync.set({ settings: { ...(typeof stored === 'object' && stored !== null ? stored : {}), relayUrl: url } });
@@ -93,7 +101,9 @@ export async function launchExtensionBrowser(opts: ExtensionBrowserOptions = {})
       return page;
     },
     tabIdOf: async (page) => {
-      const ids = await (await serviceWorker()).evaluate(async (href: string) => {
+      const ids = await (
+        await serviceWorker()
+      ).evaluate(async (href: string) => {
         const tabs = await (globalThis as unknown as { chrome: ChromeApi }).chrome.tabs.query({});
         return tabs.filter((t) => t.url === href).map((t) => t.id ?? -1);
       }, page.url());
@@ -115,7 +125,10 @@ export async function launchExtensionBrowser(opts: ExtensionBrowserOptions = {})
         await waitFor(async () => {
           if (/Running Status: *STOPPED/.test(await registration.innerText())) return true;
           const now = running();
-          return now !== undefined && (await now.evaluate(() => (globalThis as { __lockstepOld?: boolean }).__lockstepOld !== true).catch(() => false));
+          return (
+            now !== undefined &&
+            (await now.evaluate(() => (globalThis as { __lockstepOld?: boolean }).__lockstepOld !== true).catch(() => false))
+          );
         }, 'the extension service worker to stop');
       } finally {
         await page.close();

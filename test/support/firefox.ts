@@ -113,12 +113,15 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
 
   const inChrome = async (expression: string): Promise<string> => {
     const connection = (browser as unknown as { connection: BidiSend }).connection;
-    const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as { contexts: { context: string }[] };
+    const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as {
+      contexts: { context: string }[];
+    };
     const context = tree.contexts[0]?.context;
     if (context === undefined) throw new Error('no chrome-scope browsing context (is --remote-allow-system-access set?)');
     const policy = `WebExtensionPolicy.getByID(${JSON.stringify(EXTENSION_ID)}).extension`;
-    const res = (await connection.send('script.evaluate', { expression: expression.replace('$EXT', policy), target: { context }, awaitPromise: true }))
-      .result as { type: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
+    const res = (
+      await connection.send('script.evaluate', { expression: expression.replace('$EXT', policy), target: { context }, awaitPromise: true })
+    ).result as { type: string; result?: { value?: unknown }; exceptionDetails?: { text?: string } };
     if (res.type !== 'success') throw new Error(`chrome-scope evaluation failed: ${res.exceptionDetails?.text ?? res.type}`);
     return String(res.result?.value);
   };

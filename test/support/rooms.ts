@@ -60,10 +60,14 @@ export async function tabState(member: Member, tabId: number): Promise<TabState>
  * wait for a video reported under that title (e.g. the next episode's new element).
  */
 export async function waitForVideo(member: Member, tabId: number, title?: string): Promise<void> {
-  await waitFor(async () => {
-    const { video } = await tabState(member, tabId);
-    return video.present && (title === undefined || video.title === title);
-  }, `${member.name} sees the video${title === undefined ? '' : ` "${title}"`}`, 20_000);
+  await waitFor(
+    async () => {
+      const { video } = await tabState(member, tabId);
+      return video.present && (title === undefined || video.title === title);
+    },
+    `${member.name} sees the video${title === undefined ? '' : ` "${title}"`}`,
+    20_000,
+  );
 }
 
 export async function createRoom(member: Member, tabId: number): Promise<string> {
@@ -84,9 +88,13 @@ export async function joinRoom(member: Member, tabId: number, code: string): Pro
  * member's video before that, and the action is none its content script saw (the room undoes it).
  */
 export async function waitForMembers(member: Member, tabId: number, count: number, options: { following?: boolean } = {}): Promise<void> {
-  await waitFor(async () => {
-    const room = (await tabState(member, tabId)).room;
-    const counted = room?.members.filter((m) => m.connected && (options.following !== true || m.status !== 'no_video'));
-    return counted !== undefined && counted.length === count;
-  }, `${member.name} sees ${count} members${options.following === true ? ' following the room' : ''}`, 20_000);
+  await waitFor(
+    async () => {
+      const room = (await tabState(member, tabId)).room;
+      const counted = room?.members.filter((m) => m.connected && (options.following !== true || m.status !== 'no_video'));
+      return counted !== undefined && counted.length === count;
+    },
+    `${member.name} sees ${count} members${options.following === true ? ' following the room' : ''}`,
+    20_000,
+  );
 }

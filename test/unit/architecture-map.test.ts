@@ -18,9 +18,10 @@ test.each([...new Set(map.match(/[\w./-]+\.(?:ts|html|json)\b/g) ?? [])])('the m
   expect(sources.some((f) => f === name || f.endsWith(`/${name}`)) || existsSync(join(root, name))).toBe(true);
 });
 
-test.each(['extension', 'relay'].flatMap((top) => readdirSync(join(root, top)).filter((d) => statSync(join(root, top, d)).isDirectory() && d !== 'icons')))(
-  'the folder %s/ is on the map',
-  (folder) => {
-    expect(map).toContain(`${folder}/`);
-  },
-);
+test.each(
+  ['extension', 'relay'].flatMap((top) =>
+    readdirSync(join(root, top)).filter((d) => statSync(join(root, top, d)).isDirectory() && d !== 'icons'),
+  ),
+)('the folder %s/ is on the map', (folder) => {
+  expect(map).toContain(`${folder}/`);
+});

@@ -26,11 +26,13 @@ test.each(Object.entries(BUDGET_KB))('%s.js is at most %i kB', (name, budget) =>
 });
 
 test('no context carries the full zod (only zod/mini, which tree-shakes)', () => {
-  for (const [name, files] of Object.entries(inputs)) expect({ name, classic: files.filter((f) => f.includes('/zod/v4/classic/')) }).toEqual({ name, classic: [] });
+  for (const [name, files] of Object.entries(inputs))
+    expect({ name, classic: files.filter((f) => f.includes('/zod/v4/classic/')) }).toEqual({ name, classic: [] });
 });
 
 test('only the worker carries socket.io-client, and the content script no schema library', () => {
-  const carrying = (pkg: string): string[] => Object.keys(inputs).filter((name) => inputs[name]!.some((f) => new RegExp(`(^|/)node_modules/${pkg}/`).test(f)));
+  const carrying = (pkg: string): string[] =>
+    Object.keys(inputs).filter((name) => inputs[name]!.some((f) => new RegExp(`(^|/)node_modules/${pkg}/`).test(f)));
   expect(carrying('socket.io-client')).toEqual(['background']);
   expect(carrying('zod')).not.toContain('content');
 });

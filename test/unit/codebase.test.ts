@@ -24,16 +24,66 @@ interface Probe {
 }
 
 const PROBES: Probe[] = [
-  { name: 'core imports content', file: 'extension/core/probe.ts', code: "import type { PlayerAdapter } from '../content/adapters/types';\nexport type P = PlayerAdapter;\n", rules: ['no-restricted-imports'] },
-  { name: 'core imports background', file: 'extension/core/probe.ts', code: "export { failure } from '../background/errors';\n", rules: ['no-restricted-imports'] },
-  { name: 'core uses the DOM and chrome.*', file: 'extension/core/probe.ts', code: 'export const w = (): number => document.body.clientWidth + chrome.runtime.id.length;\n', rules: ['no-restricted-globals', 'no-restricted-globals'] },
-  { name: 'core names a DOM type', file: 'extension/core/probe.ts', code: 'export const at = (v: HTMLVideoElement): number => v.currentTime;\n', rules: ['@typescript-eslint/no-restricted-types'] },
-  { name: 'core imports the contract', file: 'extension/core/probe.ts', code: "export { positionAt } from '../../relay/contract/timeline';\n", rules: [] },
-  { name: 'extension imports relay internals', file: 'extension/popup/probe.ts', code: "export { ROUTES } from '../../relay/rooms/event-routes';\n", rules: ['no-restricted-imports'] },
-  { name: 'extension imports the contract', file: 'extension/popup/probe.ts', code: "export { LIMITS } from '../../relay/contract/protocol';\n", rules: [] },
-  { name: 'relay imports extension code', file: 'relay/rooms/probe.ts', code: "export { createEngine } from '../../extension/core/engine';\n", rules: ['no-restricted-imports'] },
-  { name: 'contract imports Node and the relay', file: 'relay/contract/probe.ts', code: "export { readFileSync } from 'node:fs';\nexport type { RelayContext } from '../context';\n", rules: ['no-restricted-imports', 'no-restricted-imports'] },
-  { name: 'contract uses process', file: 'relay/contract/probe.ts', code: 'export const env = (): unknown => process.env;\n', rules: ['no-restricted-globals'] },
+  {
+    name: 'core imports content',
+    file: 'extension/core/probe.ts',
+    code: "import type { PlayerAdapter } from '../content/adapters/types';\nexport type P = PlayerAdapter;\n",
+    rules: ['no-restricted-imports'],
+  },
+  {
+    name: 'core imports background',
+    file: 'extension/core/probe.ts',
+    code: "export { failure } from '../background/errors';\n",
+    rules: ['no-restricted-imports'],
+  },
+  {
+    name: 'core uses the DOM and chrome.*',
+    file: 'extension/core/probe.ts',
+    code: 'export const w = (): number => document.body.clientWidth + chrome.runtime.id.length;\n',
+    rules: ['no-restricted-globals', 'no-restricted-globals'],
+  },
+  {
+    name: 'core names a DOM type',
+    file: 'extension/core/probe.ts',
+    code: 'export const at = (v: HTMLVideoElement): number => v.currentTime;\n',
+    rules: ['@typescript-eslint/no-restricted-types'],
+  },
+  {
+    name: 'core imports the contract',
+    file: 'extension/core/probe.ts',
+    code: "export { positionAt } from '../../relay/contract/timeline';\n",
+    rules: [],
+  },
+  {
+    name: 'extension imports relay internals',
+    file: 'extension/popup/probe.ts',
+    code: "export { ROUTES } from '../../relay/rooms/event-routes';\n",
+    rules: ['no-restricted-imports'],
+  },
+  {
+    name: 'extension imports the contract',
+    file: 'extension/popup/probe.ts',
+    code: "export { LIMITS } from '../../relay/contract/protocol';\n",
+    rules: [],
+  },
+  {
+    name: 'relay imports extension code',
+    file: 'relay/rooms/probe.ts',
+    code: "export { createEngine } from '../../extension/core/engine';\n",
+    rules: ['no-restricted-imports'],
+  },
+  {
+    name: 'contract imports Node and the relay',
+    file: 'relay/contract/probe.ts',
+    code: "export { readFileSync } from 'node:fs';\nexport type { RelayContext } from '../context';\n",
+    rules: ['no-restricted-imports', 'no-restricted-imports'],
+  },
+  {
+    name: 'contract uses process',
+    file: 'relay/contract/probe.ts',
+    code: 'export const env = (): unknown => process.env;\n',
+    rules: ['no-restricted-globals'],
+  },
 ];
 
 /** All probes linted in one ESLint process (its start-up is most of the time). */
@@ -48,7 +98,10 @@ function lintProbes(): string[][] {
       out.push(result.messages.map((m) => m.ruleId ?? m.message));
     }
     process.stdout.write(JSON.stringify(out));`;
-  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(PROBES)], { cwd: root, encoding: 'utf8' });
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(PROBES)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return JSON.parse(stdout) as string[][];
 }
 

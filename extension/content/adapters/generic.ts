@@ -9,7 +9,16 @@ import type { MediaInfo, PlayerAdapter } from './types';
 
 const HAVE_CURRENT_DATA = 2;
 const HAVE_FUTURE_DATA = 3;
-const MEDIA_EVENTS = ['play', 'pause', 'seeking', 'seeked', 'ratechange', 'waiting', 'playing', 'ended'] as const satisfies readonly PlayerEvent[];
+const MEDIA_EVENTS = [
+  'play',
+  'pause',
+  'seeking',
+  'seeked',
+  'ratechange',
+  'waiting',
+  'playing',
+  'ended',
+] as const satisfies readonly PlayerEvent[];
 
 /** Listeners of one adapter; `emit` fans an event out to them. */
 export function createEmitter(): { subscribe(cb: (e: PlayerEvent) => void): () => void; emit(e: PlayerEvent): void } {
@@ -99,12 +108,16 @@ export function createGenericAdapter(video: HTMLVideoElement, owner: AbortSignal
   // with another currentSrc. Until its first frame the element is loading: see PlayerSnapshot.loading.
   let source = video.currentSrc || video.src;
   let loading = video.readyState < HAVE_CURRENT_DATA;
-  video.addEventListener('loadstart', () => {
-    loading = true;
-    const now = video.currentSrc || video.src;
-    if (now !== source && source !== '') emitter.emit('media-change');
-    source = now;
-  }, { signal });
+  video.addEventListener(
+    'loadstart',
+    () => {
+      loading = true;
+      const now = video.currentSrc || video.src;
+      if (now !== source && source !== '') emitter.emit('media-change');
+      source = now;
+    },
+    { signal },
+  );
   const loaded = (): void => {
     loading = false;
   };

@@ -25,34 +25,51 @@ export interface NetflixBridge {
 /** The isolated-world end of the bridge: the frame's nonce, numbered commands, replies matched by id. */
 export function createNetflixBridge(signal: AbortSignal, nonce = FRAME_NONCE): NetflixBridge {
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  document.addEventListener(REPLY_EVENT, (event) => {
-    const reply = decodeReply((event as CustomEvent<unknown>).detail);
-    if (reply === null || reply.nonce !== nonce) return;
-    const waiter = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (reply.ok) waiter?.resolve();
-    else waiter?.reject(new Error(`Netflix player: ${reply.error ?? 'refused'}`));
-  }, { signal });
-  signal.addEventListener('abort', () => {
-    for (const waiter of pending.values()) waiter.reject(new Error('Netflix adapter disposed'));
-    pending.clear();
-  }, { once: true });
-  const send = (op: BridgeOp, ms?: number): Promise<void> => new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new Error('Netflix adapter disposed'));
-      return;
-    }
-    const id = nextId++;
-    const timer = setTimeout(() => {
-      pending.delete(id);
-      reject(new Error(`Netflix page script did not answer '${op}' (is netflix-main.js injected?)`));
-    }, REPLY_TIMEOUT_MS);
-    pending.set(id, {
-      resolve: () => { clearTimeout(timer); resolve(); },
-      reject: (e) => { clearTimeout(timer); reject(e); },
+  document.addEventListener(
+    REPLY_EVENT,
+    (event) => {
+      const reply = decodeReply((event as CustomEvent<unknown>).detail);
+      if (reply === null || reply.nonce !== nonce) return;
+      const waiter = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.ok) waiter?.resolve();
+      else waiter?.reject(new Error(`Netflix player: ${reply.error ?? 'refused'}`));
+    },
+    { signal },
+  );
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const waiter of pending.values()) waiter.reject(new Error('Netflix adapter disposed'));
+      pending.clear();
+    },
+    { once: true },
+  );
+  const send = (op: BridgeOp, ms?: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) {
+        reject(new Error('Netflix adapter disposed'));
+        return;
+      }
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`Netflix page script did not answer '${op}' (is netflix-main.js injected?)`));
+      }, REPLY_TIMEOUT_MS);
+      pending.set(id, {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      document.dispatchEvent(
+        new CustomEvent(COMMAND_EVENT, { detail: JSON.stringify({ nonce, id, op, ...(ms === undefined ? {} : { ms }) }) }),
+      );
     });
-    document.dispatchEvent(new CustomEvent(COMMAND_EVENT, { detail: JSON.stringify({ nonce, id, op, ...(ms === undefined ? {} : { ms }) }) }));
-  });
   void send('hello').catch((err: unknown) => log.warn('the Netflix bridge did not answer hello:', err));
   return { send };
 }
@@ -62,7 +79,10 @@ export function createNetflixAdapter(video: HTMLVideoElement, owner: AbortSignal
   const signal = AbortSignal.any([owner, own.signal]);
   const base = createGenericAdapter(video, signal, 'netflix');
   const bridge = createNetflixBridge(signal);
-  const report = (op: string) => (err: unknown): void => log.warn(`Netflix ${op} failed:`, err);
+  const report =
+    (op: string) =>
+    (err: unknown): void =>
+      log.warn(`Netflix ${op} failed:`, err);
   return {
     ...base,
     play: () => bridge.send('play'),

@@ -5,7 +5,6 @@
  */
 import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../core/player';
 
-
 export interface MediaInfo {
   url: string;
   title: string;

@@ -16,8 +16,26 @@ export function benchVideo(): string {
   mkdirSync(dir, { recursive: true });
   const partial = `${file}.partial.webm`;
   execFileSync('ffmpeg', [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=60', '-t', String(BENCH_VIDEO_SECONDS),
-    '-c:v', 'libvpx', '-b:v', '150k', '-g', '60', '-deadline', 'realtime', '-cpu-used', '8', partial,
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x180:rate=60',
+    '-t',
+    String(BENCH_VIDEO_SECONDS),
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    '150k',
+    '-g',
+    '60',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    partial,
   ]);
   renameSync(partial, file);
   return file;

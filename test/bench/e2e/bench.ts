@@ -14,9 +14,12 @@ import { benchVideo } from './bench-video';
 import { createRoom, joinRoom, setRelayUrl, waitForMembers, waitForVideo } from '../../support/rooms';
 import { startStaticServer } from './static-server';
 
-const { values } = parseArgs({ options: { kinds: { type: 'string', default: 'chromium,firefox,chromium' }, steady: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { kinds: { type: 'string', default: 'chromium,firefox,chromium' }, steady: { type: 'string', default: '20' } },
+});
 const kinds = (values.kinds ?? '').split(',').map((k) => k.trim()) as BrowserKind[];
-if (kinds.length !== 3 || kinds.some((k) => k !== 'chromium' && k !== 'firefox')) throw new Error('--kinds takes three of chromium|firefox');
+if (kinds.length !== 3 || kinds.some((k) => k !== 'chromium' && k !== 'firefox'))
+  throw new Error('--kinds takes three of chromium|firefox');
 const steadyS = Number(values.steady);
 if (!(steadyS >= 5 && steadyS <= 120)) throw new Error('--steady must be in [5, 120] seconds');
 
@@ -55,10 +58,12 @@ async function collect(pages: MemberPage[], into: Recorded[]): Promise<void> {
 async function perform(page: MemberPage, action: Action): Promise<void> {
   if (action.do === 'play') await page.run(`document.getElementById('player').play().then(() => null)`);
   else if (action.do === 'pause') await page.run(`document.getElementById('player').pause()`);
-  else if (action.do === 'seek') await page.run(`(() => { const v = document.getElementById('player'); v.currentTime = Math.max(0, v.currentTime + ${action.by}); })()`);
+  else if (action.do === 'seek')
+    await page.run(`(() => { const v = document.getElementById('player'); v.currentTime = Math.max(0, v.currentTime + ${action.by}); })()`);
 }
 
-const fmt = (p: Percentiles): string => `p50 ${p.p50.toFixed(1)}  p95 ${p.p95.toFixed(1)}  p99 ${p.p99.toFixed(1)}  max ${p.max.toFixed(1)}  (n=${p.n})`;
+const fmt = (p: Percentiles): string =>
+  `p50 ${p.p50.toFixed(1)}  p95 ${p.p95.toFixed(1)}  p99 ${p.p99.toFixed(1)}  max ${p.max.toFixed(1)}  (n=${p.n})`;
 
 async function main(): Promise<void> {
   const relay = await startRelay();
@@ -130,8 +135,12 @@ function report(members: Member[], recorded: Recorded[], marks: { action: Action
   const seeks = recorded.map((r) => r.events.filter((e) => e.type === 'seeking'));
   const corrective = seeks.map((s) => s.filter((e) => inSteady(e.wall)).length);
   const steadyMin = windows.reduce((n, [a, b]) => n + (b - a), 0) / 60_000;
-  console.log(`corrective seeks in steady state: ${corrective.reduce((a, b) => a + b, 0)} over ${steadyMin.toFixed(1)} min (per member ${corrective.join(', ')})`);
-  console.log(`all seeks per member: ${seeks.map((s) => s.length).join(', ')} (own seeks: ${members.map((_, i) => marks.filter((m) => m.action.member === i && m.action.do === 'seek').length).join(', ')})`);
+  console.log(
+    `corrective seeks in steady state: ${corrective.reduce((a, b) => a + b, 0)} over ${steadyMin.toFixed(1)} min (per member ${corrective.join(', ')})`,
+  );
+  console.log(
+    `all seeks per member: ${seeks.map((s) => s.length).join(', ')} (own seeks: ${members.map((_, i) => marks.filter((m) => m.action.member === i && m.action.do === 'seek').length).join(', ')})`,
+  );
   const rates = recorded.map((r) => r.events.filter((e) => e.type === 'ratechange').length);
   console.log(`rate changes per member: ${rates.join(', ')}`);
   const fps = frames.map((f) => (f.length / (((f[f.length - 1]?.[0] ?? 0) - (f[0]?.[0] ?? 0)) / 1000 || 1)).toFixed(0));

@@ -48,9 +48,10 @@ export async function startStaticServer(videoFile: string): Promise<StaticServer
   if (address === null || typeof address === 'string') throw new Error('static server has no TCP address');
   return {
     origin: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

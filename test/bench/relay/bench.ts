@@ -47,11 +47,19 @@ const ROOMS = Number(args.rooms);
 const MEMBERS = Number(args.members);
 const SECONDS = Number(args.seconds);
 const WORKERS = Number(args.workers);
-const MIX: Mix = { pingMs: Number(args['ping-every']), telemetryMs: Number(args['telemetry-every']), controlMs: Number(args['control-every']), chatMs: Number(args['chat-every']), statusOnControl: !args['no-status-on-control'] };
+const MIX: Mix = {
+  pingMs: Number(args['ping-every']),
+  telemetryMs: Number(args['telemetry-every']),
+  controlMs: Number(args['control-every']),
+  chatMs: Number(args['chat-every']),
+  statusOnControl: !args['no-status-on-control'],
+};
 for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'telemetry-every', 'control-every', 'chat-every'] as const) {
   const v = Number(args[name]);
   if (!Number.isFinite(v) || v < 0 || (v === 0 && !name.endsWith('-every'))) {
-    process.stderr.write(`bench:relay: --${name} must be a positive number${name.endsWith('-every') ? ' of ms (0: none)' : ''}, not '${args[name]}'\n`);
+    process.stderr.write(
+      `bench:relay: --${name} must be a positive number${name.endsWith('-every') ? ' of ms (0: none)' : ''}, not '${args[name]}'\n`,
+    );
     process.exit(2);
   }
 }
@@ -64,7 +72,10 @@ class Worker {
   private readonly child: ChildProcess;
   private waiting: ((r: WorkerReply) => void) | null = null;
   constructor() {
-    this.child = fork(resolve(__dirname, 'load-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(resolve(__dirname, 'load-worker.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (m: WorkerReply) => this.waiting?.(m));
   }
   ask(cmd: WorkerCommand): Promise<WorkerReply> {
@@ -96,7 +107,13 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const nodeFlags = ['--max-old-space-size=2048', `--inspect=127.0.0.1:${inspectPort}`];
     nodeFlags.push(...args['relay-flags'].split(' ').filter((f) => f !== ''));
     if (args['cpu-prof'] !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
-    relays.push(await startRelayProcess({ ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }), env: { ...env, LOG_LEVEL: 'error' }, nodeFlags }));
+    relays.push(
+      await startRelayProcess({
+        ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
+        env: { ...env, LOG_LEVEL: 'error' },
+        nodeFlags,
+      }),
+    );
   }
   const urls = relays.map((r) => r.url);
   /** Each relay's figures after a full collection: what it retains, without garbage. */
@@ -110,7 +127,15 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const t0 = Date.now();
     const perWorker = Math.ceil(ROOMS / WORKERS);
     const connected = await Promise.all(
-      workers.map((w, i) => w.ask({ type: 'connect', urls, rooms: Math.max(0, Math.min(perWorker, ROOMS - i * perWorker)), members: MEMBERS, firstRoom: i * perWorker })),
+      workers.map((w, i) =>
+        w.ask({
+          type: 'connect',
+          urls,
+          rooms: Math.max(0, Math.min(perWorker, ROOMS - i * perWorker)),
+          members: MEMBERS,
+          firstRoom: i * perWorker,
+        }),
+      ),
     );
     const sockets = connected.reduce((n, r) => n + (r.type === 'connected' ? r.sockets : 0), 0);
     const failedRooms = connected.reduce((n, r) => n + (r.type === 'connected' ? r.failed : 0), 0);

@@ -14,7 +14,13 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinedRoom, type Result, type ServerToClientEvents } from '../../../relay/contract/protocol';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type JoinedRoom,
+  type Result,
+  type ServerToClientEvents,
+} from '../../../relay/contract/protocol';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -127,10 +133,13 @@ async function setUpRoom(urls: string[], members: number, index: number): Promis
         const report = (): void => emit(s.emitWithAck('member:status', { status: t.paused ? 'paused' : 'playing', offsetMs: 0, rttMs: 2 }));
         if (t.paused) report();
         else {
-          const timer = setTimeout(() => {
-            later.delete(timer);
-            report();
-          }, Math.max(0, t.setAt - (performance.timeOrigin + performance.now())));
+          const timer = setTimeout(
+            () => {
+              later.delete(timer);
+              report();
+            },
+            Math.max(0, t.setAt - (performance.timeOrigin + performance.now())),
+          );
           later.add(timer);
         }
       }
@@ -157,7 +166,9 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
   // A few rooms at a time: quick, without a thundering herd of handshakes.
   const batch = 25;
   for (let i = 0; i < cmd.rooms; i += batch) {
-    const made = await Promise.allSettled(Array.from({ length: Math.min(batch, cmd.rooms - i) }, (_, k) => setUpRoom(cmd.urls, cmd.members, cmd.firstRoom + i + k)));
+    const made = await Promise.allSettled(
+      Array.from({ length: Math.min(batch, cmd.rooms - i) }, (_, k) => setUpRoom(cmd.urls, cmd.members, cmd.firstRoom + i + k)),
+    );
     for (const r of made) {
       if (r.status === 'fulfilled') rooms.push(r.value);
       else failed++;
@@ -196,7 +207,9 @@ function run(ms: number, mix: Mix): void {
       room.round = { at: performance.now(), minSeq: room.seq + 1, got: new Set() };
       emit(host.emitWithAck('playback:control', { action: paused ? 'pause' : 'play', position: Math.random() * 3600 }));
     });
-    every(mix.chatMs, () => emit(room.members[Math.floor(Math.random() * room.members.length)]!.emitWithAck('chat:send', { text: 'hello' })));
+    every(mix.chatMs, () =>
+      emit(room.members[Math.floor(Math.random() * room.members.length)]!.emitWithAck('chat:send', { text: 'hello' })),
+    );
     for (const s of room.members) {
       every(mix.pingMs, () => {
         sent++;

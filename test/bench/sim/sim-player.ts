@@ -48,7 +48,9 @@ export class SimPlayer {
   ) {}
 
   private advancing(t: number): boolean {
-    return !this.paused && !this.ad && !this.ended && this.attached && t >= this.loadingUntil && t >= this.frozenUntil && t >= this.stallUntil;
+    return (
+      !this.paused && !this.ad && !this.ended && this.attached && t >= this.loadingUntil && t >= this.frozenUntil && t >= this.stallUntil
+    );
   }
 
   /** True media position at true time `t` (>= the last change). */

@@ -54,7 +54,8 @@ export class SimRoom {
 
   status(id: string, report: StatusReport, now: number): void {
     const value = this.apply(reportStatus(id, report, now, this.holdTimeoutMs));
-    if (value?.timeline != null) this.commit(value.timeline, now, report.status === 'buffering' || report.status === 'ad' ? 'hold' : 'release');
+    if (value?.timeline != null)
+      this.commit(value.timeline, now, report.status === 'buffering' || report.status === 'ad' ? 'hold' : 'release');
   }
 
   tick(now: number): void {

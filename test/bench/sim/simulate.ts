@@ -118,12 +118,17 @@ const ACTION_TO_CONTROL_MS = 1000;
  * (the engine sent something nobody did); a user action left over was missed. Counting totals
  * instead would let one echo and one missed action cancel out.
  */
-export function matchControls(actions: UserAction[], sentByMember: { at: number; action: string }[][]): { unexplained: number; missed: number } {
+export function matchControls(
+  actions: UserAction[],
+  sentByMember: { at: number; action: string }[][],
+): { unexplained: number; missed: number } {
   let unexplained = 0;
   const open = actions.map((a) => ({ ...a, used: false }));
   sentByMember.forEach((sent, member) => {
     for (const c of sent) {
-      const cause = open.find((a) => !a.used && a.member === member && a.action === c.action && c.at >= a.at && c.at - a.at <= ACTION_TO_CONTROL_MS);
+      const cause = open.find(
+        (a) => !a.used && a.member === member && a.action === c.action && c.at >= a.at && c.at - a.at <= ACTION_TO_CONTROL_MS,
+      );
       if (cause === undefined) unexplained++;
       else cause.used = true;
     }
@@ -173,12 +178,17 @@ export function simulate(opts: SimOptions): SimResult {
     const last = room.history[room.history.length - 1];
     // A hold cannot converge while its member is still in the ad or stall that caused it: only the
     // user's changes and the restarts after a hold are timed.
-    if (last !== undefined && last.action !== 'hold' && (pending.length === 0 || (pending[pending.length - 1]?.seq ?? -1) < last.timeline.seq)) {
+    if (
+      last !== undefined &&
+      last.action !== 'hold' &&
+      (pending.length === 0 || (pending[pending.length - 1]?.seq ?? -1) < last.timeline.seq)
+    ) {
       pending.push({ action: last.action, at: last.at, ms: null, seq: last.timeline.seq });
     }
     const pos = members.map((m) => m.player.position(now));
     const pairs: number[] = [];
-    for (let i = 0; i < pos.length; i++) for (let j = i + 1; j < pos.length; j++) pairs.push(Math.abs((pos[i] as number) - (pos[j] as number)) * 1000);
+    for (let i = 0; i < pos.length; i++)
+      for (let j = i + 1; j < pos.length; j++) pairs.push(Math.abs((pos[i] as number) - (pos[j] as number)) * 1000);
     const maxPair = Math.max(0, ...pairs);
     const running = !isHeld(t) && now >= t.setAt;
     const allPlaying = members.every((m) => !m.player.paused && !m.player.ad && !m.player.read().buffering);
@@ -204,7 +214,10 @@ export function simulate(opts: SimOptions): SimResult {
 
   const minutes = opts.durationS / 60;
   const steadyMinutes = (steadyTicks * SAMPLE_MS) / 60_000;
-  const matched = matchControls(userActions, members.map((m) => m.controlsSent));
+  const matched = matchControls(
+    userActions,
+    members.map((m) => m.controlsSent),
+  );
   const total = (k: 'correctiveSeeks' | 'rateChanges' | 'staleDropped'): number => members.reduce((n, m) => n + m.engine.stats[k], 0);
   return {
     pairwiseMs: percentiles(pairwise),

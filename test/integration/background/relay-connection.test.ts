@@ -45,7 +45,10 @@ test('connects, answers a request and a clock ping', async () => {
   conn = new RelayConnection(relay.url, () => undefined);
   expect(await conn.whenConnected()).toEqual({ ok: true, data: null });
   expect(conn.view().status).toBe('connected');
-  const created = await conn.request((s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }), joinedRoomSchema);
+  const created = await conn.request(
+    (s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }),
+    joinedRoomSchema,
+  );
   expect(created.ok).toBe(true);
   expect(typeof (await conn.ping())).toBe('number');
 });
@@ -100,7 +103,9 @@ test('a relay answering outside the protocol: refused as bad_answer, a clock ans
   const http = createServer();
   const rogue = new Server(http, { transports: ['websocket'] });
   rogue.on('connection', (socket) => {
-    socket.on('room:create', (_req: unknown, ack: (res: unknown) => void) => ack({ ok: true, data: { room: { code: 'X', members: 'everyone' } } }));
+    socket.on('room:create', (_req: unknown, ack: (res: unknown) => void) =>
+      ack({ ok: true, data: { room: { code: 'X', members: 'everyone' } } }),
+    );
     socket.on('member:status', (_req: unknown, ack: (res: unknown) => void) => ack({ ok: false, error: 'no_such_code' }));
     socket.on('time:ping', (ack: (res: unknown) => void) => ack('soon'));
   });
@@ -108,9 +113,15 @@ test('a relay answering outside the protocol: refused as bad_answer, a clock ans
   try {
     conn = new RelayConnection(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, () => undefined);
     await conn.whenConnected();
-    const created = await conn.request((s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }), joinedRoomSchema);
+    const created = await conn.request(
+      (s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }),
+      joinedRoomSchema,
+    );
     expect(created).toMatchObject({ ok: false, error: LocalError.BadAnswer, message: expect.stringContaining('does not understand') });
-    expect(await conn.request((s) => s.emitWithAck('member:status', { status: 'playing' }), memberSchema)).toMatchObject({ ok: false, error: LocalError.BadAnswer });
+    expect(await conn.request((s) => s.emitWithAck('member:status', { status: 'playing' }), memberSchema)).toMatchObject({
+      ok: false,
+      error: LocalError.BadAnswer,
+    });
     expect(await conn.ping()).toBeNull();
   } finally {
     conn?.close();
@@ -120,4 +131,3 @@ test('a relay answering outside the protocol: refused as bad_answer, a clock ans
     });
   }
 });
-

@@ -60,14 +60,21 @@ function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<vo
 async function roomWithFriend(): Promise<{ room: TabRoom; host: Recorder; friend: TestClient; joined: JoinedRoom }> {
   const conn = new RelayConnection(relay.url, () => undefined);
   await conn.whenConnected();
-  const created = await conn.request((s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }), joinedRoomSchema);
+  const created = await conn.request(
+    (s) => s.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ana' } }),
+    joinedRoomSchema,
+  );
   if (!created.ok) throw new Error(created.message);
   const host = recorder();
   const room = new TabRoom(7, conn, { relayUrl: relay.url, ...created.data }, host);
   open.push(room);
   const friend = await connectClient(relay.url);
   open.push(friend);
-  const joined = await friend.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room.code, profile: { name: 'Bo' } });
+  const joined = await friend.emitWithAck('room:join', {
+    protocol: PROTOCOL_VERSION,
+    code: created.data.room.code,
+    profile: { name: 'Bo' },
+  });
   if (!joined.ok) throw new Error(joined.error);
   await until(() => room.room.members.length === 2, 'the friend listed');
   return { room, host, friend, joined: joined.data };
@@ -158,7 +165,7 @@ test('status reports in a burst: one at a time, at most one per STATUS_MIN_GAP_M
   expect(room.you?.status).toBe('paused');
 });
 
-test('a status back to the room\'s while another is on its way goes as a status, not telemetry: the relay ends with the latest', async () => {
+test("a status back to the room's while another is on its way goes as a status, not telemetry: the relay ends with the latest", async () => {
   const { room, friend } = await roomWithFriend();
   expect(await room.status({ status: 'playing', offsetMs: 0, rttMs: 20 })).toEqual({ ok: true, data: null });
   const since = performance.now();
@@ -166,8 +173,14 @@ test('a status back to the room\'s while another is on its way goes as a status,
   const seen: string[] = [];
   friend.on('member:updated', (m) => seen.push(m.status));
   // Buffering goes out at once; playing again (the room still shows playing until the answer) follows it.
-  const answers = await Promise.all([room.status({ status: 'buffering', offsetMs: null, rttMs: 20 }), room.status({ status: 'playing', offsetMs: 3, rttMs: 20 })]);
-  expect(answers).toEqual([{ ok: true, data: null }, { ok: true, data: null }]);
+  const answers = await Promise.all([
+    room.status({ status: 'buffering', offsetMs: null, rttMs: 20 }),
+    room.status({ status: 'playing', offsetMs: 3, rttMs: 20 }),
+  ]);
+  expect(answers).toEqual([
+    { ok: true, data: null },
+    { ok: true, data: null },
+  ]);
   await until(() => seen.length === 2, 'both statuses told');
   expect(seen).toEqual(['buffering', 'playing']);
   const stored = await relay.store.get(room.code);

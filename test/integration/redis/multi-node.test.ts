@@ -49,17 +49,26 @@ describe('three relays, one room', () => {
   test('joins and control events are seen by members on every node', async () => {
     const [a, b, c] = nodes as [RelayProcess, RelayProcess, RelayProcess];
     const aSock = await client(a.url);
-    alice = { socket: aSock, joined: unwrap(await aSock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } })) };
+    alice = {
+      socket: aSock,
+      joined: unwrap(await aSock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } })),
+    };
     code = alice.joined.room.code;
 
     const bSock = await client(b.url);
     const aliceSeesBob = nextEvent(alice.socket, 'member:joined');
-    bob = { socket: bSock, joined: unwrap(await bSock.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: 'Bob' } })) };
+    bob = {
+      socket: bSock,
+      joined: unwrap(await bSock.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: 'Bob' } })),
+    };
     expect((await aliceSeesBob)[0].name).toBe('Bob');
 
     const cSock = await client(c.url);
     const seesCarol = [nextEvent(alice.socket, 'member:joined'), nextEvent(bob.socket, 'member:joined')];
-    carol = { socket: cSock, joined: unwrap(await cSock.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: 'Carol' } })) };
+    carol = {
+      socket: cSock,
+      joined: unwrap(await cSock.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: 'Carol' } })),
+    };
     for (const [m] of await Promise.all(seesCarol)) expect(m.name).toBe('Carol');
     expect(Object.keys(carol.joined.room.members)).toHaveLength(3);
 
@@ -77,7 +86,8 @@ describe('three relays, one room', () => {
     // Telemetry from B reaches A and C in the batch B's relay sends to the room.
     const batches = [nextEvent(alice.socket, 'members:telemetry'), nextEvent(carol.socket, 'members:telemetry')];
     bob.socket.emit('member:telemetry', { offsetMs: 6, rttMs: null });
-    for (const [entries] of await Promise.all(batches)) expect(entries).toEqual([{ memberId: bob.joined.memberId, offsetMs: 6, rttMs: null }]);
+    for (const [entries] of await Promise.all(batches))
+      expect(entries).toEqual([{ memberId: bob.joined.memberId, offsetMs: 6, rttMs: null }]);
   });
 
   test('a node killed mid-session: its member resumes on another node and keeps the room', async () => {

@@ -80,10 +80,20 @@ export interface RelayProcessOptions {
 
 export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise<RelayProcess> {
   const port = opts.port ?? (await freePort());
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...opts.env };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  };
   if (opts.redisUrl !== undefined) env.REDIS_URL = opts.redisUrl;
   if (opts.keyPrefix !== undefined) env.REDIS_KEY_PREFIX = opts.keyPrefix;
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--enable-source-maps', await relayBundle()], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--enable-source-maps', await relayBundle()], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await waitForOutput(child, /listening on http/, `relay on ${port}`);
   // Keep draining the pipes so a chatty relay never blocks on a full pipe.
   child.stdout?.resume();
@@ -125,7 +135,9 @@ export async function redisProcess(): Promise<RedisProcess> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       await waitForOutput(child, /Ready to accept connections/, `redis-server on ${port}`);
       child.stdout?.resume();
     },

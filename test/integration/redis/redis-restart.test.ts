@@ -54,7 +54,10 @@ test('Redis restarted empty mid-session: 503 with a reason meanwhile, then rooms
 
   await redis.stop();
   // Whichever of the relay's two Redis connections notices first (the store's or the adapter's).
-  expect(await healthBecomes(a.url, 503)).toMatchObject({ ready: false, reason: expect.stringMatching(/^redis_(store|adapter)_unavailable$/) });
+  expect(await healthBecomes(a.url, 503)).toMatchObject({
+    ready: false,
+    reason: expect.stringMatching(/^redis_(store|adapter)_unavailable$/),
+  });
   expect(await healthBecomes(b.url, 503)).toMatchObject({ ready: false });
   // Connections stay up; room changes are refused, clock pings still answered.
   expect(await bob.emitWithAck('playback:control', { action: 'pause', position: 31 })).toEqual({ ok: false, error: 'unavailable' });

@@ -75,7 +75,7 @@ const memberUpdate = (socket: TestClient, id: string, connected: boolean, timeou
 
 /** Polls Redis (the sweep's last step is there, not on any socket) until `check` holds. */
 async function redisState(check: () => Promise<boolean>, what: string, timeoutMs = BOUND_MS): Promise<void> {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
+  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
     if (await check()) return;
     await new Promise<void>((done) => setTimeout(done, 50));
   }
@@ -86,7 +86,11 @@ async function redisState(check: () => Promise<boolean>, what: string, timeoutMs
 async function presenceKeys(): Promise<{ nodes: string[]; seatSets: string[]; sweeps: number }> {
   const ids = await redis.zrange(`${prefix}nodes`, '0', '-1');
   const seatSets = await redis.keys(`${prefix}node:*:seats`);
-  return { nodes: ids, seatSets: seatSets.map((k) => k.slice(`${prefix}node:`.length, -':seats'.length)), sweeps: await redis.zcard(`${prefix}sweeps`) };
+  return {
+    nodes: ids,
+    seatSets: seatSets.map((k) => k.slice(`${prefix}node:`.length, -':seats'.length)),
+    sweeps: await redis.zcard(`${prefix}sweeps`),
+  };
 }
 
 async function sweptTo(beating: number): Promise<void> {
@@ -98,7 +102,9 @@ async function sweptTo(beating: number): Promise<void> {
 
 /** A member as the store has it now (a seated member resuming itself gets a fresh read of the room). */
 async function memberNow(reader: Seated, id: string): Promise<Member | undefined> {
-  const room = unwrap(await reader.socket.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: reader.joined.resumeToken })).room;
+  const room = unwrap(
+    await reader.socket.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: reader.joined.resumeToken }),
+  ).room;
   return room.members.find((m) => m.id === id);
 }
 

@@ -55,7 +55,14 @@ describe.each(storeFactories)('abuse and health ($name store)', (storeFactory) =
     await alice.emitWithAck('playback:control', { action: 'rate', rate: 9 } as never);
     const health = await fetch(`${h.relay().url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', ready: true, store: storeFactory.name, sockets: 1, rooms: expect.any(Number), uptime: expect.any(Number) });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      ready: true,
+      store: storeFactory.name,
+      sockets: 1,
+      rooms: expect.any(Number),
+      uptime: expect.any(Number),
+    });
     const metrics = await (await fetch(`${h.relay().url}/metrics`)).text();
     expect(metrics).toMatch(/^lockstep_sockets 1$/m);
     expect(metrics).toMatch(/^lockstep_rooms \d+$/m);

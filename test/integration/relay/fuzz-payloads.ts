@@ -44,10 +44,27 @@ export function randomValue(rng: Rng, depth = 0): unknown {
       return Array.from({ length: Math.floor(rng.uniform(0, 5)) }, () => randomValue(rng, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
-      const keys = ['action', 'position', 'rate', 'text', 'name', 'status', 'protocol', 'code', '__proto__', 'constructor', randomString(rng).slice(0, 8)];
+      const keys = [
+        'action',
+        'position',
+        'rate',
+        'text',
+        'name',
+        'status',
+        'protocol',
+        'code',
+        '__proto__',
+        'constructor',
+        randomString(rng).slice(0, 8),
+      ];
       // defineProperty: an own "__proto__" key (as JSON.parse makes), not a prototype change.
       for (let i = 0; i < rng.uniform(0, 5); i++) {
-        Object.defineProperty(o, pick(rng, keys), { value: randomValue(rng, depth + 1), enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(o, pick(rng, keys), {
+          value: randomValue(rng, depth + 1),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       }
       return o;
     }
@@ -71,7 +88,11 @@ function validPayload(rng: Rng, event: string, code: string, memberIds: readonly
     case 'member:profile':
       return profile;
     case 'member:status':
-      return { status: pick(rng, ['playing', 'paused', 'buffering', 'ad', 'no_video']), offsetMs: rng.uniform(-500, 500), rttMs: rng.uniform(0, 400) };
+      return {
+        status: pick(rng, ['playing', 'paused', 'buffering', 'ad', 'no_video']),
+        offsetMs: rng.uniform(-500, 500),
+        rttMs: rng.uniform(0, 400),
+      };
     case 'member:telemetry':
       return { offsetMs: pick(rng, [null, rng.uniform(-500, 500)]), rttMs: pick(rng, [null, rng.uniform(0, 400)]) };
     case 'playback:control':

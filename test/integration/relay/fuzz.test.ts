@@ -19,7 +19,21 @@ describe.each(storeFactories)('fuzz ($name store)', (storeFactory) => {
   // Budgets high enough that most events reach validation and the handlers, low enough that
   // some fuzzers are cut off as flooders (and come back).
   const budget = { points: 300, duration: 1 };
-  const h = useRelay({ storeFactory, extra: { budgets: { control: budget, chat: budget, join: budget, status: budget, telemetry: budget, ping: budget, other: budget, strikes: { points: 40, duration: 1 } } } });
+  const h = useRelay({
+    storeFactory,
+    extra: {
+      budgets: {
+        control: budget,
+        chat: budget,
+        join: budget,
+        status: budget,
+        telemetry: budget,
+        ping: budget,
+        other: budget,
+        strikes: { points: 40, duration: 1 },
+      },
+    },
+  });
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown): void => {
     rejections.push(reason);
@@ -86,12 +100,20 @@ describe.each(storeFactories)('fuzz ($name store)', (storeFactory) => {
     const health = await (await fetch(`${h.relay().url}/healthz`)).json();
     expect(health).toMatchObject({ status: 'ok', ready: true });
     const late = await connectClient(h.relay().url);
-    expect(unwrap(await late.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: a.room.code, profile: { name: 'Late' } })).room.members.map((m) => m.name)).toEqual(['Alice', 'Bob', 'Late']);
+    expect(
+      unwrap(
+        await late.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: a.room.code, profile: { name: 'Late' } }),
+      ).room.members.map((m) => m.name),
+    ).toEqual(['Alice', 'Bob', 'Late']);
     late.disconnect();
     // No connection ever holds two seats (its events run one at a time).
-    const seats = Object.values((await h.relay().store.get(target.room.code))?.members ?? {}).filter((m) => m.connected).map((m) => m.connectionId);
+    const seats = Object.values((await h.relay().store.get(target.room.code))?.members ?? {})
+      .filter((m) => m.connected)
+      .map((m) => m.connectionId);
     expect(new Set(seats).size).toBe(seats.length);
     const refusals = (await (await fetch(`${h.relay().url}/metrics`)).text()).match(/^lockstep_refusals_total.*$/gm) ?? [];
-    console.log(`fuzz: ${FUZZERS * EVENTS_EACH} events, ${disconnects} reconnects, ${roundsWhileFuzzing} well-behaved rounds during the fuzzing\n${refusals.join('\n')}`);
+    console.log(
+      `fuzz: ${FUZZERS * EVENTS_EACH} events, ${disconnects} reconnects, ${roundsWhileFuzzing} well-behaved rounds during the fuzzing\n${refusals.join('\n')}`,
+    );
   }, 30_000);
 });

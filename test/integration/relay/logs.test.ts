@@ -12,7 +12,12 @@ let relay: TestRelay;
 const lines: string[] = [];
 const sink = new Writable({
   write(chunk: Buffer, _enc, done) {
-    lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+    lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     done();
   },
 });
@@ -43,7 +48,8 @@ test('room codes appear as their first four symbols only, resume tokens never', 
   await relay.close();
 
   const text = lines.join('\n');
-  for (const what of ['created', 'joined', 'left', 'resumed', 'away']) expect(text).toContain(`"msg":"${what === 'created' ? 'room created' : what}"`);
+  for (const what of ['created', 'joined', 'left', 'resumed', 'away'])
+    expect(text).toContain(`"msg":"${what === 'created' ? 'room created' : what}"`);
   expect(text).toContain(`"room":"${code.slice(0, 4)}…"`);
   expect(text).not.toContain(code);
   expect(text).not.toContain(created.resumeToken.split('.')[1]);

@@ -27,7 +27,10 @@ describe.each(storeFactories)('playback ($name store)', (storeFactory) => {
     const { socket: alice, joined: a } = await h.createRoom();
     const { socket: bob } = await h.joinRoom(a.room.code);
     const t1 = unwrap(await alice.emitWithAck('playback:control', { action: 'seek', position: 20, baseSeq: 0 }));
-    expect(await bob.emitWithAck('playback:control', { action: 'seek', position: 50, baseSeq: 0 })).toEqual({ ok: false, error: ErrorCode.Stale });
+    expect(await bob.emitWithAck('playback:control', { action: 'seek', position: 50, baseSeq: 0 })).toEqual({
+      ok: false,
+      error: ErrorCode.Stale,
+    });
     expect(unwrap(await bob.emitWithAck('playback:control', { action: 'pause', baseSeq: t1.seq }))).toMatchObject({ position: 20, seq: 2 });
   });
 
@@ -57,7 +60,10 @@ describe.each(storeFactories)('playback ($name store)', (storeFactory) => {
     expect(echoed).toEqual([]);
     bob.off('member:updated');
     const renamed = nextEvent(alice, 'member:updated');
-    expect(unwrap(await bob.emitWithAck('member:profile', { name: 'Robert', color: '#123456' }))).toMatchObject({ name: 'Robert', color: '#123456' });
+    expect(unwrap(await bob.emitWithAck('member:profile', { name: 'Robert', color: '#123456' }))).toMatchObject({
+      name: 'Robert',
+      color: '#123456',
+    });
     expect((await renamed)[0]).toMatchObject({ id: b.memberId, name: 'Robert' });
   });
 

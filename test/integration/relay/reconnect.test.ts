@@ -51,7 +51,10 @@ describe.each(storeFactories)('reconnect ($name store)', (storeFactory) => {
     const c = await h.client();
     const forged = `${a.room.code}.${'A'.repeat(43)}`;
     for (const resumeToken of [forged, 'garbage', `0000000000000Z.${'A'.repeat(43)}`]) {
-      expect(await c.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken })).toEqual({ ok: false, error: ErrorCode.ResumeFailed });
+      expect(await c.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken })).toEqual({
+        ok: false,
+        error: ErrorCode.ResumeFailed,
+      });
     }
   });
 
@@ -77,9 +80,14 @@ describe.each(storeFactories)('reconnect ($name store)', (storeFactory) => {
       expect((await state)[0].position).toBe(7);
       expect(unwrap(await alice.emitWithAck('playback:control', { action: 'pause' })).by).toBe(a.memberId);
       // A client that resumes anyway after a recovered reconnect gets its seat back, not an error.
-      expect(unwrap(await alice.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: a.resumeToken })).memberId).toBe(a.memberId);
+      expect(unwrap(await alice.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: a.resumeToken })).memberId).toBe(
+        a.memberId,
+      );
       // ... but a seated connection cannot take another member's seat.
-      expect(await alice.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: b.resumeToken })).toEqual({ ok: false, error: ErrorCode.AlreadyInRoom });
+      expect(await alice.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: b.resumeToken })).toEqual({
+        ok: false,
+        error: ErrorCode.AlreadyInRoom,
+      });
       expect(bob.connected).toBe(true);
     } finally {
       alice.disconnect();
@@ -96,8 +104,14 @@ describe.each(storeFactories)('reconnect ($name store)', (storeFactory) => {
     bob.disconnect();
     await waitFor(async () => (await h.relay().store.get(a.room.code)) === null, GRACE_MS * 3);
     const c = await h.client();
-    expect(await c.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: a.room.code, profile: { name: 'Late' } })).toEqual({ ok: false, error: ErrorCode.RoomNotFound });
-    expect(await c.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: a.resumeToken })).toEqual({ ok: false, error: ErrorCode.ResumeFailed });
+    expect(await c.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: a.room.code, profile: { name: 'Late' } })).toEqual({
+      ok: false,
+      error: ErrorCode.RoomNotFound,
+    });
+    expect(await c.emitWithAck('room:resume', { protocol: PROTOCOL_VERSION, resumeToken: a.resumeToken })).toEqual({
+      ok: false,
+      error: ErrorCode.ResumeFailed,
+    });
   });
 });
 

@@ -92,8 +92,17 @@ describe.each(storeFactories)('rooms ($name store)', (storeFactory) => {
   test('unknown room, malformed code and wrong protocol version', async () => {
     const c = await h.client();
     const profile = { name: 'Eve' };
-    expect(await c.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: '0000000000000Z', profile })).toEqual({ ok: false, error: ErrorCode.RoomNotFound });
-    expect(await c.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: 'IIII', profile })).toEqual({ ok: false, error: ErrorCode.RoomNotFound });
-    expect(await c.emitWithAck('room:create', { protocol: PROTOCOL_VERSION + 1, profile })).toEqual({ ok: false, error: ErrorCode.VersionMismatch });
+    expect(await c.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: '0000000000000Z', profile })).toEqual({
+      ok: false,
+      error: ErrorCode.RoomNotFound,
+    });
+    expect(await c.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: 'IIII', profile })).toEqual({
+      ok: false,
+      error: ErrorCode.RoomNotFound,
+    });
+    expect(await c.emitWithAck('room:create', { protocol: PROTOCOL_VERSION + 1, profile })).toEqual({
+      ok: false,
+      error: ErrorCode.VersionMismatch,
+    });
   });
 });

@@ -14,7 +14,11 @@ type Raw = { emit(event: string, ...args: unknown[]): unknown; emitWithAck(event
 const raw = (c: TestClient): Raw => c as unknown as Raw;
 
 /** Batches a client receives until `done` says the entries so far are enough. */
-function batchesUntil(socket: TestClient, done: (latest: Map<string, MemberTelemetry>) => boolean, timeoutMs = 5000): Promise<MemberTelemetry[][]> {
+function batchesUntil(
+  socket: TestClient,
+  done: (latest: Map<string, MemberTelemetry>) => boolean,
+  timeoutMs = 5000,
+): Promise<MemberTelemetry[][]> {
   const batches: MemberTelemetry[][] = [];
   const latest = new Map<string, MemberTelemetry>();
   return new Promise((resolve, reject) => {
@@ -111,8 +115,12 @@ describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
       [{ offsetMs: 1e12, rttMs: null }],
       [{ offsetMs: 5, rttMs: null, status: 'playing' }],
       [],
-      [{ offsetMs: 5, rttMs: null }, { offsetMs: 6, rttMs: null }],
-    ]) raw(bob).emit('member:telemetry', ...bad);
+      [
+        { offsetMs: 5, rttMs: null },
+        { offsetMs: 6, rttMs: null },
+      ],
+    ])
+      raw(bob).emit('member:telemetry', ...bad);
     // Answered after the ones before it (one queue per connection): they have all been handled.
     expect(await raw(bob).emitWithAck('member:telemetry', { offsetMs: 5, rttMs: null })).toEqual({ ok: false, error: 'bad_request' });
     carol.emit('member:telemetry', { offsetMs: 42, rttMs: null });

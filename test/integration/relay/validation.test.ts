@@ -32,7 +32,10 @@ const cases: Record<string, Array<[string, unknown]>> = {
     ['extra key', { protocol: PROTOCOL_VERSION, profile, admin: true }],
     ['extra key in profile', { protocol: PROTOCOL_VERSION, profile: { ...profile, role: 'host' } }],
     ['bad settings', { protocol: PROTOCOL_VERSION, profile, settings: { controlMode: 'anyone' } }],
-    ['oversize media url', { protocol: PROTOCOL_VERSION, profile, media: { ...media, url: `https://x.example/${long(LIMITS.urlMaxLength)}` } }],
+    [
+      'oversize media url',
+      { protocol: PROTOCOL_VERSION, profile, media: { ...media, url: `https://x.example/${long(LIMITS.urlMaxLength)}` } },
+    ],
     ['media url not a url', { protocol: PROTOCOL_VERSION, profile, media: { ...media, url: 'not a url' } }],
     ['javascript: media url', { protocol: PROTOCOL_VERSION, profile, media: { ...media, url: 'javascript:alert(1)' } }],
     ['protocol as string', { protocol: '1', profile }],
@@ -44,7 +47,11 @@ const cases: Record<string, Array<[string, unknown]>> = {
     ['oversize code', { protocol: PROTOCOL_VERSION, code: long(500), profile }],
     ['extra key', { protocol: PROTOCOL_VERSION, code: 'ABCD', profile, host: true }],
   ],
-  'room:resume': [...common, ['missing token', { protocol: PROTOCOL_VERSION }], ['oversize token', { protocol: PROTOCOL_VERSION, resumeToken: long(5000) }]],
+  'room:resume': [
+    ...common,
+    ['missing token', { protocol: PROTOCOL_VERSION }],
+    ['oversize token', { protocol: PROTOCOL_VERSION, resumeToken: long(5000) }],
+  ],
   'room:settings': [...common, ['unknown mode', { controlMode: 'dictator' }], ['extra key', { controlMode: 'host', owner: 'me' }]],
   'room:transfer-host': [...common, ['missing id', {}], ['id as number', { memberId: 7 }]],
   'member:profile': [...common, ['oversize name', { name: long(1000) }], ['extra key', { name: 'M', id: 'x' }]],
@@ -67,12 +74,28 @@ const cases: Record<string, Array<[string, unknown]>> = {
     ['fractional baseSeq', { action: 'pause', baseSeq: 1.5 }],
     ['media missing title', { action: 'media', media: { url: media.url, duration: null } }],
   ],
-  'chat:send': [...common, ['empty text', { text: '' }], ['oversize text', { text: long(LIMITS.chatMaxLength + 1) }], ['text as object', { text: { a: 1 } }]],
+  'chat:send': [
+    ...common,
+    ['empty text', { text: '' }],
+    ['oversize text', { text: long(LIMITS.chatMaxLength + 1) }],
+    ['text as object', { text: { a: 1 } }],
+  ],
 };
 
 describe.each(storeFactories)('malformed payloads ($name store)', (storeFactory) => {
   // Generous budgets: this suite sends many bad events from one connection on purpose.
-  const h = useRelay({ storeFactory, extra: { budgets: { other: { points: 1000, duration: 1 }, join: { points: 1000, duration: 1 }, control: { points: 1000, duration: 1 }, status: { points: 1000, duration: 1 }, chat: { points: 1000, duration: 1 } } } });
+  const h = useRelay({
+    storeFactory,
+    extra: {
+      budgets: {
+        other: { points: 1000, duration: 1 },
+        join: { points: 1000, duration: 1 },
+        control: { points: 1000, duration: 1 },
+        status: { points: 1000, duration: 1 },
+        chat: { points: 1000, duration: 1 },
+      },
+    },
+  });
 
   test.each(Object.entries(cases))('%s: every bad payload gets bad_request and changes nothing', async (event, payloads) => {
     const { socket: alice, joined: a } = await h.createRoom('Alice');

@@ -5,12 +5,26 @@ import { badgeFor, showBadge } from '../../../extension/background/badge';
 import type { Member } from '../../../relay/contract/protocol';
 import type { ConnectionStatus } from '../../../extension/messages';
 
-const member = (id: string, connected: boolean): Member => ({ id, name: id, color: '#3cb44b', role: 'member', connected, status: 'paused', offsetMs: null, rttMs: null, joinedAt: 0 });
+const member = (id: string, connected: boolean): Member => ({
+  id,
+  name: id,
+  color: '#3cb44b',
+  role: 'member',
+  connected,
+  status: 'paused',
+  offsetMs: null,
+  rttMs: null,
+  joinedAt: 0,
+});
 const action = browser.action as unknown as { setBadgeText: jest.Mock; setBadgeBackgroundColor: jest.Mock };
 
 test.each<[string, { members: Member[]; status: ConnectionStatus } | null, { text: string; color: string | null }]>([
   ['no room: no badge', null, { text: '', color: null }],
-  ['connected: the members present, green', { members: [member('a', true), member('b', false), member('c', true)], status: 'connected' }, { text: '2', color: '#2e7d32' }],
+  [
+    'connected: the members present, green',
+    { members: [member('a', true), member('b', false), member('c', true)], status: 'connected' },
+    { text: '2', color: '#2e7d32' },
+  ],
   ['unreachable: red', { members: [member('a', true)], status: 'unreachable' }, { text: '1', color: '#c62828' }],
   ['reconnecting: orange', { members: [member('a', false)], status: 'reconnecting' }, { text: '0', color: '#ef6c00' }],
   ['connecting: orange', { members: [], status: 'connecting' }, { text: '0', color: '#ef6c00' }],

@@ -17,7 +17,7 @@ beforeEach(() => {
   tabs.update.mockReset().mockResolvedValue({});
 });
 
-test('same site, follow policy: the tab opens the room\'s video', async () => {
+test("same site, follow policy: the tab opens the room's video", async () => {
   const p = page(true);
   await followRoomVideo(4, media('https://video.example/watch?v=2'), false, p);
   expect(tabs.update).toHaveBeenCalledWith(4, { url: 'https://video.example/watch?v=2' });

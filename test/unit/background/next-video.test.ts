@@ -1,7 +1,7 @@
 /** A tab bringing its room to its video: when a reported video is the room's next one, and how long its details still count. */
 import { MEDIA_DETAILS_MS, NextVideo } from '../../../extension/background/next-video';
 
-test('after leaving the room\'s video page, the next report is taken once; coming back to it cancels', () => {
+test("after leaving the room's video page, the next report is taken once; coming back to it cancels", () => {
   const next = new NextVideo();
   expect(next.takeLeftRoomVideo(4)).toBe(false);
   next.pageChanged(4, true);
@@ -17,7 +17,7 @@ test.each<[string, number, boolean]>([
   ['at once', 0, true],
   ['at the limit', MEDIA_DETAILS_MS, true],
   ['past it', MEDIA_DETAILS_MS + 1, false],
-])('details of a video that just became the room\'s: %s', (_name, after, welcome) => {
+])("details of a video that just became the room's: %s", (_name, after, welcome) => {
   const next = new NextVideo();
   next.becameRoomVideo(4, 1_000);
   expect(next.detailsStillWelcome(4, 1_000 + after)).toBe(welcome);

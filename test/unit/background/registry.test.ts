@@ -39,14 +39,27 @@ const joined = (): PersistedRoom => ({
   resumeToken: 'token',
   room: {
     code: 'ABCDEFGHJKMNPQ',
-    members: [{ id: 'm1', name: 'Ana', color: '#3cb44b', role: 'host', status: 'paused', offsetMs: null, rttMs: null, joinedAt: 0, connected: true }],
+    members: [
+      {
+        id: 'm1',
+        name: 'Ana',
+        color: '#3cb44b',
+        role: 'host',
+        status: 'paused',
+        offsetMs: null,
+        rttMs: null,
+        joinedAt: 0,
+        connected: true,
+      },
+    ],
     settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'follow' },
     timeline: { media: { url: roomVideo, title: 'Ep 1', duration: 60 } },
   } as unknown as RoomView,
 });
 
 /** Messages sent to frames, as [tabId, type, payload, frameId]. */
-const toFrames = (): unknown[][] => fake.tabs.sendMessage.mock.calls.map(([tabId, m, options]) => [tabId, m.type, m.payload, options?.frameId]);
+const toFrames = (): unknown[][] =>
+  fake.tabs.sendMessage.mock.calls.map(([tabId, m, options]) => [tabId, m.type, m.payload, options?.frameId]);
 const flush = (): Promise<void> => new Promise((done) => setImmediate(done));
 
 beforeEach(() => {
@@ -65,7 +78,16 @@ test('a bigger video in another frame takes the owner role: the old owner is tol
   expect(reg.ownerFrame(4)).toBe(3);
   expect(reg.ownerVideo(4)).toEqual(video(900));
   expect(toFrames()).toEqual([[4, 'sync', null, 0]]);
-  expect(fake.storage.session.set).toHaveBeenLastCalledWith({ 'tab:4': { frames: [[0, video(100)], [3, video(900)]], owner: 3, room: null } });
+  expect(fake.storage.session.set).toHaveBeenLastCalledWith({
+    'tab:4': {
+      frames: [
+        [0, video(100)],
+        [3, video(900)],
+      ],
+      owner: 3,
+      room: null,
+    },
+  });
 });
 
 test('a tab in a room: its owner frame gets the room, the badge counts the members; dropping it tells the frame and clears the badge', async () => {
@@ -82,7 +104,7 @@ test('a tab in a room: its owner frame gets the room, the badge counts the membe
   expect(fake.action.setBadgeText).toHaveBeenLastCalledWith({ tabId: 4, text: '' });
 });
 
-test('leaving the room\'s video page: the next video reported is the room\'s next one, once', () => {
+test("leaving the room's video page: the next video reported is the room's next one, once", () => {
   const reg = new Registry();
   reg.adoptConnected(4, connection(), joined());
   reg.navigated(4, `${roomVideo}#t=30`, false); // the same page
@@ -93,7 +115,7 @@ test('leaving the room\'s video page: the next video reported is the room\'s nex
   expect(reg.takeLeftRoomVideo(4)).toBe(false);
 });
 
-test('a video that became the room\'s: its details are welcome for a while, not after the room is left', async () => {
+test("a video that became the room's: its details are welcome for a while, not after the room is left", async () => {
   const reg = new Registry();
   reg.adoptConnected(4, connection(), joined());
   expect(reg.mediaDetailsStillWelcome(4)).toBe(false);

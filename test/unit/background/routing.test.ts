@@ -13,13 +13,69 @@ const none: VideoReport = { present: false, media: null, area: 0, played: false 
 describe('owner frame choice', () => {
   test.each<[string, Array<[number, VideoReport]>, number | null, number | null]>([
     ['no frames', [], null, null],
-    ['no video anywhere', [[0, none], [3, none]], null, null],
-    ['the only video', [[0, none], [3, video(100)]], null, 3],
-    ['bigger wins', [[0, video(100)], [3, video(900)]], null, 3],
-    ['played beats bigger', [[0, video(100, true)], [3, video(900)]], null, 0],
-    ['the owner keeps a tie', [[0, video(500)], [3, video(500)]], 3, 3],
-    ['a tie without owner goes to the first', [[0, video(500)], [3, video(500)]], null, 0],
-    ['an owner that lost its video is replaced', [[0, none], [3, video(10)]], 0, 3],
+    [
+      'no video anywhere',
+      [
+        [0, none],
+        [3, none],
+      ],
+      null,
+      null,
+    ],
+    [
+      'the only video',
+      [
+        [0, none],
+        [3, video(100)],
+      ],
+      null,
+      3,
+    ],
+    [
+      'bigger wins',
+      [
+        [0, video(100)],
+        [3, video(900)],
+      ],
+      null,
+      3,
+    ],
+    [
+      'played beats bigger',
+      [
+        [0, video(100, true)],
+        [3, video(900)],
+      ],
+      null,
+      0,
+    ],
+    [
+      'the owner keeps a tie',
+      [
+        [0, video(500)],
+        [3, video(500)],
+      ],
+      3,
+      3,
+    ],
+    [
+      'a tie without owner goes to the first',
+      [
+        [0, video(500)],
+        [3, video(500)],
+      ],
+      null,
+      0,
+    ],
+    [
+      'an owner that lost its video is replaced',
+      [
+        [0, none],
+        [3, video(10)],
+      ],
+      0,
+      3,
+    ],
   ])('%s', (_name, reports, current, expected) => {
     expect(chooseOwner(new Map(reports), current)).toBe(expected);
   });

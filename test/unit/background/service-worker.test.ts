@@ -14,7 +14,11 @@ jest.mock('webextension-polyfill', () => {
   return {
     listeners,
     restore: (items: Record<string, unknown>) => restored(items),
-    runtime: { getURL: (path: string) => `chrome-extension://lockstep/${path}`, onMessage: event('runtime.onMessage'), onConnect: event('runtime.onConnect') },
+    runtime: {
+      getURL: (path: string) => `chrome-extension://lockstep/${path}`,
+      onMessage: event('runtime.onMessage'),
+      onConnect: event('runtime.onConnect'),
+    },
     tabs: { onUpdated: event('tabs.onUpdated'), onRemoved: event('tabs.onRemoved'), get: () => Promise.reject(new Error('no such tab')) },
     storage: {
       session: { get: () => session, set: () => Promise.resolve(), remove: () => Promise.resolve() },
@@ -28,7 +32,9 @@ import { messageFor } from '../../../extension/background/errors';
 import { LocalError } from '../../../extension/messages';
 import { ErrorCode } from '../../../relay/contract/protocol';
 
-const fake = jest.requireMock<{ listeners: Map<string, unknown[]>; restore: (items: Record<string, unknown>) => void }>('webextension-polyfill');
+const fake = jest.requireMock<{ listeners: Map<string, unknown[]>; restore: (items: Record<string, unknown>) => void }>(
+  'webextension-polyfill',
+);
 
 type OnMessage = (message: unknown, sender: { url?: string; tab?: { id: number }; frameId?: number }) => Promise<unknown> | undefined;
 const onMessage = (): OnMessage => {
@@ -68,6 +74,10 @@ describe('routing, once restored', () => {
     ['updateRoomSettings', { tabId: 5, settings: { controlMode: 'host' } }],
     ['transferHost', { tabId: 5, memberId: 'm1' }],
   ])('%s for a tab in no room: not_in_room, in its own words', async (type, payload) => {
-    expect(await onMessage()({ type, payload }, popup)).toEqual({ ok: false, error: ErrorCode.NotInRoom, message: messageFor(ErrorCode.NotInRoom) });
+    expect(await onMessage()({ type, payload }, popup)).toEqual({
+      ok: false,
+      error: ErrorCode.NotInRoom,
+      message: messageFor(ErrorCode.NotInRoom),
+    });
   });
 });

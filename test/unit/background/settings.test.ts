@@ -5,7 +5,12 @@
 const sync = {
   items: new Map<string, unknown>(),
   get(keys: string | string[]): Promise<Record<string, unknown>> {
-    const answer = Object.fromEntries([keys].flat().filter((k) => sync.items.has(k)).map((k) => [k, structuredClone(sync.items.get(k))]));
+    const answer = Object.fromEntries(
+      [keys]
+        .flat()
+        .filter((k) => sync.items.has(k))
+        .map((k) => [k, structuredClone(sync.items.get(k))]),
+    );
     return Promise.resolve().then(() => answer);
   },
   set(items: Record<string, unknown>): Promise<void> {
@@ -13,8 +18,17 @@ const sync = {
     return Promise.resolve();
   },
 };
-jest.mock('webextension-polyfill', () => ({ storage: { sync: { get: (keys: string | string[]) => sync.get(keys), set: (items: Record<string, unknown>) => sync.set(items) } } }));
-import { applySettingsPatch, defaultSettings, loadSettings, parseStoredSettings, saveSettings, type Settings } from '../../../extension/settings';
+jest.mock('webextension-polyfill', () => ({
+  storage: { sync: { get: (keys: string | string[]) => sync.get(keys), set: (items: Record<string, unknown>) => sync.set(items) } },
+}));
+import {
+  applySettingsPatch,
+  defaultSettings,
+  loadSettings,
+  parseStoredSettings,
+  saveSettings,
+  type Settings,
+} from '../../../extension/settings';
 
 (globalThis as { __DEFAULT_RELAY_URL__?: string }).__DEFAULT_RELAY_URL__ = 'http://localhost:3000/';
 
@@ -31,7 +45,11 @@ describe('stored settings', () => {
 
   test('a damaged field falls back alone; good fields are kept', () => {
     const { settings, problems } = parseStoredSettings(
-      { relayUrl: 'ftp://nope', profile: { name: 'Ana', color: '#123456' }, defaultRoomSettings: { controlMode: 'host', waitPolicy: 'wait', navigationPolicy: 'ask' } },
+      {
+        relayUrl: 'ftp://nope',
+        profile: { name: 'Ana', color: '#123456' },
+        defaultRoomSettings: { controlMode: 'host', waitPolicy: 'wait', navigationPolicy: 'ask' },
+      },
       defaults,
     );
     expect(settings.relayUrl).toBe(defaults.relayUrl);
@@ -87,7 +105,11 @@ describe('settings patches', () => {
 });
 
 test.each([{ name: '' }, { name: 'x'.repeat(33) }, { name: 'a\u0007b' }])('a refused display name %j is said in these words', (profile) => {
-  expect(applySettingsPatch(defaults, { profile })).toEqual({ ok: false, error: 'invalid_input', message: 'Display name or colour: a display name needs 1 to 32 characters' });
+  expect(applySettingsPatch(defaults, { profile })).toEqual({
+    ok: false,
+    error: 'invalid_input',
+    message: 'Display name or colour: a display name needs 1 to 32 characters',
+  });
 });
 
 describe('settings in storage', () => {

@@ -25,7 +25,11 @@ import { removeStoredTab, storedTabs, storeTab, type StoredTab } from '../../../
 
 const fake = jest.requireMock<{ items: Map<string, unknown>; openTabs: Set<number> }>('webextension-polyfill');
 
-const tab = (owner: number | null): StoredTab => ({ frames: owner === null ? [] : [[owner, { present: true, media: null, area: 100, played: false }]], owner, room: null });
+const tab = (owner: number | null): StoredTab => ({
+  frames: owner === null ? [] : [[owner, { present: true, media: null, area: 100, played: false }]],
+  owner,
+  room: null,
+});
 
 async function readBack(): Promise<Array<{ tabId: number; tab: StoredTab }>> {
   const out = [];

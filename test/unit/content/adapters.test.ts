@@ -14,9 +14,15 @@ afterEach(() => controller.abort());
 
 describe('generic adapter', () => {
   test.each([
-    ['play', 'play'], ['pause', 'pause'], ['seeking', 'seeking'], ['seeked', 'seeked'], ['ratechange', 'ratechange'],
-    ['waiting', 'waiting'], ['playing', 'playing'], ['ended', 'ended'],
-  ])('the element\'s %s event becomes %s', (domEvent, expected) => {
+    ['play', 'play'],
+    ['pause', 'pause'],
+    ['seeking', 'seeking'],
+    ['seeked', 'seeked'],
+    ['ratechange', 'ratechange'],
+    ['waiting', 'waiting'],
+    ['playing', 'playing'],
+    ['ended', 'ended'],
+  ])("the element's %s event becomes %s", (domEvent, expected) => {
     const video = document.body.appendChild(makeVideo(document));
     const adapter = createGenericAdapter(video, controller.signal);
     const seen: PlayerEvent[] = [];
@@ -54,7 +60,7 @@ describe('generic adapter', () => {
     expect(adapter.read().paused).toBe(true);
   });
 
-  test('dispose (or the owner\'s abort) ends the event stream', () => {
+  test("dispose (or the owner's abort) ends the event stream", () => {
     const video = document.body.appendChild(makeVideo(document));
     const adapter = createGenericAdapter(video, controller.signal);
     const seen: PlayerEvent[] = [];
@@ -89,7 +95,7 @@ describe('YouTube adapter', () => {
     expect(seen).toEqual(['ad-start', 'ad-end']);
   });
 
-  test('SPA navigation to another video id is a media-change; the element\'s own src swaps are not', () => {
+  test("SPA navigation to another video id is a media-change; the element's own src swaps are not", () => {
     const { video } = player();
     history.replaceState({}, '', '/watch?v=one');
     const adapter = createYoutubeAdapter(video, controller.signal);

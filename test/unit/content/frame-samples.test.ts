@@ -39,7 +39,15 @@ function withFrameCallbacks(video: HTMLVideoElement): { paint(mediaTime: number)
       const cb = pending;
       pending = null;
       const now = performance.now();
-      cb?.(now, { mediaTime, expectedDisplayTime: now + 16, presentationTime: now, width: 640, height: 360, presentedFrames: 1, processingDuration: 0 } as VideoFrameCallbackMetadata);
+      cb?.(now, {
+        mediaTime,
+        expectedDisplayTime: now + 16,
+        presentationTime: now,
+        width: 640,
+        height: 360,
+        presentedFrames: 1,
+        processingDuration: 0,
+      } as VideoFrameCallbackMetadata);
     },
   };
 }

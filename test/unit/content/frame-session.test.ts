@@ -42,8 +42,25 @@ import { makeVideo, stubMedia } from './dom-stubs';
 /** Lets `ms` of fake time pass, running the timers and the promise jobs they start. */
 const settle = (ms = 80): Promise<void> => jest.advanceTimersByTimeAsync(ms);
 
-const timeline: Timeline = { media: null, paused: true, position: 20, rate: 1, setAt: Date.now(), seq: 3, waitingFor: [], holdUntil: null, by: null };
-const sync: FrameSync = { code: 'ABCDEFGHJKMNPQ', memberId: 'm1', role: 'host', settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'ask' }, timeline, connected: true };
+const timeline: Timeline = {
+  media: null,
+  paused: true,
+  position: 20,
+  rate: 1,
+  setAt: Date.now(),
+  seq: 3,
+  waitingFor: [],
+  holdUntil: null,
+  by: null,
+};
+const sync: FrameSync = {
+  code: 'ABCDEFGHJKMNPQ',
+  memberId: 'm1',
+  role: 'host',
+  settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'ask' },
+  timeline,
+  connected: true,
+};
 
 function deliver(type: string, payload: unknown): unknown[] {
   return [...runtime.listeners].map((l) => l({ type, payload }));
@@ -80,7 +97,7 @@ function start(): ReturnType<typeof startFrameSession> {
   return startFrameSession({ win: window, factory: adapterFor(location.href), send, signal: life.signal });
 }
 
-test('takeInvite removes the invite from the URL (keeping the page\'s own fragment) and returns the link', () => {
+test("takeInvite removes the invite from the URL (keeping the page's own fragment) and returns the link", () => {
   history.replaceState(null, '', '/watch?v=1#t=5&lockstep=ABCDEFGHJKMNPQ&relay=https%3A%2F%2Frelay.example');
   const invite = takeInvite(window);
   expect(invite).toContain('lockstep=ABCDEFGHJKMNPQ');
@@ -93,7 +110,10 @@ test('reports the video; as owner in a room it seeks the player to the room posi
   const media = stubMedia(video);
   const session = start();
   await settle(20);
-  expect(runtime.sent[0]).toEqual({ type: 'video', payload: { present: true, media: expect.objectContaining({ url: location.href }) as unknown, area: 640 * 360, played: false } });
+  expect(runtime.sent[0]).toEqual({
+    type: 'video',
+    payload: { present: true, media: expect.objectContaining({ url: location.href }) as unknown, area: 640 * 360, played: false },
+  });
   expect(session.phase()).toBe('syncing');
   await settle(600); // the clock burst (120 ms apart)
   expect(sentTypes().filter((t) => t === 'timePing').length).toBeGreaterThanOrEqual(3);
@@ -177,7 +197,7 @@ test('navigate with ask shows Go/Stay; Stay keeps the page', async () => {
   expect(location.href).toBe(before);
 });
 
-test('a user action on the owned video becomes a control request; the room\'s answer is applied', async () => {
+test("a user action on the owned video becomes a control request; the room's answer is applied", async () => {
   const video = document.body.appendChild(makeVideo(document));
   stubMedia(video);
   const session = start();
@@ -226,7 +246,10 @@ test('after a user action that had to be sent again, the next timeline moves the
   runtime.answer = ((answer) => (m) => {
     if (m.type !== 'control') return answer(m);
     if (refusals-- > 0) return { ok: false, error: 'relay_unreachable', message: 'relay reconnecting' };
-    return { ok: true, data: { ...timeline, position: (m.payload as { position: number }).position, setAt: Date.now(), seq: timeline.seq + 1 } };
+    return {
+      ok: true,
+      data: { ...timeline, position: (m.payload as { position: number }).position, setAt: Date.now(), seq: timeline.seq + 1 },
+    };
   })(runtime.answer);
   video.currentTime = 50; // the user seeks while the relay is unreachable
   await settle(3300);
@@ -252,16 +275,25 @@ test('a refused user action (not allowed) is not retried; the player goes back t
   info.mockRestore();
 });
 
-test('duration news is reported: known at last or a new source at once, a moving live window at most every 10 s, never an ad\'s', async () => {
+test("duration news is reported: known at last or a new source at once, a moving live window at most every 10 s, never an ad's", async () => {
   document.body.innerHTML = '<div class="html5-video-player"></div>';
   const video = (document.querySelector('.html5-video-player') as HTMLElement).appendChild(makeVideo(document));
   stubMedia(video);
   let duration = NaN;
   let src = 'https://v.example/one';
-  Object.defineProperties(video, { duration: { get: () => duration, configurable: true }, currentSrc: { get: () => src, configurable: true } });
-  startFrameSession({ win: window, factory: adapterFor('https://www.youtube.com/watch?v=one'), send: createSender(() => undefined), signal: life.signal });
+  Object.defineProperties(video, {
+    duration: { get: () => duration, configurable: true },
+    currentSrc: { get: () => src, configurable: true },
+  });
+  startFrameSession({
+    win: window,
+    factory: adapterFor('https://www.youtube.com/watch?v=one'),
+    send: createSender(() => undefined),
+    signal: life.signal,
+  });
   await settle(20);
-  const reported = (): Array<number | null> => runtime.sent.filter((m) => m.type === 'video').map((m) => (m.payload as { media: { duration: number | null } }).media.duration);
+  const reported = (): Array<number | null> =>
+    runtime.sent.filter((m) => m.type === 'video').map((m) => (m.payload as { media: { duration: number | null } }).media.duration);
   const change = async (d: number): Promise<void> => {
     duration = d;
     video.dispatchEvent(new Event('durationchange'));

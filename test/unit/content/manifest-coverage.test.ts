@@ -13,15 +13,18 @@ interface ContentScript {
 const manifest = JSON.parse(readFileSync(resolve(__dirname, '../../../manifest.json'), 'utf8')) as { content_scripts: ContentScript[] };
 const isolated = manifest.content_scripts.filter((c) => c.js.includes('content.js') && c.world !== 'MAIN');
 
-test.each(ADAPTERS.flatMap((a) => a.matches.map((m) => [a.id, m] as const)))('%s pattern %s is covered by the content script', (_id, pattern) => {
-  expect(isolated.some((c) => c.matches.some((outer) => patternCovers(outer, pattern)))).toBe(true);
-});
+test.each(ADAPTERS.flatMap((a) => a.matches.map((m) => [a.id, m] as const)))(
+  '%s pattern %s is covered by the content script',
+  (_id, pattern) => {
+    expect(isolated.some((c) => c.matches.some((outer) => patternCovers(outer, pattern)))).toBe(true);
+  },
+);
 
 test('the content script runs in every frame (cross-origin player iframes)', () => {
   expect(isolated.every((c) => c.all_frames === true)).toBe(true);
 });
 
-test('Netflix has its MAIN-world bridge script on exactly the Netflix adapter\'s pages', () => {
+test("Netflix has its MAIN-world bridge script on exactly the Netflix adapter's pages", () => {
   const main = manifest.content_scripts.find((c) => c.world === 'MAIN' && c.js.includes('netflix-main.js'));
   const netflix = ADAPTERS.find((a) => a.id === 'netflix');
   expect(main?.matches).toEqual(netflix?.matches);

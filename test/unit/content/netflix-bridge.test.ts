@@ -20,7 +20,12 @@ describe('protocol', () => {
   });
 
   test('replies carry ok and an optional error', () => {
-    expect(decodeReply(JSON.stringify({ nonce: 'n', id: 1, ok: false, error: 'no session' }))).toEqual({ nonce: 'n', id: 1, ok: false, error: 'no session' });
+    expect(decodeReply(JSON.stringify({ nonce: 'n', id: 1, ok: false, error: 'no session' }))).toEqual({
+      nonce: 'n',
+      id: 1,
+      ok: false,
+      error: 'no session',
+    });
     expect(decodeReply(JSON.stringify({ nonce: 'n', id: 1 }))).toBeNull();
   });
 });
@@ -34,13 +39,16 @@ describe('isolated adapter ↔ MAIN-world script', () => {
       pause: () => calls.push('pause'),
       getCurrentTime: () => 0,
     };
-    const videoPlayer = { getAllPlayerSessionIds: () => ['preview-1', 'watch-42'], getVideoPlayerBySessionId: (id: string) => (id === 'watch-42' ? player : null) };
+    const videoPlayer = {
+      getAllPlayerSessionIds: () => ['preview-1', 'watch-42'],
+      getVideoPlayerBySessionId: (id: string) => (id === 'watch-42' ? player : null),
+    };
     Object.assign(window, { netflix: { appContext: { state: { playerApp: { getAPI: () => ({ videoPlayer }) } } } } });
     // The MAIN-world script registers its listener on import, as the manifest's injection would run it.
     await import('../../../extension/content/netflix-main');
   });
 
-  test('play, seek (in ms) and pause reach the watch session\'s player API; the element is never touched', async () => {
+  test("play, seek (in ms) and pause reach the watch session's player API; the element is never touched", async () => {
     const controller = new AbortController();
     const video = document.body.appendChild(makeVideo(document));
     const media = stubMedia(video, { currentTime: 7 });

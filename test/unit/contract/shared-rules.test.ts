@@ -1,5 +1,13 @@
 /** The rules both runtimes apply, written once in the contract: rate clamp, display names, member order. */
-import { byJoinOrder, clampRate, displayNameProblem, LIMITS, MAX_RATE, MIN_RATE, type DisplayNameProblem } from '../../../relay/contract/protocol';
+import {
+  byJoinOrder,
+  clampRate,
+  displayNameProblem,
+  LIMITS,
+  MAX_RATE,
+  MIN_RATE,
+  type DisplayNameProblem,
+} from '../../../relay/contract/protocol';
 
 test.each([
   [1, 1],
@@ -43,7 +51,12 @@ describe('member order: join time, then id', () => {
     { name: 'ids compare by code unit (upper before lower)', members: [m('b', 5), m('B', 5)], want: ['B', 'b'] },
   ])('$name', ({ members, want }) => {
     expect([...members].sort(byJoinOrder).map((x) => x.id)).toEqual(want);
-    expect([...members].reverse().sort(byJoinOrder).map((x) => x.id)).toEqual(want);
+    expect(
+      [...members]
+        .reverse()
+        .sort(byJoinOrder)
+        .map((x) => x.id),
+    ).toEqual(want);
   });
 
   test('equal only for the same member', () => {

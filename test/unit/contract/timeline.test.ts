@@ -1,5 +1,16 @@
 import type { Timeline } from '../../../relay/contract/protocol';
-import { applyControl, emptyTimeline, expireHold, MAX_LEAD_MS, memberReady, memberStalled, MIN_LEAD_MS, positionAt, scheduleLead, SEEK_ALLOWANCE_MS } from '../../../relay/contract/timeline';
+import {
+  applyControl,
+  emptyTimeline,
+  expireHold,
+  MAX_LEAD_MS,
+  memberReady,
+  memberStalled,
+  MIN_LEAD_MS,
+  positionAt,
+  scheduleLead,
+  SEEK_ALLOWANCE_MS,
+} from '../../../relay/contract/timeline';
 
 const base = (over: Partial<Timeline> = {}): Timeline => ({ ...emptyTimeline(0), media: { url: 'u', title: 't', duration: 100 }, ...over });
 
@@ -25,8 +36,16 @@ describe('timeline', () => {
   });
 
   test.each([
-    { name: 'play schedules a start', c: { action: 'play' as const }, check: (t: Timeline) => !t.paused && t.setAt === 1300 && t.position === 5 },
-    { name: 'seek while paused applies now', c: { action: 'seek' as const, position: 50 }, check: (t: Timeline) => t.paused && t.position === 50 && t.setAt === 1000 },
+    {
+      name: 'play schedules a start',
+      c: { action: 'play' as const },
+      check: (t: Timeline) => !t.paused && t.setAt === 1300 && t.position === 5,
+    },
+    {
+      name: 'seek while paused applies now',
+      c: { action: 'seek' as const, position: 50 },
+      check: (t: Timeline) => t.paused && t.position === 50 && t.setAt === 1000,
+    },
     { name: 'seek clamps to the media', c: { action: 'seek' as const, position: 500 }, check: (t: Timeline) => t.position === 100 },
     { name: 'rate keeps the position', c: { action: 'rate' as const, rate: 2 }, check: (t: Timeline) => t.rate === 2 && t.position === 5 },
   ])('applyControl: $name', ({ c, check }) => {

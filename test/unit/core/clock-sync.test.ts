@@ -1,8 +1,20 @@
-import { addClockSample, CLOCK, clockReady, createClock, localAt, nextPingDelayMs, relayNow, type ClockState } from '../../../extension/core/clock-sync';
+import {
+  addClockSample,
+  CLOCK,
+  clockReady,
+  createClock,
+  localAt,
+  nextPingDelayMs,
+  relayNow,
+  type ClockState,
+} from '../../../extension/core/clock-sync';
 import { Rng } from '../../bench/sim/rng';
 
 /** Pings a relay whose clock reads t (true time); local = t * (1 + skew) + offset. */
-function run(opts: { offsetMs: number; skewPpm: number; baseMs: number; jitterMs: number; seconds: number; seed: number }): { clock: ClockState; local: (t: number) => number } {
+function run(opts: { offsetMs: number; skewPpm: number; baseMs: number; jitterMs: number; seconds: number; seed: number }): {
+  clock: ClockState;
+  local: (t: number) => number;
+} {
   const rng = new Rng(opts.seed);
   const skew = opts.skewPpm / 1e6;
   const local = (t: number): number => t * (1 + skew) + opts.offsetMs;

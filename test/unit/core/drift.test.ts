@@ -50,11 +50,45 @@ describe('drift policy', () => {
   });
 
   test.each([
-    { name: 'coarse readings 1 s apart (a background tab) still give an error', readings: [[0, 0.05], [1000, 0.05], [2000, 0.05]], now: 2100, want: 0.05 },
-    { name: 'coarse readings older than their window are dropped', readings: [[0, 0.05], [1000, 0.05], [2000, 0.05]], now: 2000 + DRIFT.coarseWindowMs - 900, want: null },
-    { name: 'fresh frame readings win over coarse ones', readings: [[0, 0.2, true], [100, 0.2, true], [200, 0.2, true], [300, 0.01, false], [310, 0.01, false], [320, 0.01, false]], now: 330, want: 0.01 },
+    {
+      name: 'coarse readings 1 s apart (a background tab) still give an error',
+      readings: [
+        [0, 0.05],
+        [1000, 0.05],
+        [2000, 0.05],
+      ],
+      now: 2100,
+      want: 0.05,
+    },
+    {
+      name: 'coarse readings older than their window are dropped',
+      readings: [
+        [0, 0.05],
+        [1000, 0.05],
+        [2000, 0.05],
+      ],
+      now: 2000 + DRIFT.coarseWindowMs - 900,
+      want: null,
+    },
+    {
+      name: 'fresh frame readings win over coarse ones',
+      readings: [
+        [0, 0.2, true],
+        [100, 0.2, true],
+        [200, 0.2, true],
+        [300, 0.01, false],
+        [310, 0.01, false],
+        [320, 0.01, false],
+      ],
+      now: 330,
+      want: 0.01,
+    },
   ])('currentError: $name', ({ readings, now, want }) => {
-    const list = readings.reduce<Reading[]>((acc, [at, error, coarse = true]) => pushReading(acc, { at: at as number, error: error as number, rateDelta: 0, ...(coarse === true ? { coarse: true } : {}) }), []);
+    const list = readings.reduce<Reading[]>(
+      (acc, [at, error, coarse = true]) =>
+        pushReading(acc, { at: at as number, error: error as number, rateDelta: 0, ...(coarse === true ? { coarse: true } : {}) }),
+      [],
+    );
     const got = currentError(list, now);
     if (want === null) expect(got).toBeNull();
     else expect(got).toBeCloseTo(want, 6);

@@ -5,15 +5,35 @@ import type { Timeline } from '../../../relay/contract/protocol';
 /** An engine whose clock reads the relay's exactly (offset 0, RTT 20 ms). */
 function syncedEngine(): EngineState {
   let s = createEngine();
-  for (let i = 0; i < 16; i++) s = step(s, { type: 'clock-sample', sample: { t0: i * 30, relayTime: i * 30 + 10, t3: i * 30 + 20 } }, i * 30 + 20).state;
+  for (let i = 0; i < 16; i++)
+    s = step(s, { type: 'clock-sample', sample: { t0: i * 30, relayTime: i * 30 + 10, t3: i * 30 + 20 } }, i * 30 + 20).state;
   return s;
 }
 
 const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
-  paused: false, position: 0, rate: 1, duration: 3600, buffering: false, seeking: false, ad: false, ended: false, attached: true, loading: false, ...over,
+  paused: false,
+  position: 0,
+  rate: 1,
+  duration: 3600,
+  buffering: false,
+  seeking: false,
+  ad: false,
+  ended: false,
+  attached: true,
+  loading: false,
+  ...over,
 });
 const timeline = (over: Partial<Timeline> = {}): Timeline => ({
-  media: { url: 'u', title: 't', duration: 3600 }, paused: false, position: 0, rate: 1, setAt: 0, seq: 1, waitingFor: [], holdUntil: null, by: 'x', ...over,
+  media: { url: 'u', title: 't', duration: 3600 },
+  paused: false,
+  position: 0,
+  rate: 1,
+  setAt: 0,
+  seq: 1,
+  waitingFor: [],
+  holdUntil: null,
+  by: 'x',
+  ...over,
 });
 
 function feed(s0: EngineState, events: Array<[EngineEvent, number]>): { state: EngineState; effects: EngineEffect[] } {
@@ -146,13 +166,20 @@ describe('engine', () => {
     const corrected = feed(s0, frames(10_000, 10_200, 0.03));
     const set = corrected.effects.find((e) => e.type === 'set-rate');
     if (set?.type !== 'set-rate') throw new Error('expected a rate correction');
-    const r = feed(corrected.state, [[{ type: 'player', event: 'ratechange', snapshot: snap({ rate: set.rate, position: 10.2 }) }, 10_210]]);
+    const r = feed(corrected.state, [
+      [{ type: 'player', event: 'ratechange', snapshot: snap({ rate: set.rate, position: 10.2 }) }, 10_210],
+    ]);
     expect(controls(r.effects)).toEqual([]);
     expect(r.state.stats.userActions).toBe(0);
   });
 
   test.each([
-    { name: 'user picks another rate mid-correction', event: 'ratechange' as const, over: { rate: 1.5 }, want: { action: 'rate', rate: 1.5 } },
+    {
+      name: 'user picks another rate mid-correction',
+      event: 'ratechange' as const,
+      over: { rate: 1.5 },
+      want: { action: 'rate', rate: 1.5 },
+    },
     { name: 'user seeks elsewhere', event: 'seeking' as const, over: { position: 500 }, want: { action: 'seek', position: 500 } },
     { name: 'user pauses', event: 'pause' as const, over: { paused: true, position: 10.2 }, want: { action: 'pause', position: 10.2 } },
   ])('real user action during a correction is seen: $name', ({ event, over, want }) => {
@@ -201,7 +228,7 @@ describe('engine', () => {
     expect(kinds(playAnswer.effects)).toContain('pause'); // to start in step at setAt
   });
 
-  test('a user\'s seek seen in a snapshot before its event is not undone; the event makes it a control', () => {
+  test("a user's seek seen in a snapshot before its event is not undone; the event makes it a control", () => {
     const s0 = feed(syncedEngine(), [
       [{ type: 'timeline', timeline: timeline({ paused: true, position: 0.5 }) }, 10_000],
       [{ type: 'snapshot', snapshot: snap({ paused: true, position: 0.5 }) }, 10_000],
@@ -209,16 +236,26 @@ describe('engine', () => {
     // A frame callback runs between the user's `currentTime = 42` and the queued 'seeking' event.
     const early = step(s0, { type: 'snapshot', snapshot: snap({ paused: true, position: 42, seeking: true }) }, 10_100);
     expect(kinds(early.effects)).toEqual([]);
-    const seen = step(early.state, { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 42, seeking: true }) }, 10_105);
+    const seen = step(
+      early.state,
+      { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 42, seeking: true }) },
+      10_105,
+    );
     expect(controls(seen.effects)).toEqual([{ type: 'send-control', control: { action: 'seek', position: 42 } }]);
   });
 
-  test('a user\'s rate change seen in frames before its event is not overwritten; the event makes it a control', () => {
+  test("a user's rate change seen in frames before its event is not overwritten; the event makes it a control", () => {
     const s0 = { ...feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline({ rate: 1.5 }) }, 10_000]]).state, commandedRate: 1.5 };
     const steady = feed(s0, frames(10_000, 10_300, 0, 1.5)).state;
     // `playbackRate = 1` is visible at once; frame callbacks (here showing a drift worth a
     // correction) can run before the queued 'ratechange'.
-    const early = feed(steady, frames(10_333, 10_500, 0.03, 1.5).map(([e, t]): [EngineEvent, number] => [e.type === 'frame' ? { ...e, snapshot: { ...e.snapshot, rate: 1 } } : e, t]));
+    const early = feed(
+      steady,
+      frames(10_333, 10_500, 0.03, 1.5).map(([e, t]): [EngineEvent, number] => [
+        e.type === 'frame' ? { ...e, snapshot: { ...e.snapshot, rate: 1 } } : e,
+        t,
+      ]),
+    );
     expect(kinds(early.effects)).toEqual([]);
     const seen = step(early.state, { type: 'player', event: 'ratechange', snapshot: snap({ position: 15.7, rate: 1 }) }, 10_510);
     expect(controls(seen.effects)).toEqual([{ type: 'send-control', control: { action: 'rate', rate: 1 } }]);
@@ -235,20 +272,31 @@ describe('engine', () => {
     { name: 'short buffering is not reported', over: { buffering: true }, at: 10_100, want: 'playing' },
     { name: 'long buffering is', over: { buffering: true }, at: 10_600, want: 'buffering' },
   ])('status: $name', ({ over, at, want }) => {
-    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 9_000], [{ type: 'snapshot', snapshot: snap({ position: 9 }) }, 9_000]]).state;
-    const r = feed(s0, [[{ type: 'snapshot', snapshot: snap({ position: 10, ...over }) }, 10_000], [{ type: 'snapshot', snapshot: snap({ position: 10, ...over }) }, at]]);
+    const s0 = feed(syncedEngine(), [
+      [{ type: 'timeline', timeline: timeline() }, 9_000],
+      [{ type: 'snapshot', snapshot: snap({ position: 9 }) }, 9_000],
+    ]).state;
+    const r = feed(s0, [
+      [{ type: 'snapshot', snapshot: snap({ position: 10, ...over }) }, 10_000],
+      [{ type: 'snapshot', snapshot: snap({ position: 10, ...over }) }, at],
+    ]);
     expect(r.state.status).toBe(want);
   });
 
   test('a member whose cut is shorter stops at its end instead of seeking', () => {
     const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline({ position: 1795, setAt: 0 }) }, 10_000]]).state;
-    const r = feed(s0, [[{ type: 'snapshot', snapshot: snap({ paused: true, ended: true, position: 1800, duration: 1800 }) }, 10_000], ...[0, 1, 2].map((i): [EngineEvent, number] => [{ type: 'tick' }, 10_500 + i * 500])]);
+    const r = feed(s0, [
+      [{ type: 'snapshot', snapshot: snap({ paused: true, ended: true, position: 1800, duration: 1800 }) }, 10_000],
+      ...[0, 1, 2].map((i): [EngineEvent, number] => [{ type: 'tick' }, 10_500 + i * 500]),
+    ]);
     expect(kinds(r.effects)).toEqual([]);
   });
 });
 
 test('an ended player follows the room when it seeks back', () => {
-  const s0 = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ paused: true, ended: true, position: 1800, duration: 1800 }) }, 10_000]]).state;
+  const s0 = feed(syncedEngine(), [
+    [{ type: 'snapshot', snapshot: snap({ paused: true, ended: true, position: 1800, duration: 1800 }) }, 10_000],
+  ]).state;
   const r = step(s0, { type: 'timeline', timeline: timeline({ position: 60, setAt: 11_000 }) }, 10_000);
   expect(r.effects).toContainEqual({ type: 'seek', position: 60 });
 });
@@ -267,7 +315,10 @@ test.each([
 });
 
 test('reconnecting starts the clock estimate over; a held room is followed meanwhile', () => {
-  const s = feed(syncedEngine(), [[{ type: 'snapshot', snapshot: snap({ position: 7 }) }, 5000], [{ type: 'reconnected' }, 5000]]).state;
+  const s = feed(syncedEngine(), [
+    [{ type: 'snapshot', snapshot: snap({ position: 7 }) }, 5000],
+    [{ type: 'reconnected' }, 5000],
+  ]).state;
   expect(s.clock.points).toHaveLength(0);
   expect(kinds(step(s, { type: 'timeline', timeline: timeline() }, 5000).effects)).toEqual([]);
   // Pausing at the room's position needs no clock.

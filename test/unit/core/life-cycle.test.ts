@@ -9,10 +9,30 @@ import { REPLACE_MAX_MS, RESTORE_WINDOW_MS } from '../../../extension/core/life-
 import type { Timeline } from '../../../relay/contract/protocol';
 
 const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
-  paused: false, position: 10, rate: 1, duration: 3600, buffering: false, seeking: false, ad: false, ended: false, attached: true, loading: false, ...over,
+  paused: false,
+  position: 10,
+  rate: 1,
+  duration: 3600,
+  buffering: false,
+  seeking: false,
+  ad: false,
+  ended: false,
+  attached: true,
+  loading: false,
+  ...over,
 });
 /** The room plays from 0 at local/relay time 0 (so at local time t it is at t / 1000 s). */
-const playing: Timeline = { media: { url: 'u', title: 't', duration: 3600 }, paused: false, position: 0, rate: 1, setAt: 0, seq: 7, waitingFor: [], holdUntil: null, by: 'x' };
+const playing: Timeline = {
+  media: { url: 'u', title: 't', duration: 3600 },
+  paused: false,
+  position: 0,
+  rate: 1,
+  setAt: 0,
+  seq: 7,
+  waitingFor: [],
+  holdUntil: null,
+  by: 'x',
+};
 const held: Timeline = { ...playing, paused: true, position: 10 };
 
 function feed(s0: EngineState, events: Array<[EngineEvent, number]>): { state: EngineState; effects: EngineEffect[] } {
@@ -31,7 +51,8 @@ const statuses = (effects: EngineEffect[]): string[] => effects.flatMap((e) => (
 /** Clock in step with the relay, the room playing, the player playing in step at 10 s (local 10 000 ms). */
 function watching(timeline: Timeline = playing): EngineState {
   let s = createEngine();
-  for (let i = 0; i < 16; i++) s = step(s, { type: 'clock-sample', sample: { t0: i * 30, relayTime: i * 30 + 10, t3: i * 30 + 20 } }, i * 30 + 20).state;
+  for (let i = 0; i < 16; i++)
+    s = step(s, { type: 'clock-sample', sample: { t0: i * 30, relayTime: i * 30 + 10, t3: i * 30 + 20 } }, i * 30 + 20).state;
   const position = timeline.paused ? timeline.position : 10;
   return feed(s, [
     [{ type: 'snapshot', snapshot: snap({ position, paused: timeline.paused }) }, 9_990],
@@ -41,34 +62,66 @@ function watching(timeline: Timeline = playing): EngineState {
 
 describe('life-cycle events are never room controls', () => {
   test.each<[string, Timeline, Array<[EngineEvent, number]>]>([
-    ['the pause a removed element makes', playing, [[{ type: 'player', event: 'pause', snapshot: snap({ paused: true, attached: false }) }, 10_100]]],
-    ['the pause of an element the page hid (preloaded twin swapped in)', playing, [[{ type: 'player', event: 'pause', snapshot: snap({ paused: true, attached: false }) }, 10_100]]],
-    ['a seek of a detached element', playing, [[{ type: 'player', event: 'seeking', snapshot: snap({ position: 300, attached: false }) }, 10_100]]],
-    ['the new element restoring its position and resuming while it loads', playing, [
-      [{ type: 'detach' }, 10_050],
-      [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
-      [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, loading: true, seeking: true }) }, 10_300],
-      [{ type: 'player', event: 'play', snapshot: snap({ position: 10, loading: true }) }, 10_301],
-      [{ type: 'player', event: 'seeked', snapshot: snap({ position: 10, loading: true }) }, 10_400],
-    ]],
-    ['a quality switch: the page seeks back after the new source loads', playing, [
-      [{ type: 'player', event: 'media-change', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
-      [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, loading: true }) }, 10_300],
-      [{ type: 'player', event: 'play', snapshot: snap({ position: 10, loading: true }) }, 10_310],
-    ]],
-    ['a restore seek just after the first frame (MSE players seek once data is in)', playing, [
-      [{ type: 'attach', snapshot: snap({ paused: true, position: 0 }) }, 10_100],
-      [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 9.6 }) }, 10_400],
-    ]],
-    ['a new element restoring the room\'s rate', { ...playing, rate: 1.5 }, [
-      [{ type: 'attach', snapshot: snap({ paused: true, position: 0, rate: 1 }) }, 10_100],
-      [{ type: 'player', event: 'ratechange', snapshot: snap({ paused: true, position: 0, rate: 1.5 }) }, 10_200],
-    ]],
-    ['a fresh element\'s paused state while the room waits for someone', held, [
-      [{ type: 'detach' }, 10_050],
-      [{ type: 'attach', snapshot: snap({ paused: true, position: 10, loading: true }) }, 10_100],
-      [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, loading: true }) }, 10_200],
-    ]],
+    [
+      'the pause a removed element makes',
+      playing,
+      [[{ type: 'player', event: 'pause', snapshot: snap({ paused: true, attached: false }) }, 10_100]],
+    ],
+    [
+      'the pause of an element the page hid (preloaded twin swapped in)',
+      playing,
+      [[{ type: 'player', event: 'pause', snapshot: snap({ paused: true, attached: false }) }, 10_100]],
+    ],
+    [
+      'a seek of a detached element',
+      playing,
+      [[{ type: 'player', event: 'seeking', snapshot: snap({ position: 300, attached: false }) }, 10_100]],
+    ],
+    [
+      'the new element restoring its position and resuming while it loads',
+      playing,
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, loading: true, seeking: true }) }, 10_300],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 10, loading: true }) }, 10_301],
+        [{ type: 'player', event: 'seeked', snapshot: snap({ position: 10, loading: true }) }, 10_400],
+      ],
+    ],
+    [
+      'a quality switch: the page seeks back after the new source loads',
+      playing,
+      [
+        [{ type: 'player', event: 'media-change', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, loading: true }) }, 10_300],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 10, loading: true }) }, 10_310],
+      ],
+    ],
+    [
+      'a restore seek just after the first frame (MSE players seek once data is in)',
+      playing,
+      [
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0 }) }, 10_100],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 9.6 }) }, 10_400],
+      ],
+    ],
+    [
+      "a new element restoring the room's rate",
+      { ...playing, rate: 1.5 },
+      [
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0, rate: 1 }) }, 10_100],
+        [{ type: 'player', event: 'ratechange', snapshot: snap({ paused: true, position: 0, rate: 1.5 }) }, 10_200],
+      ],
+    ],
+    [
+      "a fresh element's paused state while the room waits for someone",
+      held,
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 10, loading: true }) }, 10_100],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, loading: true }) }, 10_200],
+      ],
+    ],
   ])('%s', (_name, timeline, events) => {
     const r = feed(watching(timeline), events);
     expect(controls(r.effects)).toEqual([]);
@@ -78,24 +131,43 @@ describe('life-cycle events are never room controls', () => {
 describe('what a person does still counts', () => {
   test.each<[string, Array<[EngineEvent, number]>, string]>([
     ['a pause on the shown element', [[{ type: 'player', event: 'pause', snapshot: snap({ paused: true }) }, 10_100]], 'pause'],
-    ['a seek far from the room just after an attach', [
-      [{ type: 'attach', snapshot: snap({ position: 10 }) }, 10_100],
-      [{ type: 'player', event: 'seeking', snapshot: snap({ position: 300, seeking: true }) }, 10_500],
-    ], 'seek'],
-    ['a seek to the room\'s position once the restore window is over', [
-      [{ type: 'attach', snapshot: snap({ position: 10 }) }, 10_100],
-      [{ type: 'player', event: 'seeking', snapshot: snap({ position: 10 + RESTORE_WINDOW_MS / 1000 + 0.3 + 1, seeking: true }) }, 10_100 + RESTORE_WINDOW_MS + 300],
-    ], 'seek'],
-    ['a pause once the new element shows frames', [
-      [{ type: 'attach', snapshot: snap({ position: 10, loading: true }) }, 10_100],
-      [{ type: 'snapshot', snapshot: snap({ position: 10.2 }) }, 10_300],
-      [{ type: 'player', event: 'pause', snapshot: snap({ paused: true, position: 10.3 }) }, 10_400],
-    ], 'pause'],
-    ['a pause on an element that never finishes loading, after REPLACE_MAX_MS', [
-      [{ type: 'player', event: 'media-change', snapshot: snap({ loading: true }) }, 10_100],
-      [{ type: 'snapshot', snapshot: snap({ loading: true, position: 10 + REPLACE_MAX_MS / 1000 }) }, 10_100 + REPLACE_MAX_MS],
-      [{ type: 'player', event: 'pause', snapshot: snap({ paused: true, loading: true }) }, 10_200 + REPLACE_MAX_MS],
-    ], 'pause'],
+    [
+      'a seek far from the room just after an attach',
+      [
+        [{ type: 'attach', snapshot: snap({ position: 10 }) }, 10_100],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ position: 300, seeking: true }) }, 10_500],
+      ],
+      'seek',
+    ],
+    [
+      "a seek to the room's position once the restore window is over",
+      [
+        [{ type: 'attach', snapshot: snap({ position: 10 }) }, 10_100],
+        [
+          { type: 'player', event: 'seeking', snapshot: snap({ position: 10 + RESTORE_WINDOW_MS / 1000 + 0.3 + 1, seeking: true }) },
+          10_100 + RESTORE_WINDOW_MS + 300,
+        ],
+      ],
+      'seek',
+    ],
+    [
+      'a pause once the new element shows frames',
+      [
+        [{ type: 'attach', snapshot: snap({ position: 10, loading: true }) }, 10_100],
+        [{ type: 'snapshot', snapshot: snap({ position: 10.2 }) }, 10_300],
+        [{ type: 'player', event: 'pause', snapshot: snap({ paused: true, position: 10.3 }) }, 10_400],
+      ],
+      'pause',
+    ],
+    [
+      'a pause on an element that never finishes loading, after REPLACE_MAX_MS',
+      [
+        [{ type: 'player', event: 'media-change', snapshot: snap({ loading: true }) }, 10_100],
+        [{ type: 'snapshot', snapshot: snap({ loading: true, position: 10 + REPLACE_MAX_MS / 1000 }) }, 10_100 + REPLACE_MAX_MS],
+        [{ type: 'player', event: 'pause', snapshot: snap({ paused: true, loading: true }) }, 10_200 + REPLACE_MAX_MS],
+      ],
+      'pause',
+    ],
   ])('%s', (_name, events, action) => {
     const r = feed(watching(), events);
     expect(controls(r.effects).map((e) => (e.type === 'send-control' ? e.control.action : ''))).toEqual([action]);
@@ -118,7 +190,10 @@ describe('the new element is brought in line, the old one is left alone', () => 
 
   test('the clock estimate and the learned seek latency survive a new element', () => {
     const s = { ...watching(), seekLatencyMs: 321 };
-    const r = feed(s, [[{ type: 'detach' }, 10_050], [{ type: 'attach', snapshot: snap() }, 10_100]]);
+    const r = feed(s, [
+      [{ type: 'detach' }, 10_050],
+      [{ type: 'attach', snapshot: snap() }, 10_100],
+    ]);
     expect(r.state.clock).toBe(s.clock);
     expect(r.state.seekLatencyMs).toBe(321);
   });
@@ -139,7 +214,10 @@ describe('the status others see does not flicker through "no video" or "paused"'
 
   test('a player paused briefly by a scheduled start reads as playing; one that stays paused reads as paused', () => {
     const s = watching();
-    const brief = feed(s, [[{ type: 'snapshot', snapshot: snap({ paused: true }) }, 12_100], [{ type: 'snapshot', snapshot: snap({ paused: true }) }, 12_600]]);
+    const brief = feed(s, [
+      [{ type: 'snapshot', snapshot: snap({ paused: true }) }, 12_100],
+      [{ type: 'snapshot', snapshot: snap({ paused: true }) }, 12_600],
+    ]);
     expect(brief.state.status).toBe('playing');
     const stuck = feed(brief.state, [[{ type: 'snapshot', snapshot: snap({ paused: true }) }, 13_200]]);
     expect(stuck.state.status).toBe('paused');

@@ -25,11 +25,36 @@ test('members without frame callbacks (currentTime readings only) still stay in 
 
 describe('matchControls: each control is explained by one user action of its own member', () => {
   test.each([
-    ['one action, its control', [{ member: 0, at: 1000, action: 'play' }], [[{ at: 1010, action: 'play' }], []], { unexplained: 0, missed: 0 }],
-    ['an echo and a missed action do not cancel out', [{ member: 0, at: 1000, action: 'play' }], [[], [{ at: 1200, action: 'play' }]], { unexplained: 1, missed: 1 }],
+    [
+      'one action, its control',
+      [{ member: 0, at: 1000, action: 'play' }],
+      [[{ at: 1010, action: 'play' }], []],
+      { unexplained: 0, missed: 0 },
+    ],
+    [
+      'an echo and a missed action do not cancel out',
+      [{ member: 0, at: 1000, action: 'play' }],
+      [[], [{ at: 1200, action: 'play' }]],
+      { unexplained: 1, missed: 1 },
+    ],
     ['wrong kind', [{ member: 0, at: 1000, action: 'seek' }], [[{ at: 1010, action: 'play' }]], { unexplained: 1, missed: 1 }],
-    ['too late to be caused by it', [{ member: 0, at: 1000, action: 'pause' }], [[{ at: 2500, action: 'pause' }]], { unexplained: 1, missed: 1 }],
-    ['a control twice for one action', [{ member: 0, at: 1000, action: 'seek' }], [[{ at: 1010, action: 'seek' }, { at: 1020, action: 'seek' }]], { unexplained: 1, missed: 0 }],
+    [
+      'too late to be caused by it',
+      [{ member: 0, at: 1000, action: 'pause' }],
+      [[{ at: 2500, action: 'pause' }]],
+      { unexplained: 1, missed: 1 },
+    ],
+    [
+      'a control twice for one action',
+      [{ member: 0, at: 1000, action: 'seek' }],
+      [
+        [
+          { at: 1010, action: 'seek' },
+          { at: 1020, action: 'seek' },
+        ],
+      ],
+      { unexplained: 1, missed: 0 },
+    ],
   ])('%s', (_name, actions, sent, expected) => {
     expect(matchControls(actions, sent)).toEqual(expected);
   });

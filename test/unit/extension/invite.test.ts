@@ -37,16 +37,15 @@ describe('relay URLs', () => {
 });
 
 describe('invite links', () => {
-  test.each([
-    'https://www.youtube.com/watch?v=abc',
-    'https://example.com/video#t=30',
-    'http://127.0.0.1:8080/fixtures/plain.html?x=1&y=2',
-  ])('round trip through %s', (page) => {
-    const link = formatInvite(page, CODE, RELAY);
-    const parsed = parseInvite(link);
-    expect(parsed).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: page } });
-    expect(stripInvite(link)).toBe(page);
-  });
+  test.each(['https://www.youtube.com/watch?v=abc', 'https://example.com/video#t=30', 'http://127.0.0.1:8080/fixtures/plain.html?x=1&y=2'])(
+    'round trip through %s',
+    (page) => {
+      const link = formatInvite(page, CODE, RELAY);
+      const parsed = parseInvite(link);
+      expect(parsed).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: page } });
+      expect(stripInvite(link)).toBe(page);
+    },
+  );
 
   test('the room travels in the fragment only', () => {
     const url = new URL(formatInvite('https://example.com/watch?v=1', CODE, RELAY));

@@ -29,7 +29,14 @@ describe('options form', () => {
   });
 
   test('every bad field gets its own message', () => {
-    const check = checkForm({ relayUrl: 'ftp://x', name: '', color: 'red', controlMode: 'anyone', waitPolicy: '', navigationPolicy: 'jump' });
+    const check = checkForm({
+      relayUrl: 'ftp://x',
+      name: '',
+      color: 'red',
+      controlMode: 'anyone',
+      waitPolicy: '',
+      navigationPolicy: 'jump',
+    });
     expect(check.ok).toBe(false);
     if (check.ok) return;
     expect(Object.keys(check.errors).sort()).toEqual(['color', 'controlMode', 'name', 'navigationPolicy', 'relayUrl', 'waitPolicy']);
@@ -50,14 +57,19 @@ describe('field checks', () => {
   ])('relay %s ok', (text, value) => {
     expect(checkRelayUrl(text)).toEqual({ ok: true, value });
   });
-  test.each(['', '   ', 'relay.example.com', 'https://user:pw@relay.example.com', 'https://r.example/?a=1', 'https://r.example/#x', 'javascript:alert(1)'])(
-    'relay %p refused with words',
-    (text) => {
-      const r = checkRelayUrl(text);
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.message).toMatch(/relay URL/);
-    },
-  );
+  test.each([
+    '',
+    '   ',
+    'relay.example.com',
+    'https://user:pw@relay.example.com',
+    'https://r.example/?a=1',
+    'https://r.example/#x',
+    'javascript:alert(1)',
+  ])('relay %p refused with words', (text) => {
+    const r = checkRelayUrl(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/relay URL/);
+  });
   test('names: trimmed, 1..32 characters, no control characters', () => {
     expect(checkDisplayName(' Bo ')).toEqual({ ok: true, value: 'Bo' });
     expect(checkDisplayName('x'.repeat(32)).ok).toBe(true);

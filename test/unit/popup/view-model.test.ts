@@ -15,7 +15,18 @@ import {
 } from '../../../extension/popup/view-model';
 
 function member(over: Partial<Member>): Member {
-  return { id: 'm1', name: 'Ana', color: '#e6194b', role: 'member', status: 'playing', offsetMs: null, rttMs: null, joinedAt: 0, connected: true, ...over };
+  return {
+    id: 'm1',
+    name: 'Ana',
+    color: '#e6194b',
+    role: 'member',
+    status: 'playing',
+    offsetMs: null,
+    rttMs: null,
+    joinedAt: 0,
+    connected: true,
+    ...over,
+  };
 }
 
 function room(members: Member[], you: string): TabRoomView {
@@ -135,13 +146,15 @@ test('video line says plainly when there is no video', () => {
 });
 
 test('settings summary names every policy', () => {
-  expect(settingsSummary(DEFAULT_SETTINGS)).toBe('Everyone controls playback; the room waits for buffering and ads and follows to the next video.');
+  expect(settingsSummary(DEFAULT_SETTINGS)).toBe(
+    'Everyone controls playback; the room waits for buffering and ads and follows to the next video.',
+  );
   expect(settingsSummary({ controlMode: 'host', waitPolicy: 'continue', navigationPolicy: 'ask' })).toBe(
     'Only the host controls playback; the room keeps going through buffering and ads and asks before the next video.',
   );
 });
 
-test('media line names the room\'s video, or says there is none yet', () => {
+test("media line names the room's video, or says there is none yet", () => {
   const r = room([], 'me');
   expect(mediaText(r)).toBe('No video chosen yet: start one and the room follows.');
   const media = { url: 'https://v.example/watch?v=1', title: 'Big Buck Bunny', duration: 600 };

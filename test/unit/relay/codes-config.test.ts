@@ -57,25 +57,49 @@ describe('config', () => {
     const r = loadConfig({});
     expect(r).toMatchObject({
       ok: true,
-      config: { PORT: 3000, HOST: '0.0.0.0', ROOM_GRACE_MS: 600_000, MAX_MEMBERS: 50, HOLD_TIMEOUT_MS: 10_000, ALLOWED_ORIGINS: [], LOG_LEVEL: 'info', TRUST_PROXY: false, HEARTBEAT_INTERVAL_MS: 5000, HEARTBEAT_TIMEOUT_MS: 15_000 },
+      config: {
+        PORT: 3000,
+        HOST: '0.0.0.0',
+        ROOM_GRACE_MS: 600_000,
+        MAX_MEMBERS: 50,
+        HOLD_TIMEOUT_MS: 10_000,
+        ALLOWED_ORIGINS: [],
+        LOG_LEVEL: 'info',
+        TRUST_PROXY: false,
+        HEARTBEAT_INTERVAL_MS: 5000,
+        HEARTBEAT_TIMEOUT_MS: 15_000,
+      },
     });
   });
 
   test('values are parsed; the Redis password is masked in the printed config', () => {
-    const r = loadConfig({ PORT: '8080', ALLOWED_ORIGINS: 'https://a.example/, http://b.example:8000', REDIS_URL: 'redis://:hunter2@127.0.0.1:6379', TRUST_PROXY: '1' });
+    const r = loadConfig({
+      PORT: '8080',
+      ALLOWED_ORIGINS: 'https://a.example/, http://b.example:8000',
+      REDIS_URL: 'redis://:hunter2@127.0.0.1:6379',
+      TRUST_PROXY: '1',
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.config).toMatchObject({ PORT: 8080, ALLOWED_ORIGINS: ['https://a.example', 'http://b.example:8000'], TRUST_PROXY: true });
     expect(JSON.stringify(printableConfig(r.config))).not.toContain('hunter2');
   });
 
-  test.each([{ PORT: '70000' }, { PORT: 'x' }, { ROOM_GRACE_MS: '-1' }, { MAX_MEMBERS: '0' }, { LOG_LEVEL: 'loud' }, { ALLOWED_ORIGINS: 'evil' }, { REDIS_URL: 'http://x' }, { HEARTBEAT_INTERVAL_MS: '10' }, { HEARTBEAT_TIMEOUT_MS: '9000' }, { HEARTBEAT_TIMEOUT_MS: '300', HEARTBEAT_INTERVAL_MS: '200' }])(
-    'refuses %j with the variable named',
-    (env) => {
-      const r = loadConfig(env);
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.message).toContain(Object.keys(env)[0]);
-    },
-  );
+  test.each([
+    { PORT: '70000' },
+    { PORT: 'x' },
+    { ROOM_GRACE_MS: '-1' },
+    { MAX_MEMBERS: '0' },
+    { LOG_LEVEL: 'loud' },
+    { ALLOWED_ORIGINS: 'evil' },
+    { REDIS_URL: 'http://x' },
+    { HEARTBEAT_INTERVAL_MS: '10' },
+    { HEARTBEAT_TIMEOUT_MS: '9000' },
+    { HEARTBEAT_TIMEOUT_MS: '300', HEARTBEAT_INTERVAL_MS: '200' },
+  ])('refuses %j with the variable named', (env) => {
+    const r = loadConfig(env);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toContain(Object.keys(env)[0]);
+  });
 
   test('heartbeat settings for tests: short ones are accepted when the timeout is twice the interval', () => {
     const r = loadConfig({ HEARTBEAT_INTERVAL_MS: '200', HEARTBEAT_TIMEOUT_MS: '400' });

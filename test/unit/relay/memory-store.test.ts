@@ -23,20 +23,32 @@ test('create refuses a taken code and keeps a copy; what get and update return c
   }).toThrow(TypeError);
   expect((await store.get('ROOM'))!.members.m1!.name).toBe('Ann');
   // Nor can a mutate function: it must return a new room (the room rules are pure).
-  const r = await store.update('ROOM', (room) => {
-    room.settings.controlMode = 'host';
-    return { ok: true, room, value: null };
-  }).catch((err: unknown) => err);
+  const r = await store
+    .update('ROOM', (room) => {
+      room.settings.controlMode = 'host';
+      return { ok: true, room, value: null };
+    })
+    .catch((err: unknown) => err);
   expect(r).toBeInstanceOf(TypeError);
-  const updated = await store.update('ROOM', (room) => ({ ok: true, room: { ...room, settings: { ...room.settings, controlMode: 'host' } }, value: { n: 1 } }));
-  expect(updated.ok && Object.isFrozen(updated.room) && Object.isFrozen(updated.room!.settings) && Object.isFrozen(updated.value)).toBe(true);
+  const updated = await store.update('ROOM', (room) => ({
+    ok: true,
+    room: { ...room, settings: { ...room.settings, controlMode: 'host' } },
+    value: { n: 1 },
+  }));
+  expect(updated.ok && Object.isFrozen(updated.room) && Object.isFrozen(updated.room!.settings) && Object.isFrozen(updated.value)).toBe(
+    true,
+  );
   await store.close();
 });
 
 test('update applies mutate atomically, bumps the version, and keeps the room on an error value', async () => {
   const { store } = setup();
   await store.create(createRoom('ROOM', member, 0));
-  const r = await store.update('ROOM', (room) => ({ ok: true, room: { ...room, settings: { ...room.settings, waitPolicy: 'continue' } }, value: 7 }));
+  const r = await store.update('ROOM', (room) => ({
+    ok: true,
+    room: { ...room, settings: { ...room.settings, waitPolicy: 'continue' } },
+    value: 7,
+  }));
   expect(r).toMatchObject({ ok: true, value: 7, room: { version: 1, settings: { waitPolicy: 'continue' } } });
   expect(await store.update('ROOM', () => ({ ok: false, error: 'nope' }))).toEqual({ ok: false, error: 'nope' });
   expect((await store.get('ROOM'))!.version).toBe(1);

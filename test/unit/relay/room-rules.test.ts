@@ -34,7 +34,9 @@ describe('membership', () => {
   test('a colour another member already shows is replaced by a free one; a free one is kept', () => {
     const room = room3();
     const bobColor = room.members.bob!.color;
-    const dave = ok(join({ ...newMember('dave'), profile: { name: 'Dave', color: bobColor.toUpperCase() } }, 40, { ...rules, maxMembers: 10 })(room));
+    const dave = ok(
+      join({ ...newMember('dave'), profile: { name: 'Dave', color: bobColor.toUpperCase() } }, 40, { ...rules, maxMembers: 10 })(room),
+    );
     expect(dave.value.member.color).not.toBe(bobColor);
     expect(new Set(Object.values(dave.room!.members).map((m) => m.color)).size).toBe(4);
     const eve = ok(join({ ...newMember('eve'), profile: { name: 'Eve', color: '#123456' } }, 40, { ...rules, maxMembers: 10 })(room));
@@ -90,7 +92,10 @@ describe('membership', () => {
       expect(r.room.members.alice?.connectionId).toBe('conn-new');
     }
     expect(resume({ resumeHash: 'nope' }, 'c', 40, rules)(away)).toEqual({ ok: false, error: ErrorCode.ResumeFailed });
-    expect(resume({ resumeHash: 'hash-alice' }, 'c', 30 + rules.graceMs, rules)(away)).toEqual({ ok: false, error: ErrorCode.ResumeFailed });
+    expect(resume({ resumeHash: 'hash-alice' }, 'c', 30 + rules.graceMs, rules)(away)).toEqual({
+      ok: false,
+      error: ErrorCode.ResumeFailed,
+    });
   });
 
   test('a late disconnect of an old connection does not mark a resumed member away', () => {
@@ -113,7 +118,10 @@ describe('membership', () => {
 
   test('settings are host-only and merge; profile keeps the colour unless given', () => {
     expect(updateSettings('bob', { controlMode: 'host' }, 0)(room3())).toEqual({ ok: false, error: ErrorCode.NotHost });
-    expect(ok(updateSettings('alice', { waitPolicy: 'continue' }, 0)(room3())).value).toEqual({ settings: { controlMode: 'everyone', waitPolicy: 'continue', navigationPolicy: 'follow' }, timeline: null });
+    expect(ok(updateSettings('alice', { waitPolicy: 'continue' }, 0)(room3())).value).toEqual({
+      settings: { controlMode: 'everyone', waitPolicy: 'continue', navigationPolicy: 'follow' },
+      timeline: null,
+    });
     const before = room3().members.bob!.color;
     expect(ok(setProfile('bob', { name: 'Robert' })(room3())).value).toMatchObject({ name: 'Robert', color: before });
     expect(ok(setProfile('bob', { name: 'B', color: '#ABCDEF' })(room3())).value).toMatchObject({ color: '#abcdef' });
@@ -122,10 +130,20 @@ describe('membership', () => {
 
 describe('playback', () => {
   const cases: Array<{ name: string; mode?: 'host'; by: string; req: ControlRequest; error?: ErrorCode; expect?: object }> = [
-    { name: 'play schedules a start ahead (seek allowance 400 ms)', by: 'bob', req: { action: 'play' }, expect: { paused: false, setAt: 1400, seq: 1, by: 'bob' } },
+    {
+      name: 'play schedules a start ahead (seek allowance 400 ms)',
+      by: 'bob',
+      req: { action: 'play' },
+      expect: { paused: false, setAt: 1400, seq: 1, by: 'bob' },
+    },
     { name: 'seek while paused', by: 'carol', req: { action: 'seek', position: 30 }, expect: { position: 30, setAt: 1000, seq: 1 } },
     { name: 'rate', by: 'alice', req: { action: 'rate', rate: 1.5 }, expect: { rate: 1.5, seq: 1 } },
-    { name: 'media resets', by: 'bob', req: { action: 'media', media: { url: 'https://v.example/1', title: 'One', duration: 60 } }, expect: { media: { url: 'https://v.example/1', title: 'One', duration: 60 }, position: 0, paused: true } },
+    {
+      name: 'media resets',
+      by: 'bob',
+      req: { action: 'media', media: { url: 'https://v.example/1', title: 'One', duration: 60 } },
+      expect: { media: { url: 'https://v.example/1', title: 'One', duration: 60 }, position: 0, paused: true },
+    },
     { name: 'stale baseSeq', by: 'bob', req: { action: 'pause', baseSeq: -1 }, error: ErrorCode.Stale },
     { name: 'host-only refuses a member', mode: 'host', by: 'bob', req: { action: 'play' }, error: ErrorCode.NotHost },
     { name: 'host-only lets the host', mode: 'host', by: 'alice', req: { action: 'play' }, expect: { paused: false } },

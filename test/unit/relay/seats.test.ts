@@ -31,7 +31,12 @@ describe('reclaimSeat', () => {
   test.each<[string, (room: StoredRoom) => StoredRoom, number, string]>([
     ['still present (nothing to do)', (room) => ok(resume({ memberId: 'bob' }, 'conn-bob', 150, rules)(room)), 200, 'present'],
     ['resumed on another connection since', elsewhere, 200, 'moved'],
-    ['away from another connection (resumed elsewhere, then lost that one too)', (room) => ok(markAway('bob', 'conn-bob-2', 160, rules)(elsewhere(room))), 200, 'moved'],
+    [
+      'away from another connection (resumed elsewhere, then lost that one too)',
+      (room) => ok(markAway('bob', 'conn-bob-2', 160, rules)(elsewhere(room))),
+      200,
+      'moved',
+    ],
     ['left the room', (room) => ok(leave('bob', 150, rules)(room)), 200, 'gone'],
     ['the seat outlived the grace', (room) => room, 100 + rules.graceMs, 'gone'],
   ])('refused when %s', (_what, before, now, error) => {

@@ -9,7 +9,11 @@ describe('TelemetryBoard', () => {
   beforeEach(() => {
     now = 100_000;
     sent = [];
-    board = new TelemetryBoard(INTERVAL, (code, entries) => sent.push([now, code, entries]), () => now);
+    board = new TelemetryBoard(
+      INTERVAL,
+      (code, entries) => sent.push([now, code, entries]),
+      () => now,
+    );
   });
   const t = (memberId: string, offsetMs: number): MemberTelemetry => ({ memberId, offsetMs, rttMs: 20 });
   /** Runs the ticks from now until `until` (ms later), as the relay's interval would. */
@@ -52,7 +56,8 @@ describe('TelemetryBoard', () => {
     expect(times('AAAA').length).toBeGreaterThanOrEqual(3);
     expect(times('AAAA').filter((x) => times('BBBB').includes(x))).toEqual([]);
     // Each batch carries the latest report of its room at the time it went.
-    for (const [at, , entries] of sent.filter(([, c]) => c === 'AAAA')) expect(entries).toEqual([t('a1', Math.floor((at - 100_000 - 1) / 500) * 500)]);
+    for (const [at, , entries] of sent.filter(([, c]) => c === 'AAAA'))
+      expect(entries).toEqual([t('a1', Math.floor((at - 100_000 - 1) / 500) * 500)]);
   });
 
   test('a forgotten member is not sent; a room left empty is not sent at all', () => {
@@ -67,10 +72,14 @@ describe('TelemetryBoard', () => {
   });
 
   test('a report recorded while a batch is sent waits for the next interval', () => {
-    const late = new TelemetryBoard(INTERVAL, (code, entries) => {
-      sent.push([now, code, entries]);
-      if (entries[0]?.offsetMs === 1) late.record('AAAA', t('a1', 9));
-    }, () => now);
+    const late = new TelemetryBoard(
+      INTERVAL,
+      (code, entries) => {
+        sent.push([now, code, entries]);
+        if (entries[0]?.offsetMs === 1) late.record('AAAA', t('a1', 9));
+      },
+      () => now,
+    );
     board = late;
     late.record('AAAA', t('a1', 1));
     run(200);
