@@ -11,7 +11,9 @@ import { agree, mediaSchema, nonNegative, settingsSchema, type Same } from './va
 import {
   ErrorCode,
   LIMITS,
+  REACTIONS,
   type ChatMessage,
+  type ReactionEvent,
   type JoinedRoom,
   type Member,
   type MemberLeft,
@@ -55,15 +57,22 @@ export const roomViewSchema = z.object({
   timeline: timelineSchema,
 });
 
+export const chatMessageSchema = z.object({
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
+  from: id,
+  text: z.string().check(z.maxLength(LIMITS.chatMaxLength)),
+  at: finite,
+});
 export const joinedRoomSchema = z.object({
   room: roomViewSchema,
   memberId: id,
   resumeToken: z.string().check(z.minLength(1), z.maxLength(64)),
+  chat: z.optional(z.array(chatMessageSchema).check(z.maxLength(LIMITS.chatHistoryCount))),
 });
+export const reactionEventSchema = z.object({ from: id, emoji: z.enum(REACTIONS), at: finite });
 export const memberLeftSchema = z.object({ memberId: id, hostId: z.nullable(id) });
 export const memberTelemetrySchema = z.object({ memberId: id, offsetMs: z.nullable(finite), rttMs: z.nullable(nonNegative) });
 export const telemetryBatchSchema = z.array(memberTelemetrySchema).check(z.maxLength(1000));
-export const chatMessageSchema = z.object({ from: id, text: z.string().check(z.maxLength(LIMITS.chatMaxLength)), at: finite });
 /** A `time:ping` answer: the relay's clock in ms. */
 export const relayTimeSchema = nonNegative;
 
@@ -83,4 +92,5 @@ agree<Same<z.output<typeof roomViewSchema>, RoomView>>();
 agree<Same<z.output<typeof joinedRoomSchema>, JoinedRoom>>();
 agree<Same<z.output<typeof memberLeftSchema>, MemberLeft>>();
 agree<Same<z.output<typeof chatMessageSchema>, ChatMessage>>();
+agree<Same<z.output<typeof reactionEventSchema>, ReactionEvent>>();
 agree<Same<z.output<typeof memberTelemetrySchema>, MemberTelemetry>>();

@@ -64,6 +64,9 @@ export function clampRate(rate: number): number {
 export const LIMITS = {
   nameMaxLength: 32,
   chatMaxLength: 500,
+  /** The room keeps its last chat messages: at most this many, and at most this many bytes of text (UTF-8). */
+  chatHistoryCount: 50,
+  chatHistoryBytes: 16_384,
   urlMaxLength: 2048,
   titleMaxLength: 200,
   /** Room codes: 14 characters of a 32-symbol alphabet = 70 bits. */
@@ -182,6 +185,11 @@ export interface JoinedRoom {
   memberId: string;
   /** Secret that lets the same member come back within the grace period (`room:resume`). */
   resumeToken: string;
+  /**
+   * The room's chat history, oldest first (at most LIMITS.chatHistoryCount messages and
+   * LIMITS.chatHistoryBytes of text). Absent from relays older than the room panel.
+   */
+  chat?: ChatMessage[];
 }
 
 export interface Profile {
@@ -246,8 +254,24 @@ export interface MemberTelemetry {
 }
 
 export interface ChatMessage {
+  /** Unique within the room: a message in the join answer's history and its live broadcast are one. */
+  id: string;
+  /** The sender's member id. */
   from: string;
   text: string;
+  /** Relay time (ms). */
+  at: number;
+}
+
+/** The reactions a member can send: a row of six in the room panel. */
+export const REACTIONS = ['👍', '😂', '😮', '😢', '❤️', '🎉'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+/** A reaction floating over everyone's video for a moment: broadcast, never stored. */
+export interface ReactionEvent {
+  from: string;
+  emoji: Reaction;
+  /** Relay time (ms). */
   at: number;
 }
 
@@ -272,6 +296,8 @@ export interface ClientToServerEvents {
   'member:telemetry': (report: TelemetryReport) => void;
   'playback:control': (req: ControlRequest, ack: (res: Result<Timeline>) => void) => void;
   'chat:send': (req: { text: string }, ack: (res: Result<null>) => void) => void;
+  /** A reaction to the room (its own token bucket; volatile broadcast, not stored). */
+  'reaction:send': (req: { emoji: Reaction }, ack: (res: Result<null>) => void) => void;
   /** Answers the relay's clock (ms) at once; for NTP-style offset estimation. */
   'time:ping': (ack: (relayTime: number) => void) => void;
 }
@@ -286,6 +312,7 @@ export interface ServerToClientEvents {
   'members:telemetry': (entries: MemberTelemetry[]) => void;
   'room:settings': (settings: RoomSettings) => void;
   'chat:message': (msg: ChatMessage) => void;
+  reaction: (reaction: ReactionEvent) => void;
 }
 
 export const DEFAULT_SETTINGS: RoomSettings = {

@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import type { ControlRequest, CreateRoomRequest, JoinRoomRequest, ResumeRequest, StatusReport, TelemetryReport } from './protocol';
-import { LIMITS } from './protocol';
+import { LIMITS, REACTIONS, type Reaction } from './protocol';
 import { agree, mediaSchema, nonNegative, partialSettingsSchema, profileSchema, type Same } from './value-schemas';
 
 const protocol = z.int();
@@ -50,6 +50,8 @@ export const telemetrySchema = z.strictObject({ offsetMs, rttMs });
 
 export const chatSchema = z.strictObject({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.chatMaxLength)) });
 
+export const reactionSchema = z.strictObject({ emoji: z.enum(REACTIONS) });
+
 export const transferHostSchema = z.strictObject({ memberId: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 // Compile-time agreement between schemas and protocol types (both directions).
@@ -60,4 +62,5 @@ agree<Same<z.output<typeof controlSchema>, ControlRequest>>();
 agree<Same<z.output<typeof statusSchema>, StatusReport>>();
 agree<Same<z.output<typeof telemetrySchema>, TelemetryReport>>();
 agree<Same<z.output<typeof chatSchema>, { text: string }>>();
+agree<Same<z.output<typeof reactionSchema>, { emoji: Reaction }>>();
 agree<Same<z.output<typeof transferHostSchema>, { memberId: string }>>();

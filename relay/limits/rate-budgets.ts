@@ -9,7 +9,7 @@
  */
 import type { ClientToServerEvents } from '../contract/protocol';
 
-export type LimitClass = 'control' | 'chat' | 'join' | 'status' | 'telemetry' | 'ping' | 'other' | 'strikes';
+export type LimitClass = 'control' | 'chat' | 'reaction' | 'join' | 'status' | 'telemetry' | 'ping' | 'other' | 'strikes';
 
 /** A steady rate and, optionally, a burst pool on top of it. */
 export interface Budget {
@@ -29,6 +29,8 @@ export type LimitBudgets = Partial<Record<LimitClass, Budget>>;
 export const DEFAULT_BUDGETS: Record<LimitClass, Budget> = {
   control: { points: 4, duration: 1, burst: { points: 16, duration: 10 } },
   chat: { points: 1, duration: 1, burst: { points: 9, duration: 10 } },
+  // A tap on an emoji row: a short flurry is fine, a stream of them is not.
+  reaction: { points: 1, duration: 1, burst: { points: 5, duration: 10 } },
   join: { points: 5, duration: 60, burst: { points: 5, duration: 60 } },
   status: { points: 4, duration: 1, burst: { points: 16, duration: 10 } },
   telemetry: { points: 2, duration: 1, burst: { points: 10, duration: 10 } },
@@ -50,5 +52,6 @@ export const EVENT_CLASS: Record<keyof ClientToServerEvents, Exclude<LimitClass,
   'member:telemetry': 'telemetry',
   'playback:control': 'control',
   'chat:send': 'chat',
+  'reaction:send': 'reaction',
   'time:ping': 'ping',
 };

@@ -6,6 +6,7 @@
 import { fire, route, type Routes } from '../limits/guard';
 import {
   chatSchema,
+  reactionSchema,
   controlSchema,
   createRoomSchema,
   joinRoomSchema,
@@ -15,7 +16,7 @@ import {
   transferHostSchema,
 } from '../contract/schemas';
 import { partialSettingsSchema, profileSchema } from '../contract/value-schemas';
-import { chatSend } from './chat-handlers';
+import { chatSend, reactionSend } from './chat-handlers';
 import { memberProfile, memberStatus, memberTelemetry } from './member-handlers';
 import { playbackControl } from './playback-handlers';
 import { roomCreate, roomJoin, roomLeave, roomResume, roomSettings, roomTransferHost } from './room-handlers';
@@ -32,5 +33,6 @@ export const ROUTES: Routes = {
   'member:telemetry': fire(telemetrySchema, memberTelemetry),
   'playback:control': route(controlSchema, playbackControl),
   'chat:send': route(chatSchema, chatSend),
+  'reaction:send': route(reactionSchema, reactionSend),
   'time:ping': { bare: (ctx) => ctx.now() },
 };
