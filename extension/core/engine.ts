@@ -214,7 +214,7 @@ function roomPosition(s: EngineState, now: number): number | null {
 function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot, now: number): ControlRequest | null {
   const t = s.timeline;
   const held = t === null || isHeld(t);
-  if (pageMade(s.life, snap)) return null;
+  if (pageMade(s.life, snap, now)) return null;
   switch (event) {
     case 'play':
       if (t !== null && !t.paused) return null; // already what the room does

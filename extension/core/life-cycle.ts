@@ -65,9 +65,14 @@ export function observe(l: LifeCycle, p: PlayerSnapshot | null, now: number): Li
   return next;
 }
 
-/** Whether a player event is the page's life cycle rather than a person's action. */
-export function pageMade(l: LifeCycle, p: PlayerSnapshot): boolean {
-  return l.detached || l.replacingSince !== null || !p.attached;
+/**
+ * Whether a player event is the page's life cycle rather than a person's action: the element is
+ * gone or hidden, or it is a replacement still loading (as the event's own snapshot says: the
+ * first frame may have come since the last step).
+ */
+export function pageMade(l: LifeCycle, p: PlayerSnapshot, now: number): boolean {
+  if (l.detached || !p.attached) return true;
+  return l.replacingSince !== null && p.loading && now - l.replacingSince < REPLACE_MAX_MS;
 }
 
 /** A seek to `position` soon after an attach, where the room is at `roomPosition`: the page restoring it. */

@@ -79,7 +79,9 @@ test.each([
   await waitForMembers(chrome, c.tabId, 2, { following: true });
   if (afterJoin !== null) {
     await Promise.all([c.page.run(afterJoin.run), f.page.run(afterJoin.run)]);
-    await waitFor(async () => (await c.page.run<number>(`${MAIN_VIDEO}.readyState`)) >= 1, 'the new element loaded');
+    // Loaded: the new element shows its first frame (while it loads, what happens to it is the page's doing).
+    await waitFor(async () => (await c.page.run<number>(`${MAIN_VIDEO}.readyState`)) >= 2, 'the new element loaded (Chromium)');
+    await waitFor(async () => (await f.page.run<number>(`${MAIN_VIDEO}.readyState`)) >= 2, 'the new element loaded (Firefox)');
     // Act on the new element only once both members sync it: a play made before Firefox's
     // content script took the element over is no user action it saw, and the room's (paused)
     // timeline puts the element back.

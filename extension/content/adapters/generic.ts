@@ -7,7 +7,10 @@ import type { FrameSample, PlayerEvent, PlayerSnapshot } from '../../core/player
 import { isShown } from '../video-metrics';
 import type { MediaInfo, PlayerAdapter } from './types';
 
+const HAVE_METADATA = 1;
 const HAVE_CURRENT_DATA = 2;
+/** A page restores its position and resumes within this of a new source's metadata (ms). */
+const METADATA_GRACE_MS = 1000;
 const HAVE_FUTURE_DATA = 3;
 const MEDIA_EVENTS = [
   'play',
@@ -106,11 +109,25 @@ export function createGenericAdapter(video: HTMLVideoElement, owner: AbortSignal
   for (const type of MEDIA_EVENTS) video.addEventListener(type, () => emitter.emit(type), { signal });
   // A new source in the same element (next episode, SPA navigation, quality switch): 'loadstart'
   // with another currentSrc. Until its first frame the element is loading: see PlayerSnapshot.loading.
+  // Loading ends with the first frame, or METADATA_GRACE_MS after the metadata (a paused element
+  // with preload=metadata may show no frame until played).
   let source = video.currentSrc || video.src;
   let loading = video.readyState < HAVE_CURRENT_DATA;
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  const loaded = (): void => {
+    clearTimeout(grace);
+    loading = false;
+  };
+  const metadataIn = (): void => {
+    clearTimeout(grace);
+    if (loading) grace = setTimeout(loaded, METADATA_GRACE_MS);
+  };
+  if (video.readyState >= HAVE_METADATA) metadataIn();
+  signal.addEventListener('abort', () => clearTimeout(grace), { once: true });
   video.addEventListener(
     'loadstart',
     () => {
+      clearTimeout(grace);
       loading = true;
       const now = video.currentSrc || video.src;
       if (now !== source && source !== '') emitter.emit('media-change');
@@ -118,9 +135,7 @@ export function createGenericAdapter(video: HTMLVideoElement, owner: AbortSignal
     },
     { signal },
   );
-  const loaded = (): void => {
-    loading = false;
-  };
+  video.addEventListener('loadedmetadata', metadataIn, { signal });
   for (const type of ['loadeddata', 'canplay'] as const) video.addEventListener(type, loaded, { signal });
   video.preservesPitch = true;
 

@@ -160,6 +160,14 @@ describe('what a person does still counts', () => {
       'pause',
     ],
     [
+      'a seek whose own snapshot shows the first frame arrived (no step since)',
+      [
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 200, seeking: true }) }, 10_400],
+      ],
+      'seek',
+    ],
+    [
       'a pause on an element that never finishes loading, after REPLACE_MAX_MS',
       [
         [{ type: 'player', event: 'media-change', snapshot: snap({ loading: true }) }, 10_100],
