@@ -1,6 +1,9 @@
 /** @jest-environment jsdom */
 import { createVideoFinder, type VideoCandidate, type VideoFinder } from '../../../extension/content/video-finder';
-import { layout, makeVideo, settle, stubMedia } from './dom-stubs';
+import { layout, makeVideo, stubMedia } from './dom-stubs';
+
+/** Lets `ms` of fake time pass (the finder batches and rescans on timers). */
+const settle = (ms = 80): Promise<void> => jest.advanceTimersByTimeAsync(ms);
 
 let controller: AbortController;
 let changes: Array<VideoCandidate | null>;
@@ -11,11 +14,15 @@ function start(): VideoFinder {
 const chosen = (): HTMLVideoElement | null | undefined => changes.at(-1)?.video ?? (changes.length > 0 ? null : undefined);
 
 beforeEach(() => {
+  jest.useFakeTimers();
   document.body.innerHTML = '';
   controller = new AbortController();
   changes = [];
 });
-afterEach(() => controller.abort());
+afterEach(() => {
+  controller.abort();
+  jest.useRealTimers();
+});
 
 test('finds a video present at start', () => {
   const video = document.body.appendChild(makeVideo(document));
