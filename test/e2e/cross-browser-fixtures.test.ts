@@ -7,16 +7,20 @@
  * browsers: HSTS-preloaded, so no plain-http resolver rule): an ad holds the other member under
  * the room's 'wait' policy, and SPA navigation to another video takes the other member along.
  */
-import { launchChromiumMember, launchFirefoxMember, waitFor, type HostRoutes, type Member, type MemberPage } from '../support/browsers';
-import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { startLatencyProxy, symmetric, type LatencyProxy } from '../support/latency-proxy';
-import { startRelay, type TestRelay } from '../support/relay';
-import { createRoom, joinRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
+import { waitFor, type Member, type MemberPage } from '../support/browsers';
+import type { FixtureServer } from '../support/fixture-server';
+import {
+  createRoom,
+  joinRoom,
+  startCrossBrowserPair,
+  tabState,
+  waitForMembers,
+  waitForVideo,
+  type CrossBrowserPair,
+} from '../support/rooms';
 
 jest.setTimeout(60_000);
 
-let relay: TestRelay;
-let proxy: LatencyProxy;
 let site: FixtureServer;
 let chrome: Member;
 let firefox: Member;
@@ -42,24 +46,15 @@ const state = (page: MemberPage, frame: string | null = null): Promise<VideoStat
 const act = (page: MemberPage, js: string, frame: string | null = null): Promise<unknown> =>
   inPage(page, `(() => { const v = ${MAIN_VIDEO}; ${js} })()`, frame);
 
+let started: CrossBrowserPair | undefined;
 beforeAll(async () => {
-  relay = await startRelay();
-  proxy = await startLatencyProxy(relay.port, symmetric(20));
-  site = await startFixtureServer();
-  const routes: HostRoutes = { hosts: ['www.youtube.com'], origin: site.origin };
-  [chrome, firefox] = await Promise.all([launchChromiumMember('chromium', undefined, routes), launchFirefoxMember('firefox', {}, routes)]);
-  await setRelayUrl(chrome, proxy.url);
-  await setRelayUrl(firefox, proxy.url);
+  started = await startCrossBrowserPair((fixtures) => ({ hosts: ['www.youtube.com'], origin: fixtures.origin }));
+  ({ site, chrome, firefox } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await chrome?.close();
-  await firefox?.close();
-  await site?.close();
-  await proxy?.close();
-  await relay?.close();
+  await started?.close();
 });
-
 test.each([
   ['late video', '/late.html?delay=1500', null],
   ['nested shadow roots', '/shadow.html', null],

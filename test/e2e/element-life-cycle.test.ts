@@ -7,16 +7,22 @@
  * is never shown to the others as "no video" or "paused" meanwhile.
  */
 import { PROTOCOL_VERSION, type Member as RoomMember } from '../../relay/contract/protocol';
-import { launchChromiumMember, launchFirefoxMember, waitFor, type Member, type MemberPage } from '../support/browsers';
-import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
-import { startLatencyProxy, symmetric, type LatencyProxy } from '../support/latency-proxy';
-import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';
-import { createRoom, joinRoom, setRelayUrl, tabState, waitForMembers, waitForVideo } from '../support/rooms';
+import { waitFor, type Member, type MemberPage } from '../support/browsers';
+import type { FixtureServer } from '../support/fixture-server';
+import { connectClient, type TestClient, type TestRelay } from '../support/relay';
+import {
+  createRoom,
+  joinRoom,
+  startCrossBrowserPair,
+  tabState,
+  waitForMembers,
+  waitForVideo,
+  type CrossBrowserPair,
+} from '../support/rooms';
 
 jest.setTimeout(90_000);
 
 let relay: TestRelay;
-let proxy: LatencyProxy;
 let site: FixtureServer;
 let chrome: Member;
 let firefox: Member;
@@ -63,21 +69,14 @@ async function watch(code: string): Promise<Watcher> {
   };
 }
 
+let pair: CrossBrowserPair | undefined;
 beforeAll(async () => {
-  relay = await startRelay();
-  proxy = await startLatencyProxy(relay.port, symmetric(20));
-  site = await startFixtureServer();
-  [chrome, firefox] = await Promise.all([launchChromiumMember('chromium'), launchFirefoxMember('firefox')]);
-  await setRelayUrl(chrome, proxy.url);
-  await setRelayUrl(firefox, proxy.url);
+  pair = await startCrossBrowserPair();
+  ({ relay, site, chrome, firefox } = pair);
 }, 60_000);
 
 afterAll(async () => {
-  await chrome?.close();
-  await firefox?.close();
-  await site?.close();
-  await proxy?.close();
-  await relay?.close();
+  await pair?.close();
 });
 
 interface Room {

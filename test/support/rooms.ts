@@ -5,8 +5,9 @@
  * own configured relay.
  */
 import type { TabState } from '../../extension/messages';
-import { launchChromiumMember, waitFor, type Member } from './browsers';
+import { launchChromiumMember, launchFirefoxMember, waitFor, type HostRoutes, type Member } from './browsers';
 import { startFixtureServer, type FixtureServer } from './fixture-server';
+import { startLatencyProxy, symmetric, type LatencyProxy } from './latency-proxy';
 import { startRelay, type TestRelay } from './relay';
 
 /** A relay, the fixture site and two Chromium members (alice, bob) set to that relay. */
@@ -31,6 +32,43 @@ export async function startChromiumPair(): Promise<ChromiumPair> {
       await alice.close();
       await bob.close();
       await site.close();
+      await relay.close();
+    },
+  };
+}
+
+/** A relay behind a 20 ms latency proxy, the fixture site, and one Chromium and one Firefox member set to it. */
+export interface CrossBrowserPair {
+  relay: TestRelay;
+  proxy: LatencyProxy;
+  site: FixtureServer;
+  chrome: Member;
+  firefox: Member;
+  close(): Promise<void>;
+}
+
+/** `routes`: site hosts (e.g. www.youtube.com) both browsers reach on the fixture server. */
+export async function startCrossBrowserPair(routes?: (site: FixtureServer) => HostRoutes): Promise<CrossBrowserPair> {
+  const relay = await startRelay();
+  const proxy = await startLatencyProxy(relay.port, symmetric(20));
+  const site = await startFixtureServer();
+  const hostRoutes = routes?.(site);
+  const [chrome, firefox] = await Promise.all([
+    launchChromiumMember('chromium', undefined, hostRoutes),
+    launchFirefoxMember('firefox', {}, hostRoutes),
+  ]);
+  await Promise.all([setRelayUrl(chrome, proxy.url), setRelayUrl(firefox, proxy.url)]);
+  return {
+    relay,
+    proxy,
+    site,
+    chrome,
+    firefox,
+    async close() {
+      await chrome.close();
+      await firefox.close();
+      await site.close();
+      await proxy.close();
       await relay.close();
     },
   };

@@ -1,28 +1,8 @@
-import type { PlayerSnapshot } from '../../../extension/core/player';
-import { createEngine, DRIFT, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
+import { DRIFT, step, type EngineEffect, type EngineEvent } from '../../../extension/core';
 import type { Timeline } from '../../../relay/contract/protocol';
+import { feed, snapshot, syncedEngine } from './engine-kit';
 
-/** An engine whose clock reads the relay's exactly (offset 0, RTT 20 ms). */
-function syncedEngine(): EngineState {
-  let s = createEngine();
-  for (let i = 0; i < 16; i++)
-    s = step(s, { type: 'clock-sample', sample: { t0: i * 30, relayTime: i * 30 + 10, t3: i * 30 + 20 } }, i * 30 + 20).state;
-  return s;
-}
-
-const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
-  paused: false,
-  position: 0,
-  rate: 1,
-  duration: 3600,
-  buffering: false,
-  seeking: false,
-  ad: false,
-  ended: false,
-  attached: true,
-  loading: false,
-  ...over,
-});
+const snap = snapshot;
 const timeline = (over: Partial<Timeline> = {}): Timeline => ({
   media: { url: 'u', title: 't', duration: 3600 },
   paused: false,
@@ -35,17 +15,6 @@ const timeline = (over: Partial<Timeline> = {}): Timeline => ({
   by: 'x',
   ...over,
 });
-
-function feed(s0: EngineState, events: Array<[EngineEvent, number]>): { state: EngineState; effects: EngineEffect[] } {
-  let s = s0;
-  const effects: EngineEffect[] = [];
-  for (const [e, now] of events) {
-    const r = step(s, e, now);
-    s = r.state;
-    effects.push(...r.effects);
-  }
-  return { state: s, effects };
-}
 
 /** Frames every 33 ms from `from` to `to` showing the room position (setAt 0, position 0) plus `errorS`. */
 function frames(from: number, to: number, errorS: number, rate = 1): Array<[EngineEvent, number]> {

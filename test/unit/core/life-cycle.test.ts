@@ -3,24 +3,13 @@
  * it, hide it, re-create it, load another source into it) is never a room control, the engine
  * brings the new element in line with the room, and the status the others see does not flicker.
  */
-import { createEngine, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
+import type { EngineEffect, EngineEvent, EngineState } from '../../../extension/core';
 import type { PlayerSnapshot } from '../../../extension/core/player';
 import { REPLACE_MAX_MS, RESTORE_WINDOW_MS } from '../../../extension/core/life-cycle';
 import type { Timeline } from '../../../relay/contract/protocol';
+import { feed, snapshot, syncedEngine } from './engine-kit';
 
-const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => ({
-  paused: false,
-  position: 10,
-  rate: 1,
-  duration: 3600,
-  buffering: false,
-  seeking: false,
-  ad: false,
-  ended: false,
-  attached: true,
-  loading: false,
-  ...over,
-});
+const snap = (over: Partial<PlayerSnapshot> = {}): PlayerSnapshot => snapshot({ position: 10, ...over });
 /** The room plays from 0 at local/relay time 0 (so at local time t it is at t / 1000 s). */
 const playing: Timeline = {
   media: { url: 'u', title: 't', duration: 3600 },
@@ -35,24 +24,12 @@ const playing: Timeline = {
 };
 const held: Timeline = { ...playing, paused: true, position: 10 };
 
-function feed(s0: EngineState, events: Array<[EngineEvent, number]>): { state: EngineState; effects: EngineEffect[] } {
-  let s = s0;
-  const effects: EngineEffect[] = [];
-  for (const [e, now] of events) {
-    const r = step(s, e, now);
-    s = r.state;
-    effects.push(...r.effects);
-  }
-  return { state: s, effects };
-}
 const controls = (effects: EngineEffect[]): EngineEffect[] => effects.filter((e) => e.type === 'send-control');
 const statuses = (effects: EngineEffect[]): string[] => effects.flatMap((e) => (e.type === 'send-status' ? [e.status.status] : []));
 
 /** Clock in step with the relay, the room playing, the player playing in step at 10 s (local 10 000 ms). */
 function watching(timeline: Timeline = playing): EngineState {
-  let s = createEngine();
-  for (let i = 0; i < 16; i++)
-    s = step(s, { type: 'clock-sample', sample: { t0: i * 30, relayTime: i * 30 + 10, t3: i * 30 + 20 } }, i * 30 + 20).state;
+  const s = syncedEngine();
   const position = timeline.paused ? timeline.position : 10;
   return feed(s, [
     [{ type: 'snapshot', snapshot: snap({ position, paused: timeline.paused }) }, 9_990],
