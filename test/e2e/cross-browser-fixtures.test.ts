@@ -224,6 +224,8 @@ test('YouTube-like SPA: play and pause followed; an ad holds the other member (w
   await c.page.run("window.navigateTo('two')");
   await waitFor(async () => (await f.page.run<string>('location.search').catch(() => '')) === '?v=two', 'Firefox on video two', 20_000);
   await waitForVideo(firefox, f.tabId, 'Video two - YouTube fixture');
+  // Act once video two's source shows its first frame: while it loads, what happens to it is the page's doing.
+  await waitFor(async () => (await c.page.run<number>(`${MAIN_VIDEO}.readyState`)) >= 2, 'video two loaded (Chromium)');
   await act(c.page, 'v.currentTime = 5; return v.play().then(() => null, (err) => String(err));');
   await inStep(
     'both playing video two from 5 s',
