@@ -2,7 +2,8 @@
  * Every client event passes through here before a handler sees it: ack present, rate limit,
  * schema validation. Failures are answered with an error ack (when there is an ack), counted,
  * change nothing and keep the connection up; only a persistent flooder is disconnected.
- * Handler exceptions become `internal` (details only in the log), never an unhandled rejection.
+ * Handler exceptions become `internal` (details only in the log), never an unhandled rejection, or
+ * `unavailable` when the store is no longer ready.
  *
  * A connection's events run one after another (a per-connection queue): two joins in flight
  * from one socket must not both pass the "already in a room" check, and controls apply in the
@@ -115,6 +116,12 @@ async function handle(
   try {
     result = await r.run(ctx, socket, parsed.data);
   } catch (err) {
+    // The store went away under the handler (Redis dropped the connection mid-command): try again
+    // later, as if it had been away before; anything else is a bug.
+    if (!ctx.store.ready()) {
+      ctx.logger.warn({ sid: socket.id, err, event }, 'store unavailable');
+      return refuse(ctx, socket, event, ack, ErrorCode.Unavailable);
+    }
     ctx.logger.error({ sid: socket.id, err, event }, 'handler failed');
     return refuse(ctx, socket, event, ack, ErrorCode.Internal);
   }

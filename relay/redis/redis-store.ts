@@ -8,6 +8,12 @@
  * PEXPIREAT at `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index
  * scored by expiry (+inf while present), from which expired entries are trimmed lazily.
  *
+ * The room's chat history is a list `{prefix}chat:{CODE}` beside the hash (relay/redis/chat-scripts.ts),
+ * appended by its own script rather than through the compare-and-set: an append never conflicts
+ * with a control, and the room's JSON, read and written on every event, does not carry up to
+ * 16 KiB of chat. Every script below that sets the room's expiry sets the list's too (or deletes it
+ * with the room).
+ *
  * Redis without persistence forgets everything when it restarts. The store notices (a new
  * run_id when the connection is ready again), puts back the rooms it last saw (RoomSnapshots;
  * when several relays restore one room, the newest copy wins) and reports not ready
@@ -15,16 +21,22 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { appendChatEntry, parseChatEntry, withChatScripts, type ChatRedis } from './chat-scripts';
 import { parseRunId, RoomSnapshots } from './room-snapshots';
+import type { ChatMessage } from '../contract/protocol';
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from '../store/room-store';
 
 /** Tries before `conflict`: two relays racing on one room settle in 2-3; 12 leaves a margin. */
 const MAX_ATTEMPTS = 12;
 
-/** KEYS: room, index. ARGV: code, json, expiresAt ('' = none), version. Creates only when absent. */
+/**
+ * KEYS: room, index, chat. ARGV: code, json, expiresAt ('' = none), version. Creates only when
+ * absent, with no chat history.
+ */
 const CREATE_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2])
+redis.call('DEL', KEYS[3])
 if ARGV[3] ~= '' then
   redis.call('PEXPIREAT', KEYS[1], ARGV[3])
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
@@ -34,13 +46,13 @@ end
 return 1`;
 
 /**
- * KEYS: room, index. ARGV: code, expected version, json ('' = delete), expiresAt ('' = none).
+ * KEYS: room, index, chat. ARGV: code, expected version, json ('' = delete), expiresAt ('' = none).
  * Returns 1 when written, 0 when the version moved on (or the room is gone).
  */
 const SWAP_LUA = `
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[2] then return 0 end
 if ARGV[3] == '' then
-  redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1], KEYS[3])
   redis.call('ZREM', KEYS[2], ARGV[1])
   return 1
 end
@@ -48,17 +60,20 @@ redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[2]) + 1), 'd', ARGV[3])
 redis.call('HDEL', KEYS[1], 'r')
 if ARGV[4] ~= '' then
   redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+  redis.call('PEXPIREAT', KEYS[3], ARGV[4])
   redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 else
   redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[3])
   redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
 end
 return 1`;
 
 /**
- * KEYS: room, index. ARGV: code, json, expiresAt ('' = none), version. Puts back a room after
+ * KEYS: room, index, chat. ARGV: code, json, expiresAt ('' = none), version. Puts back a room after
  * Redis lost it: when absent, or when another relay restored an OLDER copy that nobody has
- * changed since (`r` is cleared by every swap), so the newest copy any relay knew wins.
+ * changed since (`r` is cleared by every swap), so the newest copy any relay knew wins. The chat
+ * history is not put back (no relay holds all of it): the room starts a new one.
  */
 const RESTORE_LUA = `
 local v = redis.call('HGET', KEYS[1], 'v')
@@ -66,17 +81,35 @@ if v and not (redis.call('HGET', KEYS[1], 'r') == '1' and tonumber(v) < tonumber
 redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2], 'r', '1')
 if ARGV[3] ~= '' then
   redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  redis.call('PEXPIREAT', KEYS[3], ARGV[3])
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 else
   redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[3])
   redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
 end
 return 1`;
 
-type ScriptRedis = Redis & {
-  lockstepRestore(room: string, index: string, code: string, json: string, expiresAt: string, version: string): Promise<number>;
-  lockstepCreate(room: string, index: string, code: string, json: string, expiresAt: string, version: string): Promise<number>;
-  lockstepSwap(room: string, index: string, code: string, version: string, json: string, expiresAt: string): Promise<number>;
+type ScriptRedis = ChatRedis & {
+  lockstepRestore(
+    room: string,
+    index: string,
+    chat: string,
+    code: string,
+    json: string,
+    expiresAt: string,
+    version: string,
+  ): Promise<number>;
+  lockstepCreate(
+    room: string,
+    index: string,
+    chat: string,
+    code: string,
+    json: string,
+    expiresAt: string,
+    version: string,
+  ): Promise<number>;
+  lockstepSwap(room: string, index: string, chat: string, code: string, version: string, json: string, expiresAt: string): Promise<number>;
 };
 
 export interface RedisStoreOptions {
@@ -110,10 +143,10 @@ export class RedisRoomStore implements RoomStore {
   private synced: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RedisStoreOptions) {
-    options.redis.defineCommand('lockstepCreate', { numberOfKeys: 2, lua: CREATE_LUA });
-    options.redis.defineCommand('lockstepSwap', { numberOfKeys: 2, lua: SWAP_LUA });
-    options.redis.defineCommand('lockstepRestore', { numberOfKeys: 2, lua: RESTORE_LUA });
-    this.redis = options.redis as ScriptRedis;
+    options.redis.defineCommand('lockstepCreate', { numberOfKeys: 3, lua: CREATE_LUA });
+    options.redis.defineCommand('lockstepSwap', { numberOfKeys: 3, lua: SWAP_LUA });
+    options.redis.defineCommand('lockstepRestore', { numberOfKeys: 3, lua: RESTORE_LUA });
+    this.redis = withChatScripts(options.redis) as ScriptRedis;
     this.index = `${options.keyPrefix}rooms`;
     this.backoff = options.backoffMs ?? defaultBackoff;
     this.snapshots = new RoomSnapshots(options.now);
@@ -126,7 +159,15 @@ export class RedisRoomStore implements RoomStore {
     await this.synced;
     if (this.expired(room)) return false;
     const json = JSON.stringify({ ...room, version: 0 });
-    const r = await this.redis.lockstepCreate(this.key(room.code), this.index, room.code, json, expiryArg(room.expiresAt), '0');
+    const r = await this.redis.lockstepCreate(
+      this.key(room.code),
+      this.index,
+      this.chatKey(room.code),
+      room.code,
+      json,
+      expiryArg(room.expiresAt),
+      '0',
+    );
     if (r === 1) this.snapshots.set(room.code, { json, version: 0, expiresAt: room.expiresAt });
     return r === 1;
   }
@@ -165,6 +206,7 @@ export class RedisRoomStore implements RoomStore {
       const written = await this.redis.lockstepSwap(
         this.key(code),
         this.index,
+        this.chatKey(code),
         code,
         String(current.version),
         json,
@@ -177,6 +219,16 @@ export class RedisRoomStore implements RoomStore {
       }
     }
     return { ok: false, error: 'conflict' };
+  }
+
+  async appendChat(code: string, message: ChatMessage): Promise<boolean> {
+    await this.synced;
+    return appendChatEntry(this.redis, this.key(code), this.chatKey(code), message);
+  }
+
+  async chat(code: string): Promise<ChatMessage[]> {
+    await this.synced;
+    return (await this.redis.lrange(this.chatKey(code), 0, -1)).map(parseChatEntry);
   }
 
   async count(): Promise<number> {
@@ -207,6 +259,10 @@ export class RedisRoomStore implements RoomStore {
 
   private key(code: string): string {
     return `${this.options.keyPrefix}room:${code}`;
+  }
+
+  private chatKey(code: string): string {
+    return `${this.options.keyPrefix}chat:${code}`;
   }
 
   private expired(room: StoredRoom): boolean {
@@ -248,7 +304,7 @@ export class RedisRoomStore implements RoomStore {
     // One pipeline (ioredis batches commands issued in the same tick).
     const created = await Promise.all(
       rooms.map(([code, s]) =>
-        this.redis.lockstepRestore(this.key(code), this.index, code, s.json, expiryArg(s.expiresAt), String(s.version)),
+        this.redis.lockstepRestore(this.key(code), this.index, this.chatKey(code), code, s.json, expiryArg(s.expiresAt), String(s.version)),
       ),
     );
     const restored = created.filter((r) => r === 1).length;

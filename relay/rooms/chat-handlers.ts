@@ -1,19 +1,24 @@
 /**
- * `chat:send` and `reaction:send`: relayed to the room; membership comes from this connection's seat.
+ * `chat:send` and `reaction:send`: membership comes from this connection's seat. A chat message
+ * is appended to the room's history in the store first, then broadcast as stored (same id), so a
+ * joiner's history and the live messages agree; one the store cannot take is refused, not sent.
  * Reactions are volatile (a dropped one is no loss) and never stored.
  */
 import { randomBytes } from 'node:crypto';
 import { roomChannel, type RelayContext, type RelaySocket } from '../context';
-import { ErrorCode, type Reaction, type Result } from '../contract/protocol';
+import { ErrorCode, type ChatMessage, type Reaction, type Result } from '../contract/protocol';
 import { fail } from './member-update';
+
+/** 72 random bits: ids need only be unique within a room's last 50 messages. */
+const newMessageId = (): string => randomBytes(9).toString('base64url');
 
 export async function chatSend(ctx: RelayContext, socket: RelaySocket, req: { text: string }): Promise<Result<null>> {
   const { code, memberId } = socket.data;
   if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
-  ctx.metrics.eventsOut.inc({ event: 'chat:message' });
-  ctx.io
-    .to(roomChannel(code))
-    .emit('chat:message', { id: randomBytes(9).toString('base64url'), from: memberId, text: req.text, at: ctx.now() });
+  const message: ChatMessage = { id: newMessageId(), from: memberId, text: req.text, at: ctx.now() };
+  // A store that fails here throws: relay/limits/guard.ts answers `unavailable` while it is down.
+  if (!(await ctx.store.appendChat(code, message))) return fail(ErrorCode.NotInRoom);
+  ctx.broadcast(code, 'chat:message', message);
   return { ok: true, data: null };
 }
 

@@ -100,7 +100,10 @@ export interface SettingsChanged {
   timeline: Timeline | null;
 }
 
-/** Host only. Switching the wait policy to 'continue' releases a hold at once (as its timeout would). */
+/**
+ * Host only. Switching the wait policy to 'continue' releases a hold at once (as its timeout would),
+ * but the host asked for it: the released timeline's `by` is the host, not the relay.
+ */
 export function updateSettings(memberId: string, change: Partial<RoomSettings>, now: number) {
   return (room: StoredRoom): Mutation<SettingsChanged, ErrorCode> => {
     const m = present(room, memberId);
@@ -108,7 +111,11 @@ export function updateSettings(memberId: string, change: Partial<RoomSettings>, 
     if (m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
     const settings = { ...room.settings, ...change };
     const held = settings.waitPolicy === 'continue' && room.timeline.waitingFor.length > 0;
-    const timeline = held ? expireHold({ ...room.timeline, holdUntil: now }, now, scheduleLead(rttsOf(room))) : room.timeline;
+    const released = (): Timeline => ({
+      ...expireHold({ ...room.timeline, holdUntil: now }, now, scheduleLead(rttsOf(room))),
+      by: memberId,
+    });
+    const timeline = held ? released() : room.timeline;
     return { ok: true, room: { ...room, settings, timeline }, value: { settings, timeline: held ? timeline : null } };
   };
 }

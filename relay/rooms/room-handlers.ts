@@ -10,6 +10,7 @@ import { roomChannel, type RelayContext, type RelaySocket } from '../context';
 import {
   ErrorCode,
   PROTOCOL_VERSION,
+  type ChatMessage,
   type CreateRoomRequest,
   type JoinedRoom,
   type JoinRoomRequest,
@@ -31,18 +32,25 @@ function tokenRoom(token: string): string | null {
 }
 
 /**
- * Joins the room's channel and returns the room as it is now: anything that changed between the
- * store update and the channel join (another member's control, through any relay) would otherwise
- * be missed, so the ack carries a fresh read; later changes arrive as broadcasts.
+ * Joins the room's channel and returns the room and its chat history as they are now: anything
+ * that changed between the store update and the channel join (another member's control or chat,
+ * through any relay) would otherwise be missed, so the ack carries a fresh read; later changes
+ * arrive as broadcasts. A message appended around the join may come both ways (same id).
  */
-async function enter(ctx: RelayContext, socket: RelaySocket, code: string, memberId: string, view: RoomView): Promise<RoomView> {
+async function enter(
+  ctx: RelayContext,
+  socket: RelaySocket,
+  code: string,
+  memberId: string,
+  view: RoomView,
+): Promise<{ room: RoomView; chat: ChatMessage[] }> {
   socket.data.code = code;
   socket.data.memberId = memberId;
   delete socket.data.storedRttMs;
   ctx.seats.add({ code, memberId, socketId: socket.id });
   await socket.join(roomChannel(code));
-  const fresh = await ctx.store.get(code);
-  return fresh === null ? view : roomView(fresh);
+  const [fresh, chat] = await Promise.all([ctx.store.get(code), ctx.store.chat(code)]);
+  return { room: fresh === null ? view : roomView(fresh), chat };
 }
 
 function exit(ctx: RelayContext, socket: RelaySocket): void {
@@ -73,9 +81,9 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
       req.media ?? null,
     );
     if (await ctx.store.create(room)) {
-      const view = await enter(ctx, socket, code, memberId, roomView(room));
+      const entered = await enter(ctx, socket, code, memberId, roomView(room));
       ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'room created');
-      return { ok: true, data: { room: view, memberId, resumeToken } };
+      return { ok: true, data: { ...entered, memberId, resumeToken } };
     }
   }
   return fail(ErrorCode.Internal);
@@ -94,9 +102,9 @@ export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: Join
   );
   if (!r.ok) return fail(storeError(r.error));
   announceEntry(ctx, code, r.value, 'member:joined', r.room);
-  const view = await enter(ctx, socket, code, memberId, r.value.view);
+  const entered = await enter(ctx, socket, code, memberId, r.value.view);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'joined');
-  return { ok: true, data: { room: view, memberId, resumeToken } };
+  return { ok: true, data: { ...entered, memberId, resumeToken } };
 }
 
 export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: ResumeRequest): Promise<Result<JoinedRoom>> {
@@ -111,9 +119,9 @@ export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: Re
   if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
   if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
   announceEntry(ctx, code, r.value, 'member:updated', r.room);
-  const view = await enter(ctx, socket, code, r.value.member.id, r.value.view);
+  const entered = await enter(ctx, socket, code, r.value.member.id, r.value.view);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'resumed');
-  return { ok: true, data: { room: view, memberId: r.value.member.id, resumeToken: req.resumeToken } };
+  return { ok: true, data: { ...entered, memberId: r.value.member.id, resumeToken: req.resumeToken } };
 }
 
 export async function roomLeave(ctx: RelayContext, socket: RelaySocket): Promise<Result<null>> {

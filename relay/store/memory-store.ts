@@ -5,8 +5,10 @@
  * back (an attempt throws). Freezing skips what is frozen already: an update freezes only the
  * objects the pure `mutate` made new. (It replaced four structuredClone calls per update, which
  * were 7 % of the relay's CPU under bench:relay.) A timer deletes a room at its `expiresAt`; a
- * read after expiry also misses.
+ * read after expiry also misses. A room's chat history is a frozen array beside it, dropped with it.
  */
+import type { ChatMessage } from '../contract/protocol';
+import { appendCapped } from './chat-history';
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './room-store';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -27,6 +29,7 @@ export interface MemoryStoreOptions {
 export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, StoredRoom>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly chats = new Map<string, readonly ChatMessage[]>();
   private closed = false;
 
   constructor(private readonly options: MemoryStoreOptions) {}
@@ -56,6 +59,18 @@ export class MemoryRoomStore implements RoomStore {
     return { ok: true, room: next, value: deepFreeze(result.value) };
   }
 
+  async appendChat(code: string, message: ChatMessage): Promise<boolean> {
+    if (this.live(code) === null) return false;
+    this.chats.set(code, deepFreeze(appendCapped(this.chats.get(code) ?? [], { ...message })));
+    return true;
+  }
+
+  async chat(code: string): Promise<ChatMessage[]> {
+    if (this.live(code) === null) return [];
+    // Frozen: the caller may send it, not change it.
+    return (this.chats.get(code) ?? []) as ChatMessage[];
+  }
+
   async count(): Promise<number> {
     return this.rooms.size;
   }
@@ -69,6 +84,7 @@ export class MemoryRoomStore implements RoomStore {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.rooms.clear();
+    this.chats.clear();
   }
 
   /** The room unless it has expired (then it is dropped). */
@@ -101,6 +117,7 @@ export class MemoryRoomStore implements RoomStore {
 
   private delete(code: string): void {
     this.rooms.delete(code);
+    this.chats.delete(code);
     const t = this.timers.get(code);
     if (t !== undefined) clearTimeout(t);
     this.timers.delete(code);

@@ -6,8 +6,12 @@
  * Changes are read-modify-write through `update`, which applies a pure `mutate` function
  * atomically: the memory store runs it synchronously; the Redis store runs it under a version
  * check (optimistic concurrency, retried on conflict), so two relays never lose each other's writes.
+ *
+ * The room's chat history is kept beside the room, not in it: an append needs no compare-and-set
+ * (two relays appending at once both succeed, in some order) and the room itself, read and written
+ * on every event, stays small. It lives and dies with the room (same expiry, deleted with it).
  */
-import type { Media, Member, RoomSettings, Timeline } from '../contract/protocol';
+import type { ChatMessage, Media, Member, RoomSettings, Timeline } from '../contract/protocol';
 
 /** A member as stored: the public view plus what only the relay may see. */
 export interface StoredMember extends Member {
@@ -61,6 +65,13 @@ export interface RoomStore {
    * than once under contention). `conflict` only after the store gave up retrying.
    */
   update<T, E = string>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>>;
+  /**
+   * Appends to the room's chat history atomically, capped as relay/store/chat-history.ts says
+   * (the oldest dropped). False when the room does not exist.
+   */
+  appendChat(code: string, message: ChatMessage): Promise<boolean>;
+  /** The room's chat history, oldest first ([] when there is none, or no room). */
+  chat(code: string): Promise<ChatMessage[]>;
   /** Number of rooms held (for /metrics; may be approximate for shared stores). */
   count(): Promise<number>;
   /** True when the store can serve requests now (readiness). */

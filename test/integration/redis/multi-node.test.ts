@@ -1,8 +1,9 @@
 /**
  * Three relay processes sharing one Redis (each test run under its own key prefix): one room
- * served by all three (joins, controls, chat, telemetry), a node killed mid-session, every node restarted.
+ * served by all three (joins, controls, chat, telemetry), a node killed mid-session, every node
+ * restarted; one chat history kept for a room whose members are on all three.
  */
-import { PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/contract/protocol';
+import { LIMITS, PROTOCOL_VERSION, type ChatMessage, type JoinedRoom, type Timeline } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent, type TestClient } from '../../support/relay';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 import { unwrap } from '../relay/support';
@@ -45,6 +46,7 @@ describe('three relays, one room', () => {
   let carol: { socket: TestClient; joined: JoinedRoom };
   let code: string;
   let playing: Timeline;
+  let hi: ChatMessage;
 
   test('joins and control events are seen by members on every node', async () => {
     const [a, b, c] = nodes as [RelayProcess, RelayProcess, RelayProcess];
@@ -78,10 +80,13 @@ describe('three relays, one room', () => {
     for (const [t] of await Promise.all(states)) expect(t).toEqual(playing);
     expect(playing.paused).toBe(false);
 
-    // Chat from C reaches A and B.
-    const chats = [nextEvent(alice.socket, 'chat:message'), nextEvent(bob.socket, 'chat:message')];
+    // Chat from C reaches A, B and C itself: one message, one id.
+    const chats = [alice, bob, carol].map((m) => nextEvent(m.socket, 'chat:message'));
     unwrap(await carol.socket.emitWithAck('chat:send', { text: 'hi from C' }));
-    for (const [m] of await Promise.all(chats)) expect(m).toMatchObject({ from: carol.joined.memberId, text: 'hi from C' });
+    const [said, ...heard] = (await Promise.all(chats)).map(([m]) => m);
+    expect(said).toMatchObject({ from: carol.joined.memberId, text: 'hi from C' });
+    for (const m of heard) expect(m).toEqual(said);
+    hi = said!;
 
     // Telemetry from B reaches A and C in the batch B's relay sends to the room.
     const batches = [nextEvent(alice.socket, 'members:telemetry'), nextEvent(carol.socket, 'members:telemetry')];
@@ -101,6 +106,7 @@ describe('three relays, one room', () => {
     expect(resumed.joined.memberId).toBe(bob.joined.memberId);
     expect(resumed.joined.room.code).toBe(code);
     expect(resumed.joined.room.timeline).toEqual(playing);
+    expect(resumed.joined.chat).toEqual([hi]);
     const [seen] = await aliceSeesBob;
     expect(seen).toMatchObject({ id: bob.joined.memberId });
     bob = resumed;
@@ -124,11 +130,66 @@ describe('three relays, one room', () => {
       expect(r.joined.room.code).toBe(code);
       expect(r.joined.memberId).toBe([alice, bob, carol][i]!.joined.memberId);
       expect(r.joined.room.timeline).toEqual(playing);
+      expect(r.joined.chat).toEqual([hi]); // the history is in Redis, not in the relays
     }
     const [a2, b2] = back as [typeof alice, typeof bob];
     const bState = nextEvent(b2.socket, 'playback:state');
     const seek = unwrap(await a2.socket.emitWithAck('playback:control', { action: 'seek', position: 10 }));
     expect((await bState)[0]).toEqual(seek);
     expect(seek.seq).toBeGreaterThan(playing.seq);
+  });
+});
+
+describe('three relays, one chat history', () => {
+  test('members on every node fill it; it is capped by count and by bytes; joiners and resumers on any node get it, oldest first', async () => {
+    // Seven members, spread over the nodes: each may send 10 messages at once (its chat budget).
+    const seats: Array<{ socket: TestClient; joined: JoinedRoom }> = [];
+    const first = await client(nodes[0]!.url);
+    seats.push({
+      socket: first,
+      joined: unwrap(await first.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'M0' } })),
+    });
+    const code = seats[0]!.joined.room.code;
+    for (let i = 1; i < 7; i++) {
+      const socket = await client(nodes[i % 3]!.url);
+      seats.push({
+        socket,
+        joined: unwrap(await socket.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: `M${i}` } })),
+      });
+    }
+    const watcher = seats[0]!.socket;
+    const live = new Map<string, ChatMessage>();
+    watcher.on('chat:message', (m) => live.set(m.text, m));
+    /** Sends each text from the next member in turn (so from every node), one after another, until the watcher has them all. */
+    let turn = 0;
+    const say = async (texts: string[]): Promise<void> => {
+      for (const text of texts) unwrap(await seats[turn++ % seats.length]!.socket.emitWithAck('chat:send', { text }));
+      for (let i = 0; i < 100 && !texts.every((t) => live.has(t)); i++) await new Promise((done) => setTimeout(done, 20));
+      expect(texts.filter((t) => !live.has(t))).toEqual([]);
+    };
+    /** The history's texts as a joiner on `node` gets it, each message as it was broadcast. */
+    const joinerSees = async (node: RelayProcess, name: string): Promise<string[]> => {
+      const socket = await client(node.url);
+      const joined = unwrap(await socket.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name } }));
+      for (const m of joined.chat!) expect(m).toEqual(live.get(m.text));
+      unwrap(await socket.emitWithAck('room:leave'));
+      return joined.chat!.map((m) => m.text);
+    };
+
+    const short = Array.from({ length: LIMITS.chatHistoryCount + 5 }, (_, i) => `short ${i}`);
+    await say(short);
+    for (const node of nodes) expect(await joinerSees(node, 'Late')).toEqual(short.slice(5));
+
+    // 1,496 bytes each: the 55 short ones and the first long one no longer fit.
+    const long = Array.from({ length: 11 }, (_, i) => `${'€'.repeat(498)}${String(i).padStart(2, '0')}`);
+    await say(long);
+    for (const node of nodes) expect(await joinerSees(node, 'Later')).toEqual(long.slice(1));
+
+    const away = seats[1]!;
+    const gone = new Promise<void>((done) => away.socket.once('disconnect', () => done()));
+    away.socket.disconnect();
+    await gone;
+    const back = await resumeOn(nodes[2]!.url, away.joined);
+    expect(back.joined.chat?.map((m) => m.text)).toEqual(long.slice(1));
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Redis restarted mid-session (a private redis-server, nothing on disk, so it comes back EMPTY):
- * the relays say so on /healthz, refuse room changes with `unavailable` but keep connections and
- * clock pings, and when Redis returns they put the rooms back and the session goes on.
+ * the relays say so on /healthz, refuse room changes (and chat, which the store could not keep)
+ * with `unavailable` but keep connections and clock pings, and when Redis returns they put the
+ * rooms back and the session goes on (the chat history starts anew: no relay holds all of it).
  */
 import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent, type TestClient } from '../../support/relay';
@@ -50,6 +51,9 @@ test('Redis restarted empty mid-session: 503 with a reason meanwhile, then rooms
   const room = unwrap(await alice.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } })).room;
   unwrap(await bob.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: room.code, profile: { name: 'Bob' } }));
   const before = unwrap(await alice.emitWithAck('playback:control', { action: 'play', position: 30 }));
+  const chats: string[] = [];
+  alice.on('chat:message', (m) => chats.push(m.text));
+  unwrap(await alice.emitWithAck('chat:send', { text: 'before' }));
   expect((await health(a.url)).code).toBe(200);
 
   await redis.stop();
@@ -61,6 +65,7 @@ test('Redis restarted empty mid-session: 503 with a reason meanwhile, then rooms
   expect(await healthBecomes(b.url, 503)).toMatchObject({ ready: false });
   // Connections stay up; room changes are refused, clock pings still answered.
   expect(await bob.emitWithAck('playback:control', { action: 'pause', position: 31 })).toEqual({ ok: false, error: 'unavailable' });
+  expect(await bob.emitWithAck('chat:send', { text: 'into the void' })).toEqual({ ok: false, error: 'unavailable' });
   expect(typeof (await alice.timeout(2000).emitWithAck('time:ping'))).toBe('number');
   expect(alice.connected && bob.connected).toBe(true);
 
@@ -75,6 +80,12 @@ test('Redis restarted empty mid-session: 503 with a reason meanwhile, then rooms
   expect((await aliceState)[0]).toEqual(paused);
   const members = unwrap(await alice.emitWithAck('member:profile', { name: 'Alice2' }));
   expect(members.name).toBe('Alice2');
+  expect(chats).toEqual(['before']); // the refused message was never broadcast
+  unwrap(await bob.emitWithAck('chat:send', { text: 'after' }));
+  const dave = await connectClient(a.url);
+  clients.push(dave);
+  const late = unwrap(await dave.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: room.code, profile: { name: 'Dave' } }));
+  expect(late.chat?.map((m) => m.text)).toEqual(['after']);
 
   // New rooms work too.
   const carol = await connectClient(b.url);

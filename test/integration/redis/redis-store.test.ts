@@ -1,8 +1,9 @@
-/** RedisRoomStore against the real Redis: no lost writes across stores, expiry, the room index. */
+/** RedisRoomStore against the real Redis: no lost writes across stores, expiry, the room index, the chat history. */
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { relayNow } from '../../../relay/clock';
 import { connectRedis } from '../../../relay/redis/connection';
+import type { ChatMessage } from '../../../relay/contract/protocol';
 import { createRoom } from '../../../relay/rooms/membership';
 import { RedisRoomStore } from '../../../relay/redis/redis-store';
 import type { StoredMember, StoredRoom } from '../../../relay/store/room-store';
@@ -95,5 +96,67 @@ describe('RedisRoomStore', () => {
     const r = await s.update('NOPE', () => ({ ok: false, error: 'not_host' }));
     expect(r).toEqual({ ok: false, error: 'not_host' });
     expect((await s.get('NOPE'))!.version).toBe(0);
+  });
+
+  const chat = (n: number, text = `hi ${n}`): ChatMessage => ({ id: `id${n}`, from: 'm0', text, at: n });
+
+  test('chat appended from two stores at once: none lost, capped at 50, a list beside the room', async () => {
+    const a = await store();
+    const b = await store();
+    await a.store.create(room('CHATTY'));
+    const burst = (from: number, n: number) =>
+      Promise.all(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a.store : b.store).appendChat('CHATTY', chat(from + i))));
+    expect(await burst(1, 40)).toEqual(Array(40).fill(true));
+    const first = (await b.store.chat('CHATTY')).map((m) => m.at);
+    // Every message is there once; each store's own appends landed in the order it sent them.
+    expect([...first].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(first.filter((n) => n % 2 === 1)).toEqual(first.filter((n) => n % 2 === 1).sort((x, y) => x - y));
+    await burst(41, 20);
+    const capped = (await a.store.chat('CHATTY')).map((m) => m.at);
+    // The cap dropped the 10 that landed first and kept every later one.
+    expect(capped).toEqual([...first.slice(10), ...capped.slice(30)]);
+    expect(capped.slice(30).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 41));
+    expect(await a.redis.type(`${prefix}chat:CHATTY`)).toBe('list');
+    // The room itself does not carry the history.
+    expect(await a.redis.hget(`${prefix}room:CHATTY`, 'd')).not.toContain('hi 41');
+  });
+
+  test('chat is capped by UTF-8 bytes of text: the oldest go until it fits', async () => {
+    const { store: s } = await store();
+    await s.create(room('BYTES'));
+    const text = '€'.repeat(500); // 1,500 bytes: 10 fit in 16,384
+    for (let n = 1; n <= 12; n++) await s.appendChat('BYTES', chat(n, text));
+    expect((await s.chat('BYTES')).map((m) => m.at)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    await s.appendChat('BYTES', chat(13, 'short'));
+    expect((await s.chat('BYTES')).map((m) => m.at)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    await s.appendChat('BYTES', chat(14, text)); // 16,505 bytes: the oldest goes
+    expect((await s.chat('BYTES')).map((m) => m.at)).toEqual([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  });
+
+  test('the history lives and dies with its room: its expiry, PERSIST, deletion; none for a missing room', async () => {
+    const { store: s, redis } = await store();
+    const key = `${prefix}chat:LIFE`;
+    expect(await s.appendChat('LIFE', chat(1))).toBe(false);
+    expect(await redis.exists(key)).toBe(0);
+    expect(await s.create(room('LIFE'))).toBe(true);
+    await s.appendChat('LIFE', chat(1));
+    expect(await redis.pttl(key)).toBe(-1);
+    // Everyone away: the room and its history expire at the same moment.
+    const expiresAt = relayNow() + 60_000;
+    await s.update('LIFE', (r) => ({ ok: true, room: { ...r, expiresAt }, value: null }));
+    expect(await redis.pexpiretime(key)).toBe(await redis.pexpiretime(`${prefix}room:LIFE`));
+    await s.appendChat('LIFE', chat(2)); // an append keeps the room's expiry
+    expect(await redis.pexpiretime(key)).toBe(await redis.pexpiretime(`${prefix}room:LIFE`));
+    await s.update('LIFE', (r) => ({ ok: true, room: { ...r, expiresAt: null }, value: null }));
+    expect(await redis.pttl(key)).toBe(-1);
+    expect(await s.chat('LIFE')).toEqual([chat(1), chat(2)]);
+    await s.update('LIFE', () => ({ ok: true, room: null, value: null }));
+    expect(await redis.exists(key)).toBe(0);
+    expect(await s.chat('LIFE')).toEqual([]);
+
+    await s.create(room('SHORT', relayNow() + 150));
+    await s.appendChat('SHORT', chat(1));
+    await new Promise((done) => setTimeout(done, 250));
+    expect(await redis.exists(`${prefix}chat:SHORT`)).toBe(0);
   });
 });

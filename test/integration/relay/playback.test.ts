@@ -1,4 +1,4 @@
-/** The room timeline over a real relay: controls, stale bases, holds, chat, the time service. */
+/** The room timeline over a real relay: controls, stale bases, holds and who caused them (`by`), chat, the time service. */
 import { ErrorCode } from '../../../relay/contract/protocol';
 import { nextEvent } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
@@ -44,7 +44,40 @@ describe.each(storeFactories)('playback ($name store)', (storeFactory) => {
     expect(hold).toMatchObject({ waitingFor: [b.memberId], by: null });
     expect(hold.holdUntil).not.toBeNull();
     const [released] = await nextEvent(alice, 'playback:state', HOLD_MS * 3);
-    expect(released).toMatchObject({ waitingFor: [], holdUntil: null, paused: false, seq: hold.seq + 1 });
+    expect(released).toMatchObject({ waitingFor: [], holdUntil: null, paused: false, seq: hold.seq + 1, by: null });
+  });
+
+  test('by: the member for its play, pause and seek, whoever sees it; null for the relay’s own holds and restarts', async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
+    const { socket: carol, joined: c } = await h.joinRoom(a.room.code, 'Carol');
+    /** The next playback:state as each member sees it: the same for all three; returns it. */
+    const everyone = async (act: () => Promise<unknown>) => {
+      const seen = [alice, bob, carol].map((s) => nextEvent(s, 'playback:state', HOLD_MS * 3));
+      await act();
+      const [first, ...rest] = (await Promise.all(seen)).map(([t]) => t);
+      for (const t of rest) expect(t).toEqual(first);
+      return first;
+    };
+    expect(await everyone(() => alice.emitWithAck('playback:control', { action: 'play', position: 5 }))).toMatchObject({ by: a.memberId });
+    expect(await everyone(() => bob.emitWithAck('playback:control', { action: 'pause' }))).toMatchObject({ by: b.memberId });
+    expect(await everyone(() => carol.emitWithAck('playback:control', { action: 'seek', position: 30 }))).toMatchObject({
+      by: c.memberId,
+      position: 30,
+    });
+    expect(await everyone(() => carol.emitWithAck('playback:control', { action: 'play' }))).toMatchObject({ by: c.memberId });
+    // Bob buffers: the relay holds the room for him (he is in waitingFor, not in by) ...
+    const status = (s: typeof bob, st: 'buffering' | 'playing') =>
+      s.emitWithAck('member:status', { status: st, offsetMs: null, rttMs: 30 });
+    expect(await everyone(() => status(bob, 'buffering'))).toMatchObject({ waitingFor: [b.memberId], by: null });
+    // ... and restarts it when he is ready: a scheduled start of its own.
+    expect(await everyone(() => status(bob, 'playing'))).toMatchObject({ waitingFor: [], paused: false, by: null });
+    // A hold the host ends by switching to 'continue' is the host's doing.
+    expect(await everyone(() => status(carol, 'buffering'))).toMatchObject({ waitingFor: [c.memberId], by: null });
+    expect(await everyone(() => alice.emitWithAck('room:settings', { waitPolicy: 'continue' }))).toMatchObject({
+      waitingFor: [],
+      by: a.memberId,
+    });
   });
 
   test('status reports update the member for everyone', async () => {

@@ -1,4 +1,4 @@
-/** MemoryRoomStore: atomic updates, no aliasing, versions, expiry. */
+/** MemoryRoomStore: atomic updates, no aliasing, versions, expiry, the chat history beside the room. */
 import { createRoom } from '../../../relay/rooms/membership';
 import { MemoryRoomStore } from '../../../relay/store/memory-store';
 
@@ -71,4 +71,30 @@ test('a room past its expiresAt is gone; clearing expiresAt keeps it', async () 
   expect(await store.count()).toBe(1);
   await store.close();
   expect(store.ready()).toBe(false);
+});
+
+test('the chat history: appended within the caps, frozen, and gone with its room (deleted or expired)', async () => {
+  const { store, advance, now } = setup();
+  const at = (n: number) => ({ id: `id${n}`, from: 'm1', text: `hi ${n}`, at: n });
+  expect(await store.appendChat('NONE', at(0))).toBe(false);
+  expect(await store.chat('NONE')).toEqual([]);
+  await store.create(createRoom('A', member, 0));
+  expect(await store.chat('A')).toEqual([]);
+  for (let n = 1; n <= 55; n++) expect(await store.appendChat('A', at(n))).toBe(true);
+  const history = await store.chat('A');
+  expect(history.map((m) => m.at)).toEqual(Array.from({ length: 50 }, (_, i) => i + 6));
+  expect(Object.isFrozen(history) && Object.isFrozen(history[0])).toBe(true);
+
+  await store.update('A', () => ({ ok: true, room: null, value: null }));
+  expect(await store.chat('A')).toEqual([]);
+  await store.create(createRoom('A', member, 0)); // the same code again starts with no history
+  expect(await store.chat('A')).toEqual([]);
+
+  await store.create({ ...createRoom('B', member, 0), expiresAt: now() + 500 });
+  await store.appendChat('B', at(1));
+  expect(await store.chat('B')).toHaveLength(1);
+  advance(500);
+  expect(await store.chat('B')).toEqual([]);
+  expect(await store.appendChat('B', at(2))).toBe(false);
+  await store.close();
 });

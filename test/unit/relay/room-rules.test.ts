@@ -199,4 +199,36 @@ describe('playback', () => {
     expect(expired.value).toMatchObject({ waitingFor: [], holdUntil: null, by: null });
     expect(expireHoldAt(15_001)(expired.room)).toEqual({ ok: false, error: 'not_due' });
   });
+
+  /**
+   * `by`: the member who asked for the change (a control; the host's switch to 'continue' that
+   * ends a hold), null for what the relay does on its own (holding for a stalled member, whom
+   * `waitingFor` names; restarting when the last one is ready, leaves or goes away; the timeout).
+   */
+  test('by: a member for what it asked for, null for the relay’s own changes', () => {
+    const by = (room: StoredRoom | null): string | null | undefined => room?.timeline.by;
+    const playing = ok(control('alice', { action: 'play' }, 0)(room3())).room;
+    expect(by(playing)).toBe('alice');
+    expect(ok(control('bob', { action: 'pause' }, 100)(playing)).value.timeline.by).toBe('bob');
+    expect(ok(control('carol', { action: 'seek', position: 9 }, 100)(playing)).value.timeline.by).toBe('carol');
+    const held = ok(reportStatus('bob', { status: 'buffering' }, 1000, 10_000)(playing)).room;
+    expect(held.timeline).toMatchObject({ waitingFor: ['bob'], by: null });
+    const both = ok(reportStatus('carol', { status: 'ad' }, 1100, 10_000)(held)).room;
+    expect(both.timeline).toMatchObject({ waitingFor: ['bob', 'carol'], by: null });
+    expect(ok(reportStatus('carol', { status: 'playing' }, 1200, 10_000)(both)).room.timeline).toMatchObject({
+      waitingFor: ['bob'],
+      by: null,
+    });
+    expect(ok(reportStatus('bob', { status: 'playing' }, 2000, 10_000)(held)).value.timeline).toMatchObject({ paused: false, by: null });
+    expect(by(ok(leave('bob', 2000, rules)(held)).room)).toBeNull();
+    expect(by(ok(markAway('bob', 'conn-bob', 2000, rules)(held)).room)).toBeNull();
+    expect(ok(expireHoldAt(11_000)(held)).value).toMatchObject({ waitingFor: [], by: null });
+    expect(ok(updateSettings('alice', { waitPolicy: 'continue' }, 3000)(held)).value.timeline).toMatchObject({
+      waitingFor: [],
+      paused: false,
+      by: 'alice',
+    });
+    // A member's control during a hold is that member's.
+    expect(ok(control('carol', { action: 'pause' }, 3000)(held)).value.timeline.by).toBe('carol');
+  });
 });
