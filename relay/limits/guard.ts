@@ -15,6 +15,7 @@
  */
 import type * as z from 'zod/mini';
 import type { RelayContext, RelaySocket } from '../context';
+import { clientAddress } from './client-address';
 import type { ConnectionQueue } from './connection-queue';
 import type { ConnectionLimits } from './rate-limits';
 import { ErrorCode, type ClientToServerEvents, type Result } from '../contract/protocol';
@@ -96,6 +97,12 @@ async function admitted(
   return false;
 }
 
+/** Events that name a room or seat the client may not know, and the answer that means it guessed wrong. */
+const GUESSES: Partial<Record<EventName, ErrorCode>> = {
+  'room:join': ErrorCode.RoomNotFound,
+  'room:resume': ErrorCode.ResumeFailed,
+};
+
 async function handle(
   ctx: RelayContext,
   socket: RelaySocket,
@@ -111,6 +118,13 @@ async function handle(
   const parsed = r.schema === null ? { success: true as const, data: undefined } : r.schema.safeParse(payloads[0]);
   if (!parsed.success) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
   if (!ctx.store.ready()) return refuse(ctx, socket, event, ack, ErrorCode.Unavailable);
+  const wrongGuess = GUESSES[event];
+  const address =
+    wrongGuess === undefined ? '' : clientAddress(socket.request.socket.remoteAddress, socket.request.headers, ctx.config.TRUST_PROXY);
+  if (wrongGuess !== undefined && !limits.guesses.mayGuess(address)) {
+    ctx.metrics.refusals.inc({ reason: 'address_guesses' });
+    return refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
+  }
   let result: Result<unknown>;
   try {
     result = await r.run(ctx, socket, parsed.data);
@@ -119,6 +133,7 @@ async function handle(
     return refuse(ctx, socket, event, ack, ErrorCode.Internal);
   }
   if (!result.ok) ctx.metrics.refusals.inc({ reason: result.error });
+  if (!result.ok && result.error === wrongGuess) await limits.guesses.guessed(address);
   ack(result);
 }
 
