@@ -3,7 +3,7 @@
  * Rooms live in the RoomStore only (several relays may serve one room through Redis);
  * a connection holds just {code, memberId}; broadcasts go to the socket.io room `room:CODE`.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type ServerOptions } from 'socket.io';
 import { relayNow } from './clock';
@@ -13,8 +13,12 @@ import { createHealth } from './http/health';
 import { createHttpHandler } from './http/http-routes';
 import { createMetrics } from './http/metrics';
 import { isAllowedOrigin } from './http/origins';
+import { tightenTimeouts } from './http/server-timeouts';
+import { createAddressLimits } from './limits/address-limits';
+import { clientAddress } from './limits/client-address';
 import { ConnectionQueue } from './limits/connection-queue';
 import { dispatch } from './limits/guard';
+import { textOnlyParser } from './limits/text-only-parser';
 import type { LimitBudgets } from './limits/rate-budgets';
 import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
 import type { Timeline } from './contract/protocol';
@@ -50,16 +54,6 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-/** The client's address for logs: the first X-Forwarded-For hop when a trusted proxy sets it. */
-function clientAddress(
-  handshake: { address: string; headers: Record<string, string | string[] | undefined> },
-  trustProxy: boolean,
-): string {
-  const forwarded = handshake.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return trustProxy && first !== undefined && first !== '' ? first : handshake.address;
-}
-
 /** socket.io pings every 20 s: under the 30 s after which Chrome stops an idle extension worker. */
 const PING_INTERVAL_MS = 20_000;
 const RECOVERY_MS = 120_000;
@@ -78,8 +72,16 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     pending.add(tracked);
   };
 
+  tightenTimeouts(httpServer, config.HANDSHAKE_TIMEOUT_MS);
+  const limiterFactory = options.limiterFactory ?? memoryLimiterFactory;
+  const addresses = createAddressLimits(config, limiterFactory, (err) => logger.error({ err }, 'rate limiter failed'));
+  const addressOf = (req: IncomingMessage): string => clientAddress(req.socket.remoteAddress, req.headers, config.TRUST_PROXY);
+
   const io: RelayServer = new Server(httpServer, {
     transports: ['websocket'],
+    parser: textOnlyParser,
+    // An upgraded connection that never joins the namespace is closed after this (socket.io: 45 s).
+    connectTimeout: config.HANDSHAKE_TIMEOUT_MS,
     pingInterval: PING_INTERVAL_MS,
     pingTimeout: 20_000,
     maxHttpBufferSize: 16 * 1024,
@@ -90,14 +92,34 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     connectionStateRecovery: { maxDisconnectionDuration: Math.min(config.ROOM_GRACE_MS, RECOVERY_MS), skipMiddlewares: true },
     allowRequest: (req, cb) => {
       const origin = req.headers.origin;
-      const allowed = !closing && isAllowedOrigin(origin, config.ALLOWED_ORIGINS);
-      if (!allowed) {
+      if (closing || !isAllowedOrigin(origin, config.ALLOWED_ORIGINS)) {
         metrics.refusals.inc({ reason: 'origin' });
         logger.info({ origin }, 'handshake refused');
+        return cb('origin not allowed', false);
       }
-      cb(allowed ? null : 'origin not allowed', allowed);
+      const address = addressOf(req);
+      addresses.admit(address).then(
+        (refusal) => {
+          if (refusal !== null) {
+            metrics.refusals.inc({ reason: refusal });
+            logger.debug({ reason: refusal }, 'handshake refused');
+          }
+          cb(refusal, refusal === null);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'address limits failed');
+          cb(null, true);
+        },
+      );
     },
     ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
+  });
+
+  // Counted per engine.io connection (open until its transport closes), whether or not it joins.
+  io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', cb: () => void): void }) => {
+    const address = addressOf(raw.request);
+    addresses.opened(address);
+    raw.once('close', () => addresses.closed(address));
   });
 
   const metrics = createMetrics({ sockets: () => io.of('/').sockets.size, rooms: () => store.count() });
@@ -154,15 +176,16 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   };
 
   seats.start(createSeatHandlers(ctx));
-  const limits = createLimits(
-    options.limiterFactory ?? memoryLimiterFactory,
-    (err) => logger.error({ err }, 'rate limiter failed'),
-    options.budgets,
-  );
+  const limits = createLimits(limiterFactory, (err) => logger.error({ err }, 'rate limiter failed'), options.budgets, addresses);
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
-    logger.debug({ sid: socket.id, ip: clientAddress(socket.handshake, config.TRUST_PROXY), recovered: socket.recovered }, 'connected');
+    logger.debug({ sid: socket.id, ip: addressOf(socket.request), recovered: socket.recovered }, 'connected');
+    // A protocol violation (binary, a malformed packet): socket.io closes the connection and reports it here.
+    socket.on('error', (err) => {
+      metrics.refusals.inc({ reason: 'protocol' });
+      logger.info({ sid: socket.id, err: err.message }, 'protocol violation: disconnected');
+    });
     const queue = new ConnectionQueue(track);
     socket.onAny((event: unknown, ...args: unknown[]) => dispatch(ctx, socket, limits, ROUTES, queue, event, args));
     socket.on('disconnect', (reason) => queue.serial(() => disconnected(ctx, socket, reason)));

@@ -38,7 +38,24 @@ const envSchema = z
       .string()
       .regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - (1-64)')
       .default('lockstep:'),
-    /** Trust X-Forwarded-For for client addresses in logs (behind a reverse proxy). */
+    /**
+     * Per-address budgets (relay/limits/address-limits.ts); 0 turns one off. Generous enough for a
+     * household or an office behind one NAT, and for the test suites from 127.0.0.1;
+     * `npm run bench:relay` needs MAX_SOCKETS_PER_ADDRESS=0 CONNECTS_PER_ADDRESS_PER_MINUTE=0.
+     */
+    MAX_SOCKETS_PER_ADDRESS: intFrom(100, 0, 10_000_000),
+    CONNECTS_PER_ADDRESS_PER_MINUTE: intFrom(600, 0, 10_000_000),
+    /** Joins with an unknown code, resumes with an unknown token (docs/security.md: what 60 means against 70-bit codes). */
+    JOIN_GUESSES_PER_ADDRESS_PER_HOUR: intFrom(60, 0, 10_000_000),
+    /**
+     * How long a client has to finish its HTTP upgrade request (headers included), and then to join
+     * socket.io's namespace: slow-loris handshakes are dropped after this (relay/http/server-timeouts.ts).
+     */
+    HANDSHAKE_TIMEOUT_MS: intFrom(10_000, 500, 120_000),
+    /**
+     * Trust X-Forwarded-For (behind one reverse proxy): the address the proxy appended (the last
+     * entry) is the client's, for logs and the per-address budgets.
+     */
     TRUST_PROXY: z
       .enum(['true', 'false', '1', '0'])
       .default('false')

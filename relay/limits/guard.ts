@@ -16,6 +16,7 @@
  */
 import type * as z from 'zod/mini';
 import type { RelayContext, RelaySocket } from '../context';
+import { clientAddress } from './client-address';
 import type { ConnectionQueue } from './connection-queue';
 import type { ConnectionLimits } from './rate-limits';
 import { ErrorCode, type ClientToServerEvents, type Result } from '../contract/protocol';
@@ -97,6 +98,12 @@ async function admitted(
   return false;
 }
 
+/** Events that name a room or seat the client may not know, and the answer that means it guessed wrong. */
+const GUESSES: Partial<Record<EventName, ErrorCode>> = {
+  'room:join': ErrorCode.RoomNotFound,
+  'room:resume': ErrorCode.ResumeFailed,
+};
+
 async function handle(
   ctx: RelayContext,
   socket: RelaySocket,
@@ -112,6 +119,13 @@ async function handle(
   const parsed = r.schema === null ? { success: true as const, data: undefined } : r.schema.safeParse(payloads[0]);
   if (!parsed.success) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
   if (!ctx.store.ready()) return refuse(ctx, socket, event, ack, ErrorCode.Unavailable);
+  const wrongGuess = GUESSES[event];
+  const address =
+    wrongGuess === undefined ? '' : clientAddress(socket.request.socket.remoteAddress, socket.request.headers, ctx.config.TRUST_PROXY);
+  if (wrongGuess !== undefined && !limits.guesses.mayGuess(address)) {
+    ctx.metrics.refusals.inc({ reason: 'address_guesses' });
+    return refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
+  }
   let result: Result<unknown>;
   try {
     result = await r.run(ctx, socket, parsed.data);
@@ -126,6 +140,7 @@ async function handle(
     return refuse(ctx, socket, event, ack, ErrorCode.Internal);
   }
   if (!result.ok) ctx.metrics.refusals.inc({ reason: result.error });
+  if (!result.ok && result.error === wrongGuess) await limits.guesses.guessed(address);
   ack(result);
 }
 

@@ -32,16 +32,30 @@ export const memoryLimiterFactory: LimiterFactory = (_cls, spec) => new RateLimi
 
 export type Verdict = 'allow' | 'refuse' | 'disconnect';
 
+/** Wrong room codes (and resume tokens) per client address: relay/limits/address-limits.ts. */
+export interface GuessBudget {
+  mayGuess(address: string): boolean;
+  guessed(address: string): Promise<void>;
+}
+
+const noGuessBudget: GuessBudget = { mayGuess: () => true, guessed: async () => undefined };
+
 export interface ConnectionLimits {
   /** Consumes one point of the event's class for this connection. */
   check(event: keyof ClientToServerEvents, connectionId: string): Promise<Verdict>;
+  guesses: GuessBudget;
 }
 
 type BurstPart = ConstructorParameters<typeof BurstyRateLimiter>[0];
 /** BurstyRateLimiter.consume calls only `consume` on its two limiters, which every ConsumeLimiter has. */
 const asBurstPart = (limiter: ConsumeLimiter): BurstPart => limiter as BurstPart;
 
-export function createLimits(factory: LimiterFactory, onError: (err: unknown) => void, budgets: LimitBudgets = {}): ConnectionLimits {
+export function createLimits(
+  factory: LimiterFactory,
+  onError: (err: unknown) => void,
+  budgets: LimitBudgets = {},
+  guesses: GuessBudget = noGuessBudget,
+): ConnectionLimits {
   const limiters = new Map<LimitClass, ConsumeLimiter>();
   for (const cls of Object.keys(DEFAULT_BUDGETS) as LimitClass[]) {
     const { burst, ...rate } = budgets[cls] ?? DEFAULT_BUDGETS[cls];
@@ -68,6 +82,7 @@ export function createLimits(factory: LimiterFactory, onError: (err: unknown) =>
   }
 
   return {
+    guesses,
     async check(event, connectionId) {
       if (await take(EVENT_CLASS[event], connectionId)) return 'allow';
       return (await take('strikes', connectionId)) ? 'refuse' : 'disconnect';

@@ -1,0 +1,217 @@
+/**
+ * `npm run test:chaos`: a real relay process (dist/relay.js, memory store) under fuzzing and abuse
+ * from outside (test/chaos/attacks.ts, another process), while a well-behaved room's control round
+ * trip is measured before, during and after. Prints what was tried and what held; exits 1 when
+ * something did not hold. Everything goes to 127.0.0.x and stops by itself (about 2 minutes).
+ *
+ * What must hold: the room's p99 during and after stays within 2x its quiet p99; the relay's RSS
+ * (after a full GC) returns within 25 MB of its start; its log has no error and nothing that is
+ * not JSON (an uncaught exception, socket.io's "Missing error handler"); every parked-binary
+ * connection is closed; the burst is capped per address; no slow-loris handshake outlives the
+ * handshake timeout by more than 3 s; the relay still answers /healthz and stops cleanly.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { buildRelay } from '../../relay/build';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../relay/contract/protocol';
+import { collectGarbage } from '../bench/relay/inspector-gc';
+import { freePort } from '../integration/redis/processes';
+
+const ATTACK_SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
+const QUIET_MS = 10_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000; // the relay's default
+const root = resolve(__dirname, '../..');
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+async function startRelay(port: number, inspectPort: number) {
+  const bundle = await buildRelay();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ROOM_GRACE_MS: '5000' };
+  delete env.REDIS_URL; // the memory store: one relay
+  const child = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, bundle], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log: string[] = [];
+  let out = '';
+  const onData = (d: Buffer): void => {
+    out += d.toString();
+    const lines = out.split('\n');
+    out = lines.pop()!;
+    log.push(...lines);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  for (let i = 0; i < 200 && !log.some((l) => l.includes('listening on')); i++) await sleep(100);
+  if (!log.some((l) => l.includes('listening on'))) throw new Error(`relay did not start:\n${log.join('\n')}`);
+  return { child, log, exited, url: `http://127.0.0.1:${port}` };
+}
+
+function rss(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m === null ? NaN : Number(m[1]) / 1024;
+}
+
+function client(url: string): Promise<Client> {
+  return new Promise((done, fail) => {
+    const s: Client = ioClient(url, { transports: ['websocket'], reconnection: false, forceNew: true, localAddress: '127.0.0.9' } as never);
+    s.once('connect', () => done(s));
+    s.once('connect_error', fail);
+  });
+}
+
+/** The well-behaved room: Alice seeks every 300 ms; one sample is until her ack and Bob's broadcast both arrived. */
+async function probe(url: string) {
+  const alice = await client(url);
+  const bob = await client(url);
+  const created = await alice.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } });
+  if (!created.ok) throw new Error(created.error);
+  const joined = await bob.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room.code, profile: { name: 'Bob' } });
+  if (!joined.ok) throw new Error(joined.error);
+  const samples: Record<string, number[]> = { warmup: [], quiet: [], during: [], between: [], after: [] };
+  let phase: keyof typeof samples | null = 'warmup';
+  let failures = 0;
+  let attackStart = 0;
+  const spikes: string[] = [];
+  let position = 0;
+  const loop = (async () => {
+    while (phase !== null) {
+      const t0 = performance.now();
+      const seen = new Promise<void>((done) => bob.once('playback:state', () => done()));
+      const res = await alice
+        .timeout(5000)
+        .emitWithAck('playback:control', { action: 'seek', position: ++position })
+        .catch(() => null);
+      await Promise.race([seen, sleep(5000)]);
+      if (res?.ok !== true) failures++;
+      else if (phase !== null) {
+        const ms = performance.now() - t0;
+        samples[phase]!.push(ms);
+        if (phase === 'during' && ms > 20) spikes.push(`${((t0 - attackStart) / 1000).toFixed(1)}s:${ms.toFixed(0)}`);
+      }
+      await sleep(300);
+    }
+  })();
+  return {
+    samples,
+    failures: () => failures,
+    spikes: () => spikes,
+    set(p: keyof typeof samples | null) {
+      if (p === 'during') attackStart = performance.now();
+      phase = p;
+    },
+    async stop() {
+      phase = null;
+      await loop;
+      alice.disconnect();
+      bob.disconnect();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const [port, inspectPort] = [await freePort(), await freePort()];
+  const relay = await startRelay(port, inspectPort);
+  const pid = relay.child.pid!;
+  await collectGarbage(inspectPort);
+  const rssStart = rss(pid);
+  const room = await probe(relay.url);
+  await sleep(2000); // the first controls warm the relay's code paths up
+  room.set('quiet');
+  await sleep(QUIET_MS);
+  room.set('during');
+  let rssPeak = rssStart;
+  const peak = setInterval(() => (rssPeak = Math.max(rssPeak, rss(pid))), 500);
+  const attacks = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'attacks.ts'), relay.url, String(ATTACK_SECONDS)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const killer = setTimeout(() => attacks.kill('SIGKILL'), (ATTACK_SECONDS + 60) * 1000);
+  let attackOut = '';
+  attacks.stdout.on('data', (d: Buffer) => (attackOut += d.toString()));
+  await new Promise((done) => attacks.once('exit', done));
+  clearTimeout(killer);
+  clearInterval(peak);
+  room.set('between');
+  await sleep(8000); // the relay lets go of what the attackers left (their rooms' grace: ROOM_GRACE_MS below)
+  room.set('after');
+  await sleep(QUIET_MS);
+  await room.stop();
+  await sleep(1000);
+  await collectGarbage(inspectPort);
+  const rssEnd = rss(pid);
+  const healthy = (await fetch(`${relay.url}/healthz`)).status === 200;
+  relay.child.kill('SIGTERM');
+  const exitCode = await relay.exited;
+
+  const figures = JSON.parse(attackOut.trim().split('\n').pop() ?? '{}') as Record<string, number>;
+  const p = (phase: string) => quantile(room.samples[phase]!, 0.99);
+  const [quiet, during, after] = [p('quiet'), p('during'), p('after')];
+  const bad = relay.log.filter((l) => {
+    if (
+      l.trim() === '' ||
+      l.startsWith('Lockstep relay listening') ||
+      l.startsWith('Load the extension') ||
+      /^\s/.test(l) ||
+      l.startsWith('In the extension') ||
+      l.startsWith('Debugger') ||
+      l.startsWith('For help')
+    )
+      return false;
+    try {
+      return (JSON.parse(l) as { level: number }).level >= 50;
+    } catch {
+      return true;
+    }
+  });
+
+  const checks: Array<[string, boolean]> = [
+    [
+      `>= 100k fuzzed events from >= 50 sockets (${figures.fuzzEvents} from ${figures.fuzzSockets})`,
+      figures.fuzzEvents! >= 100_000 && figures.fuzzSockets! >= 50,
+    ],
+    [`control p99 during <= 2x quiet (${during.toFixed(1)} vs ${quiet.toFixed(1)} ms)`, during <= 2 * quiet],
+    [`control p99 after <= 2x quiet (${after.toFixed(1)} vs ${quiet.toFixed(1)} ms)`, after <= 2 * quiet],
+    [`the room's controls all answered (${room.failures()} failed)`, room.failures() === 0],
+    [
+      `RSS back within 25 MB of start (${rssStart.toFixed(0)} -> peak ${rssPeak.toFixed(0)} -> ${rssEnd.toFixed(0)} MB)`,
+      rssEnd - rssStart <= 25,
+    ],
+    [`no error or non-JSON line in the relay log (${bad.length})`, bad.length === 0],
+    [
+      `every parked-binary connection closed (${figures.binaryClosed}/${figures.binaryParkers})`,
+      figures.binaryClosed === figures.binaryParkers,
+    ],
+    [`burst capped per address (${figures.burstAccepted} of ${figures.burstAttempts} accepted)`, figures.burstAccepted! <= 100],
+    [
+      `slow-loris handshakes dropped (${figures.slowLoris} held at most ${((figures.slowLorisHeldMsMax ?? 0) / 1000).toFixed(1)} s, ${figures.slowLorisOpenAtEnd} left open)`,
+      figures.slowLorisOpenAtEnd === 0 && figures.slowLorisHeldMsMax! <= HANDSHAKE_TIMEOUT_MS + 3000,
+    ],
+    [`relay healthy after, stopped cleanly (healthz ${healthy}, exit ${exitCode})`, healthy && exitCode === 0],
+  ];
+  const lines = [
+    `chaos: ${ATTACK_SECONDS} s of attacks against one relay (memory store), ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+    `tried: ${JSON.stringify(figures)}`,
+    `room samples over 20 ms (time into the attacks: ms): ${room.spikes().join(' ')}`,
+    `room samples: quiet ${room.samples.quiet!.length}, during ${room.samples.during!.length}, after ${room.samples.after!.length}; p50 ${quantile(room.samples.quiet!, 0.5).toFixed(1)} / ${quantile(room.samples.during!, 0.5).toFixed(1)} / ${quantile(room.samples.after!, 0.5).toFixed(1)} ms`,
+    ...checks.map(([what, ok]) => `${ok ? 'held  ' : 'FAILED'} ${what}`),
+    ...bad.slice(0, 10).map((l) => `  log: ${l.slice(0, 300)}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  process.exit(checks.every(([, ok]) => ok) ? 0 : 1);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`chaos failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(2);
+});
