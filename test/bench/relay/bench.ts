@@ -96,7 +96,9 @@ const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
 async function runScenario(scenario: Scenario): Promise<void> {
   const prefix = uniquePrefix('bench');
-  const env: Record<string, string> = args['no-bufferutil'] ? { WS_NO_BUFFER_UTIL: '1' } : {};
+  // Every load socket comes from 127.0.0.1: lift the per-address budgets a public relay keeps.
+  const env: Record<string, string> = { MAX_SOCKETS_PER_ADDRESS: '0', CONNECTS_PER_ADDRESS_PER_MINUTE: '0' };
+  if (args['no-bufferutil']) env.WS_NO_BUFFER_UTIL = '1';
   const count = scenario.endsWith('2') ? 2 : 1;
   if (scenario.startsWith('sharded')) env.REDIS_ADAPTER = 'sharded';
   const relays: RelayProcess[] = [];
