@@ -2,14 +2,15 @@
  * Each extension context bundles only what it uses: the bundles are built in memory with the
  * build's own options (extension/build.ts) and checked against their budgets, and against
  * carrying what belongs to another context. Budgets: kB of unminified output. Before zod/mini
- * (full zod in the popup, options and worker) they were 858, 848 and 987 kB.
+ * (full zod in the popup, options and worker) they were 858, 848 and 987 kB. The room panel
+ * (its log, panels, handlers) took the worker from 244 to 258 kB.
  */
 import { build, type Metafile } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { options } from '../../extension/build';
 
-const BUDGET_KB: Record<string, number> = { popup: 120, options: 150, background: 250, content: 120 };
+const BUDGET_KB: Record<string, number> = { popup: 120, options: 150, background: 270, content: 120 };
 
 let sizes: Record<string, number>;
 let inputs: Record<string, string[]>;

@@ -34,6 +34,7 @@ const connection = (): RelayConnection =>
   }) as unknown as RelayConnection;
 
 const joined = (): PersistedRoom => ({
+  feed: { version: 0, entries: [] },
   relayUrl: 'http://relay.test',
   memberId: 'm1',
   resumeToken: 'token',
@@ -86,6 +87,7 @@ test('a bigger video in another frame takes the owner role: the old owner is tol
       ],
       owner: 3,
       room: null,
+      panel: null,
     },
   });
 });

@@ -20,6 +20,7 @@ jest.mock('webextension-polyfill', () => {
       onConnect: event('runtime.onConnect'),
     },
     tabs: { onUpdated: event('tabs.onUpdated'), onRemoved: event('tabs.onRemoved'), get: () => Promise.reject(new Error('no such tab')) },
+    commands: { onCommand: event('commands.onCommand') },
     storage: {
       session: { get: () => session, set: () => Promise.resolve(), remove: () => Promise.resolve() },
       sync: { get: () => Promise.resolve({}), set: () => Promise.resolve() },
@@ -45,10 +46,19 @@ const onMessage = (): OnMessage => {
 const popup = { url: 'chrome-extension://lockstep/popup.html' };
 const page = { url: 'https://video.example/watch', tab: { id: 5 }, frameId: 0 };
 const stranger = { url: 'https://elsewhere.example/' };
+/** The room panel: our page, embedded in tab 5 (the tab is the browser's word, not the page's). */
+const panel = { url: 'chrome-extension://lockstep/panel.html', tab: { id: 5 }, frameId: 7 };
 
 test('every listener is registered before the stored state is restored', () => {
   // storage.session has not answered yet (fake.restore not called): still, all are there, once.
-  for (const name of ['runtime.onMessage', 'runtime.onConnect', 'tabs.onUpdated', 'tabs.onRemoved', 'storage.onChanged']) {
+  for (const name of [
+    'runtime.onMessage',
+    'runtime.onConnect',
+    'tabs.onUpdated',
+    'tabs.onRemoved',
+    'storage.onChanged',
+    'commands.onCommand',
+  ]) {
     expect({ name, count: fake.listeners.get(name)?.length }).toEqual({ name, count: 1 });
   }
 });
@@ -66,6 +76,10 @@ describe('routing, once restored', () => {
     ['a content message from the popup', { type: 'control', payload: { action: 'play', position: 0 } }, popup, LocalError.InvalidInput],
     ['a message nobody handles', { type: 'selfDestruct', payload: null }, popup, LocalError.InvalidInput],
     ['anything from a sender that is neither', { type: 'getTabState', payload: { tabId: 5 } }, stranger, LocalError.Forbidden],
+    ['a panel message from the page', { type: 'sendChat', payload: { text: 'hi' } }, page, LocalError.InvalidInput],
+    ['a panel message from the popup', { type: 'sendChat', payload: { text: 'hi' } }, popup, LocalError.InvalidInput],
+    ['a popup message from the panel', { type: 'leaveRoom', payload: { tabId: 9 } }, panel, LocalError.InvalidInput],
+    ['a content message from the panel', { type: 'panelMode', payload: null }, panel, LocalError.InvalidInput],
   ])('%s is refused with its code and its words', async (_name, message, sender, code) => {
     expect(await onMessage()(message, sender)).toEqual({ ok: false, error: code, message: messageFor(code) });
   });
@@ -78,6 +92,26 @@ describe('routing, once restored', () => {
       ok: false,
       error: ErrorCode.NotInRoom,
       message: messageFor(ErrorCode.NotInRoom),
+    });
+  });
+
+  test.each([
+    ['sendChat', { text: 'hello' }],
+    ['sendReaction', { emoji: '🎉' }],
+    ['transferHost', { memberId: 'm1' }],
+  ])("the panel's %s acts for its own tab, which is in no room: not_in_room", async (type, payload) => {
+    expect(await onMessage()({ type, payload }, panel)).toEqual({
+      ok: false,
+      error: ErrorCode.NotInRoom,
+      message: messageFor(ErrorCode.NotInRoom),
+    });
+  });
+
+  test('a panel mode that is not one is refused', async () => {
+    expect(await onMessage()({ type: 'setPanelMode', payload: { mode: 'fullscreen' } }, panel)).toEqual({
+      ok: false,
+      error: LocalError.InvalidInput,
+      message: messageFor(LocalError.InvalidInput),
     });
   });
 });

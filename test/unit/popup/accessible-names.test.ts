@@ -71,6 +71,7 @@ test('popup keeps the names the acceptance tests use', () => {
       'input:Invite link or room code',
       'input:Invite link',
       'ul:Members',
+      'button:Show room panel',
     ]),
   );
   expect((document.getElementById('invite-link') as HTMLInputElement).readOnly).toBe(true);
