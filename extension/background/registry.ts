@@ -342,6 +342,11 @@ export class Registry implements RoomHost {
 
   private badge(tabId: number): Promise<void> {
     const room = this.rooms.get(tabId);
-    return showBadge(tabId, badgeFor(room === undefined ? null : { members: room.room.members, status: room.conn.view().status }));
+    return showBadge(
+      tabId,
+      badgeFor(
+        room === undefined ? null : { members: room.room.members, status: room.conn.view().status, unread: this.panels.unread(tabId) },
+      ),
+    );
   }
 }
