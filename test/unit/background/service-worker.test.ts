@@ -19,7 +19,14 @@ jest.mock('webextension-polyfill', () => {
       onMessage: event('runtime.onMessage'),
       onConnect: event('runtime.onConnect'),
     },
-    tabs: { onUpdated: event('tabs.onUpdated'), onRemoved: event('tabs.onRemoved'), get: () => Promise.reject(new Error('no such tab')) },
+    tabs: {
+      onUpdated: event('tabs.onUpdated'),
+      onRemoved: event('tabs.onRemoved'),
+      get: () => Promise.reject(new Error('no such tab')),
+      sendMessage: jest.fn(() => Promise.resolve(null)),
+      query: () => Promise.resolve([{ id: 8 }]),
+    },
+    action: { setBadgeText: () => Promise.resolve(), setTitle: () => Promise.resolve() },
     commands: { onCommand: event('commands.onCommand') },
     storage: {
       session: { get: () => session, set: () => Promise.resolve(), remove: () => Promise.resolve() },
@@ -33,9 +40,11 @@ import { messageFor } from '../../../extension/background/errors';
 import { LocalError } from '../../../extension/messages';
 import { ErrorCode } from '../../../relay/contract/protocol';
 
-const fake = jest.requireMock<{ listeners: Map<string, unknown[]>; restore: (items: Record<string, unknown>) => void }>(
-  'webextension-polyfill',
-);
+const fake = jest.requireMock<{
+  listeners: Map<string, unknown[]>;
+  restore: (items: Record<string, unknown>) => void;
+  tabs: { sendMessage: jest.Mock };
+}>('webextension-polyfill');
 
 type OnMessage = (message: unknown, sender: { url?: string; tab?: { id: number }; frameId?: number }) => Promise<unknown> | undefined;
 const onMessage = (): OnMessage => {
@@ -113,5 +122,33 @@ describe('routing, once restored', () => {
       error: LocalError.InvalidInput,
       message: messageFor(LocalError.InvalidInput),
     });
+  });
+});
+
+describe('the room panel shortcut (manifest commands)', () => {
+  const flush = (): Promise<void> => new Promise((done) => setImmediate(done));
+  type OnCommand = (command: string, tab?: { id?: number }) => void;
+  const onCommand = (): OnCommand => fake.listeners.get('commands.onCommand')?.[0] as OnCommand;
+
+  test('shows the panel of the tab it was pressed in, then hides it; another command does nothing', async () => {
+    fake.tabs.sendMessage.mockClear();
+    onCommand()('toggle-room-panel', { id: 5 });
+    await flush();
+    onCommand()('toggle-room-panel', { id: 5 });
+    onCommand()('something-else', { id: 5 });
+    await flush();
+    const panelMessages = fake.tabs.sendMessage.mock.calls.filter(([, m]) => (m as { type: string }).type === 'panel');
+    expect(panelMessages).toEqual([
+      [5, { type: 'panel', payload: 'open' }, { frameId: 0 }],
+      [5, { type: 'panel', payload: 'hidden' }, { frameId: 0 }],
+    ]);
+  });
+
+  test('without a tab (Firefox before 126 may not say), the active tab', async () => {
+    fake.tabs.sendMessage.mockClear();
+    onCommand()('toggle-room-panel');
+    await flush();
+    await flush();
+    expect(fake.tabs.sendMessage).toHaveBeenCalledWith(8, { type: 'panel', payload: 'open' }, { frameId: 0 });
   });
 });
