@@ -18,6 +18,9 @@ const entryPoints = {
   'netflix-main': 'extension/content/netflix-main.ts',
   popup: 'extension/popup/popup.ts',
   options: 'extension/options/options.ts',
+  /** The room panel and the reactions overlay: extension pages the content script embeds in the tab. */
+  panel: 'extension/panel/panel.ts',
+  reactions: 'extension/reactions/reactions.ts',
 };
 /** Static files copied as they are. */
 const staticFiles = [
@@ -25,6 +28,10 @@ const staticFiles = [
   'extension/popup/popup.css',
   'extension/options/options.html',
   'extension/options/options.css',
+  'extension/panel/panel.html',
+  'extension/panel/panel.css',
+  'extension/reactions/reactions.html',
+  'extension/reactions/reactions.css',
   'extension/ui/base.css',
 ];
 

@@ -4,8 +4,19 @@
  * The background's handler objects are `{ [K in keyof ToBackground]: ... }`, so a message
  * without a handler does not compile.
  */
-import type { ControlRequest, ErrorCode, Media, Member, Profile, RoomSettings, StatusReport, Timeline } from '../relay/contract/protocol';
+import type {
+  ControlRequest,
+  ErrorCode,
+  Media,
+  Member,
+  Profile,
+  Reaction,
+  RoomSettings,
+  StatusReport,
+  Timeline,
+} from '../relay/contract/protocol';
 import type { MediaInfo } from './content/adapters/types';
+import type { FeedEntry } from './room-feed';
 
 /** Failures that happen inside the extension, before or beside the relay. */
 export const LocalError = {
@@ -53,6 +64,12 @@ export interface TabRoomView {
   timeline: Timeline;
 }
 
+/**
+ * How the room panel shows in a tab, remembered per tab (the background keeps it with the tab in
+ * storage.session): not at all, as the sidebar, or collapsed to a pill.
+ */
+export type PanelMode = 'hidden' | 'open' | 'collapsed';
+
 /** Everything the popup shows for one tab; pushed again on every change. */
 export interface TabState {
   tabId: number;
@@ -61,6 +78,7 @@ export interface TabState {
   room: TabRoomView | null;
   /** The last failure for this tab (e.g. an invite to an expired room), until the next action. */
   lastError: { code: ErrorCode | LocalError; message: string } | null;
+  panel: PanelMode;
 }
 
 /** Messages the popup and options pages send to the background worker. */
@@ -76,6 +94,8 @@ export interface PopupToBackground {
   setProfile: { payload: Profile; response: ExtResult<Profile> };
   /** Connects to a relay URL once and reports the measured round trip. */
   testConnection: { payload: { relayUrl: string }; response: ExtResult<{ rttMs: number }> };
+  /** Shows the tab's room panel ("Show room panel"), or hides it. */
+  showPanel: { payload: { tabId: number; show: boolean }; response: ExtResult<TabState> };
 }
 
 /**
@@ -127,6 +147,8 @@ export interface ContentToBackground {
   status: { payload: StatusReport; response: ExtResult<null> };
   /** One `time:ping` round trip through the background; t0/t3 are taken in the content script. */
   timePing: { payload: null; response: ExtResult<{ relayTime: number }> };
+  /** How the tab's room panel shows (the top frame asks when it starts; changes come as `panel`). Top frame only. */
+  panelMode: { payload: null; response: ExtResult<PanelMode> };
 }
 
 /** Messages the background sends to one frame (`tabs.sendMessage` with `frameId`). */
@@ -144,6 +166,66 @@ export interface BackgroundToContent {
    * reports its video again (a new document may have reported before the background saw it load).
    */
   report: { payload: null; response: null };
+  /** The tab's room panel is to show like this (top frame only: it sizes and places the panel's iframe). */
+  panel: { payload: PanelMode; response: null };
+  /**
+   * Someone reacted: the owner frame shows the reactions overlay over its video for a moment. Which
+   * reaction and from whom the overlay page learns from the background itself, never through the page.
+   */
+  reactions: { payload: null; response: null };
+}
+
+/**
+ * Messages the room panel (panel.html, an extension page in an iframe the tab's top frame inserts)
+ * sends to the background (`runtime.sendMessage`). The background takes the tab from `sender.tab`,
+ * never from the payload, and acts only for senders on panel.html itself.
+ */
+export interface PanelToBackground {
+  /** A chat message to the tab's room (LIMITS.chatMaxLength characters at most). */
+  sendChat: { payload: { text: string }; response: ExtResult<null> };
+  /** One of REACTIONS to the tab's room. */
+  sendReaction: { payload: { emoji: Reaction }; response: ExtResult<null> };
+  /** The panel's own buttons: collapse to the pill, open again, hide. */
+  setPanelMode: { payload: { mode: PanelMode }; response: ExtResult<null> };
+  /** Whether the panel can be seen (open and its tab visible): messages arriving meanwhile are read. */
+  panelVisible: { payload: { visible: boolean }; response: ExtResult<null> };
+  /** "Make host", as in the popup. */
+  transferHost: { payload: { memberId: string }; response: ExtResult<null> };
+}
+
+/**
+ * What the room panel shows, pushed over its port (`runtime.connect({ name: PANEL_PORT })`) on every
+ * change. The log (`feed`) is sent only when it changed since the last push to that port.
+ */
+export interface PanelView {
+  mode: PanelMode;
+  connection: ConnectionView;
+  room: TabRoomView | null;
+  /** Chat messages that arrived while the panel could not be seen. */
+  unread: number;
+  feed: { version: number; entries: FeedEntry[] } | null;
+}
+
+export const PANEL_PORT = 'panel';
+
+/** The shortcut that shows or hides the panel (manifest.json `commands`; rebindable in the browser's shortcut settings). */
+export const TOGGLE_PANEL_COMMAND = 'toggle-room-panel';
+
+/** A reaction as the overlay shows it: the member's name and colour already looked up. */
+export interface FloatingReaction {
+  id: string;
+  emoji: Reaction;
+  name: string;
+  color: string;
+}
+
+/**
+ * The reactions overlay (reactions.html, over the owner frame's video) connects
+ * `runtime.connect({ name: REACTIONS_PORT })` and gets `{ reactions }` as they come.
+ */
+export const REACTIONS_PORT = 'reactions';
+export interface OverlayMessage {
+  reactions: FloatingReaction[];
 }
 
 /** The envelope every message travels in: `{ type, payload }`. */

@@ -60,6 +60,12 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
       return 'error' in owned ? owned.error : owned.room.status(report);
     },
 
+    panelMode: async (_payload, { tabId, frameId }) => {
+      // Only the top frame hosts the panel (a player iframe must not place one inside itself).
+      if (tabId === null || frameId !== 0) return failure(LocalError.Forbidden);
+      return { ok: true, data: reg.panelMode(tabId) };
+    },
+
     timePing: async (_payload, { tabId, frameId }) => {
       const owned = ownedRoom<{ relayTime: number }>(tabId, frameId);
       if ('error' in owned) return owned.error;

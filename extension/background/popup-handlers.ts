@@ -5,6 +5,7 @@ import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from 
 import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
 import { log } from '../log';
+import { feedOnEntry } from '../room-feed';
 import { loadSettings, saveSettings } from '../settings';
 import { failure } from './errors';
 import { mediaTitle, sameVideoPage } from './pages';
@@ -48,12 +49,8 @@ async function enter(
     reg.fail(tabId, joined.error, joined.message);
     return joined;
   }
-  reg.adoptConnected(tabId, conn, {
-    relayUrl,
-    memberId: joined.data.memberId,
-    resumeToken: joined.data.resumeToken,
-    room: joined.data.room,
-  });
+  const { memberId, resumeToken, room, chat } = joined.data;
+  reg.adoptConnected(tabId, conn, { relayUrl, memberId, resumeToken, room, feed: feedOnEntry(room, memberId, chat ?? [], Date.now()) });
   return stateOrError(reg, tabId);
 }
 
@@ -122,6 +119,11 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       if (failed !== undefined && !failed.ok)
         return { ok: false, error: failed.error, message: `Saved, but a room did not take the new name: ${failed.message}` };
       return { ok: true, data: p };
+    },
+
+    showPanel: async ({ tabId, show }) => {
+      reg.setPanelMode(tabId, show ? 'open' : 'hidden');
+      return stateOrError(reg, tabId);
     },
 
     testConnection: async ({ relayUrl }) => {

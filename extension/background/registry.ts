@@ -6,8 +6,8 @@
  * their seats on their own).
  */
 import browser from 'webextension-polyfill';
-import type { ErrorCode, Media, Timeline } from '../../relay/contract/protocol';
-import type { BackgroundToContent, ConnectionView, Envelope, LocalError, TabState, VideoReport } from '../messages';
+import type { ChatMessage, ErrorCode, Media, ReactionEvent, Timeline } from '../../relay/contract/protocol';
+import type { BackgroundToContent, ConnectionView, Envelope, LocalError, PanelMode, PanelView, TabState, VideoReport } from '../messages';
 import { log } from '../log';
 import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
@@ -18,7 +18,9 @@ import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
 import { badgeFor, showBadge } from './badge';
 import { followRoomVideo } from './follow-video';
 import { NextVideo } from './next-video';
+import { TabPanels, toggled } from './panels';
 import { tabState } from './tab-state';
+import { EMPTY_FEED } from '../room-feed';
 
 export class Registry implements RoomHost {
   private readonly frames = new Map<number, TabFrames>();
@@ -26,12 +28,14 @@ export class Registry implements RoomHost {
   private readonly errors = new Map<number, { code: ErrorCode | LocalError; message: string }>();
   private readonly popups = new Map<number, Set<browser.Runtime.Port>>();
   private readonly nextVideo = new NextVideo();
+  private readonly panels = new TabPanels();
 
   // ---- the worker starting, tabs and popups coming and going ----
 
   async restore(): Promise<void> {
     for await (const { tabId, tab } of storedTabs()) {
       this.frames.set(tabId, TabFrames.from(tab.frames, tab.owner));
+      this.panels.restore(tabId, tab.panel ?? undefined);
       if (tab.room !== null) this.adopt(tabId, tab.room); // resumes on connect
     }
   }
@@ -57,6 +61,7 @@ export class Registry implements RoomHost {
 
   forgetTab(tabId: number): void {
     this.nextVideo.forget(tabId);
+    this.panels.forget(tabId);
     this.frames.delete(tabId);
     this.errors.delete(tabId);
     this.popups.delete(tabId);
@@ -71,6 +76,39 @@ export class Registry implements RoomHost {
     port.onDisconnect.addListener(() => set.delete(port));
     const state = await this.tabState(tabId).catch(() => null);
     if (state !== null) port.postMessage(state);
+  }
+
+  // ---- the room panel and the reactions overlay ----
+
+  panelMode(tabId: number): PanelMode {
+    return this.panels.mode(tabId);
+  }
+
+  /** Shows, collapses or hides the tab's panel: the top frame places it, popups and panels are told. */
+  setPanelMode(tabId: number, mode: PanelMode): void {
+    if (!this.panels.setMode(tabId, mode)) return;
+    const message: Envelope<BackgroundToContent> = { type: 'panel', payload: mode };
+    browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch((err: unknown) => log.debug(`tab ${tabId} cannot show a panel:`, err));
+    this.changed(tabId);
+  }
+
+  /** The panel shortcut: shows the panel, or hides it when it shows (open or collapsed). */
+  togglePanel(tabId: number): void {
+    this.setPanelMode(tabId, toggled(this.panels.mode(tabId)));
+  }
+
+  /** A panel page (frame `frameId` of the tab) connected: it gets the tab's panel view now and after every change. */
+  panelOpened(tabId: number, frameId: number, port: browser.Runtime.Port): void {
+    this.panels.panelOpened(tabId, frameId, port);
+    void this.pushState(tabId);
+  }
+
+  panelVisible(tabId: number, frameId: number, visible: boolean): void {
+    if (this.panels.panelVisible(tabId, frameId, visible)) this.changed(tabId);
+  }
+
+  overlayOpened(tabId: number, port: browser.Runtime.Port): void {
+    this.panels.overlayOpened(tabId, port);
   }
 
   /** The settings changed: open popups show the relay a new room would use. */
@@ -105,6 +143,7 @@ export class Registry implements RoomHost {
     if (room === undefined) return;
     this.rooms.delete(tabId);
     this.nextVideo.roomLeft(tabId);
+    this.panels.clearUnread(tabId);
     this.toOwner(tabId, 'sync', null);
     this.changed(tabId);
     if (leave) await room.leave();
@@ -200,6 +239,22 @@ export class Registry implements RoomHost {
     this.fail(tabId, error, message);
   }
 
+  chat(tabId: number, message: ChatMessage): void {
+    this.panels.chatArrived(tabId, message.from === this.rooms.get(tabId)?.memberId);
+  }
+
+  /** Floats over the video: the owner frame shows its overlay, which the background tells what to show. */
+  reaction(tabId: number, r: ReactionEvent): void {
+    const member = this.rooms.get(tabId)?.room.members.find((m) => m.id === r.from);
+    this.panels.reaction(tabId, {
+      id: `${r.from}:${r.at}`,
+      emoji: r.emoji,
+      name: member?.name ?? 'Someone',
+      color: member?.color ?? '#888888',
+    });
+    this.toOwner(tabId, 'reactions', null);
+  }
+
   // ---- what the popup shows ----
 
   async tabState(tabId: number): Promise<TabState> {
@@ -213,7 +268,7 @@ export class Registry implements RoomHost {
       detail: null,
       rttMs: null,
     };
-    return tabState(tabId, { tab, room, owner, connection, lastError: this.errors.get(tabId) ?? null });
+    return tabState(tabId, { tab, room, owner, connection, lastError: this.errors.get(tabId) ?? null, panel: this.panels.mode(tabId) });
   }
 
   // ---- helpers ----
@@ -266,20 +321,32 @@ export class Registry implements RoomHost {
   private async persist(tabId: number): Promise<void> {
     const frames = this.frames.get(tabId);
     const room = this.rooms.get(tabId);
-    if (frames === undefined && room === undefined) return;
-    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null });
+    const panel = this.panels.stored(tabId);
+    if (frames === undefined && room === undefined && panel === null) return;
+    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null, panel });
   }
 
+  /** The tab's popups get its TabState, its panels their PanelView. */
   private async pushState(tabId: number): Promise<void> {
     const ports = this.popups.get(tabId);
-    if (ports === undefined || ports.size === 0) return;
+    const popups = ports !== undefined && ports.size > 0;
+    if (!popups && !this.panels.hasPanel(tabId)) return;
     const state = await this.tabState(tabId).catch(() => null);
     if (state === null) return;
-    for (const port of ports) port.postMessage(state);
+    if (popups) for (const port of ports) port.postMessage(state);
+    const room = this.rooms.get(tabId);
+    const feed = room?.feed ?? EMPTY_FEED;
+    const view: PanelView = { mode: state.panel, connection: state.connection, room: state.room, unread: this.panels.unread(tabId), feed };
+    this.panels.pushPanels(tabId, view, `${room?.code ?? ''}:${feed.version}`);
   }
 
   private badge(tabId: number): Promise<void> {
     const room = this.rooms.get(tabId);
-    return showBadge(tabId, badgeFor(room === undefined ? null : { members: room.room.members, status: room.conn.view().status }));
+    return showBadge(
+      tabId,
+      badgeFor(
+        room === undefined ? null : { members: room.room.members, status: room.conn.view().status, unread: this.panels.unread(tabId) },
+      ),
+    );
   }
 }

@@ -4,12 +4,13 @@
  * each waits for `ready`, the state restored from storage.session, before acting.
  */
 import browser from 'webextension-polyfill';
-import type { ContentToBackground, PopupToBackground } from '../messages';
+import type { ContentToBackground, PanelToBackground, PopupToBackground } from '../messages';
 import { log } from '../log';
-import { LocalError, POPUP_PORT_PREFIX } from '../messages';
+import { LocalError, PANEL_PORT, POPUP_PORT_PREFIX, REACTIONS_PORT, TOGGLE_PANEL_COMMAND } from '../messages';
 import { onSettingsChanged } from '../settings';
 import { contentHandlers } from './content-handlers';
 import { failure } from './errors';
+import { panelHandlers } from './panel-handlers';
 import { popupHandlers } from './popup-handlers';
 import { Registry } from './registry';
 import { classifySender, isEnvelope } from './senders';
@@ -18,6 +19,7 @@ const registry = new Registry();
 const ready = registry.restore().catch((err: unknown) => log.error('could not restore rooms', err));
 const fromPopup = popupHandlers(registry);
 const fromContent = contentHandlers(registry);
+const fromPanel = panelHandlers(registry);
 const extensionOrigin = browser.runtime.getURL('');
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
@@ -32,15 +34,37 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
       const handler = fromContent[message.type as keyof ContentToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
       return handler(message.payload, from);
     }
+    if (from.kind === 'embedded' && from.page === 'panel.html' && message.type in fromPanel) {
+      const handler = fromPanel[message.type as keyof PanelToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
+      return handler(message.payload, from);
+    }
     return failure(from.kind === 'unknown' ? LocalError.Forbidden : LocalError.InvalidInput);
   });
 });
 
 browser.runtime.onConnect.addListener((port) => {
-  if (!port.name.startsWith(POPUP_PORT_PREFIX) || classifySender(port.sender ?? {}, extensionOrigin).kind !== 'extension') return;
+  const from = classifySender(port.sender ?? {}, extensionOrigin);
+  // The panel and the overlay act for the tab they are embedded in: the one the browser names as the sender's.
+  if (from.kind === 'embedded') {
+    if (port.name === PANEL_PORT && from.page === 'panel.html') void ready.then(() => registry.panelOpened(from.tabId, from.frameId, port));
+    else if (port.name === REACTIONS_PORT && from.page === 'reactions.html')
+      void ready.then(() => registry.overlayOpened(from.tabId, port));
+    else port.disconnect();
+    return;
+  }
+  if (!port.name.startsWith(POPUP_PORT_PREFIX) || from.kind !== 'extension') return;
   const tabId = Number(port.name.slice(POPUP_PORT_PREFIX.length));
   if (!Number.isInteger(tabId)) return port.disconnect();
   void ready.then(() => registry.popupOpened(tabId, port));
+});
+
+browser.commands.onCommand.addListener((command, tab) => {
+  if (command !== TOGGLE_PANEL_COMMAND) return;
+  void ready.then(async () => {
+    // Chrome and Firefox 126+ pass the tab the shortcut was pressed in; else the active one.
+    const id = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+    if (id !== undefined && id >= 0) registry.togglePanel(id);
+  });
 });
 
 browser.tabs.onUpdated.addListener((tabId, change) => {

@@ -6,12 +6,15 @@
  */
 import {
   PROTOCOL_VERSION,
+  type ChatMessage,
   type ControlRequest,
   type JoinedRoom,
   type Media,
   type Member,
   type MemberTelemetry,
   type Profile,
+  type Reaction,
+  type ReactionEvent,
   type RoomSettings,
   type RoomView,
   type StatusReport,
@@ -19,9 +22,11 @@ import {
 } from '../../relay/contract/protocol';
 import { byJoinOrder, ErrorCode } from '../../relay/contract/protocol';
 import {
+  chatMessageSchema,
   joinedRoomSchema,
   memberLeftSchema,
   memberSchema,
+  reactionEventSchema,
   telemetryBatchSchema,
   timelineSchema,
 } from '../../relay/contract/answer-schemas';
@@ -29,6 +34,7 @@ import { settingsSchema } from '../../relay/contract/value-schemas';
 import * as z from 'zod/mini';
 import type { ExtResult, FrameSync } from '../messages';
 import { log } from '../log';
+import { EMPTY_FEED, feedStep, type Feed, type RoomEvent } from '../room-feed';
 import { failure } from './errors';
 import { RelayConnection } from './relay-connection';
 
@@ -38,6 +44,8 @@ export interface PersistedRoom {
   memberId: string;
   resumeToken: string;
   room: RoomView;
+  /** The room's log as the panel shows it (chat history and activity, room-feed.ts). */
+  feed: Feed;
 }
 
 /** What a tab room asks of the registry. */
@@ -50,6 +58,10 @@ export interface RoomHost {
   resumed(tabId: number): void;
   /** The seat is gone for good (expired room, refused resume). */
   lost(tabId: number, error: ErrorCode, message: string): void;
+  /** A chat message reached the room's log for the first time (already in the feed when this is called). */
+  chat(tabId: number, message: ChatMessage): void;
+  /** Someone reacted (never stored). */
+  reaction(tabId: number, reaction: ReactionEvent): void;
 }
 
 /** Wait before trying `room:resume` again after a transient failure. */
@@ -89,7 +101,8 @@ export class TabRoom {
     joined: PersistedRoom,
     private readonly host: RoomHost,
   ) {
-    this.joined = joined;
+    // A room stored by a build before the panel has no feed.
+    this.joined = { ...joined, feed: joined.feed ?? EMPTY_FEED };
     this.listen();
   }
 
@@ -104,6 +117,9 @@ export class TabRoom {
   }
   get room(): RoomView {
     return this.joined.room;
+  }
+  get feed(): Feed {
+    return this.joined.feed;
   }
   get you(): Member | undefined {
     return this.room.members.find((m) => m.id === this.memberId);
@@ -129,7 +145,13 @@ export class TabRoom {
     this.host.changed(this.tabId);
   }
 
-  private upsert(member: Member): void {
+  /** Writes what `event` means to the log, from the room as it is before the event is applied. */
+  private record(event: RoomEvent): void {
+    this.joined = { ...this.joined, feed: feedStep(this.feed, this.room, this.memberId, event, Date.now()) };
+  }
+
+  private upsert(member: Member, joined = false): void {
+    this.record({ type: joined ? 'joined' : 'updated', member });
     const others = this.room.members.filter((m) => m.id !== member.id);
     this.update({ members: [...others, member].sort(byJoinOrder) });
   }
@@ -155,7 +177,7 @@ export class TabRoom {
     );
     s.on(
       'member:joined',
-      checked('member:joined', memberSchema, (m) => this.upsert(m)),
+      checked('member:joined', memberSchema, (m) => this.upsert(m, true)),
     );
     s.on(
       'member:updated',
@@ -168,6 +190,7 @@ export class TabRoom {
     s.on(
       'member:left',
       checked('member:left', memberLeftSchema, ({ memberId, hostId }) => {
+        this.record({ type: 'left', memberId, hostId });
         const members = this.room.members
           .filter((m) => m.id !== memberId)
           .map((m): Member => (hostId === null ? m : { ...m, role: m.id === hostId ? 'host' : 'member' }));
@@ -178,6 +201,14 @@ export class TabRoom {
       'room:settings',
       checked('room:settings', settingsSchema, (settings) => this.update({ settings })),
     );
+    s.on(
+      'chat:message',
+      checked('chat:message', chatMessageSchema, (message) => this.addChat([message])),
+    );
+    s.on(
+      'reaction',
+      checked('reaction', reactionEventSchema, (reaction) => this.host.reaction(this.tabId, reaction)),
+    );
     // Every connection after the one the seat was taken on resumes it.
     s.on('connect', () => {
       void this.resume();
@@ -187,6 +218,7 @@ export class TabRoom {
   applyTimeline(t: Timeline): void {
     const previous = this.room.timeline;
     if (t.seq <= previous.seq) return; // stale or already seen (the ack and the broadcast both carry it)
+    this.record({ type: 'timeline', timeline: t });
     this.update({ timeline: t });
     this.host.timeline(this.tabId, t, previous);
   }
@@ -220,10 +252,28 @@ export class TabRoom {
     return r;
   }
 
+  /**
+   * Messages new to the log (a broadcast, or a resume answer's history holding what was said while
+   * this member was away); each reaches the host once, de-duplicated by id.
+   */
+  private addChat(messages: ChatMessage[]): void {
+    const before = this.feed;
+    this.record({ type: 'history', messages });
+    if (this.feed === before) return;
+    const known = new Set(before.entries.map((e) => e.id));
+    for (const m of messages) {
+      if (known.has(m.id)) continue;
+      known.add(m.id);
+      this.host.chat(this.tabId, m);
+    }
+    this.host.changed(this.tabId);
+  }
+
   private accept(joined: JoinedRoom): void {
     const seqBefore = this.room.timeline.seq;
     const previous = this.room.timeline;
     this.joined = { ...this.joined, memberId: joined.memberId, resumeToken: joined.resumeToken, room: joined.room };
+    if (joined.chat !== undefined && joined.chat.length > 0) this.addChat(joined.chat);
     this.host.changed(this.tabId);
     if (joined.room.timeline.seq !== seqBefore) this.host.timeline(this.tabId, joined.room.timeline, previous);
   }
@@ -300,6 +350,15 @@ export class TabRoom {
 
   media(media: Media): Promise<ExtResult<Timeline>> {
     return this.control({ action: 'media', media });
+  }
+
+  /** Sends a chat message; it reaches the log when the relay broadcasts it back (the sender included). */
+  chat(text: string): Promise<ExtResult<null>> {
+    return this.conn.request((s) => s.emitWithAck('chat:send', { text }), z.null());
+  }
+
+  react(emoji: Reaction): Promise<ExtResult<null>> {
+    return this.conn.request((s) => s.emitWithAck('reaction:send', { emoji }), z.null());
   }
 
   /** Leaves the room (best effort: a relay that cannot be reached forgets the seat after its grace). */

@@ -1,6 +1,6 @@
 /** What the popup shows of a tab (TabState), from what the registry knows of it. */
 import type { ErrorCode } from '../../relay/contract/protocol';
-import type { ConnectionView, LocalError, TabState, VideoReport } from '../messages';
+import type { ConnectionView, LocalError, PanelMode, TabState, VideoReport } from '../messages';
 import { formatInvite, stripInvite } from '../invite';
 import type { TabRoom } from './tab-room';
 
@@ -12,9 +12,10 @@ export interface TabFacts {
   /** The room's connection, or the relay a new room would use. */
   connection: ConnectionView;
   lastError: { code: ErrorCode | LocalError; message: string } | null;
+  panel: PanelMode;
 }
 
-export function tabState(tabId: number, { tab, room, owner, connection, lastError }: TabFacts): TabState {
+export function tabState(tabId: number, { tab, room, owner, connection, lastError, panel }: TabFacts): TabState {
   const pageUrl = tab.url === undefined ? null : (stripInvite(tab.url) ?? tab.url);
   return {
     tabId,
@@ -32,5 +33,6 @@ export function tabState(tabId: number, { tab, room, owner, connection, lastErro
             timeline: room.room.timeline,
           },
     lastError,
+    panel,
   };
 }

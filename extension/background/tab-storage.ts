@@ -1,16 +1,19 @@
 /**
- * What must outlive the worker (MV3 stops it when idle): each tab's frame reports, its owner frame
- * and its room seat, in storage.session under `tab:<id>`. A restarted worker reads them back with
+ * What must outlive the worker (MV3 stops it when idle): each tab's frame reports, its owner frame,
+ * its room seat (with the room's log) and its room panel, in storage.session under `tab:<id>`. A restarted worker reads them back with
  * storedTabs(); entries of tabs closed meanwhile are removed as they are found.
  */
 import browser from 'webextension-polyfill';
 import type { VideoReport } from '../messages';
+import type { StoredPanel } from './panels';
 import type { PersistedRoom } from './tab-room';
 
 export interface StoredTab {
   frames: Array<[number, VideoReport]>;
   owner: number | null;
   room: PersistedRoom | null;
+  /** How the room panel shows in the tab, and its unread count (absent: stored before the panel). */
+  panel?: StoredPanel | null;
 }
 
 const KEY_PREFIX = 'tab:';

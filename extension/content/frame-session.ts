@@ -9,7 +9,7 @@
  *        ▲                   │  ▲                                       │   ▲ another element: attach
  *        └──lost/replaced────┘  └── sync null / other owner / lost for good ┘   │ lost: detach, grace
  */
-import type { FrameSync, VideoReport } from '../messages';
+import type { FrameSync, PanelMode, VideoReport } from '../messages';
 import type { Media } from '../../relay/contract/protocol';
 import type { AdapterFactory, PlayerAdapter } from './adapters/types';
 import { listenToBackground, type ContentSend } from './messaging';
@@ -35,6 +35,10 @@ export interface FrameSessionOptions {
   send: ContentSend;
   signal: AbortSignal;
   scheduler?: Scheduler;
+  /** The top frame's panel host: the background says how the room panel shows. */
+  onPanelMode?: (mode: PanelMode) => void;
+  /** Shows the reactions overlay over `video` for a moment (the owner frame, while it syncs). */
+  onReactions?: (video: HTMLVideoElement) => void;
 }
 
 interface Candidate {
@@ -82,6 +86,11 @@ export class FrameSession {
         reconnected: () => this.sync?.shell.reconnected(),
         navigate: ({ media, ask }) => void this.navigate(media, ask),
         report: () => void this.report(),
+        panel: (mode) => options.onPanelMode?.(mode),
+        reactions: () => {
+          const video = this.current?.video;
+          if (this.sync !== null && video !== undefined) options.onReactions?.(video);
+        },
       },
       this.signal,
     );

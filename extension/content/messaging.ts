@@ -65,7 +65,17 @@ function noAnswer<K extends keyof ContentToBackground>(type: K, why: string): Re
 
 export type ContentHandlers = { [K in keyof BackgroundToContent]: (payload: BackgroundToContent[K]['payload']) => void };
 
-const TYPES: ReadonlyArray<keyof BackgroundToContent> = ['sync', 'timeline', 'reconnected', 'navigate', 'report'];
+/** Every message the background sends a frame (a Record, so a new one in messages.ts does not compile without its line). */
+const TYPES_SET: Record<keyof BackgroundToContent, true> = {
+  sync: true,
+  timeline: true,
+  reconnected: true,
+  navigate: true,
+  report: true,
+  panel: true,
+  reactions: true,
+};
+const TYPES = Object.keys(TYPES_SET) as ReadonlyArray<keyof BackgroundToContent>;
 
 /** Narrows an unknown message to one of ours; anything else is left to other listeners. */
 export function isBackgroundMessage(message: unknown): message is Envelope<BackgroundToContent> {

@@ -3,7 +3,8 @@
  * Everything shown comes from the background's TabState (pushed over a port on every change);
  * this file only wires the page to it. `?tab=<id>` acts on that tab instead of the active one.
  */
-import type { ExtResult, TabState } from '../messages';
+import browser from 'webextension-polyfill';
+import { TOGGLE_PANEL_COMMAND, type ExtResult, type TabState } from '../messages';
 import { parseInvite, formatRoomCode } from '../invite';
 import { loadSettings } from '../settings';
 import type { RoomSettings } from '../../relay/contract/protocol';
@@ -42,6 +43,8 @@ const el = {
   roomNav: byId('room-nav', HTMLSelectElement),
   summary: byId('settings-summary', HTMLParagraphElement),
   leave: byId('leave', HTMLButtonElement),
+  showPanel: byId('show-panel', HTMLButtonElement),
+  panelShortcut: byId('panel-shortcut', HTMLElement),
   profileForm: byId('profile-form', HTMLFormElement),
   displayName: byId('display-name', HTMLInputElement),
   profileDot: byId('profile-dot', HTMLSpanElement),
@@ -99,6 +102,7 @@ function render(state: TabState): void {
     el.hostOnly.checked = room.settings.controlMode === 'host';
     el.roomWait.value = room.settings.waitPolicy;
     el.roomNav.value = room.settings.navigationPolicy;
+    el.showPanel.setAttribute('aria-pressed', String(state.panel !== 'hidden'));
     const focus = document.activeElement;
     if ((previous === null || previous.room === null) && (focus === null || focus === document.body || el.lobby.contains(focus)))
       el.copy.focus();
@@ -183,6 +187,16 @@ function wire(): void {
     );
   });
   el.copy.addEventListener('click', () => void copyInvite());
+  el.showPanel.addEventListener('click', () => {
+    const show = el.showPanel.getAttribute('aria-pressed') !== 'true';
+    void act(
+      () => send('showPanel', { tabId, show }),
+      (state) => {
+        render(state);
+        announce(show ? 'The room panel shows in the page.' : 'The room panel is hidden.');
+      },
+    );
+  });
   // Settings changes queue up instead of going through act(): a host who flips the switch and
   // then picks a policy right away must not lose the second change.
   let settingsQueue: Promise<void> = Promise.resolve();
@@ -233,6 +247,13 @@ async function copyInvite(): Promise<void> {
   }
 }
 
+/** The panel shortcut as the person bound it (chrome://extensions/shortcuts, Firefox's add-on shortcuts). */
+async function showShortcut(): Promise<void> {
+  const commands = await browser.commands.getAll().catch(() => []);
+  const shortcut = commands.find((c) => c.name === TOGGLE_PANEL_COMMAND)?.shortcut;
+  el.panelShortcut.textContent = shortcut ? shortcut : 'none set';
+}
+
 async function refresh(): Promise<void> {
   const result = await send('getTabState', { tabId });
   if (result.ok) render(result.data);
@@ -262,6 +283,7 @@ async function main(): Promise<void> {
     return;
   }
   tabId = id;
+  void showShortcut();
   listenToTab(tabId, render, () => void refresh());
   await refresh();
   if (current === null) show(el.lobby, true);

@@ -4,7 +4,8 @@
  * open an extension page, send the background a popup message, evaluate in a page.
  */
 import { chromium, type BrowserContext, type Page as PlaywrightPage, type Worker } from 'playwright-core';
-import type { Page as PuppeteerPage } from 'puppeteer-core';
+import type { Frame as PuppeteerFrame, Page as PuppeteerPage } from 'puppeteer-core';
+import type { Frame as PlaywrightFrame } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,7 +27,24 @@ export interface MemberPage {
   bringToFront(): Promise<void>;
   /** Saves a PNG of the page. */
   screenshot(path: string): Promise<void>;
+  /**
+   * A frame of the page, the extension's own iframes included, whose address contains `urlPart`
+   * (read in the frame itself: over BiDi a frame's reported URL can be stale), or null while none is.
+   */
+  frame(urlPart: string): Promise<MemberFrame | null>;
+  /** A real click (the browser's input, so a user gesture, e.g. for requestFullscreen) on the element matching `selector`. */
+  click(selector: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A frame of a member's page, driven with real input (not a script's synthetic events). */
+export interface MemberFrame {
+  run<R>(expression: string): Promise<R>;
+  click(selector: string): Promise<void>;
+  /** Types `text` key by key into the element matching `selector`. */
+  type(selector: string, text: string): Promise<void>;
+  /** Presses `key` ('Enter', 'Shift+Enter') in the element matching `selector`. */
+  press(selector: string, key: string): Promise<void>;
 }
 
 export interface Member {
@@ -56,6 +74,40 @@ export interface Member {
 
 const CHROMIUM_PATH = process.env.LOCKSTEP_CHROMIUM ?? '/usr/bin/chromium';
 
+function playwrightFrame(frame: PlaywrightFrame): MemberFrame {
+  return {
+    run: <R>(expression: string) => frame.evaluate(expression) as Promise<R>,
+    click: (selector) => frame.click(selector),
+    type: (selector, text) => frame.locator(selector).pressSequentially(text),
+    press: (selector, key) => frame.press(selector, key),
+  };
+}
+
+function puppeteerFrame(page: PuppeteerPage, frame: PuppeteerFrame): MemberFrame {
+  return {
+    run: <R>(expression: string) => frame.evaluate(expression) as Promise<R>,
+    click: (selector) => frame.click(selector),
+    type: (selector, text) => frame.type(selector, text),
+    press: async (selector, key) => {
+      await frame.focus(selector);
+      const keys = key.split('+') as Parameters<PuppeteerPage['keyboard']['press']>[0][];
+      const main = keys.pop();
+      for (const k of keys) await page.keyboard.down(k);
+      if (main !== undefined) await page.keyboard.press(main);
+      for (const k of keys.reverse()) await page.keyboard.up(k);
+    },
+  };
+}
+
+/** The first of `frames` whose own location contains `urlPart` (frames that are going away are skipped). */
+async function findFrame<F extends { evaluate(expression: string): Promise<unknown> }>(frames: F[], urlPart: string): Promise<F | null> {
+  for (const frame of frames) {
+    const href = await frame.evaluate('location.href').catch(() => null);
+    if (typeof href === 'string' && href.includes(urlPart)) return frame;
+  }
+  return null;
+}
+
 function fromPlaywright(page: PlaywrightPage): MemberPage {
   return {
     evaluate: <A, R>(fn: (arg: A) => R | Promise<R>, arg: A) =>
@@ -76,6 +128,11 @@ function fromPlaywright(page: PlaywrightPage): MemberPage {
     screenshot: async (path) => {
       await page.screenshot({ path });
     },
+    frame: async (urlPart) => {
+      const frame = await findFrame(page.frames(), urlPart);
+      return frame === null ? null : playwrightFrame(frame);
+    },
+    click: (selector) => page.click(selector),
     close: () => page.close(),
   };
 }
@@ -99,6 +156,11 @@ function fromPuppeteer(page: PuppeteerPage): MemberPage {
     screenshot: async (path) => {
       await page.screenshot({ path });
     },
+    frame: async (urlPart) => {
+      const frame = await findFrame(page.frames(), urlPart);
+      return frame === null ? null : puppeteerFrame(page, frame);
+    },
+    click: (selector) => page.click(selector),
     close: () => page.close(),
   };
 }

@@ -6,6 +6,7 @@
 import { joinedRoomSchema } from '../../../relay/contract/answer-schemas';
 import { RelayConnection } from '../../../extension/background/relay-connection';
 import { STATUS_MIN_GAP_MS, TabRoom, type RoomHost } from '../../../extension/background/tab-room';
+import { EMPTY_FEED } from '../../../extension/room-feed';
 import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/contract/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 
@@ -40,6 +41,8 @@ function recorder(): Recorder {
     timeline: (_tab, t) => r.timelines.push(t),
     resumed: () => r.resumes++,
     lost: (_tab, error) => r.losses.push(error),
+    chat: () => undefined,
+    reaction: () => undefined,
   };
   return r;
 }
@@ -66,7 +69,7 @@ async function roomWithFriend(): Promise<{ room: TabRoom; host: Recorder; friend
   );
   if (!created.ok) throw new Error(created.message);
   const host = recorder();
-  const room = new TabRoom(7, conn, { relayUrl: relay.url, ...created.data }, host);
+  const room = new TabRoom(7, conn, { relayUrl: relay.url, ...created.data, feed: EMPTY_FEED }, host);
   open.push(room);
   const friend = await connectClient(relay.url);
   open.push(friend);

@@ -5,13 +5,13 @@
 jest.mock('webextension-polyfill', () => ({
   tabs: { get: jest.fn(), sendMessage: jest.fn() },
   storage: { session: { set: jest.fn(), remove: jest.fn() }, sync: { get: () => Promise.resolve({}), set: () => Promise.resolve() } },
-  action: { setBadgeText: jest.fn(), setBadgeBackgroundColor: jest.fn() },
+  action: { setBadgeText: jest.fn(), setBadgeBackgroundColor: jest.fn(), setTitle: jest.fn() },
 }));
 import browser from 'webextension-polyfill';
 import { Registry } from '../../../extension/background/registry';
 import type { RelayConnection } from '../../../extension/background/relay-connection';
 import type { PersistedRoom } from '../../../extension/background/tab-room';
-import type { TabState, VideoReport } from '../../../extension/messages';
+import type { PanelView, TabState, VideoReport } from '../../../extension/messages';
 import type { RoomView } from '../../../relay/contract/protocol';
 
 (globalThis as { __DEFAULT_RELAY_URL__?: string }).__DEFAULT_RELAY_URL__ = 'http://localhost:3000/';
@@ -34,6 +34,7 @@ const connection = (): RelayConnection =>
   }) as unknown as RelayConnection;
 
 const joined = (): PersistedRoom => ({
+  feed: { version: 0, entries: [] },
   relayUrl: 'http://relay.test',
   memberId: 'm1',
   resumeToken: 'token',
@@ -86,6 +87,7 @@ test('a bigger video in another frame takes the owner role: the old owner is tol
       ],
       owner: 3,
       room: null,
+      panel: null,
     },
   });
 });
@@ -102,6 +104,40 @@ test('a tab in a room: its owner frame gets the room, the badge counts the membe
   expect(reg.roomOf(4)).toBeUndefined();
   expect(toFrames().at(-1)).toEqual([4, 'sync', null, 0]);
   expect(fake.action.setBadgeText).toHaveBeenLastCalledWith({ tabId: 4, text: '' });
+});
+
+test('chat from others that nobody sees is unread on the badge; the panel shown and seen reads it; the mode is stored with the tab', async () => {
+  const reg = new Registry();
+  reg.videoReported(4, 0, video(100));
+  reg.adoptConnected(4, connection(), joined());
+  const chat = (from: string, id: string): void => {
+    reg.chat(4, { id, from, text: 'hi', at: 1 });
+    reg.changed(4);
+  };
+  chat('m2', 'c1');
+  chat('m1', 'c2'); // this browser's own message
+  await flush();
+  expect(fake.action.setBadgeText).toHaveBeenLastCalledWith({ tabId: 4, text: '1' });
+  expect(fake.action.setBadgeBackgroundColor).toHaveBeenLastCalledWith({ tabId: 4, color: '#1565c0' });
+  reg.setPanelMode(4, 'open');
+  expect(toFrames().at(-1)).toEqual([4, 'panel', 'open', 0]); // the top frame places the panel
+  const views: PanelView[] = [];
+  reg.panelOpened(4, 7, {
+    postMessage: (v: PanelView) => views.push(v),
+    onDisconnect: { addListener: () => undefined },
+    disconnect: jest.fn(),
+  } as never);
+  await flush();
+  expect(views.at(-1)).toMatchObject({ mode: 'open', unread: 1, room: { code: 'ABCDEFGHJKMNPQ' } });
+  reg.panelVisible(4, 7, true);
+  await flush();
+  await flush();
+  expect(views.at(-1)?.unread).toBe(0);
+  expect(fake.action.setBadgeText).toHaveBeenLastCalledWith({ tabId: 4, text: '1' }); // the member count again
+  expect(fake.action.setBadgeBackgroundColor).toHaveBeenLastCalledWith({ tabId: 4, color: '#2e7d32' });
+  expect(fake.storage.session.set).toHaveBeenLastCalledWith({ 'tab:4': expect.objectContaining({ panel: { mode: 'open', unread: 0 } }) });
+  reg.togglePanel(4);
+  expect(reg.panelMode(4)).toBe('hidden');
 });
 
 test("leaving the room's video page: the next video reported is the room's next one, once", () => {

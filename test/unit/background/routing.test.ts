@@ -101,6 +101,19 @@ describe('senders', () => {
     ['popup opened in a tab', { url: 'chrome-extension://abc/popup.html?tab=3', tab: { id: 9 } as never, frameId: 0 }, 'extension'],
     ['content script', { url: 'https://example.com/', tab: { id: 9 } as never, frameId: 4 }, 'content'],
     ['another extension', { url: 'chrome-extension://zzz/x.html' }, 'unknown'],
+    ['the room panel in a tab', { url: 'chrome-extension://abc/panel.html', tab: { id: 9 } as never, frameId: 12 }, 'embedded'],
+    ['the reactions overlay in a tab', { url: 'chrome-extension://abc/reactions.html', tab: { id: 9 } as never, frameId: 3 }, 'embedded'],
+    [
+      'the panel page opened as a tab of its own',
+      { url: 'chrome-extension://abc/panel.html', tab: { id: 9 } as never, frameId: 0 },
+      'extension',
+    ],
+    ['the panel page outside any tab', { url: 'chrome-extension://abc/panel.html' }, 'extension'],
+    [
+      'a page named like the panel on a web site',
+      { url: 'https://evil.example/panel.html', tab: { id: 9 } as never, frameId: 2 },
+      'content',
+    ],
     ['no tab, no url', {}, 'unknown'],
     ['devtools pseudo tab', { url: 'https://example.com/', tab: { id: -1 } as never, frameId: 0 }, 'unknown'],
   ])('%s', (_name, sender, kind) => {

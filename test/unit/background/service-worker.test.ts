@@ -19,7 +19,15 @@ jest.mock('webextension-polyfill', () => {
       onMessage: event('runtime.onMessage'),
       onConnect: event('runtime.onConnect'),
     },
-    tabs: { onUpdated: event('tabs.onUpdated'), onRemoved: event('tabs.onRemoved'), get: () => Promise.reject(new Error('no such tab')) },
+    tabs: {
+      onUpdated: event('tabs.onUpdated'),
+      onRemoved: event('tabs.onRemoved'),
+      get: () => Promise.reject(new Error('no such tab')),
+      sendMessage: jest.fn(() => Promise.resolve(null)),
+      query: () => Promise.resolve([{ id: 8 }]),
+    },
+    action: { setBadgeText: () => Promise.resolve(), setTitle: () => Promise.resolve() },
+    commands: { onCommand: event('commands.onCommand') },
     storage: {
       session: { get: () => session, set: () => Promise.resolve(), remove: () => Promise.resolve() },
       sync: { get: () => Promise.resolve({}), set: () => Promise.resolve() },
@@ -32,9 +40,11 @@ import { messageFor } from '../../../extension/background/errors';
 import { LocalError } from '../../../extension/messages';
 import { ErrorCode } from '../../../relay/contract/protocol';
 
-const fake = jest.requireMock<{ listeners: Map<string, unknown[]>; restore: (items: Record<string, unknown>) => void }>(
-  'webextension-polyfill',
-);
+const fake = jest.requireMock<{
+  listeners: Map<string, unknown[]>;
+  restore: (items: Record<string, unknown>) => void;
+  tabs: { sendMessage: jest.Mock };
+}>('webextension-polyfill');
 
 type OnMessage = (message: unknown, sender: { url?: string; tab?: { id: number }; frameId?: number }) => Promise<unknown> | undefined;
 const onMessage = (): OnMessage => {
@@ -45,10 +55,19 @@ const onMessage = (): OnMessage => {
 const popup = { url: 'chrome-extension://lockstep/popup.html' };
 const page = { url: 'https://video.example/watch', tab: { id: 5 }, frameId: 0 };
 const stranger = { url: 'https://elsewhere.example/' };
+/** The room panel: our page, embedded in tab 5 (the tab is the browser's word, not the page's). */
+const panel = { url: 'chrome-extension://lockstep/panel.html', tab: { id: 5 }, frameId: 7 };
 
 test('every listener is registered before the stored state is restored', () => {
   // storage.session has not answered yet (fake.restore not called): still, all are there, once.
-  for (const name of ['runtime.onMessage', 'runtime.onConnect', 'tabs.onUpdated', 'tabs.onRemoved', 'storage.onChanged']) {
+  for (const name of [
+    'runtime.onMessage',
+    'runtime.onConnect',
+    'tabs.onUpdated',
+    'tabs.onRemoved',
+    'storage.onChanged',
+    'commands.onCommand',
+  ]) {
     expect({ name, count: fake.listeners.get(name)?.length }).toEqual({ name, count: 1 });
   }
 });
@@ -66,6 +85,10 @@ describe('routing, once restored', () => {
     ['a content message from the popup', { type: 'control', payload: { action: 'play', position: 0 } }, popup, LocalError.InvalidInput],
     ['a message nobody handles', { type: 'selfDestruct', payload: null }, popup, LocalError.InvalidInput],
     ['anything from a sender that is neither', { type: 'getTabState', payload: { tabId: 5 } }, stranger, LocalError.Forbidden],
+    ['a panel message from the page', { type: 'sendChat', payload: { text: 'hi' } }, page, LocalError.InvalidInput],
+    ['a panel message from the popup', { type: 'sendChat', payload: { text: 'hi' } }, popup, LocalError.InvalidInput],
+    ['a popup message from the panel', { type: 'leaveRoom', payload: { tabId: 9 } }, panel, LocalError.InvalidInput],
+    ['a content message from the panel', { type: 'panelMode', payload: null }, panel, LocalError.InvalidInput],
   ])('%s is refused with its code and its words', async (_name, message, sender, code) => {
     expect(await onMessage()(message, sender)).toEqual({ ok: false, error: code, message: messageFor(code) });
   });
@@ -79,5 +102,53 @@ describe('routing, once restored', () => {
       error: ErrorCode.NotInRoom,
       message: messageFor(ErrorCode.NotInRoom),
     });
+  });
+
+  test.each([
+    ['sendChat', { text: 'hello' }],
+    ['sendReaction', { emoji: '🎉' }],
+    ['transferHost', { memberId: 'm1' }],
+  ])("the panel's %s acts for its own tab, which is in no room: not_in_room", async (type, payload) => {
+    expect(await onMessage()({ type, payload }, panel)).toEqual({
+      ok: false,
+      error: ErrorCode.NotInRoom,
+      message: messageFor(ErrorCode.NotInRoom),
+    });
+  });
+
+  test('a panel mode that is not one is refused', async () => {
+    expect(await onMessage()({ type: 'setPanelMode', payload: { mode: 'fullscreen' } }, panel)).toEqual({
+      ok: false,
+      error: LocalError.InvalidInput,
+      message: messageFor(LocalError.InvalidInput),
+    });
+  });
+});
+
+describe('the room panel shortcut (manifest commands)', () => {
+  const flush = (): Promise<void> => new Promise((done) => setImmediate(done));
+  type OnCommand = (command: string, tab?: { id?: number }) => void;
+  const onCommand = (): OnCommand => fake.listeners.get('commands.onCommand')?.[0] as OnCommand;
+
+  test('shows the panel of the tab it was pressed in, then hides it; another command does nothing', async () => {
+    fake.tabs.sendMessage.mockClear();
+    onCommand()('toggle-room-panel', { id: 5 });
+    await flush();
+    onCommand()('toggle-room-panel', { id: 5 });
+    onCommand()('something-else', { id: 5 });
+    await flush();
+    const panelMessages = fake.tabs.sendMessage.mock.calls.filter(([, m]) => (m as { type: string }).type === 'panel');
+    expect(panelMessages).toEqual([
+      [5, { type: 'panel', payload: 'open' }, { frameId: 0 }],
+      [5, { type: 'panel', payload: 'hidden' }, { frameId: 0 }],
+    ]);
+  });
+
+  test('without a tab (Firefox before 126 may not say), the active tab', async () => {
+    fake.tabs.sendMessage.mockClear();
+    onCommand()('toggle-room-panel');
+    await flush();
+    await flush();
+    expect(fake.tabs.sendMessage).toHaveBeenCalledWith(8, { type: 'panel', payload: 'open' }, { frameId: 0 });
   });
 });

@@ -17,7 +17,7 @@ const room = (mediaUrl: string | null): NonNullable<TabFacts['room']> => ({
     settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'follow' },
     timeline: timeline(mediaUrl),
   } as unknown as RoomView,
-  state: { relayUrl: 'https://relay.example', memberId: 'm1', resumeToken: 't', room: {} as RoomView },
+  state: { relayUrl: 'https://relay.example', memberId: 'm1', resumeToken: 't', room: {} as RoomView, feed: { version: 0, entries: [] } },
 });
 const facts = (over: Partial<TabFacts>): TabFacts => ({
   tab: { url: page, title: 'Tab title' },
@@ -25,6 +25,7 @@ const facts = (over: Partial<TabFacts>): TabFacts => ({
   owner: null,
   connection: idle,
   lastError: null,
+  panel: 'hidden',
   ...over,
 });
 
@@ -37,6 +38,7 @@ test('a tab in no room: the page without the invite in its fragment, the tab tit
     video: { present: false, title: 'Tab title', url: page },
     room: null,
     lastError: null,
+    panel: 'hidden',
   });
 });
 

@@ -36,7 +36,7 @@ function controls(): { tag: string; id: string; name: string }[] {
   }));
 }
 
-describe.each(['popup/popup.html', 'options/options.html'])('%s', (file) => {
+describe.each(['popup/popup.html', 'options/options.html', 'panel/panel.html'])('%s', (file) => {
   beforeEach(() => load(file));
 
   test('every control has an accessible name', () => {
@@ -71,6 +71,7 @@ test('popup keeps the names the acceptance tests use', () => {
       'input:Invite link or room code',
       'input:Invite link',
       'ul:Members',
+      'button:Show room panel',
     ]),
   );
   expect((document.getElementById('invite-link') as HTMLInputElement).readOnly).toBe(true);
@@ -84,4 +85,12 @@ test('options page keeps "Relay URL", "Save" and "Test connection"', () => {
   expect(names).toEqual(
     expect.arrayContaining(['input:Relay URL', 'button:Save', 'button:Test connection', 'input:Display name', 'input:Colour']),
   );
+});
+
+test('the room panel keeps the names the acceptance tests use (its reaction buttons are made by panel.ts: see panel-page.test.ts)', () => {
+  load('panel/panel.html');
+  const names = controls().map((c) => `${c.tag}:${c.name}`);
+  expect(names).toEqual(expect.arrayContaining(['textarea:Message', 'button:Send', 'button:Hide panel', 'ul:Members']));
+  const log = document.querySelector('[role=log]');
+  expect(log?.getAttribute('aria-label')).toBe('Chat');
 });
