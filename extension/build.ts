@@ -66,6 +66,10 @@ export function options(outdir: string): BuildOptions {
     format: 'iife',
     target: ['chrome116', 'firefox128'],
     sourcemap: 'linked',
+    // Whitespace and syntax only: names stay, so a stack trace in a user's console still reads (and
+    // the linked source maps give the rest). About a third off every bundle.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
     define: { __DEFAULT_RELAY_URL__: JSON.stringify(defaultRelayUrl) },
     // The polyfill's own minified build (same version, same code): 10 KB instead of 38 KB in every

@@ -1,9 +1,9 @@
 /**
  * Each extension context bundles only what it uses: the bundles are built in memory with the
  * build's own options (extension/build.ts) and checked against their budgets, and against
- * carrying what belongs to another context. Budgets: kB of unminified output. Before zod/mini
- * (full zod in the popup, options and worker) they were 858, 848 and 987 kB. The room panel
- * (its log, panels, handlers) took the worker from 244 to 258 kB.
+ * carrying what belongs to another context. Budgets: kB of output (whitespace and syntax minified,
+ * names kept). Before zod/mini (full zod in the popup, options and worker) they were 858, 848 and
+ * 987 kB unminified; with the room panel the worker was 258 kB unminified, 161 kB minified.
  */
 import { build, type Metafile } from 'esbuild';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { options } from '../../extension/build';
 
 /** The room panel and the reactions overlay are pages in every tab that shows them: kept small (36 and 17 kB when added). */
-const BUDGET_KB: Record<string, number> = { popup: 120, options: 150, background: 270, content: 120, panel: 50, reactions: 25 };
+const BUDGET_KB: Record<string, number> = { popup: 120, options: 150, background: 250, content: 120, panel: 50, reactions: 25 };
 
 let sizes: Record<string, number>;
 let inputs: Record<string, string[]>;
