@@ -52,7 +52,7 @@ export class PanelHost {
     this.place();
   }
 
-  /** The box the panel is shown at now, for tests and the bench. */
+  /** Whether the panel's frame is on the page now (for tests and diagnostics). */
   get shown(): boolean {
     return this.frame?.attached === true;
   }
