@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { FULL_SESSION, FULL_SESSION_S } from './sim/scripts';
 import { simulate } from './sim/simulate';
+import type { MessageRates } from './sim/simulate';
 import type { Percentiles } from './sim/stats';
 
 const { values } = parseArgs({
@@ -37,3 +38,15 @@ console.log(
 );
 console.log(`rate changes / member / min:     ${r.rateChangesPerMemberMin.toFixed(2)}`);
 console.log(`echo events: ${r.echo}   missed user actions: ${r.missedUserActions}   stale timelines dropped: ${r.staleDropped}`);
+const byKind = (c: Record<string, number>): string =>
+  Object.entries(c)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n.toFixed(2)}`)
+    .join(', ');
+const messages = (m: MessageRates): string =>
+  `out ${m.out.toFixed(1)} (${byKind(m.sent)})\n    in ${m.in.toFixed(1)} (${byKind(m.received)})`;
+console.log(
+  `messages / member / min with the relay, steady state (${r.steadyMessageMinutes.toFixed(1)} member-min, 2 min after a (re)connect):`,
+);
+console.log(`    ${messages(r.steadyMessages)}`);
+console.log(`  whole session: out ${r.messages.out.toFixed(1)}, in ${r.messages.in.toFixed(1)}`);

@@ -1,19 +1,30 @@
 /**
  * A simulated member: the same shell duties the content script has (carry out effects, feed
- * events, ping the clock), around the real engine, with a skewed, offset local clock.
+ * events, ping the clock), around the real engine, with a skewed, offset local clock. It counts
+ * the messages it sends to the relay and gets from it, by kind, as the background would send
+ * them: a report with a new status as `member:status`, the same status again as `member:telemetry`
+ * (extension/background/tab-room.ts).
  */
 import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
-import type { Timeline } from '../../../relay/contract/protocol';
+import type { MemberStatus, Timeline } from '../../../relay/contract/protocol';
 import type { Rng } from './rng';
 import type { Scheduler } from './scheduler';
 import { Link, type LinkTraits } from './sim-network';
 import { SimPlayer, type PlayerTraits } from './sim-player';
-import type { SimRoom } from './sim-room';
+import type { Notice, SimRoom } from './sim-room';
 
 const FRAME_MS = 1000 / 30;
 /** How often a player without frame callbacks has its currentTime read ('timeupdate' fires every 250 ms). */
 const COARSE_MS = 250;
 const SNAPSHOT_MS = 250;
+
+/** A socket.io ack has no timeout of its own: the shell tries again after this long without an answer. */
+const PING_TIMEOUT_MS = 3000;
+
+export const SENT = ['ping', 'control', 'status', 'telemetry'] as const;
+export const RECEIVED = ['ping-answer', 'timeline', 'control-ack', 'status-ack', 'member-updated', 'telemetry-batch'] as const;
+export type Sent = (typeof SENT)[number];
+export type Received = (typeof RECEIVED)[number];
 
 export interface MemberTraits {
   offsetMs: number;
@@ -28,7 +39,23 @@ export class SimMember {
   readonly down: Link;
   /** Every control this member's engine sent, with the (true) time it was sent. */
   readonly controlsSent: { at: number; action: string }[] = [];
+  /** Messages sent to the relay and received from it, by kind, since the start. */
+  readonly sent: Record<Sent, number> = { ping: 0, control: 0, status: 0, telemetry: 0 };
+  readonly received: Record<Received, number> = {
+    'ping-answer': 0,
+    timeline: 0,
+    'control-ack': 0,
+    'status-ack': 0,
+    'member-updated': 0,
+    'telemetry-batch': 0,
+  };
+  /** True time of the last (re)connect. */
+  connectedAt = 0;
   private wakeToken = 0;
+  /** The ping chain in force: a reconnect starts a new one, and the old one's answers and retries stop. */
+  private pingToken = 0;
+  /** The status the room knows for this member (the last one reported as a status). */
+  private roomStatus: MemberStatus | null = null;
 
   constructor(
     readonly id: string,
@@ -72,25 +99,43 @@ export class SimMember {
     this.sched.after(this.rng.uniform(0, SNAPSHOT_MS), snapshots);
   }
 
+  /** Counts a message to the relay, if the connection is up to carry it. */
+  private count(kind: Sent): void {
+    if (this.up.connected) this.sent[kind]++;
+  }
+
+  /** Something the relay sent this member that the engine does not need: counted only. */
+  notice(what: Notice): void {
+    if (this.down.connected) this.received[what]++;
+  }
+
   private ping(): void {
+    const token = ++this.pingToken;
     const t0 = this.local();
     let answered = false;
+    this.count('ping');
     this.up.send(() => {
       const relayTime = this.sched.now;
       this.down.send(() => {
+        if (token !== this.pingToken) return;
         answered = true;
+        this.received['ping-answer']++;
         this.run({ type: 'clock-sample', sample: { t0, relayTime, t3: this.local() } });
-        this.sched.after(nextPingDelayMs(this.engine.clock), () => this.ping());
+        this.sched.after(nextPingDelayMs(this.engine.clock), () => {
+          if (token === this.pingToken) this.ping();
+        });
       });
     });
-    // socket.io acks have no timeout of their own: the shell retries after one.
-    this.sched.after(3000, () => {
-      if (!answered) this.ping();
+    this.sched.after(PING_TIMEOUT_MS, () => {
+      if (!answered && token === this.pingToken) this.ping();
     });
   }
 
   receive(timeline: Timeline): void {
-    this.down.send(() => this.run({ type: 'timeline', timeline }));
+    this.down.send(() => {
+      this.received.timeline++;
+      this.run({ type: 'timeline', timeline });
+    });
   }
 
   disconnect(ms: number): void {
@@ -99,6 +144,7 @@ export class SimMember {
     this.sched.after(ms, () => {
       this.up.connected = true;
       this.down.connected = true;
+      this.connectedAt = this.sched.now;
       this.up.reset();
       this.down.reset();
       this.run({ type: 'reconnected' });
@@ -126,9 +172,19 @@ export class SimMember {
         return this.player.setRate(e.rate);
       case 'send-control':
         this.controlsSent.push({ at: this.sched.now, action: e.control.action });
+        this.count('control');
         return this.up.send(() => this.room.control(this.id, e.control, this.sched.now));
-      case 'send-status':
-        return this.up.send(() => this.room.status(this.id, e.status, this.sched.now));
+      case 'send-status': {
+        const report = e.status;
+        if (report.status === this.roomStatus) {
+          this.count('telemetry');
+          const telemetry = { offsetMs: report.offsetMs ?? null, rttMs: report.rttMs ?? null };
+          return this.up.send(() => this.room.telemetryReport(this.id, telemetry, this.sched.now));
+        }
+        if (this.up.connected) this.roomStatus = report.status;
+        this.count('status');
+        return this.up.send(() => this.room.status(this.id, report, this.sched.now));
+      }
       case 'wake-at': {
         const token = ++this.wakeToken;
         // Browser timers fire up to a few ms late.

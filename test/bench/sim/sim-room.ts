@@ -2,12 +2,16 @@
  * The relay's room logic in-process: the simulated members' controls and status reports go
  * through the relay's own pure room rules (relay/rooms/membership.ts and member-actions.ts, which
  * apply the timeline rules of relay/contract/timeline.ts) on a StoredRoom, exactly as
- * `store.update` would run them.
+ * `store.update` would run them; telemetry goes through the relay's own TelemetryBoard.
+ * What the relay sends that the engine does not need (acks, `member:updated`, telemetry batches)
+ * is only counted (`notify`), so counting changes nothing in the simulation.
  */
-import type { ControlRequest, Media, StatusReport, Timeline, WaitPolicy } from '../../../relay/contract/protocol';
+import { defaultConfig } from '../../../relay/config';
+import type { ControlRequest, Media, StatusReport, TelemetryReport, Timeline, WaitPolicy } from '../../../relay/contract/protocol';
 import { emptyTimeline } from '../../../relay/contract/timeline';
-import { control, expireHoldAt, reportStatus } from '../../../relay/rooms/member-actions';
+import { control, expireHoldAt, recordTelemetry, reportStatus } from '../../../relay/rooms/member-actions';
 import { createRoom, join, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
+import { TelemetryBoard } from '../../../relay/rooms/telemetry-board';
 import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
 
 export interface RoomEvent {
@@ -19,9 +23,18 @@ export interface RoomEvent {
 const MEDIA: Media = { url: 'sim://video', title: 'sim', duration: 3600 };
 const RULES: RoomRules = { maxMembers: 50, graceMs: 600_000 };
 
+/** What the relay sends a member besides timelines (which are delivered). */
+export type Notice = 'control-ack' | 'status-ack' | 'member-updated' | 'telemetry-batch';
+
 export class SimRoom {
   readonly history: RoomEvent[] = [];
   broadcast: (t: Timeline) => void = () => undefined;
+  /** A message the relay sends to one member (counted, not delivered). */
+  notify: (memberId: string, what: Notice) => void = () => undefined;
+  /** The relay's telemetry batching, on the simulation's clock; `tick()` it every `telemetry.tickMs`. */
+  readonly telemetry: TelemetryBoard;
+  private readonly ids: string[] = [];
+  private now = 0;
   /** Null until the first member creates the room. */
   private room: StoredRoom | null = null;
   private readonly initial: Timeline;
@@ -32,6 +45,11 @@ export class SimRoom {
     private readonly holdTimeoutMs: number,
   ) {
     this.initial = { ...emptyTimeline(createdAt), media: MEDIA };
+    this.telemetry = new TelemetryBoard(
+      defaultConfig().TELEMETRY_FLUSH_MS,
+      () => this.ids.forEach((id) => this.notify(id, 'telemetry-batch')),
+      () => this.now,
+    );
   }
 
   get timeline(): Timeline {
@@ -40,6 +58,7 @@ export class SimRoom {
 
   join(id: string): void {
     const member: NewMember = { id, profile: { name: id }, resumeHash: `sim-${id}`, connectionId: `sim-${id}` };
+    this.ids.push(id);
     if (this.room === null) {
       this.room = createRoom('SIM', member, this.createdAt, { waitPolicy: this.policy }, MEDIA);
       return;
@@ -49,13 +68,29 @@ export class SimRoom {
 
   control(id: string, req: ControlRequest, now: number): void {
     const value = this.apply(control(id, req, now));
+    this.notify(id, 'control-ack');
     if (value?.changed === true) this.commit(value.timeline, now, req.action);
   }
 
+  /** `member:status`: acked, `member:updated` to the others, a timeline when it held or released the room. */
   status(id: string, report: StatusReport, now: number): void {
     const value = this.apply(reportStatus(id, report, now, this.holdTimeoutMs));
+    this.notify(id, 'status-ack');
+    for (const other of this.ids) if (other !== id) this.notify(other, 'member-updated');
     if (value?.timeline != null)
       this.commit(value.timeline, now, report.status === 'buffering' || report.status === 'ad' ? 'hold' : 'release');
+  }
+
+  /** `member:telemetry`: no answer; batched to the room (relay/rooms/telemetry-board.ts), the RTT stored. */
+  telemetryReport(id: string, report: TelemetryReport, now: number): void {
+    this.now = now;
+    this.apply(recordTelemetry(id, report));
+    this.telemetry.record('SIM', { memberId: id, offsetMs: report.offsetMs, rttMs: report.rttMs });
+  }
+
+  tickTelemetry(now: number): void {
+    this.now = now;
+    this.telemetry.tick();
   }
 
   tick(now: number): void {

@@ -7,7 +7,7 @@ import { isHeld } from '../../../relay/contract/timeline';
 import type { WaitPolicy } from '../../../relay/contract/protocol';
 import { Rng } from './rng';
 import { Scheduler } from './scheduler';
-import { SimMember, type MemberTraits } from './sim-member';
+import { RECEIVED, SENT, SimMember, type MemberTraits, type Received, type Sent } from './sim-member';
 import { SimRoom } from './sim-room';
 import { percentiles, type Percentiles } from './stats';
 
@@ -37,6 +37,14 @@ export interface Convergence {
   ms: number | null;
 }
 
+/** Messages per member per minute, between a member and the relay, by kind. */
+export interface MessageRates {
+  out: number;
+  in: number;
+  sent: Record<Sent, number>;
+  received: Record<Received, number>;
+}
+
 export interface SimResult {
   pairwiseMs: Percentiles;
   clockErrorMs: Percentiles;
@@ -50,12 +58,22 @@ export interface SimResult {
   /** User actions that never reached the relay. */
   missedUserActions: number;
   staleDropped: number;
+  /** Over the whole session, per member. */
+  messages: MessageRates;
+  /** In steady state (see STEADY_CADENCE_MS), and over how many member-minutes. */
+  steadyMessages: MessageRates;
+  steadyMessageMinutes: number;
 }
 
 export const CONVERGED_MS = 50;
 const SAMPLE_MS = 20;
 /** After any disturbance, the session counts as steady again after this long. */
 const SETTLE_MS = 3000;
+/**
+ * A member's messages count as steady state while the session is steady and the member has been
+ * connected this long: the clock burst and its back-off after a (re)connect are over.
+ */
+export const STEADY_CADENCE_MS = 120_000;
 
 export function memberTraits(rng: Rng): MemberTraits {
   return {
@@ -148,6 +166,7 @@ export function simulate(opts: SimOptions): SimResult {
     return new SimMember(`m${i}`, sched, rng, room, traits);
   });
   room.broadcast = (t) => members.forEach((m) => m.receive(t));
+  room.notify = (id, what) => members.find((m) => m.id === id)?.notice(what);
   members.forEach((m) => m.start());
 
   const userActions: UserAction[] = [];
@@ -165,6 +184,13 @@ export function simulate(opts: SimOptions): SimResult {
     sched.after(250, roomTicks);
   };
   sched.after(250, roomTicks);
+  const telemetryTicks = (): void => {
+    room.tickTelemetry(sched.now);
+    sched.after(room.telemetry.tickMs, telemetryTicks);
+  };
+  sched.after(room.telemetry.tickMs, telemetryTicks);
+  const steadyCounts = { ms: 0, sent: zeros(SENT), received: zeros(RECEIVED) };
+  const lastCounts = members.map(() => ({ sent: zeros(SENT), received: zeros(RECEIVED) }));
 
   const pairwise: number[] = [];
   const clockErrors: number[] = [];
@@ -207,6 +233,19 @@ export function simulate(opts: SimOptions): SimResult {
       steadySeeks += seeks - lastSeeks;
     }
     lastSeeks = seeks;
+    members.forEach((m, i) => {
+      const last = lastCounts[i] as (typeof lastCounts)[number];
+      const counted = steady && now - m.connectedAt >= STEADY_CADENCE_MS;
+      if (counted) steadyCounts.ms += SAMPLE_MS;
+      for (const k of SENT) {
+        if (counted) steadyCounts.sent[k] += m.sent[k] - last.sent[k];
+        last.sent[k] = m.sent[k];
+      }
+      for (const k of RECEIVED) {
+        if (counted) steadyCounts.received[k] += m.received[k] - last.received[k];
+        last.received[k] = m.received[k];
+      }
+    });
     sched.after(SAMPLE_MS, sample);
   };
   sched.after(SAMPLE_MS, sample);
@@ -230,5 +269,25 @@ export function simulate(opts: SimOptions): SimResult {
     echo: matched.unexplained,
     missedUserActions: matched.missed,
     staleDropped: total('staleDropped'),
+    messages: rates(sum(members.map((m) => m.sent)), sum(members.map((m) => m.received)), members.length * minutes),
+    steadyMessages: rates(steadyCounts.sent, steadyCounts.received, steadyCounts.ms / 60_000),
+    steadyMessageMinutes: steadyCounts.ms / 60_000,
   };
+}
+
+function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
+function sum<K extends string>(counts: Record<K, number>[]): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const c of counts) for (const k of Object.keys(c) as K[]) out[k] = (out[k] ?? 0) + c[k];
+  return out;
+}
+
+function rates(sent: Record<Sent, number>, received: Record<Received, number>, memberMinutes: number): MessageRates {
+  const per = <K extends string>(c: Record<K, number>): Record<K, number> =>
+    Object.fromEntries(Object.entries<number>(c).map(([k, n]) => [k, memberMinutes > 0 ? n / memberMinutes : NaN])) as Record<K, number>;
+  const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
+  return { out: total(per(sent)), in: total(per(received)), sent: per(sent), received: per(received) };
 }
