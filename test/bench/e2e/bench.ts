@@ -4,6 +4,7 @@
  * recorder page. A short script of plays, seeks and pauses by different members runs; the pages
  * record every presented frame; the figures are printed. Asserts nothing.
  * Options: --kinds chromium,firefox,chromium  --steady 20 (seconds of playback after each change)
+ *          --panel (every member with the room panel open)
  */
 import { parseArgs } from 'node:util';
 import { startRelay } from '../../support/relay';
@@ -15,7 +16,12 @@ import { createRoom, joinRoom, setRelayUrl, waitForMembers, waitForVideo } from 
 import { startStaticServer } from './static-server';
 
 const { values } = parseArgs({
-  options: { kinds: { type: 'string', default: 'chromium,firefox,chromium' }, steady: { type: 'string', default: '20' } },
+  options: {
+    kinds: { type: 'string', default: 'chromium,firefox,chromium' },
+    steady: { type: 'string', default: '20' },
+    // Every member with the room panel open (its cost on sync precision).
+    panel: { type: 'boolean', default: false },
+  },
 });
 const kinds = (values.kinds ?? '').split(',').map((k) => k.trim()) as BrowserKind[];
 if (kinds.length !== 3 || kinds.some((k) => k !== 'chromium' && k !== 'firefox'))
@@ -78,6 +84,12 @@ async function main(): Promise<void> {
     const code = await createRoom(members[0] as Member, tabs[0]?.tabId ?? -1);
     for (const i of [1, 2]) await joinRoom(members[i] as Member, tabs[i]?.tabId ?? -1, code);
     await waitForMembers(members[0] as Member, tabs[0]?.tabId ?? -1, 3);
+    if (values.panel === true) {
+      for (const [i, m] of members.entries()) {
+        const shown = await m.send('showPanel', { tabId: tabs[i]?.tabId ?? -1, show: true });
+        if (!shown.ok) throw new Error(`${m.name}: the room panel did not open: ${shown.message}`);
+      }
+    }
     const pages = tabs.map((t) => t.page);
     const recorded: Recorded[] = members.map(() => ({ frames: [], events: [] }));
     await collect(pages, recorded);
@@ -107,7 +119,9 @@ function report(members: Member[], recorded: Recorded[], marks: { action: Action
   const steady: number[] = [];
   const byPair = new Map<string, number[]>();
   const windows: [number, number][] = [];
-  console.log(`lockstep e2e bench: ${members.map((m) => m.name).join(' | ')}`);
+  console.log(
+    `lockstep e2e bench${values.panel === true ? ' (room panel open on every member)' : ''}: ${members.map((m) => m.name).join(' | ')}`,
+  );
   console.log('after each change (converged = all playing within 100 ms of each other for 1 s):');
   for (const mark of marks) {
     const who = members[mark.action.member]?.name ?? '?';
