@@ -11,11 +11,11 @@ export function sameVideoPage(a: string, b: string): boolean {
   }
 }
 
-/** The URL when it is an http(s) page, else null. */
+/** The URL when it is an http(s) page without credentials (`https://site.example@evil.example/` is not), else null. */
 export function webPage(url: string): URL | null {
   try {
     const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' ? u : null;
   } catch {
     return null; // not a URL at all: nothing to open
   }

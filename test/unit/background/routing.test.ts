@@ -160,6 +160,9 @@ describe('following the room to another video', () => {
     ['not a web page: never opened', page, 'javascript:alert(1)', false, true, 'refuse'],
     ['a file URL: never opened', page, 'file:///etc/passwd', false, true, 'refuse'],
     ['garbage: never opened', page, 'not a url', false, true, 'refuse'],
+    ['credentials hiding another host: never opened', page, 'https://video.example@evil.example/v', false, true, 'refuse'],
+    ['credentials on the same site: never opened', page, 'https://u:p@video.example/watch?v=2', false, true, 'refuse'],
+    ['a data URL: never opened', page, 'data:text/html,<h1>hi', false, true, 'refuse'],
   ])('%s', (_name, tabUrl, mediaUrl, askPolicy, canAsk, expected) => {
     expect(followDecision(tabUrl, mediaUrl, askPolicy, canAsk)).toBe(expected);
   });
