@@ -21,6 +21,11 @@ export function webPage(url: string): URL | null {
   }
 }
 
+/** The host a URL goes to, as a person should read it (the title a room gives a video can say anything). */
+export function hostOf(url: string): string {
+  return webPage(url)?.host ?? url.slice(0, 100);
+}
+
 export type Follow = 'stay' | 'open' | 'ask' | 'refuse';
 
 /**
