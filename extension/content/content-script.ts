@@ -10,6 +10,7 @@
  */
 import browser from 'webextension-polyfill';
 import { adapterFor } from './adapters/index';
+import { openNetflixChannel } from './adapters/netflix';
 import { largestIframe, PanelHost } from './embeds/panel-host';
 import { PromptHost } from './embeds/prompt-host';
 import { ReactionsHost } from './embeds/reactions-host';
@@ -19,6 +20,8 @@ import { startFrameSession } from './frame-session';
 import { log } from '../log';
 
 const life = new AbortController();
+// Now, at document_start, before the page's scripts can listen (netflix-bridge.ts).
+if (adapterFor(location.href).id === 'netflix') openNetflixChannel(document);
 const send = createSender(() => life.abort());
 
 // The background asks the person in the tab's prompt before joining anything (and says there why not).
