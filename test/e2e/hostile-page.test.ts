@@ -8,7 +8,8 @@
  * It must get nothing: no join, no connection to its relay, no navigation, no player call, no
  * word of the prompt. Then the real person's path: a real click on Join in the extension's frame
  * joins; the room moves to another site, the page tries to press Go, nothing opens; Stay keeps
- * the page. One set of browsers for the file.
+ * the page. In Chromium, a decoy the page draws over the prompt (clickjacking) puts its buttons to
+ * sleep until it is gone. One set of browsers for the file.
  */
 import { PROTOCOL_VERSION } from '../../relay/contract/protocol';
 import { launchChromiumMember, launchFirefoxMember, waitFor, type HostRoutes, type Member, type MemberPage } from '../support/browsers';
@@ -150,4 +151,24 @@ describe.each([
     expect((await tabState(m, tabId)).room?.code).toBe(code);
     await page.close();
   });
+});
+
+test("Chromium: while the page covers the prompt with a decoy (clickjacking), the prompt's buttons sleep", async () => {
+  const { code } = await evilRoom();
+  const url = `https://www.netflix.com/hostile-prompt.html?code=${code}&relay=${encodeURIComponent(evil.url)}&quiet`;
+  const { page, tabId } = await ana.openTab(url);
+  const { frame } = await promptShowing(page, /another relay/, 'the prompt');
+  const awake = (): Promise<boolean> => frame.run<boolean>(`!document.getElementById('accept').disabled`);
+  await waitFor(awake, 'Join awake');
+  await page.run('window.cover()');
+  await waitFor(async () => !(await awake()), 'Join asleep under the decoy', 10_000);
+  // Asleep means disabled: a click the decoy steered there does nothing (the browser's automation will not even try).
+  expect(await frame.run<boolean>(`document.getElementById('decline').disabled`)).toBe(true);
+  expect((await tabState(ana, tabId)).room).toBeNull();
+  await page.run('window.uncover()');
+  await waitFor(awake, 'Join awake again', 10_000);
+  await answer(frame, 'Cancel');
+  await waitFor(() => noPrompt(page), 'the prompt gone');
+  expect((await tabState(ana, tabId)).room).toBeNull();
+  await page.close();
 });
