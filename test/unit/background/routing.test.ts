@@ -103,6 +103,12 @@ describe('senders', () => {
     ['another extension', { url: 'chrome-extension://zzz/x.html' }, 'unknown'],
     ['the room panel in a tab', { url: 'chrome-extension://abc/panel.html', tab: { id: 9 } as never, frameId: 12 }, 'embedded'],
     ['the reactions overlay in a tab', { url: 'chrome-extension://abc/reactions.html', tab: { id: 9 } as never, frameId: 3 }, 'embedded'],
+    ['the prompt in a tab', { url: 'chrome-extension://abc/prompt.html', tab: { id: 9 } as never, frameId: 5 }, 'embedded'],
+    [
+      'the prompt as a tab of its own (not embedded)',
+      { url: 'chrome-extension://abc/prompt.html', tab: { id: 9 } as never, frameId: 0 },
+      'extension',
+    ],
     [
       'the panel page opened as a tab of its own',
       { url: 'chrome-extension://abc/panel.html', tab: { id: 9 } as never, frameId: 0 },
