@@ -5,8 +5,8 @@
  * only ever sends back the prompt's id and yes or no, so an answer cannot carry what to join or open.
  *
  * One prompt a tab: a new one replaces the one shown (a second invite, the room moving on again).
- * Kept in memory only: a worker that restarts forgets an unanswered question (the frame it was
- * shown in then closes, told by `opened`). No browser here: the top frame is told through `tell`.
+ * Persisted with the tab (`changed` → tab-storage.ts): Chrome stops an idle worker after 30 s, and
+ * a person may take longer than that to answer. No browser here: the top frame is told through `tell`.
  */
 import type browser from 'webextension-polyfill';
 import type { Media } from '../../relay/contract/protocol';
@@ -35,13 +35,21 @@ export class TabPrompts {
     /** Tells the tab's top frame whether to show the prompt page's frame. */
     private readonly tell: (tabId: number, shown: boolean) => void,
     private readonly newId: () => string = () => crypto.randomUUID(),
+    /** The tab's prompt changed: persist it. */
+    private readonly changed: (tabId: number) => void = () => undefined,
   ) {}
+
+  /** The tab's prompt as stored by a worker before this one (checked: it is read back from storage). */
+  restore(tabId: number, stored: unknown): void {
+    if (isPending(stored)) this.pending.set(tabId, stored);
+  }
 
   /** Shows `prompt` in the tab (in place of the one shown); returns its id. */
   ask(tabId: number, prompt: NewPrompt): string {
     const id = this.newId();
     const had = this.pending.has(tabId);
     this.pending.set(tabId, { ...prompt, view: { ...prompt.view, id } } as Pending);
+    this.changed(tabId);
     this.push(tabId);
     if (!had) this.tell(tabId, true);
     return id;
@@ -95,6 +103,7 @@ export class TabPrompts {
 
   private remove(tabId: number): void {
     this.pending.delete(tabId);
+    this.changed(tabId);
     this.push(tabId);
     this.tell(tabId, false);
   }
@@ -103,6 +112,18 @@ export class TabPrompts {
     const message: PromptMessage = { prompt: this.pending.get(tabId)?.view ?? null };
     for (const port of this.ports.get(tabId) ?? []) post(port, message);
   }
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+
+function isPending(v: unknown): v is Pending {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as { view?: Record<string, unknown>; invite?: unknown; media?: { url?: unknown } };
+  const view = p.view;
+  if (typeof view !== 'object' || view === null || !isText(view.id)) return false;
+  if (view.kind === 'join') return isText(p.invite) && isText(view.code) && isText(view.relayUrl);
+  if (view.kind === 'follow') return isText(p.media?.url) && isText(view.title) && isText(view.host);
+  return view.kind === 'notice' && isText(view.title) && isText(view.message);
 }
 
 function post(port: Port, message: PromptMessage): void {

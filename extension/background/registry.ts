@@ -31,10 +31,16 @@ export class Registry implements RoomHost {
   private readonly nextVideo = new NextVideo();
   private readonly panels = new TabPanels();
   /** Each tab's question or notice, shown by the prompt page in the tab's top frame (prompts.ts). */
-  readonly prompts = new TabPrompts((tabId, shown) => {
-    const message: Envelope<BackgroundToContent> = { type: 'prompt', payload: shown };
-    browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch((err: unknown) => log.debug(`tab ${tabId} cannot show a prompt:`, err));
-  });
+  readonly prompts = new TabPrompts(
+    (tabId, shown) => {
+      const message: Envelope<BackgroundToContent> = { type: 'prompt', payload: shown };
+      browser.tabs
+        .sendMessage(tabId, message, { frameId: 0 })
+        .catch((err: unknown) => log.debug(`tab ${tabId} cannot show a prompt:`, err));
+    },
+    undefined,
+    (tabId) => void this.persist(tabId),
+  );
 
   // ---- the worker starting, tabs and popups coming and going ----
 
@@ -42,6 +48,7 @@ export class Registry implements RoomHost {
     for await (const { tabId, tab } of storedTabs()) {
       this.frames.set(tabId, TabFrames.from(tab.frames, tab.owner));
       this.panels.restore(tabId, tab.panel ?? undefined);
+      this.prompts.restore(tabId, tab.prompt);
       if (tab.room !== null) this.adopt(tabId, tab.room); // resumes on connect
     }
   }
@@ -339,8 +346,9 @@ export class Registry implements RoomHost {
     const frames = this.frames.get(tabId);
     const room = this.rooms.get(tabId);
     const panel = this.panels.stored(tabId);
-    if (frames === undefined && room === undefined && panel === null) return;
-    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null, panel });
+    const prompt = this.prompts.current(tabId);
+    if (frames === undefined && room === undefined && panel === null && prompt === null) return;
+    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null, panel, prompt });
   }
 
   /** The tab's popups get its TabState, its panels their PanelView. */

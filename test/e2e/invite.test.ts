@@ -89,6 +89,21 @@ test('an invite to a full room says the room is full, in the page and in the pop
   await page.close();
 });
 
+test('the question outlives a stopped background (the browser stops an idle worker): Join still joins', async () => {
+  const host = await connectClient(relay.url);
+  clients.push(host);
+  const created = await host.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Gus' } });
+  if (!created.ok) throw new Error(`room:create failed: ${created.error}`);
+  const { page, tabId, popup } = await openInvite(created.data.room.code, 'restart');
+  await popup.close();
+  await promptShowing(page, /join this room\?/, 'the invite asked about');
+  await eve.restartBackground();
+  const again = await promptShowing(page, /join this room\?/, 'the question after the restart');
+  await answer(again.frame, 'Join');
+  await waitFor(async () => (await tabState(eve, tabId)).room?.code === created.data.room.code, 'eve in the room', 20_000);
+  await page.close();
+});
+
 describe('an invite naming another relay than the configured one', () => {
   let other: TestRelay;
   let code: string;

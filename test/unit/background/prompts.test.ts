@@ -105,3 +105,31 @@ test('clear by kind leaves another kind; forget drops the tab and its pages', ()
   expect(prompts.current(1)).toBeNull();
   expect(p.disconnect).toHaveBeenCalled();
 });
+
+test('every change is persisted, and a restarted worker gets the prompt back (what storage gives back is checked)', () => {
+  const changed: number[] = [];
+  const prompts = new TabPrompts(
+    () => undefined,
+    () => 'id-1',
+    (tabId) => changed.push(tabId),
+  );
+  prompts.ask(1, join);
+  const stored = JSON.parse(JSON.stringify(prompts.current(1))) as unknown;
+  prompts.take(1, 'id-1');
+  expect(changed).toEqual([1, 1]);
+
+  const next = new TabPrompts(() => undefined);
+  next.restore(1, stored);
+  const taken = next.take(1, 'id-1');
+  expect(taken !== null && 'invite' in taken ? taken.invite : null).toBe(join.invite);
+  for (const junk of [
+    null,
+    'x',
+    { view: { kind: 'join', id: 'a' } },
+    { view: { kind: 'follow', id: 'a', title: 't', host: 'h' }, media: {} },
+    { view: { kind: 'shell', id: 'a' } },
+  ]) {
+    next.restore(2, junk);
+    expect(next.current(2)).toBeNull();
+  }
+});
