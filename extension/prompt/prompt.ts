@@ -74,7 +74,10 @@ function render(view: PromptView | null): void {
 async function answer(id: string, accept: boolean): Promise<void> {
   setArmed(false);
   const r = await send('answerPrompt', { id, accept });
-  if (!r.ok) log.info(`the answer was not taken: ${r.message}`);
+  if (r.ok) return;
+  log.info(`the answer was not taken: ${r.message}`);
+  // Whatever the background shows next comes over the port; until then the person may try again.
+  if (shown?.id === id) arm();
 }
 
 /** Only a person's own click or key press in this page answers. */
