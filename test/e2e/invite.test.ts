@@ -123,6 +123,8 @@ describe('an invite naming another relay than the configured one', () => {
   async function answerRelay(page: MemberPage, button: string): Promise<void> {
     const { frame, text } = await promptShowing(page, /another relay/, 'the relay question');
     expect(text).toContain(other.url);
+    mkdirSync('/tmp/lockstep-popup-shots', { recursive: true });
+    await page.screenshot(`/tmp/lockstep-popup-shots/prompt-other-relay-${button}.png`);
     expect(other.io.of('/').sockets.size).toBe(1); // asked before anything connects there
     await answer(frame, button);
   }
