@@ -21,6 +21,8 @@ const entryPoints = {
   /** The room panel and the reactions overlay: extension pages the content script embeds in the tab. */
   panel: 'extension/panel/panel.ts',
   reactions: 'extension/reactions/reactions.ts',
+  /** Questions and notices for the person in a tab (join this room? the room moved on), out of the page's reach. */
+  prompt: 'extension/prompt/prompt.ts',
 };
 /** Static files copied as they are. */
 const staticFiles = [
@@ -32,6 +34,8 @@ const staticFiles = [
   'extension/panel/panel.css',
   'extension/reactions/reactions.html',
   'extension/reactions/reactions.css',
+  'extension/prompt/prompt.html',
+  'extension/prompt/prompt.css',
   'extension/ui/base.css',
 ];
 

@@ -35,15 +35,25 @@ export function formatRoomCode(code: string): string {
   return code.match(/.{1,4}/g)?.join('-') ?? code;
 }
 
+/**
+ * What a relay address must look like before anything connects to it: http(s) or ws(s), written
+ * with `//` and a host, and nothing in the authority that could hide another host or credentials
+ * (`@`, a backslash: `https://relay.example@evil.example`). The URL parser is lenient (`http:host`,
+ * `https://@host` parse); an address from a link is held to what a person would read.
+ */
+const RELAY_AUTHORITY = /^(https?|wss?):\/\/[^/?#@\\\s]+(?:[/?#]|$)/i;
+
 /** A relay URL as the extension stores it (origin + path, no trailing slash), or null when invalid. */
 export function normalizeRelayUrl(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed.length > LIMITS.urlMaxLength || !RELAY_AUTHORITY.test(trimmed)) return null;
   let url: URL;
   try {
-    url = new URL(text.trim());
+    url = new URL(trimmed);
   } catch {
     return null; // not a URL at all: the caller reports it
   }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) || url.username || url.password) return null;
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) || url.hostname === '' || url.username || url.password) return null;
   if (url.search || url.hash) return null;
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -98,6 +108,9 @@ export function parseInvite(text: string): InviteParse {
     };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, message: 'Invite links start with http:// or https://.' };
+  // `https://www.youtube.com@evil.example/` is evil.example: a link with credentials is not opened.
+  if (url.username || url.password)
+    return { ok: false, message: 'That link hides its real address (it has an @ before the site). Ask for the invite link again.' };
   const split = splitFragment(url.hash.replace(/^#/, ''));
   if (split === null) return { ok: false, message: 'That link has no Lockstep room in it. Ask for the invite link again.' };
   const code = normalizeRoomCode(split.params.get(CODE_KEY) ?? '');

@@ -7,7 +7,6 @@
 import type {
   ControlRequest,
   ErrorCode,
-  Media,
   Member,
   Profile,
   Reaction,
@@ -125,8 +124,31 @@ export interface VideoReport {
   played: boolean;
 }
 
-/** What opening an invite link did: joined, or the person has to agree to connect to the invite's relay first. */
-export type InviteLanding = { kind: 'joined'; state: TabState } | { kind: 'confirm-relay'; relayUrl: string };
+/**
+ * A question or a notice for the person in a tab, shown by the prompt page (prompt.html, an extension
+ * page the top frame embeds: content/embeds/prompt-host.ts), never in the page's own DOM. The page
+ * can neither read it nor answer it: the answer comes from prompt.html itself (`answerPrompt`),
+ * and the background acts on what it kept, never on what the answer says beyond yes or no.
+ */
+export type PromptView =
+  /** An invite link was opened: join its room? (`otherRelay`: on a relay that is not the one in the options). */
+  | { id: string; kind: 'join'; code: string; relayUrl: string; otherRelay: boolean }
+  /** The room moved on to another video: open it? (`host`: where it goes, whatever the title says). */
+  | { id: string; kind: 'follow'; title: string; host: string; url: string }
+  /** Something the person should know (an invite that could not be joined), with a Close button. */
+  | { id: string; kind: 'notice'; title: string; message: string };
+
+/** The prompt page connects `runtime.connect({ name: PROMPT_PORT })` and gets `{ prompt }` on every change. */
+export const PROMPT_PORT = 'prompt';
+export interface PromptMessage {
+  prompt: PromptView | null;
+}
+
+/** Messages the prompt page (prompt.html, embedded in a tab) sends; the tab is `sender.tab`. */
+export interface PromptToBackground {
+  /** The person clicked Join/Go (`accept`) or Cancel/Stay/Close in prompt `id`. */
+  answerPrompt: { payload: { id: string; accept: boolean }; response: ExtResult<null> };
+}
 
 /**
  * Messages content scripts send to the background (`runtime.sendMessage`); the background
@@ -136,11 +158,11 @@ export interface ContentToBackground {
   /** A frame found, changed or lost its main video. The answer says whether it owns the tab's room video. */
   video: { payload: VideoReport; response: ExtResult<{ owner: boolean; sync: FrameSync | null }> };
   /**
-   * The page was opened from an invite link (the fragment, already removed from the URL). An
-   * invite naming another relay than the configured one is joined only once the person agreed in
-   * the page (`confirmedRelay`: the relay URL they agreed to); until then the answer asks for it.
+   * The page was opened from an invite link (the fragment, already removed from the URL). Nothing
+   * is joined yet: the background asks the person in the tab's prompt (PromptView 'join'), and
+   * joins only on their click there. A page can put an invite in its own address; it cannot click.
    */
-  inviteLanding: { payload: { invite: string; confirmedRelay?: string }; response: ExtResult<InviteLanding> };
+  inviteLanding: { payload: { invite: string }; response: ExtResult<null> };
   /** A user action on the player, as the engine phrased it. Owner frame only. */
   control: { payload: ControlRequest; response: ExtResult<Timeline> };
   /** Engine telemetry (status, offset, RTT). Owner frame only. */
@@ -149,6 +171,8 @@ export interface ContentToBackground {
   timePing: { payload: null; response: ExtResult<{ relayTime: number }> };
   /** How the tab's room panel shows (the top frame asks when it starts; changes come as `panel`). Top frame only. */
   panelMode: { payload: null; response: ExtResult<PanelMode> };
+  /** Whether the tab has a prompt to show (the top frame asks when it starts; changes come as `prompt`). Top frame only. */
+  promptShown: { payload: null; response: ExtResult<boolean> };
 }
 
 /** Messages the background sends to one frame (`tabs.sendMessage` with `frameId`). */
@@ -159,8 +183,6 @@ export interface BackgroundToContent {
   timeline: { payload: Timeline; response: null };
   /** The relay connection came back (maybe to another node): start the clock over. */
   reconnected: { payload: null; response: null };
-  /** The controller opened another video; under the `ask` policy the page asks first. */
-  navigate: { payload: { media: Media; ask: boolean }; response: null };
   /**
    * The tab started loading a document and its frames' reports were dropped: every live frame
    * reports its video again (a new document may have reported before the background saw it load).
@@ -168,6 +190,8 @@ export interface BackgroundToContent {
   report: { payload: null; response: null };
   /** The tab's room panel is to show like this (top frame only: it sizes and places the panel's iframe). */
   panel: { payload: PanelMode; response: null };
+  /** The tab has a prompt (true) or none (top frame only: it places the prompt page's iframe, whose content it never sees). */
+  prompt: { payload: boolean; response: null };
   /**
    * Someone reacted: the owner frame shows the reactions overlay over its video for a moment. Which
    * reaction and from whom the overlay page learns from the background itself, never through the page.

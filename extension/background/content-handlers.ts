@@ -2,11 +2,11 @@
 import { ErrorCode } from '../../relay/contract/protocol';
 import { LocalError, type ContentToBackground, type ExtResult, type VideoReport } from '../messages';
 import { log } from '../log';
-import { parseInvite } from '../invite';
+import { formatRoomCode, parseInvite } from '../invite';
 import { loadSettings } from '../settings';
 import { failure } from './errors';
 import { mediaTitle, sameVideoPage } from './pages';
-import { joinTab, type Handlers } from './popup-handlers';
+import type { Handlers } from './popup-handlers';
 import type { Registry } from './registry';
 import type { TabRoom } from './tab-room';
 import browser from 'webextension-polyfill';
@@ -37,17 +37,29 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
       return { ok: true, data: { owner: isOwner, sync: isOwner && room !== undefined ? room.frameSync() : null } };
     },
 
-    inviteLanding: async ({ invite, confirmedRelay }, { tabId }) => {
-      if (tabId === null) return failure(LocalError.Forbidden);
-      // A link names the relay its room lives on. Connecting to a relay the person never chose
-      // gives it their name and lets its rooms steer this tab: ask in the page first.
+    inviteLanding: async ({ invite }, { tabId, frameId }) => {
+      // Only the top frame lands an invite (invite-landing.ts): its URL is the page that was opened.
+      if (tabId === null || frameId !== 0) return failure(LocalError.Forbidden);
+      if (typeof invite !== 'string') return failure(LocalError.InvalidInput);
       const parsed = parseInvite(invite);
-      const relayUrl = parsed.ok ? parsed.invite.relayUrl : null;
-      if (relayUrl !== null && relayUrl !== (await loadSettings()).relayUrl && relayUrl !== confirmedRelay) {
-        return { ok: true, data: { kind: 'confirm-relay', relayUrl } };
+      if (!parsed.ok) {
+        reg.fail(tabId, LocalError.InvalidInvite, parsed.message);
+        reg.notice(tabId, 'could not join the room', parsed.message);
+        return failure(LocalError.InvalidInvite, parsed.message);
       }
-      const joined = await joinTab(reg, tabId, invite, false);
-      return joined.ok ? { ok: true, data: { kind: 'joined', state: joined.data } } : joined;
+      // The page could have put the invite in its own address: nothing is joined, and no relay is
+      // contacted, before the person says so in the prompt (an extension page the page cannot reach).
+      const configured = (await loadSettings()).relayUrl;
+      const { code, relayUrl, pageUrl } = parsed.invite;
+      const relay = relayUrl ?? configured;
+      const room = reg.roomOf(tabId);
+      if (room !== undefined && room.code === code && room.state.relayUrl === relay) return { ok: true, data: null }; // already there
+      reg.prompts.ask(tabId, {
+        view: { kind: 'join', code: formatRoomCode(code), relayUrl: relay, otherRelay: relay !== configured },
+        invite,
+        pageUrl,
+      });
+      return { ok: true, data: null };
     },
 
     control: async (req, { tabId, frameId }) => {
@@ -58,6 +70,11 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
     status: async (report, { tabId, frameId }) => {
       const owned = ownedRoom<null>(tabId, frameId);
       return 'error' in owned ? owned.error : owned.room.status(report);
+    },
+
+    promptShown: async (_payload, { tabId, frameId }) => {
+      if (tabId === null || frameId !== 0) return failure(LocalError.Forbidden);
+      return { ok: true, data: reg.prompts.current(tabId) !== null };
     },
 
     panelMode: async (_payload, { tabId, frameId }) => {

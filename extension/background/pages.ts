@@ -11,14 +11,19 @@ export function sameVideoPage(a: string, b: string): boolean {
   }
 }
 
-/** The URL when it is an http(s) page, else null. */
+/** The URL when it is an http(s) page without credentials (`https://site.example@evil.example/` is not), else null. */
 export function webPage(url: string): URL | null {
   try {
     const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '' ? u : null;
   } catch {
     return null; // not a URL at all: nothing to open
   }
+}
+
+/** The host a URL goes to, as a person should read it (the title a room gives a video can say anything). */
+export function hostOf(url: string): string {
+  return webPage(url)?.host ?? url.slice(0, 100);
 }
 
 export type Follow = 'stay' | 'open' | 'ask' | 'refuse';

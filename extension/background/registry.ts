@@ -13,12 +13,13 @@ import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
 import { TabRoom, type PersistedRoom, type RoomHost } from './tab-room';
 import { RelayConnection } from './relay-connection';
-import { sameVideoPage } from './pages';
+import { hostOf, sameVideoPage } from './pages';
 import { removeStoredTab, storedTabs, storeTab } from './tab-storage';
 import { badgeFor, showBadge } from './badge';
 import { followRoomVideo } from './follow-video';
 import { NextVideo } from './next-video';
 import { TabPanels, toggled } from './panels';
+import { TabPrompts } from './prompts';
 import { tabState } from './tab-state';
 import { EMPTY_FEED } from '../room-feed';
 
@@ -29,6 +30,17 @@ export class Registry implements RoomHost {
   private readonly popups = new Map<number, Set<browser.Runtime.Port>>();
   private readonly nextVideo = new NextVideo();
   private readonly panels = new TabPanels();
+  /** Each tab's question or notice, shown by the prompt page in the tab's top frame (prompts.ts). */
+  readonly prompts = new TabPrompts(
+    (tabId, shown) => {
+      const message: Envelope<BackgroundToContent> = { type: 'prompt', payload: shown };
+      browser.tabs
+        .sendMessage(tabId, message, { frameId: 0 })
+        .catch((err: unknown) => log.debug(`tab ${tabId} cannot show a prompt:`, err));
+    },
+    undefined,
+    (tabId) => void this.persist(tabId),
+  );
 
   // ---- the worker starting, tabs and popups coming and going ----
 
@@ -36,6 +48,7 @@ export class Registry implements RoomHost {
     for await (const { tabId, tab } of storedTabs()) {
       this.frames.set(tabId, TabFrames.from(tab.frames, tab.owner));
       this.panels.restore(tabId, tab.panel ?? undefined);
+      this.prompts.restore(tabId, tab.prompt);
       if (tab.room !== null) this.adopt(tabId, tab.room); // resumes on connect
     }
   }
@@ -55,6 +68,7 @@ export class Registry implements RoomHost {
       // document's last report (asked for above) announce the old page as the room's video.
       const media = this.rooms.get(tabId)?.room.timeline.media ?? null;
       this.nextVideo.pageChanged(tabId, media !== null && !sameVideoPage(url, media.url));
+      this.prompts.pageChanged(tabId, url);
     }
     this.changed(tabId);
   }
@@ -62,6 +76,7 @@ export class Registry implements RoomHost {
   forgetTab(tabId: number): void {
     this.nextVideo.forget(tabId);
     this.panels.forget(tabId);
+    this.prompts.forget(tabId);
     this.frames.delete(tabId);
     this.errors.delete(tabId);
     this.popups.delete(tabId);
@@ -132,6 +147,7 @@ export class Registry implements RoomHost {
     const room = new TabRoom(tabId, conn, joined, this);
     this.rooms.set(tabId, room);
     this.errors.delete(tabId);
+    this.prompts.clear(tabId, 'join');
     this.changed(tabId);
     this.toOwner(tabId, 'sync', room.frameSync());
     return room;
@@ -144,6 +160,7 @@ export class Registry implements RoomHost {
     this.rooms.delete(tabId);
     this.nextVideo.roomLeft(tabId);
     this.panels.clearUnread(tabId);
+    this.prompts.clear(tabId, 'follow');
     this.toOwner(tabId, 'sync', null);
     this.changed(tabId);
     if (leave) await room.leave();
@@ -154,6 +171,11 @@ export class Registry implements RoomHost {
   fail(tabId: number, code: ErrorCode | LocalError, message: string): void {
     this.errors.set(tabId, { code, message });
     this.changed(tabId);
+  }
+
+  /** Tells the person something in the tab (the prompt page's notice, with a Close button). */
+  notice(tabId: number, title: string, message: string): void {
+    this.prompts.ask(tabId, { view: { kind: 'notice', title, message } });
   }
 
   /** Starts following a room this tab has a seat in. */
@@ -285,8 +307,10 @@ export class Registry implements RoomHost {
   /** The room is on another video than before: the tab follows it (follow-video.ts). */
   private followMedia(tabId: number, media: Media, askPolicy: boolean): Promise<void> {
     return followRoomVideo(tabId, media, askPolicy, {
+      // A frame owning the video means the content script runs in the tab (its top frame shows the prompt).
       canAsk: () => this.framesOf(tabId).owner !== null,
-      ask: (m) => this.toOwner(tabId, 'navigate', { media: m, ask: true }),
+      ask: (m) =>
+        void this.prompts.ask(tabId, { view: { kind: 'follow', title: m.title || m.url, host: hostOf(m.url), url: m.url }, media: m }),
     });
   }
 
@@ -322,8 +346,9 @@ export class Registry implements RoomHost {
     const frames = this.frames.get(tabId);
     const room = this.rooms.get(tabId);
     const panel = this.panels.stored(tabId);
-    if (frames === undefined && room === undefined && panel === null) return;
-    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null, panel });
+    const prompt = this.prompts.current(tabId);
+    if (frames === undefined && room === undefined && panel === null && prompt === null) return;
+    await storeTab(tabId, { frames: frames?.entries() ?? [], owner: frames?.owner ?? null, room: room?.state ?? null, panel, prompt });
   }
 
   /** The tab's popups get its TabState, its panels their PanelView. */

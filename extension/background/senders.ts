@@ -1,11 +1,11 @@
 /**
  * Who sent a message: an extension page (popup, options), one of the extension's pages embedded in
- * a tab (the room panel, the reactions overlay), a content script in a tab's frame, or neither.
+ * a tab (the room panel, the reactions overlay, the prompt), a content script in a tab's frame, or neither.
  */
 import type browser from 'webextension-polyfill';
 
 /** The extension pages a content script embeds in a tab; they act for that tab only (`sender.tab`). */
-export const EMBEDDED_PAGES = ['panel.html', 'reactions.html'] as const;
+export const EMBEDDED_PAGES = ['panel.html', 'reactions.html', 'prompt.html'] as const;
 export type EmbeddedPage = (typeof EMBEDDED_PAGES)[number];
 
 export type SenderContext =

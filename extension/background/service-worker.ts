@@ -4,14 +4,15 @@
  * each waits for `ready`, the state restored from storage.session, before acting.
  */
 import browser from 'webextension-polyfill';
-import type { ContentToBackground, PanelToBackground, PopupToBackground } from '../messages';
+import type { ContentToBackground, PanelToBackground, PopupToBackground, PromptToBackground } from '../messages';
 import { log } from '../log';
-import { LocalError, PANEL_PORT, POPUP_PORT_PREFIX, REACTIONS_PORT, TOGGLE_PANEL_COMMAND } from '../messages';
+import { LocalError, PANEL_PORT, POPUP_PORT_PREFIX, PROMPT_PORT, REACTIONS_PORT, TOGGLE_PANEL_COMMAND } from '../messages';
 import { onSettingsChanged } from '../settings';
 import { contentHandlers } from './content-handlers';
 import { failure } from './errors';
 import { panelHandlers } from './panel-handlers';
 import { popupHandlers } from './popup-handlers';
+import { promptHandlers } from './prompt-handlers';
 import { Registry } from './registry';
 import { classifySender, isEnvelope } from './senders';
 
@@ -20,22 +21,28 @@ const ready = registry.restore().catch((err: unknown) => log.error('could not re
 const fromPopup = popupHandlers(registry);
 const fromContent = contentHandlers(registry);
 const fromPanel = panelHandlers(registry);
+const fromPrompt = promptHandlers(registry);
 const extensionOrigin = browser.runtime.getURL('');
 
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (!isEnvelope(message)) return undefined; // not ours
   const from = classifySender(sender, extensionOrigin);
   return ready.then(async () => {
-    if (from.kind === 'extension' && message.type in fromPopup) {
+    if (from.kind === 'extension' && Object.hasOwn(fromPopup, message.type)) {
       const handler = fromPopup[message.type as keyof PopupToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
       return handler(message.payload, from);
     }
-    if (from.kind === 'content' && message.type in fromContent) {
+    if (from.kind === 'content' && Object.hasOwn(fromContent, message.type)) {
       const handler = fromContent[message.type as keyof ContentToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
       return handler(message.payload, from);
     }
-    if (from.kind === 'embedded' && from.page === 'panel.html' && message.type in fromPanel) {
+    if (from.kind === 'embedded' && from.page === 'panel.html' && Object.hasOwn(fromPanel, message.type)) {
       const handler = fromPanel[message.type as keyof PanelToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
+      return handler(message.payload, from);
+    }
+    // Only the prompt page answers prompts: a content script (which the page can drive) never does.
+    if (from.kind === 'embedded' && from.page === 'prompt.html' && Object.hasOwn(fromPrompt, message.type)) {
+      const handler = fromPrompt[message.type as keyof PromptToBackground] as (p: unknown, c: typeof from) => Promise<unknown>;
       return handler(message.payload, from);
     }
     return failure(from.kind === 'unknown' ? LocalError.Forbidden : LocalError.InvalidInput);
@@ -49,6 +56,7 @@ browser.runtime.onConnect.addListener((port) => {
     if (port.name === PANEL_PORT && from.page === 'panel.html') void ready.then(() => registry.panelOpened(from.tabId, from.frameId, port));
     else if (port.name === REACTIONS_PORT && from.page === 'reactions.html')
       void ready.then(() => registry.overlayOpened(from.tabId, port));
+    else if (port.name === PROMPT_PORT && from.page === 'prompt.html') void ready.then(() => registry.prompts.opened(from.tabId, port));
     else port.disconnect();
     return;
   }

@@ -1,11 +1,12 @@
 /**
  * What must outlive the worker (MV3 stops it when idle): each tab's frame reports, its owner frame,
- * its room seat (with the room's log) and its room panel, in storage.session under `tab:<id>`. A restarted worker reads them back with
+ * its room seat (with the room's log), its room panel and its prompt, in storage.session under `tab:<id>`. A restarted worker reads them back with
  * storedTabs(); entries of tabs closed meanwhile are removed as they are found.
  */
 import browser from 'webextension-polyfill';
 import type { VideoReport } from '../messages';
 import type { StoredPanel } from './panels';
+import type { Pending } from './prompts';
 import type { PersistedRoom } from './tab-room';
 
 export interface StoredTab {
@@ -14,6 +15,8 @@ export interface StoredTab {
   room: PersistedRoom | null;
   /** How the room panel shows in the tab, and its unread count (absent: stored before the panel). */
   panel?: StoredPanel | null;
+  /** The question or notice the tab's prompt shows (absent: none, or stored before prompts). */
+  prompt?: Pending | null;
 }
 
 const KEY_PREFIX = 'tab:';

@@ -10,10 +10,8 @@
  *        └──lost/replaced────┘  └── sync null / other owner / lost for good ┘   │ lost: detach, grace
  */
 import type { FrameSync, PanelMode, VideoReport } from '../messages';
-import type { Media } from '../../relay/contract/protocol';
 import type { AdapterFactory, PlayerAdapter } from './adapters/types';
 import { listenToBackground, type ContentSend } from './messaging';
-import { askToFollow } from './page-ui';
 import { pageScheduler, type Scheduler } from './scheduler';
 import { SyncShell } from './sync-shell';
 import { createVideoFinder, type VideoCandidate, type VideoFinder } from './video-finder';
@@ -37,6 +35,8 @@ export interface FrameSessionOptions {
   scheduler?: Scheduler;
   /** The top frame's panel host: the background says how the room panel shows. */
   onPanelMode?: (mode: PanelMode) => void;
+  /** The top frame's prompt host: the background says whether the tab has a prompt. */
+  onPrompt?: (shown: boolean) => void;
   /** Shows the reactions overlay over `video` for a moment (the owner frame, while it syncs). */
   onReactions?: (video: HTMLVideoElement) => void;
 }
@@ -84,9 +84,9 @@ export class FrameSession {
         sync: (s) => this.applySync(s),
         timeline: (t) => this.sync?.shell.timeline(t),
         reconnected: () => this.sync?.shell.reconnected(),
-        navigate: ({ media, ask }) => void this.navigate(media, ask),
         report: () => void this.report(),
         panel: (mode) => options.onPanelMode?.(mode),
+        prompt: (shown) => options.onPrompt?.(shown),
         reactions: () => {
           const video = this.current?.video;
           if (this.sync !== null && video !== undefined) options.onReactions?.(video);
@@ -231,14 +231,6 @@ export class FrameSession {
       { signal },
     );
     return { video, adapter, controller };
-  }
-
-  private async navigate(media: Media, ask: boolean): Promise<void> {
-    if (ask && !(await askToFollow(this.win.document, media.title || media.url, this.signal))) return;
-    if (this.signal.aborted) return;
-    // The owner may be a player iframe: the tab's page is the top frame's.
-    const target = this.win.top ?? this.win;
-    target.location.href = media.url;
   }
 }
 

@@ -70,9 +70,9 @@ const TYPES_SET: Record<keyof BackgroundToContent, true> = {
   sync: true,
   timeline: true,
   reconnected: true,
-  navigate: true,
   report: true,
   panel: true,
+  prompt: true,
   reactions: true,
 };
 const TYPES = Object.keys(TYPES_SET) as ReadonlyArray<keyof BackgroundToContent>;

@@ -11,6 +11,7 @@ import type { FixtureServer } from '../support/fixture-server';
 import type { TestRelay } from '../support/relay';
 import { formatInvite } from '../../extension/invite';
 import { createRoom, tabState, waitForMembers, startChromiumPair, waitForVideo, type ChromiumPair } from '../support/rooms';
+import { answer, promptShowing } from '../support/prompt';
 
 jest.setTimeout(90_000);
 
@@ -61,7 +62,7 @@ afterAll(async () => {
   await started?.close();
 });
 
-test('an invite link opened in a tab joins the room, and the invite leaves the URL', async () => {
+test('an invite link opened in a tab asks in the prompt, and Join joins the room; the invite leaves the URL', async () => {
   aliceTab = await alice.openTab(`${site.origin}/plain.html`);
   await waitForVideo(alice, aliceTab.tabId);
   await createRoom(alice, aliceTab.tabId);
@@ -69,6 +70,9 @@ test('an invite link opened in a tab joins the room, and the invite leaves the U
   expect(room?.inviteLink).toContain('#lockstep=');
   bobTab = await bob.openTab(room?.inviteLink ?? '');
   expect(await bobTab.page.run<string>('location.href')).toBe(`${site.origin}/plain.html`);
+  const asked = await promptShowing(bobTab.page, /join this room\?/, "bob's invite");
+  expect((await tabState(bob, bobTab.tabId)).room).toBeNull();
+  await answer(asked.frame, 'Join');
   await waitForMembers(alice, aliceTab.tabId, 2);
   await waitFor(async () => (await tabState(bob, bobTab.tabId)).room?.code === room?.code, 'bob in the room');
 });
@@ -217,9 +221,9 @@ test('navigation policy "ask": the controller opens another video; the member is
   await b.page.goto(`${site.origin}/plain.html?ep=1`);
   await waitForVideo(bob, b.tabId);
   await a.page.goto(`${site.origin}/plain.html?ep=2`);
-  const buttons = "[...(document.querySelector('lockstep-ui')?.shadowRoot?.querySelectorAll('button') ?? [])]";
-  await waitFor(async () => (await during(b.page, `${buttons}.length`)) === 2, "the Go/Stay prompt on bob's page", 20_000);
-  await b.page.run(`${buttons}.find((x) => x.textContent === 'Go').click()`);
+  const asked = await promptShowing(b.page, /the room moved on/, "the Go/Stay prompt on bob's tab");
+  expect(asked.text).toContain(new URL(site.origin).host);
+  await answer(asked.frame, 'Go');
   await waitFor(async () => (await during(b.page, 'location.search')) === '?ep=2', 'bob on episode 2', 15_000);
   await a.page.close();
   await b.page.close();
@@ -229,11 +233,11 @@ test('a cross-origin player iframe owns the room video (the top frame has none)'
   await aliceStatusSeenByBob(`/crunchyroll.html?player=${encodeURIComponent(site.crossOrigin)}`);
 });
 
-test('an invite to a room that does not exist shows a toast on the page and joins nothing', async () => {
+test('an invite to a room that does not exist says so in the prompt and joins nothing', async () => {
   const link = formatInvite(`${site.origin}/plain.html?gone`, 'ZZZZZZZZZZZZZZ', relay.url);
   const tab = await bob.openTab(link);
-  const toast = "document.querySelector('lockstep-ui')?.shadowRoot?.textContent ?? ''";
-  await waitFor(async () => (await tab.page.run<string>(toast)).includes('could not join'), 'the error toast', 15_000);
+  await answer((await promptShowing(tab.page, /join this room\?/, 'the invite asked about')).frame, 'Join');
+  await promptShowing(tab.page, /could not join/, 'the notice');
   expect(await tab.page.run<string>('location.hash')).toBe('');
   expect((await tabState(bob, tab.tabId)).room).toBeNull();
   await tab.page.close();

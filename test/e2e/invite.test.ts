@@ -1,9 +1,10 @@
 /**
  * Invite links that cannot be honoured, opened in a real Chromium with the built extension: an
- * unknown room and a full room. The page still loads the video (the invite leaves its URL), the
- * page says in a toast why joining failed, and the popup for that tab says it too, in words,
- * while offering to create or join instead. An invite to a room on another relay than the one in
- * the options is joined only after the person agrees in the page.
+ * unknown room and a full room. The page still loads the video (the invite leaves its URL); the
+ * tab's prompt (an extension page at the top of the tab, out of the page's reach) asks to join, and
+ * once the person clicks Join says why joining failed, and the popup for that tab says it too, in
+ * words, while offering to create or join instead. An invite to a room on another relay than the one
+ * in the options is asked about as such, and joined only after the person agrees there.
  */
 import { mkdirSync } from 'node:fs';
 import { formatInvite } from '../../extension/invite';
@@ -12,6 +13,7 @@ import { connectClient, startRelay, type TestClient, type TestRelay } from '../s
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { launchChromiumMember, waitFor, type Member, type MemberPage } from '../support/browsers';
 import { setRelayUrl, tabState } from '../support/rooms';
+import { answer, noPrompt, promptShowing } from '../support/prompt';
 
 jest.setTimeout(60_000);
 
@@ -33,11 +35,6 @@ afterAll(async () => {
   await Promise.all([relay?.close(), site?.close()]);
 });
 
-/** The text of the Lockstep toast in the page (it lives in an open shadow root), or '' while none. */
-function toastText(page: MemberPage): Promise<string> {
-  return page.run<string>(`[...document.querySelectorAll('lockstep-ui')].map((h) => h.shadowRoot?.textContent ?? '').join(' ')`);
-}
-
 /** The popup's visible alert, or null. */
 function popupAlert(popup: MemberPage): Promise<string | null> {
   return popup.run<string | null>(
@@ -53,9 +50,13 @@ async function openInvite(code: string, tag: string): Promise<{ page: MemberPage
 }
 
 test('an invite to a room that does not exist says so in the page and in the popup', async () => {
-  const { page, popup } = await openInvite('00000000000000', 'unknown');
-  await waitFor(async () => /does not exist/.test(await toastText(page)), 'the toast in the page', 20_000);
-  expect(await toastText(page)).toMatch(/could not join the room/);
+  const { page, popup, tabId } = await openInvite('00000000000000', 'unknown');
+  const asked = await promptShowing(page, /join this room\?/, 'the invite asked about');
+  expect(asked.text).toContain('0000-0000-0000-00');
+  expect((await tabState(eve, tabId)).room).toBeNull(); // nothing joined before the click
+  await answer(asked.frame, 'Join');
+  const told = await promptShowing(page, /does not exist/, 'the notice in the prompt');
+  expect(told.text).toMatch(/could not join the room/);
   await waitFor(async () => /does not exist/.test((await popupAlert(popup)) ?? ''), 'the popup alert', 20_000);
   expect(await popupAlert(popup)).toBe(
     'That room does not exist any more (rooms end 10 minutes after everyone leaves). Ask for a new invite.',
@@ -81,9 +82,25 @@ test('an invite to a full room says the room is full, in the page and in the pop
   const joined = await guest.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room.code, profile: profile('Di') });
   expect(joined.ok).toBe(true);
   const { page, popup } = await openInvite(created.data.room.code, 'full');
-  await waitFor(async () => /full/.test(await toastText(page)), 'the toast in the page', 20_000);
+  await answer((await promptShowing(page, /join this room\?/, 'the invite asked about')).frame, 'Join');
+  await promptShowing(page, /full/, 'the notice in the prompt');
   await waitFor(async () => (await popupAlert(popup)) === 'That room is full.', 'the popup alert', 20_000);
   await popup.close();
+  await page.close();
+});
+
+test('the question outlives a stopped background (the browser stops an idle worker): Join still joins', async () => {
+  const host = await connectClient(relay.url);
+  clients.push(host);
+  const created = await host.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Gus' } });
+  if (!created.ok) throw new Error(`room:create failed: ${created.error}`);
+  const { page, tabId, popup } = await openInvite(created.data.room.code, 'restart');
+  await popup.close();
+  await promptShowing(page, /join this room\?/, 'the invite asked about');
+  await eve.restartBackground();
+  const again = await promptShowing(page, /join this room\?/, 'the question after the restart');
+  await answer(again.frame, 'Join');
+  await waitFor(async () => (await tabState(eve, tabId)).room?.code === created.data.room.code, 'eve in the room', 20_000);
   await page.close();
 });
 
@@ -102,19 +119,20 @@ describe('an invite naming another relay than the configured one', () => {
     await other?.close();
   });
 
-  /** Clicks a button of the Lockstep dialog in the page once it shows. */
-  async function answer(page: MemberPage, button: string): Promise<void> {
-    await waitFor(async () => /another relay/.test(await toastText(page)), 'the relay question in the page', 20_000);
-    expect(await toastText(page)).toContain(other.url);
-    await page.run(
-      `[...document.querySelector('lockstep-ui').shadowRoot.querySelectorAll('button')].find((b) => b.textContent === ${JSON.stringify(button)}).click()`,
-    );
+  /** Clicks a button of the prompt once it asks about the other relay. */
+  async function answerRelay(page: MemberPage, button: string): Promise<void> {
+    const { frame, text } = await promptShowing(page, /another relay/, 'the relay question');
+    expect(text).toContain(other.url);
+    mkdirSync('/tmp/lockstep-popup-shots', { recursive: true });
+    await page.screenshot(`/tmp/lockstep-popup-shots/prompt-other-relay-${button}.png`);
+    expect(other.io.of('/').sockets.size).toBe(1); // asked before anything connects there
+    await answer(frame, button);
   }
 
   test('Cancel: nothing is joined and nothing connects to that relay', async () => {
     const tab = await eve.openTab(formatInvite(`${site.origin}/plain.html?cancel`, code, other.url));
-    await answer(tab.page, 'Cancel');
-    expect(await toastText(tab.page)).toBe('');
+    await answerRelay(tab.page, 'Cancel');
+    await waitFor(() => noPrompt(tab.page), 'the prompt gone');
     expect((await tabState(eve, tab.tabId)).room).toBeNull();
     expect(other.io.of('/').sockets.size).toBe(1); // the host only
     await tab.page.close();
@@ -122,7 +140,7 @@ describe('an invite naming another relay than the configured one', () => {
 
   test('Join: the tab joins the room on that relay', async () => {
     const tab = await eve.openTab(formatInvite(`${site.origin}/plain.html?join`, code, other.url));
-    await answer(tab.page, 'Join');
+    await answerRelay(tab.page, 'Join');
     await waitFor(async () => (await tabState(eve, tab.tabId)).room?.code === code, 'eve in the room on the other relay', 20_000);
     expect((await tabState(eve, tab.tabId)).connection.relayUrl).toBe(other.url);
     await tab.page.close();

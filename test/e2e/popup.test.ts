@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { connectClient, startRelay, type TestRelay } from '../support/relay';
 import { PROTOCOL_VERSION } from '../../relay/contract/protocol';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
+import { answer, promptShowing } from '../support/prompt';
 import { click, fill, launchChromiumMember, launchFirefoxMember, read, waitFor, type Member, type MemberPage } from '../support/browsers';
 
 jest.setTimeout(90_000);
@@ -182,6 +183,7 @@ describe('popup', () => {
 
   test("an invite link to an unknown room, opened in a tab, shows the error in that tab's popup", async () => {
     const tab = await bo.openTab(`${site.origin}/plain.html?landing#lockstep=0000000000000A&relay=${encodeURIComponent(relay.url)}`);
+    await answer((await promptShowing(tab.page, /join this room\?/, 'the invite asked about')).frame, 'Join');
     const popup = await bo.extensionPage(`popup.html?tab=${tab.tabId}`);
     const view = await until(popup, 'the landing error', (v) => v.alert !== null);
     expect(view.alert).toMatch(/^That room does not exist any more/);

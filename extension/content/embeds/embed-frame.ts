@@ -1,6 +1,6 @@
 /**
  * One of the extension's pages in an iframe on the site's page (the room panel, the reactions
- * overlay). The page is hostile: it can read and click anything in its DOM, open shadow roots
+ * overlay, the prompt). The page is hostile: it can read and click anything in its DOM, open shadow roots
  * included. So the iframe sits in a CLOSED shadow root (the page cannot reach the element, nor
  * read its src, the extension's address), its host is styled inline with !important (the site's
  * CSS cannot restyle it), and what the iframe shows is another origin's document the page can

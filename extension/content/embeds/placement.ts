@@ -1,7 +1,7 @@
 /**
  * Where the extension's iframes go, as pure functions of the viewport and the video's box: the room
  * panel (a narrow sidebar beside or over the video that keeps clear of the player's control bar,
- * or a pill) and the reactions overlay (the video's visible box).
+ * or a pill), the reactions overlay (the video's visible box) and the prompt (top centre).
  */
 
 export interface Box {
@@ -80,4 +80,17 @@ export function pillBox(viewport: Viewport, video: Box | null): Box {
 /** The reactions overlay: the video's visible part (null when the video is off screen). */
 export function overlayBox(viewport: Viewport, video: Box): Box | null {
   return visiblePart(video, viewport);
+}
+
+/** The prompt (a question or a notice): as wide as a sentence or two reads well, tall enough for three lines and buttons. */
+export const PROMPT = { width: 420, height: 184 } as const;
+
+/**
+ * The prompt: centred at the top of the viewport, where browsers ask for permissions, and clear of
+ * the panel's column at the right edge. Never larger than the viewport.
+ */
+export function promptBox(viewport: Viewport): Box {
+  const width = Math.max(0, Math.min(PROMPT.width, viewport.width - 2 * MARGIN));
+  const height = Math.max(0, Math.min(PROMPT.height, viewport.height - 2 * MARGIN));
+  return { left: Math.round((viewport.width - width) / 2), top: MARGIN, width, height };
 }

@@ -88,6 +88,7 @@ test('a bigger video in another frame takes the owner role: the old owner is tol
       owner: 3,
       room: null,
       panel: null,
+      prompt: null,
     },
   });
 });

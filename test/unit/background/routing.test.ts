@@ -103,6 +103,12 @@ describe('senders', () => {
     ['another extension', { url: 'chrome-extension://zzz/x.html' }, 'unknown'],
     ['the room panel in a tab', { url: 'chrome-extension://abc/panel.html', tab: { id: 9 } as never, frameId: 12 }, 'embedded'],
     ['the reactions overlay in a tab', { url: 'chrome-extension://abc/reactions.html', tab: { id: 9 } as never, frameId: 3 }, 'embedded'],
+    ['the prompt in a tab', { url: 'chrome-extension://abc/prompt.html', tab: { id: 9 } as never, frameId: 5 }, 'embedded'],
+    [
+      'the prompt as a tab of its own (not embedded)',
+      { url: 'chrome-extension://abc/prompt.html', tab: { id: 9 } as never, frameId: 0 },
+      'extension',
+    ],
     [
       'the panel page opened as a tab of its own',
       { url: 'chrome-extension://abc/panel.html', tab: { id: 9 } as never, frameId: 0 },
@@ -160,6 +166,9 @@ describe('following the room to another video', () => {
     ['not a web page: never opened', page, 'javascript:alert(1)', false, true, 'refuse'],
     ['a file URL: never opened', page, 'file:///etc/passwd', false, true, 'refuse'],
     ['garbage: never opened', page, 'not a url', false, true, 'refuse'],
+    ['credentials hiding another host: never opened', page, 'https://video.example@evil.example/v', false, true, 'refuse'],
+    ['credentials on the same site: never opened', page, 'https://u:p@video.example/watch?v=2', false, true, 'refuse'],
+    ['a data URL: never opened', page, 'data:text/html,<h1>hi', false, true, 'refuse'],
   ])('%s', (_name, tabUrl, mediaUrl, askPolicy, canAsk, expected) => {
     expect(followDecision(tabUrl, mediaUrl, askPolicy, canAsk)).toBe(expected);
   });

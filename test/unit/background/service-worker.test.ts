@@ -57,6 +57,10 @@ const page = { url: 'https://video.example/watch', tab: { id: 5 }, frameId: 0 };
 const stranger = { url: 'https://elsewhere.example/' };
 /** The room panel: our page, embedded in tab 5 (the tab is the browser's word, not the page's). */
 const panel = { url: 'chrome-extension://lockstep/panel.html', tab: { id: 5 }, frameId: 7 };
+/** The prompt page, embedded in tab 5's top frame. */
+const prompt = { url: 'chrome-extension://lockstep/prompt.html', tab: { id: 5 }, frameId: 9 };
+/** A page of the site's own in a subframe (the page can make those; it cannot make our origin's). */
+const pageFrame = { url: 'https://video.example/prompt.html', tab: { id: 5 }, frameId: 4 };
 
 test('every listener is registered before the stored state is restored', () => {
   // storage.session has not answered yet (fake.restore not called): still, all are there, once.
@@ -89,6 +93,35 @@ describe('routing, once restored', () => {
     ['a panel message from the popup', { type: 'sendChat', payload: { text: 'hi' } }, popup, LocalError.InvalidInput],
     ['a popup message from the panel', { type: 'leaveRoom', payload: { tabId: 9 } }, panel, LocalError.InvalidInput],
     ['a content message from the panel', { type: 'panelMode', payload: null }, panel, LocalError.InvalidInput],
+    // Only the prompt page answers prompts: not a content script (the page drives its frame), nor the panel.
+    ['an answer to a prompt from the page', { type: 'answerPrompt', payload: { id: 'x', accept: true } }, page, LocalError.InvalidInput],
+    [
+      'an answer from a page of the site in a subframe',
+      { type: 'answerPrompt', payload: { id: 'x', accept: true } },
+      pageFrame,
+      LocalError.InvalidInput,
+    ],
+    ['an answer to a prompt from the panel', { type: 'answerPrompt', payload: { id: 'x', accept: true } }, panel, LocalError.InvalidInput],
+    ['an answer to a prompt from the popup', { type: 'answerPrompt', payload: { id: 'x', accept: true } }, popup, LocalError.InvalidInput],
+    [
+      'a popup message from the prompt',
+      { type: 'joinRoom', payload: { tabId: 5, invite: '7K3QX9M2C4TDHA' } },
+      prompt,
+      LocalError.InvalidInput,
+    ],
+    [
+      'a content message from the prompt',
+      { type: 'inviteLanding', payload: { invite: 'https://v.example/#lockstep=X' } },
+      prompt,
+      LocalError.InvalidInput,
+    ],
+    ['an inherited property as a message type', { type: 'constructor', payload: null }, popup, LocalError.InvalidInput],
+    [
+      'an invite landing from a subframe',
+      { type: 'inviteLanding', payload: { invite: 'https://v.example/' } },
+      pageFrame,
+      LocalError.Forbidden,
+    ],
   ])('%s is refused with its code and its words', async (_name, message, sender, code) => {
     expect(await onMessage()(message, sender)).toEqual({ ok: false, error: code, message: messageFor(code) });
   });
@@ -113,6 +146,14 @@ describe('routing, once restored', () => {
       ok: false,
       error: ErrorCode.NotInRoom,
       message: messageFor(ErrorCode.NotInRoom),
+    });
+  });
+
+  test("the prompt page's answer is taken for its own tab; with no such prompt there, nothing happens", async () => {
+    expect(await onMessage()({ type: 'answerPrompt', payload: { id: 'nope', accept: true } }, prompt)).toEqual({
+      ok: false,
+      error: LocalError.InvalidInput,
+      message: 'That question is no longer asked.',
     });
   });
 

@@ -181,20 +181,24 @@ test('"Extension context invalidated": everything is torn down once, quietly', a
   warn.mockRestore();
 });
 
-test('navigate with ask shows Go/Stay; Stay keeps the page', async () => {
+test('the background\'s "prompt" reaches the prompt host; the session shows nothing in the page and navigates nowhere', async () => {
   document.body.appendChild(makeVideo(document));
-  start();
+  const told: boolean[] = [];
+  const send = createSender(() => life.abort());
+  startFrameSession({ win: window, factory: adapterFor(location.href), send, signal: life.signal, onPrompt: (shown) => told.push(shown) });
   await settle(20);
   const before = location.href;
-  deliver('navigate', { media: { url: 'http://localhost/next', title: 'Episode 2', duration: null }, ask: true });
-  const host = document.querySelector('lockstep-ui');
-  const buttons = [...(host?.shadowRoot?.querySelectorAll('button') ?? [])].map((b) => b.textContent);
-  expect(buttons).toEqual(['Stay', 'Go']);
-  expect(host?.shadowRoot?.textContent).toContain('Episode 2');
-  (host?.shadowRoot?.querySelectorAll('button')[0] as HTMLButtonElement).click();
-  await settle(0);
-  expect(document.querySelector('lockstep-ui')).toBeNull();
+  const html = document.documentElement.outerHTML;
+  deliver('prompt', true);
+  deliver('prompt', false);
+  expect(told).toEqual([true, false]);
+  // What used to make a frame navigate is no message of the background's any more: nobody answers it.
+  expect(deliver('navigate', { media: { url: 'http://localhost/next', title: 'Episode 2', duration: null }, ask: false })).toEqual([
+    undefined,
+  ]);
+  await settle(100);
   expect(location.href).toBe(before);
+  expect(document.documentElement.outerHTML).toBe(html);
 });
 
 test("a user action on the owned video becomes a control request; the room's answer is applied", async () => {

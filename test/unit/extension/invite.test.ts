@@ -31,6 +31,18 @@ describe('relay URLs', () => {
     ['https://user:pw@relay.example', null],
     ['https://relay.example/?x=1', null],
     ['not a url', null],
+    // A host, written with //, and nothing in the authority that hides another host or credentials.
+    ['ws://[::1]:3000/x', 'ws://[::1]:3000/x'],
+    ['https://@relay.example', null],
+    ['https://:@relay.example', null],
+    ['https://relay.example@evil.example', null],
+    ['http:relay.example', null],
+    ['http:///relay.example', null],
+    ['https://relay\\.example', null],
+    ['javascript://relay.example', null],
+    ['file:///etc/passwd', null],
+    ['data:text/plain,relay', null],
+    [`https://relay.example/${'a'.repeat(2100)}`, null],
   ])('normalizeRelayUrl(%j) = %j', (input, expected) => {
     expect(normalizeRelayUrl(input)).toBe(expected);
   });
@@ -73,6 +85,11 @@ describe('invite links', () => {
     ['https://example.com/#lockstep=SHORT&relay=https%3A%2F%2Fr.example', /damaged/],
     ['https://example.com/#lockstep=7K3QX9M2C4TDHA&relay=javascript%3Aalert(1)', /relay address/],
     ['javascript:alert(1)#lockstep=7K3QX9M2C4TDHA', /http/],
+    ['https://www.youtube.com@evil.example/#lockstep=7K3QX9M2C4TDHA', /hides its real address/],
+    ['https://example.com/#lockstep=7K3QX9M2C4TDHA&relay=https%3A%2F%2Fu%3Ap%40relay.example', /relay address/],
+    ['https://example.com/#lockstep=7K3QX9M2C4TDHA&relay=ws%3A%2F%2F', /relay address/],
+    ['https://example.com/#lockstep=7K3QX9M2C4TDHA&relay=ftp%3A%2F%2Frelay.example', /relay address/],
+    ['https://example.com/#lockstep=7K3QX9M2C4TDH%00&relay=https%3A%2F%2Frelay.example', /damaged/],
     ['x'.repeat(5000), /too long/],
   ])('refuses case %# with a clear message', (input, message) => {
     const parsed = parseInvite(input);

@@ -11,7 +11,7 @@ test('Chrome: a service worker, no gecko settings; the panel pages web-accessibl
   expect(chrome.background).toEqual({ service_worker: 'background.js' });
   expect(chrome.browser_specific_settings).toBeUndefined();
   expect(chrome.web_accessible_resources).toEqual([
-    { resources: ['panel.html', 'reactions.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+    { resources: ['panel.html', 'reactions.html', 'prompt.html'], matches: ['<all_urls>'], use_dynamic_url: true },
   ]);
 });
 
@@ -20,7 +20,9 @@ test('Firefox: an event page, the gecko id, and no use_dynamic_url (its schema h
   expect(firefox.background).toEqual({ scripts: ['background.js'] });
   expect(firefox.minimum_chrome_version).toBeUndefined();
   expect((firefox.browser_specific_settings as { gecko: { id: string } }).gecko.id).toBe('lockstep@lockstep.invalid');
-  expect(firefox.web_accessible_resources as Resources).toEqual([{ resources: ['panel.html', 'reactions.html'], matches: ['<all_urls>'] }]);
+  expect(firefox.web_accessible_resources as Resources).toEqual([
+    { resources: ['panel.html', 'reactions.html', 'prompt.html'], matches: ['<all_urls>'] },
+  ]);
   // The source manifest is left as it was.
   expect((manifest.web_accessible_resources as Resources)[0]?.use_dynamic_url).toBe(true);
 });
