@@ -36,6 +36,8 @@ export const LocalError = {
   Forbidden: 'forbidden',
   /** The relay answered with something that does not fit the protocol (relay/contract/answer-schemas.ts). */
   BadAnswer: 'bad_answer',
+  /** A private room's values do not open with the invite link's key (wrong or altered key, or a tampering relay). */
+  DamagedInvite: 'damaged_invite',
 } as const;
 export type LocalError = (typeof LocalError)[keyof typeof LocalError];
 
@@ -56,6 +58,9 @@ export interface ConnectionView {
 
 export interface TabRoomView {
   code: string;
+  /** Private (end-to-end encrypted): the popup and the panel show a lock. */
+  private: boolean;
+  /** The link carries the room key (private rooms) in its fragment. */
   inviteLink: string;
   settings: RoomSettings;
   members: Member[];
@@ -84,7 +89,8 @@ export interface TabState {
 /** Messages the popup and options pages send to the background worker. */
 export interface PopupToBackground {
   getTabState: { payload: { tabId: number }; response: ExtResult<TabState> };
-  createRoom: { payload: { tabId: number; settings: Partial<RoomSettings> }; response: ExtResult<TabState> };
+  /** `private` (the default): a room key is made here and every value in the room is sealed with it. */
+  createRoom: { payload: { tabId: number; settings: Partial<RoomSettings>; private?: boolean }; response: ExtResult<TabState> };
   /** `invite` is an invite link or a bare room code (then the configured relay is used). */
   joinRoom: { payload: { tabId: number; invite: string }; response: ExtResult<TabState> };
   leaveRoom: { payload: { tabId: number }; response: ExtResult<TabState> };

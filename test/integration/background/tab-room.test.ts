@@ -7,6 +7,7 @@ import { joinedRoomSchema } from '../../../relay/contract/answer-schemas';
 import { RelayConnection } from '../../../extension/background/relay-connection';
 import { STATUS_MIN_GAP_MS, TabRoom, type RoomHost } from '../../../extension/background/tab-room';
 import { EMPTY_FEED } from '../../../extension/room-feed';
+import type { LocalError } from '../../../extension/messages';
 import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/contract/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 
@@ -29,7 +30,7 @@ afterAll(() => relay.close());
 interface Recorder extends RoomHost {
   timelines: Timeline[];
   resumes: number;
-  losses: ErrorCode[];
+  losses: Array<ErrorCode | LocalError>;
 }
 
 function recorder(): Recorder {
@@ -43,6 +44,7 @@ function recorder(): Recorder {
     lost: (_tab, error) => r.losses.push(error),
     chat: () => undefined,
     reaction: () => undefined,
+    unopenable: () => undefined,
   };
   return r;
 }

@@ -42,7 +42,7 @@ describe('invite links', () => {
     (page) => {
       const link = formatInvite(page, CODE, RELAY);
       const parsed = parseInvite(link);
-      expect(parsed).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: page } });
+      expect(parsed).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: page, key: null } });
       expect(stripInvite(link)).toBe(page);
     },
   );
@@ -58,12 +58,12 @@ describe('invite links', () => {
     const second = formatInvite(first, 'ABCDEFGHJKMNPQ', 'http://localhost:3000');
     expect(parseInvite(second)).toEqual({
       ok: true,
-      invite: { code: 'ABCDEFGHJKMNPQ', relayUrl: 'http://localhost:3000', pageUrl: 'https://example.com/v#t=5' },
+      invite: { code: 'ABCDEFGHJKMNPQ', relayUrl: 'http://localhost:3000', pageUrl: 'https://example.com/v#t=5', key: null },
     });
   });
 
   test('a bare code has no relay or page', () => {
-    expect(parseInvite('7k3q-x9m2-c4td-ha')).toEqual({ ok: true, invite: { code: CODE, relayUrl: null, pageUrl: null } });
+    expect(parseInvite('7k3q-x9m2-c4td-ha')).toEqual({ ok: true, invite: { code: CODE, relayUrl: null, pageUrl: null, key: null } });
   });
 
   test.each([

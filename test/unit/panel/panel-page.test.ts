@@ -39,6 +39,7 @@ const view = (over: Partial<PanelView> = {}): PanelView => ({
   unread: 0,
   room: {
     code: 'ABCDEFGHJKMNPQ',
+    private: false,
     inviteLink: '',
     settings: DEFAULT_SETTINGS,
     you: 'ben',
