@@ -62,6 +62,22 @@ describe('invite links', () => {
     });
   });
 
+  test("a private room's key rides in the fragment beside the code, and comes back out", () => {
+    const key = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdE';
+    const link = formatInvite('https://example.com/v?x=1', CODE, RELAY, key);
+    expect(new URL(link).hash).toContain(`key=${key}`);
+    expect(parseInvite(link)).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: 'https://example.com/v?x=1', key } });
+    expect(stripInvite(link)).toBe('https://example.com/v?x=1');
+  });
+
+  test.each(['short', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdF', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcdE', ''])(
+    'a damaged key (%j) is "This invite link is damaged"',
+    (key) => {
+      const parsed = parseInvite(`https://example.com/#lockstep=${CODE}&relay=${encodeURIComponent(RELAY)}&key=${encodeURIComponent(key)}`);
+      expect(parsed).toEqual({ ok: false, message: expect.stringMatching(/This invite link is damaged/) });
+    },
+  );
+
   test('a bare code has no relay or page', () => {
     expect(parseInvite('7k3q-x9m2-c4td-ha')).toEqual({ ok: true, invite: { code: CODE, relayUrl: null, pageUrl: null, key: null } });
   });

@@ -112,6 +112,17 @@ test('it connects to the background and shows members, the log (as text) and a r
   expect(fake.sent).toContainEqual({ type: 'panelVisible', payload: { visible: true } });
 });
 
+test('a private room shows the lock, an open one does not', async () => {
+  const base = view();
+  push({ ...base, room: { ...base.room!, private: true } });
+  await flush();
+  expect($<HTMLElement>('#room-lock').hidden).toBe(false);
+  expect($<HTMLElement>('#room-lock').getAttribute('aria-label')).toMatch(/Private room/);
+  push(view());
+  await flush();
+  expect($<HTMLElement>('#room-lock').hidden).toBe(true);
+});
+
 test('Enter sends (trimmed) and clears; Shift+Enter is a new line', async () => {
   typed('  hello there  ');
   key({ shiftKey: true });
