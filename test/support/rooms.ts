@@ -126,13 +126,15 @@ export async function createRoom(member: Member, tabId: number, options: { priva
 
 /**
  * The invite link of `creator`'s room (with a private room's key), pointing at `joiner`'s own relay
- * URL: it joins through its configured relay (latency proxy) as with a bare code.
+ * URL (it joins through its configured relay, its latency proxy, as with a bare code) and, when
+ * given, at the joiner's own page (so joining does not navigate its tab).
  */
-export async function privateInvite(creator: Member, tabId: number, joinerRelayUrl: string): Promise<string> {
+export async function privateInvite(creator: Member, tabId: number, joinerRelayUrl: string, joinerPageUrl?: string): Promise<string> {
   const room = (await tabState(creator, tabId)).room;
   if (room === null) throw new Error(`${creator.name} is in no room`);
-  const link = new URL(room.inviteLink);
-  link.hash = link.hash.replace(/relay=[^&]*/, `relay=${encodeURIComponent(joinerRelayUrl)}`);
+  const invite = new URL(room.inviteLink);
+  const link = new URL(joinerPageUrl ?? room.inviteLink);
+  link.hash = invite.hash.replace(/relay=[^&]*/, `relay=${encodeURIComponent(joinerRelayUrl)}`);
   return link.toString();
 }
 
