@@ -170,8 +170,13 @@ export class TabRoom {
    * Queues `act` on what the relay sent, opened by `open` first: in order, after whatever came
    * before. A value that does not open is dropped and reported, never passed on.
    */
-  private receive<T, U>(event: string, payload: T, open: (codec: RoomCodec, value: T) => Promise<U>, act: (value: U) => void): void {
-    this.inbox = this.inbox.then(async () => {
+  private receive<T, U>(
+    event: string,
+    payload: T,
+    open: (codec: RoomCodec, value: T) => Promise<U>,
+    act: (value: U) => void,
+  ): Promise<void> {
+    return (this.inbox = this.inbox.then(async () => {
       if (this.disposed) return;
       let opened: U;
       try {
@@ -185,7 +190,7 @@ export class TabRoom {
         return;
       }
       if (!this.disposed) act(opened);
-    });
+    }));
   }
 
   get state(): PersistedRoom {
@@ -363,7 +368,7 @@ export class TabRoom {
         return opened;
       }
       // In order with the broadcasts received meanwhile (a resume answer replaces the room).
-      await new Promise<void>((done) => this.receive('room:resume', opened.data, plain, (v) => (this.accept(v), done())));
+      await this.receive('room:resume', opened.data, plain, (v) => this.accept(v));
       this.host.resumed(this.tabId);
       return { ok: true, data: null };
     }
