@@ -156,7 +156,16 @@ test('a private session leaves no plaintext in Redis, the relay logs or /metrics
   expect(await Promise.all((late.chat ?? []).map(async (m) => (await codec.chat(m)).text))).toEqual([SECRET.chat1, SECRET.chat2]);
   expect((await codec.room(late.room)).timeline.media).toEqual(media);
 
+  // A control: an open room's plain name and chat line in the same Redis, which the scan must find
+  // (so a scan that finds no secret is one that would have found it).
+  const dave = await connectClient(relays[1]!.url);
+  clients.push(dave);
+  unwrap(await dave.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Control Dwightson' } }));
+  unwrap(await dave.emitWithAck('chat:send', { text: 'control line in the clear' }));
+
   const stored = await redisDump();
+  expect(stored).toContain('Control Dwightson');
+  expect(stored).toContain('control line in the clear');
   const metrics = (await Promise.all(relays.map(async (r) => (await fetch(`${r.url}/metrics`)).text()))).join('\n');
   // Logs: let the relays write out what they logged about the last events.
   for (const c of clients) c.disconnect();
