@@ -16,12 +16,17 @@ export interface Invite {
   relayUrl: string | null;
   /** The video page to open, without the invite part; null for a bare code. */
   pageUrl: string | null;
+  /** A private room's key (base64url, 256 bits); null for an open room or a bare code. */
+  key: string | null;
 }
 
 export type InviteParse = { ok: true; invite: Invite } | { ok: false; message: string };
 
 const CODE_KEY = 'lockstep';
 const RELAY_KEY = 'relay';
+const ROOM_KEY = 'key';
+/** A room key as invite links carry it: 256 bits in unpadded base64url (extension/crypto/seal.ts). */
+const ROOM_KEY_CHARS = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 const CODE_CHARS = new RegExp(`^[${ROOM_CODE_ALPHABET}]{${LIMITS.roomCodeLength}}$`);
 
 /** Canonical room code (upper case, dashes and spaces dropped), or null when it is not one. */
@@ -67,12 +72,12 @@ function splitFragment(fragment: string): { own: string; params: URLSearchParams
 }
 
 /** The invite link for a room watched on `pageUrl`. */
-export function formatInvite(pageUrl: string, code: string, relayUrl: string): string {
+export function formatInvite(pageUrl: string, code: string, relayUrl: string, key: string | null = null): string {
   const url = new URL(pageUrl);
   const own = url.hash.replace(/^#/, '');
   const existing = splitFragment(own);
   const kept = existing ? existing.own : own;
-  const params = new URLSearchParams({ [CODE_KEY]: code, [RELAY_KEY]: relayUrl });
+  const params = new URLSearchParams({ [CODE_KEY]: code, [RELAY_KEY]: relayUrl, ...(key === null ? {} : { [ROOM_KEY]: key }) });
   url.hash = (kept ? `${kept}&` : '') + params.toString();
   return url.toString();
 }
@@ -97,7 +102,7 @@ export function parseInvite(text: string): InviteParse {
   if (trimmed === '') return { ok: false, message: 'Paste an invite link or a room code.' };
   if (trimmed.length > LIMITS.urlMaxLength * 2) return { ok: false, message: 'That text is too long to be an invite link.' };
   const bare = normalizeRoomCode(trimmed);
-  if (bare !== null) return { ok: true, invite: { code: bare, relayUrl: null, pageUrl: null } };
+  if (bare !== null) return { ok: true, invite: { code: bare, relayUrl: null, pageUrl: null, key: null } };
   let url: URL;
   try {
     url = new URL(trimmed);
@@ -118,5 +123,8 @@ export function parseInvite(text: string): InviteParse {
   const relayText = split.params.get(RELAY_KEY);
   const relayUrl = relayText === null ? null : normalizeRelayUrl(relayText);
   if (relayText !== null && relayUrl === null) return { ok: false, message: 'The relay address in that link is not valid.' };
-  return { ok: true, invite: { code, relayUrl, pageUrl: stripInvite(trimmed) } };
+  const key = split.params.get(ROOM_KEY);
+  if (key !== null && !ROOM_KEY_CHARS.test(key))
+    return { ok: false, message: 'This invite link is damaged: ask for the invite link again.' };
+  return { ok: true, invite: { code, relayUrl, pageUrl: stripInvite(trimmed), key } };
 }

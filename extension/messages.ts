@@ -35,6 +35,8 @@ export const LocalError = {
   Forbidden: 'forbidden',
   /** The relay answered with something that does not fit the protocol (relay/contract/answer-schemas.ts). */
   BadAnswer: 'bad_answer',
+  /** A private room's values do not open with the invite link's key (wrong or altered key, or a tampering relay). */
+  DamagedInvite: 'damaged_invite',
 } as const;
 export type LocalError = (typeof LocalError)[keyof typeof LocalError];
 
@@ -55,6 +57,9 @@ export interface ConnectionView {
 
 export interface TabRoomView {
   code: string;
+  /** Private (end-to-end encrypted): the popup and the panel show a lock. */
+  private: boolean;
+  /** The link carries the room key (private rooms) in its fragment. */
   inviteLink: string;
   settings: RoomSettings;
   members: Member[];
@@ -83,7 +88,8 @@ export interface TabState {
 /** Messages the popup and options pages send to the background worker. */
 export interface PopupToBackground {
   getTabState: { payload: { tabId: number }; response: ExtResult<TabState> };
-  createRoom: { payload: { tabId: number; settings: Partial<RoomSettings> }; response: ExtResult<TabState> };
+  /** `private` (the default): a room key is made here and every value in the room is sealed with it. */
+  createRoom: { payload: { tabId: number; settings: Partial<RoomSettings>; private?: boolean }; response: ExtResult<TabState> };
   /** `invite` is an invite link or a bare room code (then the configured relay is used). */
   joinRoom: { payload: { tabId: number; invite: string }; response: ExtResult<TabState> };
   leaveRoom: { payload: { tabId: number }; response: ExtResult<TabState> };
@@ -131,8 +137,11 @@ export interface VideoReport {
  * and the background acts on what it kept, never on what the answer says beyond yes or no.
  */
 export type PromptView =
-  /** An invite link was opened: join its room? (`otherRelay`: on a relay that is not the one in the options). */
-  | { id: string; kind: 'join'; code: string; relayUrl: string; otherRelay: boolean }
+  /**
+   * An invite link was opened: join its room? (`otherRelay`: on a relay that is not the one in the
+   * options; `private`: the link carries the room's key, so the relay sees no names).
+   */
+  | { id: string; kind: 'join'; code: string; relayUrl: string; otherRelay: boolean; private: boolean }
   /** The room moved on to another video: open it? (`host`: where it goes, whatever the title says). */
   | { id: string; kind: 'follow'; title: string; host: string; url: string }
   /** Something the person should know (an invite that could not be joined), with a Close button. */

@@ -11,7 +11,7 @@
 import browser from 'webextension-polyfill';
 import * as z from 'zod/mini';
 import { DEFAULT_SETTINGS, LIMITS, type RoomSettings } from '../relay/contract/protocol';
-import { profileSchema, settingsSchema } from '../relay/contract/value-schemas';
+import { openProfileSchema, settingsSchema } from '../relay/contract/value-schemas';
 import { normalizeRelayUrl } from './invite';
 import type { ExtResult } from './messages';
 import { LocalError } from './messages';
@@ -43,7 +43,7 @@ const relayUrlSchema = z.pipe(
     return url;
   }),
 );
-const storedProfileSchema = z.required(profileSchema);
+const storedProfileSchema = z.required(openProfileSchema);
 
 export function defaultRelayUrl(): string {
   return normalizeRelayUrl(__DEFAULT_RELAY_URL__) ?? 'http://localhost:3000';

@@ -13,6 +13,8 @@ import type { RoomStore } from './store/room-store';
 export interface SocketData {
   code: string | null;
   memberId: string | null;
+  /** The room is private (set on entering it): its chat and reactions must be sealed. */
+  private?: boolean;
   /** The RTT the store holds for this member, as last written through this connection (unset: not known). */
   storedRttMs?: number | null;
 }

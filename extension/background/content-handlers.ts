@@ -50,12 +50,12 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
       // The page could have put the invite in its own address: nothing is joined, and no relay is
       // contacted, before the person says so in the prompt (an extension page the page cannot reach).
       const configured = (await loadSettings()).relayUrl;
-      const { code, relayUrl, pageUrl } = parsed.invite;
+      const { code, relayUrl, pageUrl, key } = parsed.invite;
       const relay = relayUrl ?? configured;
       const room = reg.roomOf(tabId);
       if (room !== undefined && room.code === code && room.state.relayUrl === relay) return { ok: true, data: null }; // already there
       reg.prompts.ask(tabId, {
-        view: { kind: 'join', code: formatRoomCode(code), relayUrl: relay, otherRelay: relay !== configured },
+        view: { kind: 'join', code: formatRoomCode(code), relayUrl: relay, otherRelay: relay !== configured, private: key !== null },
         invite,
         pageUrl,
       });

@@ -18,6 +18,8 @@ const MESSAGES: Record<Code, string> = {
   [ErrorCode.RateLimited]: 'Too many changes at once; slow down a little.',
   [ErrorCode.Unavailable]: 'The relay is busy or restarting. Lockstep keeps trying.',
   [ErrorCode.Internal]: 'Something went wrong on the relay. Try again.',
+  [ErrorCode.UpgradeRequired]: 'This room is private (end-to-end encrypted) and needs a newer Lockstep: update the extension.',
+  [ErrorCode.PrivateRoom]: 'This room is private: open the invite link (its key is in the link, not in the code).',
   [LocalError.InvalidInvite]: `That is neither an invite link nor a room code (codes have ${LIMITS.roomCodeLength} letters and digits).`,
   [LocalError.RelayUnreachable]: 'Cannot reach the relay. Check the Relay URL in the options, or that the relay is running.',
   [LocalError.InvalidRelayUrl]: 'The relay URL is not valid. It looks like http://localhost:3000.',
@@ -25,6 +27,7 @@ const MESSAGES: Record<Code, string> = {
   [LocalError.NoVideo]: 'There is no video on this page yet. Start the video, then create the room.',
   [LocalError.InvalidInput]: 'Some of that input is not valid.',
   [LocalError.Forbidden]: 'That request is not allowed from here.',
+  [LocalError.DamagedInvite]: 'This invite link is damaged: ask for the invite link again.',
   [LocalError.BadAnswer]:
     'The relay answered with something Lockstep does not understand: check that it is a Lockstep relay of the same version.',
 };

@@ -1,7 +1,17 @@
 /** What the popup and options pages ask of the background (PopupToBackground). */
 import browser from 'webextension-polyfill';
 import { joinedRoomSchema } from '../../relay/contract/answer-schemas';
-import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type RoomSettings } from '../../relay/contract/protocol';
+import * as z from 'zod/mini';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  type CreateRoomRequest,
+  type JoinedRoom,
+  type Media,
+  type Profile,
+  type RoomSettings,
+} from '../../relay/contract/protocol';
+import { newRoomKey, roomSeal } from '../crypto/seal';
 import { normalizeRelayUrl, parseInvite, stripInvite } from '../invite';
 import { LocalError, type ExtResult, type PopupToBackground, type TabState } from '../messages';
 import { log } from '../log';
@@ -11,6 +21,8 @@ import { failure } from './errors';
 import { mediaTitle, sameVideoPage } from './pages';
 import type { Registry } from './registry';
 import { RelayConnection } from './relay-connection';
+import { OPEN_CODEC, roomCodec, sealedCodec, type RoomCodec } from './room-codec';
+import { damaged, openJoined, type TabRoom } from './tab-room';
 
 export type Handlers<M> = {
   [K in keyof M]: (
@@ -33,25 +45,33 @@ async function stateOrError(reg: Registry, tabId: number): Promise<ExtResult<Tab
   }
 }
 
-/** Connects and runs create/join; on failure records it for the tab's popup and page. */
+/**
+ * Connects and runs create/join; on failure records it for the tab's popup and page. `open` turns
+ * the answer into the room as this tab keeps it (opened with the room key in a private room); a
+ * room it refuses is left at once.
+ */
 async function enter(
   reg: Registry,
   tabId: number,
   relayUrl: string,
+  roomKey: string | null,
   send: (conn: RelayConnection) => Promise<ExtResult<JoinedRoom>>,
-): Promise<ExtResult<TabState>> {
+  open: (joined: JoinedRoom) => Promise<ExtResult<JoinedRoom>>,
+): Promise<ExtResult<TabRoom>> {
   await reg.drop(tabId, true); // one room per tab: joining another leaves the current one
   const conn = new RelayConnection(relayUrl, () => reg.changed(tabId));
   const connected = await conn.whenConnected();
-  const joined = connected.ok ? await send(conn) : connected;
+  const answer = connected.ok ? await send(conn) : connected;
+  const joined = answer.ok ? await open(answer.data) : answer;
   if (!joined.ok) {
+    if (answer.ok) await conn.request((s) => s.emitWithAck('room:leave'), z.null());
     conn.close();
     reg.fail(tabId, joined.error, joined.message);
     return joined;
   }
   const { memberId, resumeToken, room, chat } = joined.data;
-  reg.adoptConnected(tabId, conn, { relayUrl, memberId, resumeToken, room, feed: feedOnEntry(room, memberId, chat ?? [], Date.now()) });
-  return stateOrError(reg, tabId);
+  const feed = feedOnEntry(room, memberId, chat ?? [], Date.now());
+  return { ok: true, data: reg.adoptConnected(tabId, conn, { relayUrl, memberId, resumeToken, room, feed, roomKey }) };
 }
 
 export async function joinTab(reg: Registry, tabId: number, invite: string, navigate: boolean): Promise<ExtResult<TabState>> {
@@ -61,21 +81,95 @@ export async function joinTab(reg: Registry, tabId: number, invite: string, navi
     return failure(LocalError.InvalidInvite, parsed.message);
   }
   const settings = await loadSettings();
-  const { code, relayUrl, pageUrl } = parsed.invite;
+  const { code, relayUrl, pageUrl, key } = parsed.invite;
   if (navigate && pageUrl !== null) {
     const current = await tabUrl(tabId);
     if (current === null || !sameVideoPage(current, pageUrl)) await browser.tabs.update(tabId, { url: pageUrl });
   }
-  return enter(reg, tabId, relayUrl ?? settings.relayUrl, (conn) =>
-    conn.request((s) => s.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: settings.profile }), joinedRoomSchema),
+  let codec: RoomCodec;
+  try {
+    codec = await roomCodec(key, code);
+  } catch (err) {
+    const bad = damaged(err);
+    if (!bad.ok) reg.fail(tabId, bad.error, bad.message);
+    return bad;
+  }
+  const profile = await codec.profileOut(settings.profile);
+  const entered = await enter(
+    reg,
+    tabId,
+    relayUrl ?? settings.relayUrl,
+    key,
+    async (conn) => {
+      const r = await conn.request((s) => s.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile }), joinedRoomSchema);
+      // A sealed name refused by an open room: the link's key is not for this room.
+      return !r.ok && r.error === ErrorCode.BadRequest && key !== null ? failure(LocalError.DamagedInvite) : r;
+    },
+    (joined) => openJoined(codec, joined),
   );
+  return entered.ok ? stateOrError(reg, tabId) : entered;
+}
+
+/**
+ * Creates a private room: a new room key, its key check to the relay, the creator's name sealed.
+ * The room code (bound into every sealed value) comes with the answer, so the name is sealed again
+ * for the code right away and the media sent then; until then the creator's own name is known here.
+ */
+async function createPrivate(
+  reg: Registry,
+  tabId: number,
+  relayUrl: string,
+  request: Pick<CreateRoomRequest, 'settings'>,
+  profile: Profile,
+  media: Media | undefined,
+): Promise<ExtResult<TabState>> {
+  const roomKey = newRoomKey();
+  const seal = await roomSeal(roomKey);
+  // Bound to no room yet: replaced before anyone else can be in the room (nobody has the code).
+  const pendingName = await seal.seal('name', '', profile.name);
+  const entered = await enter(
+    reg,
+    tabId,
+    relayUrl,
+    roomKey,
+    (conn) =>
+      conn.request(
+        (s) =>
+          s.emitWithAck('room:create', {
+            protocol: PROTOCOL_VERSION,
+            private: { keyCheck: seal.keyCheck },
+            profile: { ...profile, name: pendingName },
+            ...request,
+          }),
+        joinedRoomSchema,
+      ),
+    async (joined) => {
+      // The creator is the only member, its name sealed for no room yet: open the rest, name it here.
+      const self = joined.room.members.find((m) => m.id === joined.memberId);
+      if (self === undefined || joined.room.members.length !== 1) return failure(LocalError.BadAnswer);
+      const opened = await openJoined(sealedCodec(seal, joined.room.code), { ...joined, room: { ...joined.room, members: [] } });
+      if (!opened.ok) return opened;
+      return { ok: true, data: { ...opened.data, room: { ...opened.data.room, members: [{ ...self, name: profile.name }] } } };
+    },
+  );
+  if (!entered.ok) return entered;
+  const room = entered.data;
+  const named = await room.profile(profile);
+  const shown = named.ok && media !== undefined ? await room.media(media) : named;
+  if (!shown.ok) {
+    await reg.drop(tabId, true);
+    reg.fail(tabId, shown.error, shown.message);
+    return shown;
+  }
+  if (media !== undefined) reg.mediaBecameRoomVideo(tabId);
+  return stateOrError(reg, tabId);
 }
 
 export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
   return {
     getTabState: ({ tabId }) => stateOrError(reg, tabId),
 
-    createRoom: async ({ tabId, settings: chosen }) => {
+    createRoom: async ({ tabId, settings: chosen, private: isPrivate = true }) => {
       const owner = reg.ownerVideo(tabId);
       const url = await tabUrl(tabId);
       if (url === null) return failure(LocalError.NoSuchTab);
@@ -89,14 +183,22 @@ export function popupHandlers(reg: Registry): Handlers<PopupToBackground> {
       const tab = await browser.tabs.get(tabId);
       const title = mediaTitle(owner.media?.title, tab.title, url);
       const media = /^https?:/.test(url) ? { url, title, duration: owner.media?.duration ?? null } : undefined;
-      const entered = await enter(reg, tabId, s.relayUrl, (conn) =>
-        conn.request(
-          (sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media }),
-          joinedRoomSchema,
-        ),
+      if (isPrivate) return createPrivate(reg, tabId, s.relayUrl, { settings }, s.profile, media);
+      const entered = await enter(
+        reg,
+        tabId,
+        s.relayUrl,
+        null,
+        (conn) =>
+          conn.request(
+            (sock) => sock.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: s.profile, settings, media }),
+            joinedRoomSchema,
+          ),
+        (joined) => openJoined(OPEN_CODEC, joined),
       );
-      if (entered.ok && media !== undefined) reg.mediaBecameRoomVideo(tabId);
-      return entered;
+      if (!entered.ok) return entered;
+      if (media !== undefined) reg.mediaBecameRoomVideo(tabId);
+      return stateOrError(reg, tabId);
     },
 
     joinRoom: ({ tabId, invite }) => joinTab(reg, tabId, invite, true),

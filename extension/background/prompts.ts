@@ -121,7 +121,7 @@ function isPending(v: unknown): v is Pending {
   const p = v as { view?: Record<string, unknown>; invite?: unknown; media?: { url?: unknown } };
   const view = p.view;
   if (typeof view !== 'object' || view === null || !isText(view.id)) return false;
-  if (view.kind === 'join') return isText(p.invite) && isText(view.code) && isText(view.relayUrl);
+  if (view.kind === 'join') return isText(p.invite) && isText(view.code) && isText(view.relayUrl) && typeof view.private === 'boolean';
   if (view.kind === 'follow') return isText(p.media?.url) && isText(view.title) && isText(view.host);
   return view.kind === 'notice' && isText(view.title) && isText(view.message);
 }

@@ -6,8 +6,18 @@
  * their seats on their own).
  */
 import browser from 'webextension-polyfill';
-import type { ChatMessage, ErrorCode, Media, ReactionEvent, Timeline } from '../../relay/contract/protocol';
-import type { BackgroundToContent, ConnectionView, Envelope, LocalError, PanelMode, PanelView, TabState, VideoReport } from '../messages';
+import type { ChatMessage, ErrorCode, Media, Timeline } from '../../relay/contract/protocol';
+import type { OpenedReaction } from './room-codec';
+import {
+  LocalError,
+  type BackgroundToContent,
+  type ConnectionView,
+  type Envelope,
+  type PanelMode,
+  type PanelView,
+  type TabState,
+  type VideoReport,
+} from '../messages';
 import { log } from '../log';
 import { loadSettings } from '../settings';
 import { TabFrames } from './frames';
@@ -256,9 +266,14 @@ export class Registry implements RoomHost {
     if (media !== null) void this.followMedia(tabId, media, room.room.settings.navigationPolicy === 'ask');
   }
 
-  lost(tabId: number, error: ErrorCode, message: string): void {
+  lost(tabId: number, error: ErrorCode | LocalError, message: string): void {
     void this.drop(tabId, false);
     this.fail(tabId, error, message);
+  }
+
+  /** The room stays (the rest of it opens), and the popup says what was not shown. */
+  unopenable(tabId: number, message: string): void {
+    this.fail(tabId, LocalError.DamagedInvite, message);
   }
 
   chat(tabId: number, message: ChatMessage): void {
@@ -266,7 +281,7 @@ export class Registry implements RoomHost {
   }
 
   /** Floats over the video: the owner frame shows its overlay, which the background tells what to show. */
-  reaction(tabId: number, r: ReactionEvent): void {
+  reaction(tabId: number, r: OpenedReaction): void {
     const member = this.rooms.get(tabId)?.room.members.find((m) => m.id === r.from);
     this.panels.reaction(tabId, {
       id: `${r.from}:${r.at}`,

@@ -1,8 +1,13 @@
 /**
  * One tab's membership of a room: its relay connection, the room as last seen, and the requests
  * the popup and the tab's owner frame make. What must survive the worker being stopped
- * (relay, code, member id, resume token, last view) is handed to the registry to persist; on a
+ * (relay, code, member id, resume token, room key, last view) is handed to the registry to persist; on a
  * new connection (reconnect, or a restarted worker) the member resumes its seat with the token.
+ *
+ * In a private room this is where values are sealed and opened (room-codec.ts): what goes out is
+ * sealed, what comes in is opened before anything else sees it, so the room as kept here (and
+ * everything the registry, popup and panel get from it) is plain. Opening is asynchronous, so what
+ * the relay sends is handled in order through one queue (`inbox`).
  */
 import {
   PROTOCOL_VERSION,
@@ -14,7 +19,6 @@ import {
   type MemberTelemetry,
   type Profile,
   type Reaction,
-  type ReactionEvent,
   type RoomSettings,
   type RoomView,
   type StatusReport,
@@ -35,7 +39,10 @@ import * as z from 'zod/mini';
 import type { ExtResult, FrameSync } from '../messages';
 import { log } from '../log';
 import { EMPTY_FEED, feedStep, type Feed, type RoomEvent } from '../room-feed';
+import { SealError } from '../crypto/seal';
+import { LocalError } from '../messages';
 import { failure } from './errors';
+import { roomCodec, type OpenedReaction, type RoomCodec } from './room-codec';
 import { RelayConnection } from './relay-connection';
 
 /** What the registry stores in storage.session for a tab in a room. */
@@ -46,6 +53,8 @@ export interface PersistedRoom {
   room: RoomView;
   /** The room's log as the panel shows it (chat history and activity, room-feed.ts). */
   feed: Feed;
+  /** A private room's key (what the invite link carries); null or absent for an open room. */
+  roomKey?: string | null;
 }
 
 /** What a tab room asks of the registry. */
@@ -56,12 +65,45 @@ export interface RoomHost {
   timeline(tabId: number, timeline: Timeline, previous: Timeline): void;
   /** The connection came back and the seat was resumed (maybe on another relay node). */
   resumed(tabId: number): void;
-  /** The seat is gone for good (expired room, refused resume). */
-  lost(tabId: number, error: ErrorCode, message: string): void;
+  /** The seat is gone for good (expired room, refused resume, a room that no longer opens with its key). */
+  lost(tabId: number, error: ErrorCode | LocalError, message: string): void;
   /** A chat message reached the room's log for the first time (already in the feed when this is called). */
   chat(tabId: number, message: ChatMessage): void;
   /** Someone reacted (never stored). */
-  reaction(tabId: number, reaction: ReactionEvent): void;
+  reaction(tabId: number, reaction: OpenedReaction): void;
+  /** Something the relay sent did not open with the room's key: it was dropped (not shown). */
+  unopenable(tabId: number, message: string): void;
+}
+
+/** The words for a value that did not open: the invite's key is not the room's, or the relay altered it. */
+export function damaged(err: unknown): ExtResult<never> {
+  const why = err instanceof SealError ? ` (${err.message})` : '';
+  log.warn(`a sealed value did not open${why}`);
+  return failure(LocalError.DamagedInvite);
+}
+
+/**
+ * A join or create answer, opened: the room must be private exactly when there is a key, its key
+ * check the key's, every member and the media must open. History lines that do not open are left
+ * out (logged): one altered line does not keep a member out of the room.
+ */
+export async function openJoined(codec: RoomCodec, joined: JoinedRoom): Promise<ExtResult<JoinedRoom>> {
+  let room: RoomView;
+  try {
+    room = await codec.room(joined.room);
+  } catch (err) {
+    if (!codec.private && joined.room.private) return failure(ErrorCode.PrivateRoom);
+    return damaged(err);
+  }
+  const chat: ChatMessage[] = [];
+  for (const m of joined.chat ?? []) {
+    try {
+      chat.push(await codec.chat(m));
+    } catch (err) {
+      log.warn('a chat message in the history did not open; it is not shown', err);
+    }
+  }
+  return { ok: true, data: { ...joined, room, chat } };
 }
 
 /** Wait before trying `room:resume` again after a transient failure. */
@@ -80,6 +122,9 @@ interface WaitingStatus {
   answer: Array<(r: ExtResult<null>) => void>;
 }
 
+/** For what the relay sends that holds nothing sealed (telemetry, departures, settings). */
+const plain = <T>(_codec: RoomCodec, value: T): Promise<T> => Promise.resolve(value);
+
 const RELAY_ERRORS: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 function isRelayError(code: string): code is ErrorCode {
   return RELAY_ERRORS.has(code);
@@ -87,6 +132,10 @@ function isRelayError(code: string): code is ErrorCode {
 
 export class TabRoom {
   private joined: PersistedRoom;
+  /** This room's sealing (or the open codec), made from the stored key. */
+  private readonly codec: Promise<RoomCodec>;
+  /** What the relay sends, handled one after the other (opening sealed values takes a moment). */
+  private inbox: Promise<void> = Promise.resolve();
   private retry: ReturnType<typeof setTimeout> | null = null;
   private retries = 0;
   private disposed = false;
@@ -103,7 +152,45 @@ export class TabRoom {
   ) {
     // A room stored by a build before the panel has no feed.
     this.joined = { ...joined, feed: joined.feed ?? EMPTY_FEED };
+    this.codec = roomCodec(joined.roomKey ?? null, joined.room.code);
     this.listen();
+  }
+
+  /** Resolves once everything received so far has been handled (opened and applied). */
+  received(): Promise<void> {
+    return this.inbox;
+  }
+
+  /** True in a private room (values sealed with the room key). */
+  get private(): boolean {
+    return (this.joined.roomKey ?? null) !== null;
+  }
+
+  /**
+   * Queues `act` on what the relay sent, opened by `open` first: in order, after whatever came
+   * before. A value that does not open is dropped and reported, never passed on.
+   */
+  private receive<T, U>(
+    event: string,
+    payload: T,
+    open: (codec: RoomCodec, value: T) => Promise<U>,
+    act: (value: U) => void,
+  ): Promise<void> {
+    return (this.inbox = this.inbox.then(async () => {
+      if (this.disposed) return;
+      let opened: U;
+      try {
+        opened = await open(await this.codec, payload);
+      } catch (err) {
+        log.warn(`dropped a '${event}' that did not open with the room's key`, err);
+        this.host.unopenable(
+          this.tabId,
+          `This invite link is damaged, or the relay altered what it sent: something in the room (a '${event}') did not open with the link's key and is not shown.`,
+        );
+        return;
+      }
+      if (!this.disposed) act(opened);
+    }));
   }
 
   get state(): PersistedRoom {
@@ -173,41 +260,82 @@ export class TabRoom {
     const s = this.conn.socket;
     s.on(
       'playback:state',
-      checked('playback:state', timelineSchema, (t) => this.applyTimeline(t)),
+      checked('playback:state', timelineSchema, (t) =>
+        this.receive(
+          'playback:state',
+          t,
+          (c, v) => c.timeline(v),
+          (v) => this.applyTimeline(v),
+        ),
+      ),
     );
     s.on(
       'member:joined',
-      checked('member:joined', memberSchema, (m) => this.upsert(m, true)),
+      checked('member:joined', memberSchema, (m) =>
+        this.receive(
+          'member:joined',
+          m,
+          (c, v) => c.member(v),
+          (v) => this.upsert(v, true),
+        ),
+      ),
     );
     s.on(
       'member:updated',
-      checked('member:updated', memberSchema, (m) => this.upsert(m)),
+      checked('member:updated', memberSchema, (m) =>
+        this.receive(
+          'member:updated',
+          m,
+          (c, v) => c.member(v),
+          (v) => this.upsert(v),
+        ),
+      ),
     );
     s.on(
       'members:telemetry',
-      checked('members:telemetry', telemetryBatchSchema, (entries) => this.applyTelemetry(entries)),
+      checked('members:telemetry', telemetryBatchSchema, (entries) =>
+        this.receive('members:telemetry', entries, plain, (v) => this.applyTelemetry(v)),
+      ),
     );
     s.on(
       'member:left',
-      checked('member:left', memberLeftSchema, ({ memberId, hostId }) => {
-        this.record({ type: 'left', memberId, hostId });
-        const members = this.room.members
-          .filter((m) => m.id !== memberId)
-          .map((m): Member => (hostId === null ? m : { ...m, role: m.id === hostId ? 'host' : 'member' }));
-        this.update({ members });
-      }),
+      checked('member:left', memberLeftSchema, (left) =>
+        this.receive('member:left', left, plain, ({ memberId, hostId }) => {
+          this.record({ type: 'left', memberId, hostId });
+          const members = this.room.members
+            .filter((m) => m.id !== memberId)
+            .map((m): Member => (hostId === null ? m : { ...m, role: m.id === hostId ? 'host' : 'member' }));
+          this.update({ members });
+        }),
+      ),
     );
     s.on(
       'room:settings',
-      checked('room:settings', settingsSchema, (settings) => this.update({ settings })),
+      checked('room:settings', settingsSchema, (settings) =>
+        this.receive('room:settings', settings, plain, (v) => this.update({ settings: v })),
+      ),
     );
     s.on(
       'chat:message',
-      checked('chat:message', chatMessageSchema, (message) => this.addChat([message])),
+      checked('chat:message', chatMessageSchema, (message) =>
+        this.receive(
+          'chat:message',
+          message,
+          (c, v) => c.chat(v),
+          (v) => this.addChat([v]),
+        ),
+      ),
     );
     s.on(
       'reaction',
-      checked('reaction', reactionEventSchema, (reaction) => this.host.reaction(this.tabId, reaction)),
+      checked('reaction', reactionEventSchema, (reaction) =>
+        this.receive(
+          'reaction',
+          reaction,
+          (c, v) => c.reaction(v),
+          (v) => this.host.reaction(this.tabId, v),
+        ),
+      ),
     );
     // Every connection after the one the seat was taken on resumes it.
     s.on('connect', () => {
@@ -234,7 +362,13 @@ export class TabRoom {
     if (r.ok) {
       this.retries = 0;
       this.conn.settled();
-      this.accept(r.data);
+      const opened = await openJoined(await this.codec, r.data);
+      if (!opened.ok) {
+        this.host.lost(this.tabId, opened.error, opened.message);
+        return opened;
+      }
+      // In order with the broadcasts received meanwhile (a resume answer replaces the room).
+      await this.receive('room:resume', opened.data, plain, (v) => this.accept(v));
       this.host.resumed(this.tabId);
       return { ok: true, data: null };
     }
@@ -279,9 +413,22 @@ export class TabRoom {
   }
 
   async control(req: ControlRequest): Promise<ExtResult<Timeline>> {
-    const r = await this.conn.request((s) => s.emitWithAck('playback:control', req), timelineSchema);
-    if (r.ok) this.applyTimeline(r.data);
-    return r;
+    const codec = await this.codec;
+    const sent = req.action === 'media' ? { ...req, media: await codec.mediaOut(req.media) } : req;
+    const r = await this.conn.request((s) => s.emitWithAck('playback:control', sent), timelineSchema);
+    if (!r.ok) return r;
+    const opened = await this.opened(codec.timeline(r.data));
+    if (opened.ok) this.applyTimeline(opened.data);
+    return opened;
+  }
+
+  /** An answer opened; one that does not open is a damaged room, never shown. */
+  private async opened<T>(value: Promise<T>): Promise<ExtResult<T>> {
+    try {
+      return { ok: true, data: await value };
+    } catch (err) {
+      return damaged(err);
+    }
   }
 
   /**
@@ -324,6 +471,7 @@ export class TabRoom {
     this.lastStatusAt = performance.now();
     void this.conn
       .request((s) => s.emitWithAck('member:status', report), memberSchema)
+      .then(async (answer) => (answer.ok ? this.opened((await this.codec).member(answer.data)) : answer))
       .then((r) => {
         this.statusInFlight = false;
         if (r.ok && !this.disposed) this.upsert(r.data);
@@ -343,9 +491,13 @@ export class TabRoom {
   }
 
   async profile(profile: Profile): Promise<ExtResult<Member>> {
-    const r = await this.conn.request((s) => s.emitWithAck('member:profile', profile), memberSchema);
-    if (r.ok) this.upsert(r.data);
-    return r;
+    const codec = await this.codec;
+    const sealed = await codec.profileOut(profile);
+    const r = await this.conn.request((s) => s.emitWithAck('member:profile', sealed), memberSchema);
+    if (!r.ok) return r;
+    const opened = await this.opened(codec.member(r.data));
+    if (opened.ok) this.upsert(opened.data);
+    return opened;
   }
 
   media(media: Media): Promise<ExtResult<Timeline>> {
@@ -353,12 +505,14 @@ export class TabRoom {
   }
 
   /** Sends a chat message; it reaches the log when the relay broadcasts it back (the sender included). */
-  chat(text: string): Promise<ExtResult<null>> {
-    return this.conn.request((s) => s.emitWithAck('chat:send', { text }), z.null());
+  async chat(text: string): Promise<ExtResult<null>> {
+    const sealed = await (await this.codec).chatOut(text);
+    return this.conn.request((s) => s.emitWithAck('chat:send', { text: sealed }), z.null());
   }
 
-  react(emoji: Reaction): Promise<ExtResult<null>> {
-    return this.conn.request((s) => s.emitWithAck('reaction:send', { emoji }), z.null());
+  async react(emoji: Reaction): Promise<ExtResult<null>> {
+    const sealed = await (await this.codec).reactionOut(emoji);
+    return this.conn.request((s) => s.emitWithAck('reaction:send', { emoji: sealed }), z.null());
   }
 
   /** Leaves the room (best effort: a relay that cannot be reached forgets the seat after its grace). */

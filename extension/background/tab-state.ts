@@ -26,7 +26,13 @@ export function tabState(tabId: number, { tab, room, owner, connection, lastErro
         ? null
         : {
             code: room.code,
-            inviteLink: formatInvite(room.room.timeline.media?.url ?? pageUrl ?? 'about:blank', room.code, room.state.relayUrl),
+            private: room.room.private,
+            inviteLink: formatInvite(
+              room.room.timeline.media?.url ?? pageUrl ?? 'about:blank',
+              room.code,
+              room.state.relayUrl,
+              room.state.roomKey ?? null,
+            ),
             settings: room.room.settings,
             members: room.room.members,
             you: room.memberId,

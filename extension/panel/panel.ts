@@ -22,6 +22,7 @@ const el = {
   pillMembers: byId('pill-members', HTMLSpanElement),
   pillUnread: byId('pill-unread', HTMLSpanElement),
   heading: byId('heading', HTMLDivElement),
+  lock: byId('room-lock', HTMLSpanElement),
   connection: byId('connection', HTMLParagraphElement),
   connectionText: byId('connection-text', HTMLSpanElement),
   collapse: byId('collapse', HTMLButtonElement),
@@ -82,6 +83,7 @@ function render(next: PanelView): void {
   el.connection.dataset.tone = conn.tone;
   el.connectionText.textContent = next.room === null ? 'Not in a room' : conn.text;
   el.notInRoom.hidden = next.room !== null;
+  el.lock.hidden = next.room?.private !== true;
   if (next.room === null) el.members.replaceChildren();
   else renderMembers(el.members, next.room, (memberId) => void send('transferHost', { memberId }));
 

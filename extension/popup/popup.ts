@@ -27,11 +27,13 @@ const el = {
   createControl: byId('create-control', HTMLSelectElement),
   createWait: byId('create-wait', HTMLSelectElement),
   createNav: byId('create-nav', HTMLSelectElement),
+  createPrivate: byId('create-private', HTMLInputElement),
   joinForm: byId('join-form', HTMLFormElement),
   invite: byId('invite', HTMLInputElement),
   inviteError: byId('invite-error', HTMLParagraphElement),
   room: byId('room', HTMLElement),
   roomCode: byId('room-code', HTMLSpanElement),
+  roomLock: byId('room-lock', HTMLSpanElement),
   roomMedia: byId('room-media', HTMLParagraphElement),
   inviteLink: byId('invite-link', HTMLInputElement),
   copy: byId('copy', HTMLButtonElement),
@@ -92,6 +94,7 @@ function render(state: TabState): void {
     el.createForm.hidden = !state.video.present;
   } else {
     el.roomCode.textContent = formatRoomCode(room.code);
+    el.roomLock.hidden = !room.private;
     el.inviteLink.value = room.inviteLink;
     el.roomMedia.textContent = mediaText(room);
     renderMembers(el.members, room, (memberId) => void act(() => send('transferHost', { tabId, memberId })));
@@ -154,7 +157,7 @@ function wire(): void {
   el.createForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const settings = roomSettingsFrom(el.createControl.value, el.createWait.value, el.createNav.value);
-    void act(() => send('createRoom', { tabId, settings }), render);
+    void act(() => send('createRoom', { tabId, settings, private: el.createPrivate.checked }), render);
   });
   el.joinForm.addEventListener('submit', (event) => {
     event.preventDefault();

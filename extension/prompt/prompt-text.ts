@@ -22,7 +22,9 @@ export function promptText(view: PromptView): PromptText {
               { text: "This invite's room " },
               { text: view.code, code: true },
               {
-                text: ' is on another relay than the one in your options. Join it there? The relay will see your name, and its room can change what this tab plays.',
+                text: view.private
+                  ? ' is on another relay than the one in your options. Join it there? The room is private: the relay will not see your name or what you watch, but its room can change what this tab plays.'
+                  : ' is on another relay than the one in your options. Join it there? The relay will see your name, and its room can change what this tab plays.',
               },
             ],
             where: `Relay: ${view.relayUrl}`,

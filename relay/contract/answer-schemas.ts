@@ -7,11 +7,20 @@
  * checks at the bottom fail the build if a schema and its protocol type drift apart.
  */
 import * as z from 'zod/mini';
-import { agree, mediaSchema, nonNegative, settingsSchema, type Same } from './value-schemas';
+import {
+  agree,
+  digestSchema,
+  mediaSchema,
+  nonNegative,
+  reactionValueSchema,
+  sealedString,
+  settingsSchema,
+  type Same,
+} from './value-schemas';
 import {
   ErrorCode,
   LIMITS,
-  REACTIONS,
+  sealedMaxLength,
   type ChatMessage,
   type ReactionEvent,
   type JoinedRoom,
@@ -28,7 +37,8 @@ const id = z.string().check(z.minLength(1), z.maxLength(64));
 
 export const memberSchema = z.object({
   id,
-  name: z.string().check(z.minLength(1), z.maxLength(LIMITS.nameMaxLength)),
+  // A display name, or a sealed one (private rooms): the extension opens and checks it (tab-room.ts).
+  name: z.union([z.string().check(z.minLength(1), z.maxLength(LIMITS.nameMaxLength)), sealedString('name')]),
   color: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/)),
   role: z.enum(['host', 'member']),
   status: z.enum(['playing', 'paused', 'buffering', 'ad', 'no_video']),
@@ -52,6 +62,8 @@ export const timelineSchema = z.object({
 
 export const roomViewSchema = z.object({
   code: z.string().check(z.length(LIMITS.roomCodeLength)),
+  private: z.boolean(),
+  keyCheck: z.nullable(digestSchema),
   settings: settingsSchema,
   members: z.array(memberSchema).check(z.maxLength(1000)),
   timeline: timelineSchema,
@@ -60,7 +72,7 @@ export const roomViewSchema = z.object({
 export const chatMessageSchema = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(64)),
   from: id,
-  text: z.string().check(z.maxLength(LIMITS.chatMaxLength)),
+  text: z.string().check(z.maxLength(Math.max(LIMITS.chatMaxLength, sealedMaxLength('chat')))),
   at: finite,
 });
 export const joinedRoomSchema = z.object({
@@ -69,7 +81,7 @@ export const joinedRoomSchema = z.object({
   resumeToken: z.string().check(z.minLength(1), z.maxLength(64)),
   chat: z.optional(z.array(chatMessageSchema).check(z.maxLength(LIMITS.chatHistoryCount))),
 });
-export const reactionEventSchema = z.object({ from: id, emoji: z.enum(REACTIONS), at: finite });
+export const reactionEventSchema = z.object({ from: id, emoji: reactionValueSchema, at: finite });
 export const memberLeftSchema = z.object({ memberId: id, hostId: z.nullable(id) });
 export const memberTelemetrySchema = z.object({ memberId: id, offsetMs: z.nullable(finite), rttMs: z.nullable(nonNegative) });
 export const telemetryBatchSchema = z.array(memberTelemetrySchema).check(z.maxLength(1000));

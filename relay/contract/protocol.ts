@@ -14,8 +14,14 @@
  * RTTs and offsets in milliseconds.
  */
 
-/** Bumped on any incompatible change. A client sends it on create/join/resume. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change. A client sends it on create/join/resume. Version 2 added
+ * private rooms (sealed values); the relay still serves version 1 clients in open rooms.
+ */
+export const PROTOCOL_VERSION = 2;
+/** The oldest client version the relay serves; the oldest that can be in a private room. */
+export const MIN_PROTOCOL_VERSION = 1;
+export const PRIVATE_ROOMS_SINCE = 2;
 
 /** Every error a client may see. Internal errors never reach a client, only `internal`. */
 export const ErrorCode = {
@@ -39,6 +45,10 @@ export const ErrorCode = {
   ResumeFailed: 'resume_failed',
   /** The control was based on an older timeline (`baseSeq` < current seq). */
   Stale: 'stale',
+  /** The room is private (end-to-end encrypted) and this client is too old to open it: update Lockstep. */
+  UpgradeRequired: 'upgrade_required',
+  /** The room is private: its key is in the invite link, and a join without it (a bare room code) cannot read the room. */
+  PrivateRoom: 'private_room',
   /** Too many events of this kind; slow down. */
   RateLimited: 'rate_limited',
   /** The relay is shutting down or its store is unreachable; try again. */
@@ -74,6 +84,42 @@ export const LIMITS = {
   minRate: MIN_RATE,
   maxRate: MAX_RATE,
 } as const;
+
+/**
+ * Sealed values (private rooms, extension/crypto/seal.ts): `s1.` + base64url(IV ‖ ciphertext ‖ tag),
+ * AES-256-GCM. The relay never opens them; it checks their shape and caps their length here.
+ * SEALED_MAX_BYTES is the largest plaintext (UTF-8) of each kind: a name or title of the UI's
+ * length limit in 3-byte characters, a URL of LIMITS.urlMaxLength (URLs are ASCII), the longest reaction.
+ */
+export type SealedKind = 'url' | 'title' | 'chat' | 'name' | 'reaction';
+export const SEALED_PREFIX = 's1.';
+export const SEALED_MAX_BYTES: Readonly<Record<SealedKind, number>> = {
+  url: LIMITS.urlMaxLength,
+  title: LIMITS.titleMaxLength * 3,
+  chat: LIMITS.chatMaxLength * 3,
+  name: LIMITS.nameMaxLength * 3,
+  reaction: 16,
+};
+/** 12-byte IV and 16-byte tag around the plaintext. */
+const SEAL_OVERHEAD_BYTES = 28;
+
+/** The longest sealed string of `kind` (the prefix and unpadded base64url). */
+export function sealedMaxLength(kind: SealedKind): number {
+  return SEALED_PREFIX.length + Math.ceil(((SEALED_MAX_BYTES[kind] + SEAL_OVERHEAD_BYTES) * 4) / 3);
+}
+
+/** True when `text` has the shape of a sealed value of `kind` (what the relay can check; it cannot open it). */
+export function isSealed(kind: SealedKind, text: string): boolean {
+  return (
+    text.length <= sealedMaxLength(kind) &&
+    text.length >= SEALED_PREFIX.length + Math.ceil((SEAL_OVERHEAD_BYTES * 4) / 3) &&
+    text.startsWith(SEALED_PREFIX) &&
+    /^[A-Za-z0-9_-]+$/.test(text.slice(SEALED_PREFIX.length))
+  );
+}
+
+/** HMAC-SHA-256 in base64url: a media key (URL equality in private rooms) and a key check. */
+export const DIGEST_LENGTH = 43;
 
 /** The first rule a display name breaks: empty, longer than LIMITS.nameMaxLength, or with control characters. */
 export type DisplayNameProblem = 'empty' | 'too_long' | 'control_characters';
@@ -140,11 +186,24 @@ export function byJoinOrder(a: Pick<Member, 'joinedAt' | 'id'>, b: Pick<Member, 
 }
 
 export interface Media {
-  /** Page URL the video is watched on (what an invite link opens). */
+  /** Page URL the video is watched on (what an invite link opens); sealed (kind `url`) in a private room. */
   url: string;
+  /** Sealed (kind `title`) in a private room. */
   title: string;
   /** Seconds, when the player knows it. */
   duration: number | null;
+  /**
+   * Private rooms only: HMAC-SHA-256 of the URL under a key derived from the room key
+   * (DIGEST_LENGTH characters). The relay compares these where it would compare URLs (the same
+   * video keeps the timeline); equal URLs have equal keys, and the key does not reveal the URL.
+   */
+  key?: string;
+}
+
+/** True when two media are the same video: the same media key in a private room, else the same URL. */
+export function sameVideo(a: Media, b: Media): boolean {
+  if (a.key !== undefined || b.key !== undefined) return a.key === b.key;
+  return a.url === b.url;
 }
 
 /**
@@ -174,6 +233,13 @@ export interface Timeline {
 export interface RoomView {
   /** Canonical room code (upper case, no dashes). */
   code: string;
+  /**
+   * Private rooms (chosen at creation, never changed): names, media URLs and titles, chat and
+   * reactions are sealed values. `keyCheck` is the creator's RoomSeal.keyCheck, so a joiner knows
+   * at once whether its key is the room's; null in an open room.
+   */
+  private: boolean;
+  keyCheck: string | null;
   settings: RoomSettings;
   members: Member[];
   timeline: Timeline;
@@ -193,6 +259,7 @@ export interface JoinedRoom {
 }
 
 export interface Profile {
+  /** A display name; sealed (kind `name`) in a private room. */
   name: string;
   /** `#rrggbb`; the relay picks one when omitted. */
   color?: string;
@@ -200,6 +267,8 @@ export interface Profile {
 
 export interface CreateRoomRequest {
   protocol: number;
+  /** A private room: every name, media, chat line and reaction in it must be sealed. Absent: open. */
+  private?: { keyCheck: string };
   profile: Profile;
   settings?: Partial<RoomSettings>;
   media?: Media;
@@ -258,6 +327,7 @@ export interface ChatMessage {
   id: string;
   /** The sender's member id. */
   from: string;
+  /** Sealed (kind `chat`) in a private room. */
   text: string;
   /** Relay time (ms). */
   at: number;
@@ -270,7 +340,8 @@ export type Reaction = (typeof REACTIONS)[number];
 /** A reaction floating over everyone's video for a moment: broadcast, never stored. */
 export interface ReactionEvent {
   from: string;
-  emoji: Reaction;
+  /** One of REACTIONS; sealed (kind `reaction`) in a private room. */
+  emoji: string;
   /** Relay time (ms). */
   at: number;
 }
@@ -297,7 +368,7 @@ export interface ClientToServerEvents {
   'playback:control': (req: ControlRequest, ack: (res: Result<Timeline>) => void) => void;
   'chat:send': (req: { text: string }, ack: (res: Result<null>) => void) => void;
   /** A reaction to the room (its own token bucket; volatile broadcast, not stored). */
-  'reaction:send': (req: { emoji: Reaction }, ack: (res: Result<null>) => void) => void;
+  'reaction:send': (req: { emoji: string }, ack: (res: Result<null>) => void) => void;
   /** Answers the relay's clock (ms) at once; for NTP-style offset estimation. */
   'time:ping': (ack: (relayTime: number) => void) => void;
 }

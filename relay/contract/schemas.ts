@@ -7,8 +7,17 @@
  */
 import * as z from 'zod/mini';
 import type { ControlRequest, CreateRoomRequest, JoinRoomRequest, ResumeRequest, StatusReport, TelemetryReport } from './protocol';
-import { LIMITS, REACTIONS, type Reaction } from './protocol';
-import { agree, mediaSchema, nonNegative, partialSettingsSchema, profileSchema, type Same } from './value-schemas';
+import { LIMITS, sealedMaxLength } from './protocol';
+import {
+  agree,
+  digestSchema,
+  mediaSchema,
+  nonNegative,
+  partialSettingsSchema,
+  profileSchema,
+  reactionValueSchema,
+  type Same,
+} from './value-schemas';
 
 const protocol = z.int();
 /** Generous bound for a typed code: 14 symbols plus grouping dashes and spaces. */
@@ -16,6 +25,7 @@ const typedCode = z.string().check(z.minLength(1), z.maxLength(LIMITS.roomCodeLe
 
 export const createRoomSchema = z.strictObject({
   protocol,
+  private: z.optional(z.strictObject({ keyCheck: digestSchema })),
   profile: profileSchema,
   settings: z.optional(partialSettingsSchema),
   media: z.optional(mediaSchema),
@@ -48,9 +58,15 @@ export const statusSchema = z.strictObject({
 /** Telemetry between status changes: both values always sent (null: not known). */
 export const telemetrySchema = z.strictObject({ offsetMs, rttMs });
 
-export const chatSchema = z.strictObject({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.chatMaxLength)) });
+/**
+ * Plain text (open rooms: trimmed, 1 to LIMITS.chatMaxLength) or a sealed one (private rooms); which
+ * one the room takes is checked against it (value-schemas.ts chatFits).
+ */
+export const chatSchema = z.strictObject({
+  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(Math.max(LIMITS.chatMaxLength, sealedMaxLength('chat')))),
+});
 
-export const reactionSchema = z.strictObject({ emoji: z.enum(REACTIONS) });
+export const reactionSchema = z.strictObject({ emoji: reactionValueSchema });
 
 export const transferHostSchema = z.strictObject({ memberId: z.string().check(z.minLength(1), z.maxLength(64)) });
 
@@ -62,5 +78,5 @@ agree<Same<z.output<typeof controlSchema>, ControlRequest>>();
 agree<Same<z.output<typeof statusSchema>, StatusReport>>();
 agree<Same<z.output<typeof telemetrySchema>, TelemetryReport>>();
 agree<Same<z.output<typeof chatSchema>, { text: string }>>();
-agree<Same<z.output<typeof reactionSchema>, { emoji: Reaction }>>();
+agree<Same<z.output<typeof reactionSchema>, { emoji: string }>>();
 agree<Same<z.output<typeof transferHostSchema>, { memberId: string }>>();

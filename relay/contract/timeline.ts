@@ -7,7 +7,7 @@
  *     ▲                                                                   │
  *     └────────────── pause / member stalls under 'wait' ─────────────────┘
  */
-import type { ControlRequest, Timeline, WaitPolicy } from './protocol';
+import { sameVideo, type ControlRequest, type Timeline, type WaitPolicy } from './protocol';
 
 /** Lead bounds for scheduled starts (ms). The floor covers a seek plus a decoder restart. */
 export const MIN_LEAD_MS = 250;
@@ -77,7 +77,7 @@ export function applyControl(t: Timeline, c: ControlRequest, now: number, leadMs
       return next(t, { position: positionAt(t, now), setAt: Math.max(now, t.setAt), rate: c.rate }, by);
     case 'media':
       // The same video again: its details (title, a duration now known), the timeline as it is.
-      if (t.media !== null && t.media.url === c.media.url) {
+      if (t.media !== null && sameVideo(t.media, c.media)) {
         if (t.media.title === c.media.title && t.media.duration === c.media.duration) return t;
         return next(t, { media: c.media }, by);
       }

@@ -13,6 +13,7 @@ import {
   type TelemetryReport,
   type Timeline,
 } from '../contract/protocol';
+import { mediaFits, profileFits } from '../contract/value-schemas';
 import { colorFor } from './colors';
 import { memberView, rttsOf } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from '../store/room-store';
@@ -35,6 +36,8 @@ export function control(memberId: string, req: ControlRequest, now: number) {
     if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
     if (room.settings.controlMode === 'host' && m.role !== 'host') return { ok: false, error: ErrorCode.NotHost };
     if (req.baseSeq !== undefined && req.baseSeq < room.timeline.seq) return { ok: false, error: ErrorCode.Stale };
+    // Sealed media in a private room, plain media in an open one: never one in the other.
+    if (req.action === 'media' && !mediaFits(room.private === true, req.media)) return { ok: false, error: ErrorCode.BadRequest };
     const timeline = applyControl(room.timeline, req, now, scheduleLead(rttsOf(room)), memberId);
     if (timeline === room.timeline) return { ok: true, room, value: { timeline, changed: false } };
     const media = req.action === 'media' ? req.media : room.media;
@@ -144,6 +147,7 @@ export function setProfile(memberId: string, profile: Profile) {
   return (room: StoredRoom): Mutation<Member, ErrorCode> => {
     const m = present(room, memberId);
     if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    if (!profileFits(room.private === true, profile)) return { ok: false, error: ErrorCode.BadRequest };
     const member: StoredMember = {
       ...m,
       name: profile.name,

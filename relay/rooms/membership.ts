@@ -12,6 +12,8 @@ import {
   byJoinOrder,
   DEFAULT_SETTINGS,
   ErrorCode,
+  PRIVATE_ROOMS_SINCE,
+  PROTOCOL_VERSION,
   type Media,
   type Member,
   type MemberLeft,
@@ -19,6 +21,7 @@ import {
   type RoomSettings,
   type RoomView,
 } from '../contract/protocol';
+import { profileFits } from '../contract/value-schemas';
 import { colorFor } from './colors';
 import { hostOf, memberView, roomView, rttsOf, successor, withExpiry } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from '../store/room-store';
@@ -61,10 +64,13 @@ export function createRoom(
   now: number,
   settings: Partial<RoomSettings> = {},
   media: Media | null = null,
+  privacy: { keyCheck: string } | null = null,
 ): StoredRoom {
   const timeline = { ...emptyTimeline(now), media };
   return {
     code,
+    private: privacy !== null,
+    keyCheck: privacy?.keyCheck ?? null,
     settings: { ...DEFAULT_SETTINGS, ...settings },
     members: { [creator.id]: storedMember(creator, 'host', now, null) },
     timeline,
@@ -116,8 +122,24 @@ export interface Entered {
   replaced: string | null;
 }
 
-export function join(m: NewMember, now: number, rules: RoomRules) {
+/**
+ * Whether a client of protocol `protocol` may take a seat in the room with `profile` (absent on a
+ * resume): a private room needs a client that seals, and every profile must fit the room (sealed
+ * name in a private room, a plain one in an open room). Null when it may.
+ */
+export function admission(room: StoredRoom, protocol: number, profile?: Profile): ErrorCode | null {
+  const isPrivate = room.private === true;
+  if (isPrivate && protocol < PRIVATE_ROOMS_SINCE) return ErrorCode.UpgradeRequired;
+  if (profile === undefined || profileFits(isPrivate, profile)) return null;
+  // A plain name for a private room: a client without the room key (a bare code), told so.
+  return isPrivate && profileFits(false, profile) ? ErrorCode.PrivateRoom : ErrorCode.BadRequest;
+  return null;
+}
+
+export function join(m: NewMember, now: number, rules: RoomRules, protocol = PROTOCOL_VERSION) {
   return (room: StoredRoom): Mutation<Entered, ErrorCode> => {
+    const refused = admission(room, protocol, m.profile);
+    if (refused !== null) return { ok: false, error: refused };
     const p = prune(room, now, rules.graceMs);
     if (Object.keys(p.room.members).length >= rules.maxMembers) return { ok: false, error: ErrorCode.RoomFull };
     const role = hostOf(p.room) === null ? 'host' : 'member';
@@ -138,8 +160,16 @@ export function join(m: NewMember, now: number, rules: RoomRules) {
  * Back from away: by resume token hash (`room:resume`), by id (socket.io connection state
  * recovery), or both (a recovered connection resuming anyway: it must be the same member).
  */
-export function resume(who: { resumeHash?: string; memberId?: string }, connectionId: string, now: number, rules: RoomRules) {
+export function resume(
+  who: { resumeHash?: string; memberId?: string },
+  connectionId: string,
+  now: number,
+  rules: RoomRules,
+  protocol = PROTOCOL_VERSION,
+) {
   return (room: StoredRoom): Mutation<Entered, ErrorCode> => {
+    const refused = admission(room, protocol);
+    if (refused !== null) return { ok: false, error: refused };
     const p = prune(room, now, rules.graceMs);
     const matches = (m: StoredMember): boolean =>
       (who.memberId === undefined || m.id === who.memberId) && (who.resumeHash === undefined || m.resumeHash === who.resumeHash);

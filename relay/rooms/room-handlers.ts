@@ -9,6 +9,8 @@ import { canonicalRoomCode, hashResumeToken, newMemberId, newResumeToken, newRoo
 import { roomChannel, type RelayContext, type RelaySocket } from '../context';
 import {
   ErrorCode,
+  MIN_PROTOCOL_VERSION,
+  PRIVATE_ROOMS_SINCE,
   PROTOCOL_VERSION,
   type ChatMessage,
   type CreateRoomRequest,
@@ -19,6 +21,7 @@ import {
   type RoomSettings,
   type RoomView,
 } from '../contract/protocol';
+import { mediaFits, profileFits } from '../contract/value-schemas';
 import type { UpdateResult } from '../store/room-store';
 import { transferHost, updateSettings } from './member-actions';
 import { fail, storeError, updateAsMember } from './member-update';
@@ -46,6 +49,7 @@ async function enter(
 ): Promise<{ room: RoomView; chat: ChatMessage[] }> {
   socket.data.code = code;
   socket.data.memberId = memberId;
+  socket.data.private = view.private;
   delete socket.data.storedRttMs;
   ctx.seats.add({ code, memberId, socketId: socket.id });
   await socket.join(roomChannel(code));
@@ -62,12 +66,23 @@ function exit(ctx: RelayContext, socket: RelaySocket): void {
   }
   socket.data.code = null;
   socket.data.memberId = null;
+  delete socket.data.private;
   delete socket.data.storedRttMs;
 }
 
+/** The client versions this relay serves (older ones in open rooms only: membership.ts admission). */
+function speaks(protocol: number): boolean {
+  return protocol >= MIN_PROTOCOL_VERSION && protocol <= PROTOCOL_VERSION;
+}
+
 export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: CreateRoomRequest): Promise<Result<JoinedRoom>> {
-  if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+  if (!speaks(req.protocol)) return fail(ErrorCode.VersionMismatch);
   if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
+  const isPrivate = req.private !== undefined;
+  // What a private room holds is sealed from its first value on; an open room's is plain.
+  if (isPrivate && req.protocol < PRIVATE_ROOMS_SINCE) return fail(ErrorCode.BadRequest);
+  if (!profileFits(isPrivate, req.profile) || (req.media !== undefined && !mediaFits(isPrivate, req.media)))
+    return fail(ErrorCode.BadRequest);
   const memberId = newMemberId();
   // 70-bit codes practically never collide; a few draws make a collision harmless.
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -79,6 +94,7 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
       ctx.now(),
       req.settings,
       req.media ?? null,
+      req.private ?? null,
     );
     if (await ctx.store.create(room)) {
       const entered = await enter(ctx, socket, code, memberId, roomView(room));
@@ -90,7 +106,7 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
 }
 
 export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: JoinRoomRequest): Promise<Result<JoinedRoom>> {
-  if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+  if (!speaks(req.protocol)) return fail(ErrorCode.VersionMismatch);
   if (socket.data.code !== null) return fail(ErrorCode.AlreadyInRoom);
   const code = canonicalRoomCode(req.code);
   if (code === null) return fail(ErrorCode.RoomNotFound);
@@ -98,7 +114,12 @@ export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: Join
   const resumeToken = newResumeToken(code);
   const r = await ctx.store.update(
     code,
-    join({ id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id }, ctx.now(), ctx.rules),
+    join(
+      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id },
+      ctx.now(),
+      ctx.rules,
+      req.protocol,
+    ),
   );
   if (!r.ok) return fail(storeError(r.error));
   announceEntry(ctx, code, r.value, 'member:joined', r.room);
@@ -108,14 +129,14 @@ export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: Join
 }
 
 export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: ResumeRequest): Promise<Result<JoinedRoom>> {
-  if (req.protocol !== PROTOCOL_VERSION) return fail(ErrorCode.VersionMismatch);
+  if (!speaks(req.protocol)) return fail(ErrorCode.VersionMismatch);
   const code = tokenRoom(req.resumeToken);
   if (code === null) return fail(ErrorCode.ResumeFailed);
   // Already seated (e.g. socket.io recovered this connection): only the same member may resume.
   const seated = socket.data.code !== null;
   if (seated && (socket.data.code !== code || socket.data.memberId === null)) return fail(ErrorCode.AlreadyInRoom);
   const who = { resumeHash: hashResumeToken(req.resumeToken), ...(seated ? { memberId: socket.data.memberId! } : {}) };
-  const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules));
+  const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules, req.protocol));
   if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
   if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
   announceEntry(ctx, code, r.value, 'member:updated', r.room);

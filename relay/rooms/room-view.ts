@@ -10,6 +10,8 @@ export function memberView(m: StoredMember): Member {
 export function roomView(room: StoredRoom): RoomView {
   return {
     code: room.code,
+    private: room.private === true,
+    keyCheck: room.keyCheck ?? null,
     settings: { ...room.settings },
     members: Object.values(room.members).sort(byJoinOrder).map(memberView),
     timeline: room.timeline,

@@ -30,6 +30,13 @@ export interface StoredRoom {
   /** Canonical code (upper case, no dashes). */
   code: string;
   settings: RoomSettings;
+  /**
+   * A private room (protocol.ts RoomView.private): names, media, chat and reactions in it are sealed
+   * values the relay cannot open. Absent in rooms stored before private rooms (open).
+   */
+  private?: boolean;
+  /** The creator's key check (private rooms), handed to joiners; null or absent in an open room. */
+  keyCheck?: string | null;
   /** Keyed by member id. */
   members: Record<string, StoredMember>;
   timeline: Timeline;

@@ -11,6 +11,7 @@ import { launchExtensionBrowser, type ExtensionBrowser } from '../support/extens
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../support/relay';
 import { waitFor } from '../support/firefox';
+import { codecOf } from '../support/private';
 
 jest.setTimeout(60_000);
 
@@ -50,7 +51,7 @@ afterAll(async () => {
   await relay?.close();
 });
 
-test('a room outlives the stopped worker, the popup shows it, and closing the tab leaves it', async () => {
+test('a private room (and its key) outlives the stopped worker, the popup shows it, and closing the tab leaves it', async () => {
   const page = await b.context.newPage();
   await page.goto(`${site.origin}/plain.html`);
   await page.bringToFront();
@@ -58,14 +59,20 @@ test('a room outlives the stopped worker, the popup shows it, and closing the ta
   await waitFor(async () => (await state(tabId)).video.present, 'the video reported', 20_000);
   const created = await send('createRoom', { tabId, settings: { controlMode: 'everyone' } });
   if (!created.ok || created.data.room === null) throw new Error(`createRoom: ${JSON.stringify(created)}`);
-  const { code, you } = created.data.room;
+  const { code, you, inviteLink } = created.data.room;
+  expect(created.data.room.private).toBe(true);
+  const codec = await codecOf(inviteLink);
 
   const friend: TestClient = await connectClient(relay.url);
   const members = new Map<string, RoomMember>();
   friend.on('member:joined', (m) => members.set(m.id, m));
   friend.on('member:updated', (m) => members.set(m.id, m));
   friend.on('member:left', ({ memberId }) => members.delete(memberId));
-  const joined = await friend.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code, profile: { name: 'Friend' } });
+  const joined = await friend.emitWithAck('room:join', {
+    protocol: PROTOCOL_VERSION,
+    code,
+    profile: await codec.profileOut({ name: 'Friend' }),
+  });
   if (!joined.ok) throw new Error(joined.error);
   for (const m of joined.data.room.members) members.set(m.id, m);
 
@@ -86,6 +93,11 @@ test('a room outlives the stopped worker, the popup shows it, and closing the ta
       [document.body.innerText, ...[...document.querySelectorAll('input, output')].map((el) => (el as HTMLInputElement).value)].join(' '),
     );
   await waitFor(async () => (await shown()).includes(code), 'the popup shows the room code', 10_000);
+  // The restarted worker still holds the room key: a new name, sealed, opens in its popup.
+  const renamed = await friend.emitWithAck('member:profile', await codec.profileOut({ name: 'Friend Renamed' }));
+  expect(renamed.ok).toBe(true);
+  await waitFor(async () => (await shown()).includes('Friend Renamed'), "the popup shows the friend's new name, opened", 10_000);
+  expect(await popup.evaluate(() => document.getElementById('room-lock')?.hidden)).toBe(false);
   await popup.close();
 
   await page.close();

@@ -73,7 +73,7 @@ async function roomWithFriend(tabId: number): Promise<{ friend: TestClient; join
     'the tab reports a video (and the background uses the test relay)',
     20_000,
   );
-  const created = await send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'continue' } });
+  const created = await send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'continue' }, private: false });
   if (!created.ok || created.data.room === null) throw new Error(`createRoom: ${created.ok ? 'no room' : created.message}`);
   const friend = await connectClient(relay.url);
   const joined = await new Promise<Result<JoinedRoom>>((done) =>

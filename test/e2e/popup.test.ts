@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { connectClient, startRelay, type TestRelay } from '../support/relay';
 import { PROTOCOL_VERSION } from '../../relay/contract/protocol';
+import { codecOf } from '../support/private';
 import { startFixtureServer, type FixtureServer } from '../support/fixture-server';
 import { answer, promptShowing } from '../support/prompt';
 import { click, fill, launchChromiumMember, launchFirefoxMember, read, waitFor, type Member, type MemberPage } from '../support/browsers';
@@ -339,12 +340,15 @@ describe('popup in Firefox', () => {
     const link = (await read(popup, 'Invite link')) ?? '';
     const code = /#lockstep=([0-9A-Z]{14})/.exec(link)?.[1];
     expect(code).toBeDefined();
+    // The room is private (the default): Cy, a bare client, seals its name with the link's key.
+    const codec = await codecOf(link);
+    expect(codec.private).toBe(true);
     const cy = await connectClient(relay.url);
     try {
       const joined = await cy.emitWithAck('room:join', {
         protocol: PROTOCOL_VERSION,
         code: code ?? '',
-        profile: { name: 'Cy', color: '#4363d8' },
+        profile: await codec.profileOut({ name: 'Cy', color: '#4363d8' }),
       });
       expect(joined.ok).toBe(true);
       await cy.emitWithAck('member:status', { status: 'paused', offsetMs: 3, rttMs: 12 });

@@ -108,13 +108,37 @@ export async function waitForVideo(member: Member, tabId: number, title?: string
   );
 }
 
-export async function createRoom(member: Member, tabId: number): Promise<string> {
-  const res = await member.send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'wait' } });
+/**
+ * Creates a room and returns its code. Open unless `private` (the product's default is private:
+ * the sync tests run open rooms, so members can join by bare code through their own relay URLs;
+ * test/e2e/private-rooms.test.ts runs private ones, joined with `privateInvite`).
+ */
+export async function createRoom(member: Member, tabId: number, options: { private?: boolean } = {}): Promise<string> {
+  const res = await member.send('createRoom', {
+    tabId,
+    settings: { controlMode: 'everyone', waitPolicy: 'wait' },
+    private: options.private ?? false,
+  });
   if (!res.ok) throw new Error(`${member.name}: createRoom failed: ${res.message}`);
   if (!res.data.room) throw new Error(`${member.name}: createRoom gave no room`);
   return res.data.room.code;
 }
 
+/**
+ * The invite link of `creator`'s room (with a private room's key), pointing at `joiner`'s own relay
+ * URL (it joins through its configured relay, its latency proxy, as with a bare code) and, when
+ * given, at the joiner's own page (so joining does not navigate its tab).
+ */
+export async function privateInvite(creator: Member, tabId: number, joinerRelayUrl: string, joinerPageUrl?: string): Promise<string> {
+  const room = (await tabState(creator, tabId)).room;
+  if (room === null) throw new Error(`${creator.name} is in no room`);
+  const invite = new URL(room.inviteLink);
+  const link = new URL(joinerPageUrl ?? room.inviteLink);
+  link.hash = invite.hash.replace(/relay=[^&]*/, `relay=${encodeURIComponent(joinerRelayUrl)}`);
+  return link.toString();
+}
+
+/** Joins with a bare code or an invite link (`privateInvite`). */
 export async function joinRoom(member: Member, tabId: number, code: string): Promise<void> {
   const res = await member.send('joinRoom', { tabId, invite: code });
   if (!res.ok) throw new Error(`${member.name}: joinRoom failed: ${res.message}`);

@@ -5,6 +5,7 @@
  * record every presented frame; the figures are printed. Asserts nothing.
  * Options: --kinds chromium,firefox,chromium  --steady 20 (seconds of playback after each change)
  *          --panel (every member with the room panel open)
+ *          --private (a private room: names and media sealed, joined with its invite link)
  */
 import { parseArgs } from 'node:util';
 import { startRelay } from '../../support/relay';
@@ -12,7 +13,7 @@ import { launchMember, type BrowserKind, type Member, type MemberPage } from '..
 import { startLatencyProxy, symmetric, type LatencyProfile, type LatencyProxy } from '../../support/latency-proxy';
 import { convergenceMs, pairwiseErrors, percentiles, type Frame, type Percentiles } from './analysis';
 import { benchVideo } from './bench-video';
-import { createRoom, joinRoom, setRelayUrl, waitForMembers, waitForVideo } from '../../support/rooms';
+import { createRoom, joinRoom, privateInvite, setRelayUrl, waitForMembers, waitForVideo } from '../../support/rooms';
 import { startStaticServer } from './static-server';
 
 const { values } = parseArgs({
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     steady: { type: 'string', default: '20' },
     // Every member with the room panel open (its cost on sync precision).
     panel: { type: 'boolean', default: false },
+    // A private room (#15): the timeline stays readable, so sync should not change.
+    private: { type: 'boolean', default: false },
   },
 });
 const kinds = (values.kinds ?? '').split(',').map((k) => k.trim()) as BrowserKind[];
@@ -81,8 +84,14 @@ async function main(): Promise<void> {
     const tabs = await Promise.all(members.map((m, i) => m.openTab(`${site.origin}/recorder.html?member=${i}`)));
     for (const [i, m] of members.entries()) await setRelayUrl(m, proxies[i]?.url ?? '');
     for (const [i, m] of members.entries()) await waitForVideo(m, tabs[i]?.tabId ?? -1);
-    const code = await createRoom(members[0] as Member, tabs[0]?.tabId ?? -1);
-    for (const i of [1, 2]) await joinRoom(members[i] as Member, tabs[i]?.tabId ?? -1, code);
+    const isPrivate = values.private === true;
+    const code = await createRoom(members[0] as Member, tabs[0]?.tabId ?? -1, { private: isPrivate });
+    for (const i of [1, 2]) {
+      const invite = isPrivate
+        ? await privateInvite(members[0] as Member, tabs[0]?.tabId ?? -1, proxies[i]?.url ?? '', `${site.origin}/recorder.html?member=${i}`)
+        : code;
+      await joinRoom(members[i] as Member, tabs[i]?.tabId ?? -1, invite);
+    }
     await waitForMembers(members[0] as Member, tabs[0]?.tabId ?? -1, 3);
     if (values.panel === true) {
       for (const [i, m] of members.entries()) {
@@ -120,7 +129,7 @@ function report(members: Member[], recorded: Recorded[], marks: { action: Action
   const byPair = new Map<string, number[]>();
   const windows: [number, number][] = [];
   console.log(
-    `lockstep e2e bench${values.panel === true ? ' (room panel open on every member)' : ''}: ${members.map((m) => m.name).join(' | ')}`,
+    `lockstep e2e bench${values.panel === true ? ' (room panel open on every member)' : ''}${values.private === true ? ' (private room)' : ''}: ${members.map((m) => m.name).join(' | ')}`,
   );
   console.log('after each change (converged = all playing within 100 ms of each other for 1 s):');
   for (const mark of marks) {

@@ -7,6 +7,9 @@ import { joinedRoomSchema } from '../../../relay/contract/answer-schemas';
 import { RelayConnection } from '../../../extension/background/relay-connection';
 import { STATUS_MIN_GAP_MS, TabRoom, type RoomHost } from '../../../extension/background/tab-room';
 import { EMPTY_FEED } from '../../../extension/room-feed';
+import type { LocalError } from '../../../extension/messages';
+import { sealedCodec } from '../../../extension/background/room-codec';
+import { newRoomKey, roomSeal } from '../../../extension/crypto/seal';
 import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/contract/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 
@@ -29,7 +32,7 @@ afterAll(() => relay.close());
 interface Recorder extends RoomHost {
   timelines: Timeline[];
   resumes: number;
-  losses: ErrorCode[];
+  losses: Array<ErrorCode | LocalError>;
 }
 
 function recorder(): Recorder {
@@ -43,6 +46,7 @@ function recorder(): Recorder {
     lost: (_tab, error) => r.losses.push(error),
     chat: () => undefined,
     reaction: () => undefined,
+    unopenable: () => undefined,
   };
   return r;
 }
@@ -189,4 +193,81 @@ test("a status back to the room's while another is on its way goes as a status, 
   const stored = await relay.store.get(room.code);
   expect(stored?.members[room.memberId]).toMatchObject({ status: 'playing', offsetMs: 3 });
   expect(stored?.timeline.waitingFor).toEqual([]);
+});
+
+/** A private room as the creator's tab holds it (key and all), and a friend who joined with the link's key. */
+async function privateRoomWithFriend() {
+  const roomKey = newRoomKey();
+  const seal = await roomSeal(roomKey);
+  const conn = new RelayConnection(relay.url, () => undefined);
+  await conn.whenConnected();
+  const created = await conn.request(
+    async (s) =>
+      s.emitWithAck('room:create', {
+        protocol: PROTOCOL_VERSION,
+        private: { keyCheck: seal.keyCheck },
+        profile: { name: await seal.seal('name', '', 'Ana') },
+      }),
+    joinedRoomSchema,
+  );
+  if (!created.ok) throw new Error(created.message);
+  const host = recorder();
+  const codec = sealedCodec(seal, created.data.room.code);
+  const members = created.data.room.members.map((m) => ({ ...m, name: 'Ana' }));
+  const room = new TabRoom(
+    7,
+    conn,
+    { relayUrl: relay.url, ...created.data, room: { ...created.data.room, members }, feed: EMPTY_FEED, roomKey },
+    host,
+  );
+  open.push(room);
+  expect((await room.profile({ name: 'Ana' })).ok).toBe(true);
+  const friend = await connectClient(relay.url);
+  open.push(friend);
+  const joined = await friend.emitWithAck('room:join', {
+    protocol: PROTOCOL_VERSION,
+    code: created.data.room.code,
+    profile: await codec.profileOut({ name: 'Bo' }),
+  });
+  if (!joined.ok) throw new Error(joined.error);
+  await until(() => room.room.members.length === 2, 'the friend listed');
+  return { room, host, friend, codec };
+}
+
+test('private room: what the relay carries is opened before anyone sees it; what the tab sends is sealed', async () => {
+  const { room, host, friend, codec } = await privateRoomWithFriend();
+  expect(room.room.members.map((m) => m.name)).toEqual(['Ana', 'Bo']);
+  const media = { url: 'https://example.com/watch?v=7', title: 'Seven', duration: 70 };
+  const sent = await friend.emitWithAck('playback:control', { action: 'media', media: await codec.mediaOut(media) });
+  if (!sent.ok) throw new Error(sent.error);
+  await until(() => host.timelines.length === 1, 'the media');
+  expect(host.timelines[0]?.media).toEqual(media);
+  // The tab's own chat goes sealed; the friend opens it.
+  const heard = new Promise<string>((done) => friend.once('chat:message', (m) => void codec.chat(m).then((o) => done(o.text))));
+  expect((await room.chat('hej')).ok).toBe(true);
+  expect(await heard).toBe('hej');
+  expect(room.feed.entries.some((e) => e.kind === 'chat' && e.text === 'hej')).toBe(true);
+  // After a reconnect the resumed room opens again (the key is kept with the seat).
+  room.conn.socket.io.engine.close();
+  await until(() => host.resumes === 1, 'the resume', 8000);
+  expect(room.room.members.map((m) => m.name)).toEqual(['Ana', 'Bo']);
+  expect(room.room.timeline.media).toEqual(media);
+});
+
+test('private room: a value the relay altered or replayed into another field is dropped and reported, never shown', async () => {
+  const { room, host, codec } = await privateRoomWithFriend();
+  const unopenable: string[] = [];
+  host.unopenable = (_tab: number, message: string) => void unopenable.push(message);
+  const channel = relay.io.to(`room:${room.code}`) as unknown as { emit(event: string, payload: unknown): void };
+  const bo = room.room.members.find((m) => m.name === 'Bo')!;
+  const chatAsName = await codec.chatOut('Mallory');
+  channel.emit('member:updated', { ...bo, name: chatAsName }); // a chat line replayed as a name
+  const sealed = await codec.chatOut('original');
+  const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+  channel.emit('chat:message', { id: 'c9', from: bo.id, text: flipped, at: 1 });
+  await until(() => unopenable.length === 2, 'both reported');
+  await room.received();
+  expect(room.room.members.map((m) => m.name)).toEqual(['Ana', 'Bo']);
+  expect(room.feed.entries.filter((e) => e.kind === 'chat')).toEqual([]);
+  expect(unopenable[0]).toMatch(/This invite link is damaged/);
 });

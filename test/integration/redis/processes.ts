@@ -76,6 +76,8 @@ export interface RelayProcessOptions {
   env?: Record<string, string>;
   /** Extra node flags (e.g. --max-old-space-size=512). */
   nodeFlags?: string[];
+  /** Receives everything the relay writes to stdout and stderr (its log lines), as it comes. */
+  onOutput?: (text: string) => void;
 }
 
 export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise<RelayProcess> {
@@ -94,6 +96,11 @@ export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const onOutput = opts.onOutput;
+  if (onOutput !== undefined) {
+    child.stdout?.on('data', (d: Buffer) => onOutput(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => onOutput(d.toString()));
+  }
   await waitForOutput(child, /listening on http/, `relay on ${port}`);
   // Keep draining the pipes so a chatty relay never blocks on a full pipe.
   child.stdout?.resume();

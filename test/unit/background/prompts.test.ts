@@ -18,7 +18,7 @@ function port(): browser.Runtime.Port & { sent: PromptMessage[]; hangUp(): void 
 
 const PAGE = 'https://video.example/watch?v=1';
 const join: NewPrompt = {
-  view: { kind: 'join', code: '7K3Q-X9M2-C4TD-HA', relayUrl: 'https://relay.example', otherRelay: true },
+  view: { kind: 'join', code: '7K3Q-X9M2-C4TD-HA', relayUrl: 'https://relay.example', otherRelay: true, private: false },
   invite: `${PAGE}#lockstep=7K3QX9M2C4TDHA&relay=https%3A%2F%2Frelay.example`,
   pageUrl: PAGE,
 };

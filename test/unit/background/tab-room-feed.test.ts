@@ -40,6 +40,8 @@ const member = (id: string, name: string): Member => ({
 });
 const view = (): PersistedRoom['room'] => ({
   code: 'ABCDEFGHJKMNPQ',
+  private: false,
+  keyCheck: null,
   settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'follow' },
   members: [member('m1', 'Ana'), member('m2', 'Ben')],
   timeline: { media: null, paused: true, position: 0, rate: 1, setAt: 0, seq: 1, waitingFor: [], holdUntil: null, by: null },
@@ -55,6 +57,7 @@ function setUp(resume?: JoinedRoom) {
     lost: jest.fn(),
     chat: jest.fn(),
     reaction: jest.fn(),
+    unopenable: jest.fn(),
   } satisfies RoomHost;
   const room = new TabRoom(
     4,
@@ -66,20 +69,22 @@ function setUp(resume?: JoinedRoom) {
   return { room, host, emit, texts };
 }
 
-test('a broadcast message goes into the log once, however often it comes; the host hears of it once', () => {
-  const { host, emit, texts } = setUp();
+test('a broadcast message goes into the log once, however often it comes; the host hears of it once', async () => {
+  const { room, host, emit, texts } = setUp();
   emit('chat:message', msg('c1', 'm2', 'hi'));
   emit('chat:message', msg('c1', 'm2', 'hi'));
+  await room.received();
   expect(texts()).toEqual(['Ben: hi']);
   expect(host.chat).toHaveBeenCalledTimes(1);
   expect(host.changed).toHaveBeenCalled();
 });
 
-test('a message that does not fit the protocol is dropped (and logged)', () => {
-  const { host, emit, texts } = setUp();
+test('a message that does not fit the protocol is dropped (and logged)', async () => {
+  const { room, host, emit, texts } = setUp();
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   emit('chat:message', { id: 'c1', from: 'm2', text: 'x'.repeat(501), at: 1 });
   emit('chat:message', { from: 'm2', text: 'no id', at: 1 });
+  await room.received();
   expect(texts()).toEqual([]);
   expect(host.chat).not.toHaveBeenCalled();
   expect(warn).toHaveBeenCalledTimes(2);
@@ -95,6 +100,7 @@ test('resuming: the history in the answer adds what was said meanwhile, and only
   };
   const { room, host, emit, texts } = setUp(resumed);
   emit('chat:message', msg('c1', 'm2', 'before'));
+  await room.received();
   await room.resume();
   expect(texts()).toEqual(['Ben: before', 'Ben: while away']);
   expect(host.chat.mock.calls.map(([, m]) => (m as ChatMessage).id)).toEqual(['c1', 'c2']);
@@ -106,21 +112,23 @@ test('a relay without history (no `chat` in the answer) resumes as before', asyn
   expect(texts()).toEqual([]);
 });
 
-test('reactions go to the host as they come, never into the log; one with an unknown emoji is dropped', () => {
-  const { host, emit, texts } = setUp();
+test('reactions go to the host as they come, never into the log; one with an unknown emoji is dropped', async () => {
+  const { room, host, emit, texts } = setUp();
   const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const r: ReactionEvent = { from: 'm2', emoji: '🎉', at: 5 };
   emit('reaction', r);
   emit('reaction', { from: 'm2', emoji: '💩', at: 6 });
+  await room.received();
   expect(host.reaction.mock.calls).toEqual([[4, r]]);
   expect(texts()).toEqual([]);
   warn.mockRestore();
 });
 
-test('activity follows the broadcasts: a member joins, the host leaves and hands over', () => {
+test('activity follows the broadcasts: a member joins, the host leaves and hands over', async () => {
   const { emit, room } = setUp();
   emit('member:joined', member('m3', 'Cleo'));
   emit('member:left', { memberId: 'm2', hostId: null });
+  await room.received();
   const lines = room.feed.entries.map((e) => (e.kind === 'activity' ? `${e.who.name} ${e.what.type}` : e.kind));
   expect(lines).toEqual(['Cleo joined', 'Ben left']);
   expect(room.room.members.map((m) => m.name)).toEqual(['Ana', 'Cleo']);

@@ -54,7 +54,7 @@ describe('invite links', () => {
     (page) => {
       const link = formatInvite(page, CODE, RELAY);
       const parsed = parseInvite(link);
-      expect(parsed).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: page } });
+      expect(parsed).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: page, key: null } });
       expect(stripInvite(link)).toBe(page);
     },
   );
@@ -70,12 +70,28 @@ describe('invite links', () => {
     const second = formatInvite(first, 'ABCDEFGHJKMNPQ', 'http://localhost:3000');
     expect(parseInvite(second)).toEqual({
       ok: true,
-      invite: { code: 'ABCDEFGHJKMNPQ', relayUrl: 'http://localhost:3000', pageUrl: 'https://example.com/v#t=5' },
+      invite: { code: 'ABCDEFGHJKMNPQ', relayUrl: 'http://localhost:3000', pageUrl: 'https://example.com/v#t=5', key: null },
     });
   });
 
+  test("a private room's key rides in the fragment beside the code, and comes back out", () => {
+    const key = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdE';
+    const link = formatInvite('https://example.com/v?x=1', CODE, RELAY, key);
+    expect(new URL(link).hash).toContain(`key=${key}`);
+    expect(parseInvite(link)).toEqual({ ok: true, invite: { code: CODE, relayUrl: RELAY, pageUrl: 'https://example.com/v?x=1', key } });
+    expect(stripInvite(link)).toBe('https://example.com/v?x=1');
+  });
+
+  test.each(['short', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcdF', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcdE', ''])(
+    'a damaged key (%j) is "This invite link is damaged"',
+    (key) => {
+      const parsed = parseInvite(`https://example.com/#lockstep=${CODE}&relay=${encodeURIComponent(RELAY)}&key=${encodeURIComponent(key)}`);
+      expect(parsed).toEqual({ ok: false, message: expect.stringMatching(/This invite link is damaged/) });
+    },
+  );
+
   test('a bare code has no relay or page', () => {
-    expect(parseInvite('7k3q-x9m2-c4td-ha')).toEqual({ ok: true, invite: { code: CODE, relayUrl: null, pageUrl: null } });
+    expect(parseInvite('7k3q-x9m2-c4td-ha')).toEqual({ ok: true, invite: { code: CODE, relayUrl: null, pageUrl: null, key: null } });
   });
 
   test.each([

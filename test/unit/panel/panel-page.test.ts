@@ -39,6 +39,7 @@ const view = (over: Partial<PanelView> = {}): PanelView => ({
   unread: 0,
   room: {
     code: 'ABCDEFGHJKMNPQ',
+    private: false,
     inviteLink: '',
     settings: DEFAULT_SETTINGS,
     you: 'ben',
@@ -109,6 +110,17 @@ test('it connects to the background and shows members, the log (as text) and a r
   );
   // The first view on a new port: the panel says it can be seen (jsdom's document is visible).
   expect(fake.sent).toContainEqual({ type: 'panelVisible', payload: { visible: true } });
+});
+
+test('a private room shows the lock, an open one does not', async () => {
+  const base = view();
+  push({ ...base, room: { ...base.room!, private: true } });
+  await flush();
+  expect($<HTMLElement>('#room-lock').hidden).toBe(false);
+  expect($<HTMLElement>('#room-lock').getAttribute('aria-label')).toMatch(/Private room/);
+  push(view());
+  await flush();
+  expect($<HTMLElement>('#room-lock').hidden).toBe(true);
 });
 
 test('Enter sends (trimmed) and clears; Shift+Enter is a new line', async () => {

@@ -22,7 +22,7 @@ const ben = member('ben', 'Ben');
 const dan = member('dan', 'Dan');
 
 function room(members: Member[] = [ana, ben, dan], t: Timeline = timeline()): RoomView {
-  return { code: 'ABCDEFGHJKMNPQ', settings: DEFAULT_SETTINGS, members, timeline: t };
+  return { code: 'ABCDEFGHJKMNPQ', private: false, keyCheck: null, settings: DEFAULT_SETTINGS, members, timeline: t };
 }
 
 /** The lines of the entries `event` added or changed, as the panel says them at `NOW + 4 s`. */

@@ -41,6 +41,7 @@ const member = (id: string, connected = true): Member => ({
 });
 const room = (members: Member[]): TabRoomView => ({
   code: 'ABCDEFGHJKMNPQ',
+  private: false,
   inviteLink: '',
   settings: DEFAULT_SETTINGS,
   members,

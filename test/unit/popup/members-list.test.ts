@@ -11,6 +11,7 @@ function member(id: string, name: string, over: Partial<Member> = {}): Member {
 function room(members: Member[], you: string): TabRoomView {
   return {
     code: '7K3QX9M2C4TDHA',
+    private: false,
     inviteLink: 'http://x/#lockstep=7K3QX9M2C4TDHA',
     settings: DEFAULT_SETTINGS,
     members,

@@ -32,6 +32,7 @@ function member(over: Partial<Member>): Member {
 function room(members: Member[], you: string): TabRoomView {
   return {
     code: '7K3QX9M2C4TDHA',
+    private: false,
     inviteLink: 'http://127.0.0.1/v#lockstep=7K3QX9M2C4TDHA',
     settings: DEFAULT_SETTINGS,
     members,
