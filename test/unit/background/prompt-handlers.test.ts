@@ -57,7 +57,11 @@ test('Join joins with the invite the background kept, once', async () => {
 test('a failed join becomes a notice in the same prompt', async () => {
   const { handlers, prompts, notices } = setup();
   mockJoinTab.mockResolvedValue({ ok: false, error: 'room_full', message: 'That room is full.' });
-  const id = prompts.ask(7, { view: { kind: 'join', code: 'C', relayUrl: 'r', otherRelay: false, private: false }, invite: INVITE, pageUrl: null });
+  const id = prompts.ask(7, {
+    view: { kind: 'join', code: 'C', relayUrl: 'r', otherRelay: false, private: false },
+    invite: INVITE,
+    pageUrl: null,
+  });
   expect((await handlers.answerPrompt({ id, accept: true }, ctx)).ok).toBe(false);
   expect(notices).toEqual(['could not join the room: That room is full.']);
 });
