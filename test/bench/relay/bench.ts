@@ -3,10 +3,11 @@
  * one relay in memory, one relay with Redis and two relays sharing Redis. Prints, per scenario:
  * sockets held, events/s, fan-out latency p50/p99 (control sent → last member of the room got
  * the new state), relay RSS and heap per socket (heap under load, and retained: after the load
- * stopped and a full GC forced through the relay's inspector), relay CPU.
+ * stopped and a full GC forced through the relay's inspector), relay CPU. Then, side by side, each
+ * scenario's CPU per event as a ratio of the bare relay's (bare-relay.ts) measured in the same run.
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
- *     --scenarios memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
+ *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
  *     [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
@@ -28,7 +29,7 @@ const { values: args } = parseArgs({
     members: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '30' },
     workers: { type: 'string', default: '3' },
-    scenarios: { type: 'string', default: 'memory,redis,redis2' },
+    scenarios: { type: 'string', default: 'bare,memory,redis,redis2' },
     'no-bufferutil': { type: 'boolean', default: false },
     /** Periods of the mix in ms per member (ping, telemetry) or per room (control, chat); 0: none. */
     'ping-every': { type: 'string', default: '1000' },
@@ -64,8 +65,11 @@ for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'tel
   }
 }
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays. */
-const SCENARIOS = ['memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
+/**
+ * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
+ * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against.
+ */
+const SCENARIOS = ['bare', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
@@ -94,6 +98,19 @@ class Worker {
 
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 
+/** What the closing comparison needs of each scenario run. */
+interface Summary {
+  scenario: Scenario;
+  sockets: number;
+  /** Relay CPU, all its relays together, in % of a core. */
+  cpu: number;
+  /** Relay CPU per event sent by the clients (µs). */
+  cpuPerEventUs: number;
+  retainedKb: number;
+  p99: number;
+}
+const summaries: Summary[] = [];
+
 async function runScenario(scenario: Scenario): Promise<void> {
   const prefix = uniquePrefix('bench');
   // Every load socket comes from 127.0.0.1: lift the per-address budgets a public relay keeps.
@@ -111,9 +128,10 @@ async function runScenario(scenario: Scenario): Promise<void> {
     if (args['cpu-prof'] !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
     relays.push(
       await startRelayProcess({
-        ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
+        ...(scenario === 'memory' || scenario === 'bare' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
         env: { ...env, LOG_LEVEL: 'error' },
         nodeFlags,
+        ...(scenario === 'bare' ? { entry: ['--import', 'tsx', resolve(__dirname, 'bare-relay.ts')] } : {}),
       }),
     );
   }
@@ -146,11 +164,11 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000, mix: MIX })));
     const after = await Promise.all(urls.map(sampleRelay));
     const retained = await sampleRetained();
-    report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, results });
+    summaries.push(report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, results }));
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(relays.map((r) => r.stop()));
-    if (scenario !== 'memory') await deleteKeys(REDIS_URL, prefix);
+    if (scenario !== 'memory' && scenario !== 'bare') await deleteKeys(REDIS_URL, prefix);
   }
 }
 
@@ -175,7 +193,7 @@ function split(results: Array<Extract<WorkerReply, { type: 'result' }>>): string
   return `\n  fan-out to the sender's relay ${pp(local)}, to the other relay ${pp(remote)}`;
 }
 
-function report(scenario: Scenario, f: Figures): void {
+function report(scenario: Scenario, f: Figures): Summary {
   const results = f.results.flatMap((r) => (r.type === 'result' ? [r] : []));
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const sent = results.reduce((n, r) => n + r.sent, 0);
@@ -195,6 +213,37 @@ function report(scenario: Scenario, f: Figures): void {
     `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core; load generators' event-loop delay p99 ${Math.max(...results.map((r) => r.loopDelayP99)).toFixed(0)} ms`,
   ];
   process.stdout.write(`${line.join('\n  ')}\n`);
+  const cpuTotal = cpu.reduce((a, b) => a + b, 0);
+  return {
+    scenario,
+    sockets: f.sockets,
+    cpu: cpuTotal,
+    cpuPerEventUs: sent === 0 ? NaN : ((cpuTotal / 100) * SECONDS * 1e6) / sent,
+    retainedKb: retainedHeap / f.sockets / 1024,
+    p99: percentile(latencies, 99),
+  };
+}
+
+/**
+ * Side by side: each run's CPU per event against the bare relay's in this same invocation (the mean
+ * of its bare runs), and two relays' total CPU against one relay's. The machine is shared and noisy:
+ * only ratios within one run mean much.
+ */
+function compare(): void {
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const of = (s: Scenario): Summary[] => summaries.filter((x) => x.scenario === s);
+  const bare = of('bare');
+  const floor = bare.length > 0 ? mean(bare.map((b) => b.cpuPerEventUs)) : NaN;
+  const rows = summaries.map(
+    (x) =>
+      `  ${x.scenario.padEnd(8)} CPU ${x.cpu.toFixed(0).padStart(3)} % of a core, ${x.cpuPerEventUs.toFixed(1).padStart(6)} µs/event` +
+      `${bare.length > 0 ? ` = ${(x.cpuPerEventUs / floor).toFixed(2)}× bare` : ''}, retained heap ${x.retainedKb.toFixed(1)} KB/socket, fan-out p99 ${x.p99.toFixed(1)} ms`,
+  );
+  const two = of('redis2');
+  const ones = (['memory', 'redis'] as const).filter((s) => of(s).length > 0);
+  for (const one of two.length > 0 ? ones : [])
+    rows.push(`  redis2 total CPU = ${(mean(two.map((x) => x.cpu)) / mean(of(one).map((x) => x.cpu))).toFixed(2)}× ${one}'s (one relay)`);
+  process.stdout.write(`side by side (${summaries[0]?.sockets ?? 0} sockets):\n${rows.join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
@@ -207,6 +256,7 @@ async function main(): Promise<void> {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);
     await runScenario(s);
   }
+  compare();
 }
 
 main().catch((err: unknown) => {

@@ -76,6 +76,8 @@ export interface RelayProcessOptions {
   env?: Record<string, string>;
   /** Extra node flags (e.g. --max-old-space-size=512). */
   nodeFlags?: string[];
+  /** What node runs after the flags instead of the relay bundle (bench:relay's bare relay). */
+  entry?: string[];
 }
 
 export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise<RelayProcess> {
@@ -89,7 +91,8 @@ export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise
   };
   if (opts.redisUrl !== undefined) env.REDIS_URL = opts.redisUrl;
   if (opts.keyPrefix !== undefined) env.REDIS_KEY_PREFIX = opts.keyPrefix;
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--enable-source-maps', await relayBundle()], {
+  const entry = opts.entry ?? ['--enable-source-maps', await relayBundle()];
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...entry], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
