@@ -17,7 +17,8 @@ import { tightenTimeouts } from './http/server-timeouts';
 import { createAddressLimits } from './limits/address-limits';
 import { clientAddress } from './limits/client-address';
 import { ConnectionQueue } from './limits/connection-queue';
-import { dispatch } from './limits/guard';
+import { dispatch, type Connection } from './limits/guard';
+import { monitorLoad } from './limits/load-shedding';
 import { textOnlyParser } from './limits/text-only-parser';
 import type { LimitBudgets } from './limits/rate-budgets';
 import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
@@ -37,6 +38,7 @@ export interface RelayOptions {
   storeKind?: 'memory' | 'redis';
   /** A socket.io adapter (constructor or factory), e.g. Redis streams for several relays. */
   adapter?: ServerOptions['adapter'];
+  /** Backs what relays share: wrong room codes per address (per-connection budgets count in memory). */
   limiterFactory?: LimiterFactory;
   /** Overrides of the per-connection budgets (tests, load benchmarks). */
   budgets?: LimitBudgets;
@@ -176,7 +178,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   };
 
   seats.start(createSeatHandlers(ctx));
-  const limits = createLimits(limiterFactory, (err) => logger.error({ err }, 'rate limiter failed'), options.budgets, addresses);
+  const limits = createLimits(options.budgets, addresses);
+  const load = monitorLoad();
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
@@ -187,7 +190,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       logger.info({ sid: socket.id, err: err.message }, 'protocol violation: disconnected');
     });
     const queue = new ConnectionQueue(track);
-    socket.onAny((event: unknown, ...args: unknown[]) => dispatch(ctx, socket, limits, ROUTES, queue, event, args));
+    const conn: Connection = { queue, budget: limits.forConnection(), guesses: limits.guesses, load };
+    socket.onAny((event: unknown, ...args: unknown[]) => dispatch(ctx, socket, conn, ROUTES, event, args));
     socket.on('disconnect', (reason) => queue.serial(() => disconnected(ctx, socket, reason)));
     if (socket.recovered) queue.serial(() => recovered(ctx, socket));
   });
@@ -197,6 +201,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     async close() {
       closing = true;
       clearInterval(telemetryTimer);
+      load.stop();
       for (const t of holdTimers) clearTimeout(t);
       holdTimers.clear();
       await new Promise<void>((resolve) => {
