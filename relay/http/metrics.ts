@@ -6,6 +6,8 @@ export interface RelayMetrics {
   eventsIn: Counter<'event'>;
   eventsOut: Counter<'event'>;
   refusals: Counter<'reason'>;
+  /** Events dropped on arrival while the relay is saturated (relay/limits/load-shedding.ts). */
+  shed: Counter<'event'>;
   offsets: Histogram;
 }
 
@@ -47,6 +49,12 @@ export function createMetrics(sources: { sockets: () => number; rooms: () => Pro
       name: 'lockstep_refusals_total',
       help: 'Events refused, by error code',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    shed: new Counter({
+      name: 'lockstep_shed_total',
+      help: 'Events dropped on arrival while the relay was saturated (clock pings, telemetry)',
+      labelNames: ['event'],
       registers: [registry],
     }),
     offsets: new Histogram({

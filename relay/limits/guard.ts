@@ -13,8 +13,8 @@
  * The budget is spent when an event arrives, before it is queued (relay/limits/rate-limits.ts
  * counts in memory, synchronously), so the queue holds only events within budget. Overload
  * (relay/limits/load-shedding.ts): while this relay is saturated, clock pings and telemetry, the
- * cheapest classes to lose, are dropped on arrival (not counted against the budget, counted as
- * `shed`); everything else still goes through. A saturated relay never disconnects a client for
+ * cheapest classes to lose, are dropped on arrival (not counted against the budget; counted in
+ * `lockstep_shed_total`); everything else still goes through. A saturated relay never disconnects a client for
  * what piled up: its queue may grow past MAX_QUEUED, and refusals on budget cost no disconnect
  * (events that arrive in a clump after a stall are the relay's doing, not the client's).
  *
@@ -162,14 +162,14 @@ async function handle(
 
 /** Answered at once, outside the queue; dropped unanswered while the relay is saturated. */
 function answerBare(ctx: RelayContext, socket: RelaySocket, conn: Connection, event: EventName, r: BareRoute, args: unknown[]): void {
-  if (conn.load.saturated()) return shed(ctx);
+  if (conn.load.saturated()) return shed(ctx, event);
   const ack = args.length === 1 && isAck(args[0]) ? args[0] : null;
   if (!admitted(ctx, socket, conn, event, null) || ack === null) return;
   ack(r.bare(ctx));
 }
 
-function shed(ctx: RelayContext): void {
-  ctx.metrics.refusals.inc({ reason: 'shed' });
+function shed(ctx: RelayContext, event: EventName): void {
+  ctx.metrics.shed.inc({ event });
 }
 
 /** An event without an ack: one sent with an ack anyway is answered `bad_request` (its sender waits for nothing). */
@@ -212,7 +212,7 @@ export function dispatch(ctx: RelayContext, socket: RelaySocket, conn: Connectio
   const ack = isAck(last) ? last : null;
   if ('fire' in r && conn.load.saturated()) {
     // Telemetry has no ack and the next report supersedes this one.
-    if (ack === null) return shed(ctx);
+    if (ack === null) return shed(ctx, event);
   }
   if (!admitted(ctx, socket, conn, event, ack)) return;
   const payloads = ack === null ? args : args.slice(0, -1);
