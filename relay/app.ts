@@ -28,6 +28,7 @@ import { expireHoldAt } from './rooms/member-actions';
 import { disconnected, recovered } from './rooms/room-handlers';
 import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/seats';
 import { TelemetryBoard } from './rooms/telemetry-board';
+import { MemoryRecoveryAdapter } from './store/memory-recovery';
 import type { RoomStore } from './store/room-store';
 
 export interface RelayOptions {
@@ -114,7 +115,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
         },
       );
     },
-    ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
+    // One relay alone keeps its recovery broadcasts in memory, compactly (relay/store/memory-recovery.ts).
+    adapter: options.adapter ?? MemoryRecoveryAdapter,
   });
 
   // Counted per engine.io connection (open until its transport closes), whether or not it joins.
