@@ -7,7 +7,7 @@
  * and cheap. Telemetry is batched per room every TELEMETRY_FLUSH_MS as the relay does, so both
  * send as many messages out.
  *
- *   PORT=3000 node --import tsx test/bench/relay/bare-relay.ts
+ *   PORT=3000 node --import tsx test/bench/relay/bare-relay.ts   (bench:relay runs it bundled: dist/bare-relay.js)
  *
  * GET /metrics answers the three figures the bench reads (test/bench/relay/relay-stats.ts) under
  * the names Lockstep's relay uses, from process.memoryUsage() and process.cpuUsage().

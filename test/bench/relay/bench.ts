@@ -8,13 +8,14 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
  *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
- *     [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
+ *     [--base-bundle dist/relay-base.js] [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
  * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
  * each run under its own key prefix, deleted afterwards. Figures are for this machine only.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteKeys, uniquePrefix } from '../../support/stores';
@@ -42,6 +43,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Extra node flags for the relay processes, e.g. '--max-semi-space-size=64'. */
     'relay-flags': { type: 'string', default: '' },
+    /** Another build of the relay (e.g. an older commit's), run in memory mode as scenario `base`. */
+    'base-bundle': { type: 'string' },
   },
 });
 const ROOMS = Number(args.rooms);
@@ -67,9 +70,10 @@ for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'tel
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /**
  * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
- * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against.
+ * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against;
+ * base = the relay bundle given by --base-bundle (an older build), in memory mode: before and after.
  */
-const SCENARIOS = ['bare', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
+const SCENARIOS = ['bare', 'base', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
@@ -94,6 +98,33 @@ class Worker {
       this.child.send({ type: 'close' } satisfies WorkerCommand);
     });
   }
+}
+
+const inMemory = (s: Scenario): boolean => s === 'memory' || s === 'bare' || s === 'base';
+
+/**
+ * The bare relay, bundled as the relay is (relay/build.ts): run through tsx, esbuild's keepNames
+ * would give each of its per-connection closures a name of its own, heap the relay does not pay.
+ */
+async function bareBundle(): Promise<string> {
+  const outfile = resolve(__dirname, '../../../dist/bare-relay.js');
+  await build({
+    entryPoints: [resolve(__dirname, 'bare-relay.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function baseBundle(): string {
+  const file = args['base-bundle'];
+  if (file === undefined) throw new Error('scenario base needs --base-bundle FILE (a relay bundle, see docs/benchmarks.md)');
+  return resolve(file);
 }
 
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
@@ -128,10 +159,11 @@ async function runScenario(scenario: Scenario): Promise<void> {
     if (args['cpu-prof'] !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
     relays.push(
       await startRelayProcess({
-        ...(scenario === 'memory' || scenario === 'bare' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
+        ...(inMemory(scenario) ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
         env: { ...env, LOG_LEVEL: 'error' },
         nodeFlags,
-        ...(scenario === 'bare' ? { entry: ['--import', 'tsx', resolve(__dirname, 'bare-relay.ts')] } : {}),
+        ...(scenario === 'bare' ? { entry: [await bareBundle()] } : {}),
+        ...(scenario === 'base' ? { entry: ['--enable-source-maps', baseBundle()] } : {}),
       }),
     );
   }
@@ -168,7 +200,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(relays.map((r) => r.stop()));
-    if (scenario !== 'memory' && scenario !== 'bare') await deleteKeys(REDIS_URL, prefix);
+    if (!inMemory(scenario)) await deleteKeys(REDIS_URL, prefix);
   }
 }
 
