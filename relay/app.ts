@@ -140,7 +140,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   httpServer.on('request', createHttpHandler({ registry: metrics.registry, logger, health }));
 
   const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
-    metrics.eventsOut.inc({ event: 'members:telemetry' });
+    metrics.eventsOut.count('members:telemetry');
     io.to(roomChannel(code)).volatile.emit('members:telemetry', entries);
   });
   const telemetryTimer = setInterval(() => telemetry.tick(), telemetry.tickMs);
@@ -156,7 +156,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     telemetry,
     now,
     broadcast(code, event, ...args) {
-      metrics.eventsOut.inc({ event });
+      metrics.eventsOut.count(event);
       io.to(roomChannel(code)).emit(event, ...args);
     },
     scheduleHold(code: string, timeline: Timeline) {

@@ -206,7 +206,7 @@ export function dispatch(ctx: RelayContext, socket: RelaySocket, conn: Connectio
   if (typeof name !== 'string' || !Object.hasOwn(routes, name)) return;
   const event = name as EventName;
   const r = routes[event];
-  ctx.metrics.eventsIn.inc({ event });
+  ctx.metrics.eventsIn.count(event);
   if ('bare' in r) return answerBare(ctx, socket, conn, event, r, args);
   const last = args[args.length - 1];
   const ack = isAck(last) ? last : null;

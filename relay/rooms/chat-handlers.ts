@@ -25,7 +25,7 @@ export async function chatSend(ctx: RelayContext, socket: RelaySocket, req: { te
 export async function reactionSend(ctx: RelayContext, socket: RelaySocket, req: { emoji: Reaction }): Promise<Result<null>> {
   const { code, memberId } = socket.data;
   if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
-  ctx.metrics.eventsOut.inc({ event: 'reaction' });
+  ctx.metrics.eventsOut.count('reaction');
   ctx.io.to(roomChannel(code)).volatile.emit('reaction', { from: memberId, emoji: req.emoji, at: ctx.now() });
   return { ok: true, data: null };
 }
