@@ -71,9 +71,10 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /**
  * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
  * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against;
- * base = the relay bundle given by --base-bundle (an older build), in memory mode: before and after.
+ * base = the relay bundle given by --base-bundle (an older build), in memory mode, base2 = two of it
+ * sharing Redis (as redis2): before and after in one run.
  */
-const SCENARIOS = ['bare', 'base', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
+const SCENARIOS = ['bare', 'base', 'base2', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
@@ -163,7 +164,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
         env: { ...env, LOG_LEVEL: 'error' },
         nodeFlags,
         ...(scenario === 'bare' ? { entry: [await bareBundle()] } : {}),
-        ...(scenario === 'base' ? { entry: ['--enable-source-maps', baseBundle()] } : {}),
+        ...(scenario.startsWith('base') ? { entry: ['--enable-source-maps', baseBundle()] } : {}),
       }),
     );
   }
@@ -272,6 +273,11 @@ function compare(): void {
       `${bare.length > 0 ? ` = ${(x.cpuPerEventUs / floor).toFixed(2)}× bare` : ''}, retained heap ${x.retainedKb.toFixed(1)} KB/socket, fan-out p99 ${x.p99.toFixed(1)} ms`,
   );
   const two = of('redis2');
+  const baseTwo = of('base2');
+  if (baseTwo.length > 0 && of('base').length > 0)
+    rows.push(
+      `  base2 total CPU = ${(mean(baseTwo.map((x) => x.cpu)) / mean(of('base').map((x) => x.cpu))).toFixed(2)}× base's (one relay)`,
+    );
   const ones = (['memory', 'redis'] as const).filter((s) => of(s).length > 0);
   for (const one of two.length > 0 ? ones : [])
     rows.push(`  redis2 total CPU = ${(mean(two.map((x) => x.cpu)) / mean(of(one).map((x) => x.cpu))).toFixed(2)}× ${one}'s (one relay)`);
