@@ -14,9 +14,11 @@
  * counts in memory, synchronously), so the queue holds only events within budget. Overload
  * (relay/limits/load-shedding.ts): while this relay is saturated, clock pings and telemetry, the
  * cheapest classes to lose, are dropped on arrival (not counted against the budget; counted in
- * `lockstep_shed_total`); everything else still goes through. A saturated relay never disconnects a client for
- * what piled up: its queue may grow past MAX_QUEUED, and refusals on budget cost no disconnect
- * (events that arrive in a clump after a stall are the relay's doing, not the client's).
+ * `lockstep_shed_total`); everything else still goes through. A saturated relay never disconnects a
+ * client for what piled up: its queue may grow past MAX_QUEUED. Budgets still apply, strikes and
+ * all: a clump that arrives after a stall is within them (burst pools hold ~10 s of what the
+ * extension sends of each class; pings and telemetry, the frequent ones, are shed, not counted),
+ * and a flooder must not get to stay connected by keeping the relay saturated.
  *
  * Memory: a connection holds one listener (socket.onAny), one small ConnectionQueue and its
  * ConnectionBudget; the routes, the dispatch and the handlers are shared by all connections (at 10k
@@ -105,7 +107,7 @@ function flooded(ctx: RelayContext, socket: RelaySocket, event: EventName): void
 function admitted(ctx: RelayContext, socket: RelaySocket, conn: Connection, event: EventName, ack: Ack | null): boolean {
   const verdict = conn.budget.check(event);
   if (verdict === 'allow') return true;
-  const disconnect = verdict === 'disconnect' && !conn.load.saturated();
+  const disconnect = verdict === 'disconnect';
   const answer = (): void => {
     refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
     if (disconnect) flooded(ctx, socket, event);

@@ -56,13 +56,18 @@ describe.each(storeFactories)('overload ($name store)', (storeFactory) => {
     const ROOMS = 4;
     const MEMBERS = 4;
     const rooms: TestClient[][] = [];
+    const codes: string[] = [];
     for (let r = 0; r < ROOMS; r++) {
       const { socket: host, joined } = await h.createRoom(`Host ${r}`);
+      codes.push(joined.room.code);
       const members = [host];
       for (let m = 1; m < MEMBERS; m++) members.push((await h.joinRoom(joined.room.code, `M${m}`)).socket);
       rooms.push(members);
     }
     const everyone = rooms.flat();
+    // Not a good client: it floods reactions (1/s + 5 per 10 s), stall or no stall.
+    const { socket: flooder } = await h.joinRoom(codes[3]!, 'Flooder');
+    const flooderGone = new Promise<string>((done) => flooder.once('disconnect', (reason) => done(reason)));
     const dropped: string[] = [];
     everyone.forEach((c, i) => c.on('disconnect', (reason) => dropped.push(`${i}: ${reason}`)));
     const latest = new Map<TestClient, number>();
@@ -87,6 +92,7 @@ describe.each(storeFactories)('overload ($name store)', (storeFactory) => {
       // A busy member: 100 chat messages within its budget (raised here, as for a busy room), more
       // than a relay that keeps up lets pile up in one queue (64; test/integration/relay/abuse.test.ts).
       if (round === 0) for (let i = 0; i < 100; i++) acked.push(rooms[1]![2]!.emitWithAck('chat:send', { text: `busy ${i}` }));
+      if (round === 0) for (let i = 0; i < 60; i++) flooder.emit('reaction:send', { emoji: '👍' }, () => undefined);
       await stallAfterFlush(800);
       // Every acked event of the round is answered, ok, before the next stall.
       const results = await Promise.all(acked.splice(0));
@@ -94,6 +100,8 @@ describe.each(storeFactories)('overload ($name store)', (storeFactory) => {
     }
 
     expect(dropped).toEqual([]);
+    // A saturated relay still disconnects a flooder: budgets and strikes hold under load.
+    expect(await flooderGone).toBe('io server disconnect');
     expect(everyone.every((c) => c.connected)).toBe(true);
     // Pings and telemetry that arrived in the clumps were shed, and counted per event.
     expect(pingsAnswered).toBeLessThan(pingsSent);
