@@ -9,7 +9,7 @@
  *
  *   PORT=3000 node --import tsx test/bench/relay/bare-relay.ts   (bench:relay runs it bundled: dist/bare-relay.js)
  *
- * GET /metrics answers the three figures the bench reads (test/bench/relay/relay-stats.ts) under
+ * GET /healthz answers its socket count, GET /metrics the three figures the bench reads (test/bench/relay/relay-stats.ts) under
  * the names Lockstep's relay uses, from process.memoryUsage() and process.cpuUsage().
  */
 import { randomBytes } from 'node:crypto';
@@ -32,6 +32,10 @@ const FLUSH_MS = Number(process.env.TELEMETRY_FLUSH_MS ?? 2000);
 const settings = { controlMode: 'everyone', waitPolicy: 'wait' } as const;
 
 const http = createServer((req, res) => {
+  if (req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sockets: io.of('/').sockets.size }));
+    return;
+  }
   if (req.url !== '/metrics') {
     res.writeHead(404).end();
     return;

@@ -22,7 +22,7 @@ import { deleteKeys, uniquePrefix } from '../../support/stores';
 import { freePort, startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
 import { collectGarbage } from './inspector-gc';
 import type { Mix, WorkerCommand, WorkerReply } from './load-worker';
-import { percentile, sampleRelay, type RelaySample } from './relay-stats';
+import { percentile, sampleRelay, socketsHeld, type RelaySample } from './relay-stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -197,7 +197,8 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000, mix: MIX })));
     const after = await Promise.all(urls.map(sampleRelay));
     const retained = await sampleRetained();
-    summaries.push(report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, results }));
+    const retainedSockets = (await Promise.all(urls.map(socketsHeld))).reduce((a, b) => a + b, 0);
+    summaries.push(report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, retainedSockets, results }));
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(relays.map((r) => r.stop()));
@@ -214,6 +215,8 @@ interface Figures {
   after: RelaySample[];
   /** After the load stopped and a full GC, sockets still connected. */
   retained: RelaySample[];
+  /** Sockets the relays still held after the load. */
+  retainedSockets: number;
   results: WorkerReply[];
 }
 
@@ -234,6 +237,8 @@ function report(scenario: Scenario, f: Figures): Summary {
   const errors = results.reduce((n, r) => n + r.errors, 0);
   const codes: Record<string, number> = {};
   for (const r of results) for (const [c, n] of Object.entries(r.errorCodes)) codes[c] = (codes[c] ?? 0) + n;
+  const dropped: Record<string, number> = {};
+  for (const r of results) for (const [c, n] of Object.entries(r.disconnects)) dropped[c] = (dropped[c] ?? 0) + n;
   const rss = f.after.reduce((n, s, i) => n + s.rss - f.base[i]!.rss, 0);
   const heap = f.after.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
   const retainedHeap = f.retained.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
@@ -244,6 +249,10 @@ function report(scenario: Scenario, f: Figures): Summary {
     `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (p90 ${percentile(latencies, 90).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, max ${percentile(latencies, 100).toFixed(1)}; n=${latencies.length})${split(results)}`,
     `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket under load, ${(retainedHeap / f.sockets / 1024).toFixed(1)} KB/socket retained (after a full GC)`,
     `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core; load generators' event-loop delay p99 ${Math.max(...results.map((r) => r.loopDelayP99)).toFixed(0)} ms`,
+    // A saturated relay drops pings and telemetry (relay/limits/load-shedding.ts): cheap events, so CPU per event reads lower.
+    `shed while saturated ${f.after.reduce((n, s, i) => n + s.shed - f.before[i]!.shed, 0)} events (pings, telemetry); ` +
+      `sockets closed as flooders ${f.after.reduce((n, s, i) => n + s.floodDisconnects - f.before[i]!.floodDisconnects, 0)}, sockets held at the end ${f.retainedSockets}` +
+      `${Object.keys(dropped).length > 0 ? `, dropped during the run (client's reasons) ${JSON.stringify(dropped)}` : ''}`,
   ];
   process.stdout.write(`${line.join('\n  ')}\n`);
   const cpuTotal = cpu.reduce((a, b) => a + b, 0);
