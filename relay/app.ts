@@ -17,7 +17,8 @@ import { tightenTimeouts } from './http/server-timeouts';
 import { createAddressLimits } from './limits/address-limits';
 import { clientAddress } from './limits/client-address';
 import { ConnectionQueue } from './limits/connection-queue';
-import { dispatch } from './limits/guard';
+import { dispatch, type Connection } from './limits/guard';
+import { monitorLoad } from './limits/load-shedding';
 import { textOnlyParser } from './limits/text-only-parser';
 import type { LimitBudgets } from './limits/rate-budgets';
 import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
@@ -27,6 +28,7 @@ import { expireHoldAt } from './rooms/member-actions';
 import { disconnected, recovered } from './rooms/room-handlers';
 import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/seats';
 import { TelemetryBoard } from './rooms/telemetry-board';
+import { MemoryRecoveryAdapter } from './store/memory-recovery';
 import type { RoomStore } from './store/room-store';
 
 export interface RelayOptions {
@@ -37,6 +39,7 @@ export interface RelayOptions {
   storeKind?: 'memory' | 'redis';
   /** A socket.io adapter (constructor or factory), e.g. Redis streams for several relays. */
   adapter?: ServerOptions['adapter'];
+  /** Backs what relays share: wrong room codes per address (per-connection budgets count in memory). */
   limiterFactory?: LimiterFactory;
   /** Overrides of the per-connection budgets (tests, load benchmarks). */
   budgets?: LimitBudgets;
@@ -112,7 +115,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
         },
       );
     },
-    ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
+    // One relay alone keeps its recovery broadcasts in memory, compactly (relay/store/memory-recovery.ts).
+    adapter: options.adapter ?? MemoryRecoveryAdapter,
   });
 
   // Counted per engine.io connection (open until its transport closes), whether or not it joins.
@@ -136,7 +140,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   httpServer.on('request', createHttpHandler({ registry: metrics.registry, logger, health }));
 
   const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
-    metrics.eventsOut.inc({ event: 'members:telemetry' });
+    metrics.eventsOut.count('members:telemetry');
     io.to(roomChannel(code)).volatile.emit('members:telemetry', entries);
   });
   const telemetryTimer = setInterval(() => telemetry.tick(), telemetry.tickMs);
@@ -152,7 +156,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     telemetry,
     now,
     broadcast(code, event, ...args) {
-      metrics.eventsOut.inc({ event });
+      metrics.eventsOut.count(event);
       io.to(roomChannel(code)).emit(event, ...args);
     },
     scheduleHold(code: string, timeline: Timeline) {
@@ -176,7 +180,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   };
 
   seats.start(createSeatHandlers(ctx));
-  const limits = createLimits(limiterFactory, (err) => logger.error({ err }, 'rate limiter failed'), options.budgets, addresses);
+  const limits = createLimits(options.budgets, addresses);
+  const load = monitorLoad();
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
@@ -187,7 +192,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       logger.info({ sid: socket.id, err: err.message }, 'protocol violation: disconnected');
     });
     const queue = new ConnectionQueue(track);
-    socket.onAny((event: unknown, ...args: unknown[]) => dispatch(ctx, socket, limits, ROUTES, queue, event, args));
+    const conn: Connection = { queue, budget: limits.forConnection(), guesses: limits.guesses, load };
+    socket.onAny((event: unknown, ...args: unknown[]) => dispatch(ctx, socket, conn, ROUTES, event, args));
     socket.on('disconnect', (reason) => queue.serial(() => disconnected(ctx, socket, reason)));
     if (socket.recovered) queue.serial(() => recovered(ctx, socket));
   });
@@ -197,6 +203,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     async close() {
       closing = true;
       clearInterval(telemetryTimer);
+      load.stop();
       for (const t of holdTimers) clearTimeout(t);
       holdTimers.clear();
       await new Promise<void>((resolve) => {

@@ -10,24 +10,41 @@
  * order they were sent. `time:ping` skips the queue: its answer must be immediate. Events without
  * an ack (`member:telemetry`) go through the same checks; a refusal is counted, never answered.
  *
- * Memory: a connection holds one listener (socket.onAny) and one small ConnectionQueue; the
- * routes, the dispatch and the handlers are shared by all connections (at 10k sockets, a few
- * dozen closures and two child loggers per connection were kilobytes each).
+ * The budget is spent when an event arrives, before it is queued (relay/limits/rate-limits.ts
+ * counts in memory, synchronously), so the queue holds only events within budget. Overload
+ * (relay/limits/load-shedding.ts): while this relay is saturated, clock pings and telemetry, the
+ * cheapest classes to lose, are dropped on arrival (not counted against the budget; counted in
+ * `lockstep_shed_total`); everything else still goes through. A saturated relay never disconnects a
+ * client for what piled up: its queue may grow past MAX_QUEUED. Budgets still apply, strikes and
+ * all: a clump that arrives after a stall is within them (burst pools hold ~10 s of what the
+ * extension sends of each class; pings and telemetry, the frequent ones, are shed, not counted),
+ * and a flooder must not get to stay connected by keeping the relay saturated.
+ *
+ * Memory: a connection holds one listener (socket.onAny), one small ConnectionQueue and its
+ * ConnectionBudget; the routes, the dispatch and the handlers are shared by all connections (at 10k
+ * sockets, a few dozen closures and two child loggers per connection were kilobytes each).
  */
 import type * as z from 'zod/mini';
 import type { RelayContext, RelaySocket } from '../context';
 import { clientAddress } from './client-address';
 import type { ConnectionQueue } from './connection-queue';
-import type { ConnectionLimits } from './rate-limits';
+import type { LoadMonitor } from './load-shedding';
+import type { ConnectionBudget, GuessBudget } from './rate-limits';
 import { ErrorCode, type ClientToServerEvents, type Result } from '../contract/protocol';
 
 type Ack = (res: unknown) => void;
 
 /**
- * Events waiting in one connection's queue before new ones are refused outright: the async rate
- * limiter runs inside the queue, so a client must not be able to pile up unbounded work first.
+ * Events waiting in one connection's queue before new ones are refused outright, while the relay
+ * keeps up: a client whose events pile up then is sending faster than a healthy relay handles
+ * them, and is treated as a flooder (refusals, then a disconnect).
  */
 const MAX_QUEUED = 64;
+/**
+ * The bound while the relay is saturated: the pile-up is the relay's doing, so events are queued
+ * well past MAX_QUEUED, and past this (memory) refused `unavailable` (try again), never with a strike.
+ */
+const MAX_QUEUED_SATURATED = 1024;
 
 export type EventName = keyof ClientToServerEvents;
 
@@ -83,18 +100,20 @@ function flooded(ctx: RelayContext, socket: RelaySocket, event: EventName): void
   socket.disconnect(true);
 }
 
-/** Applies the rate limit; false when the event must not run. */
-async function admitted(
-  ctx: RelayContext,
-  socket: RelaySocket,
-  limits: ConnectionLimits,
-  event: EventName,
-  ack: Ack | null,
-): Promise<boolean> {
-  const verdict = await limits.check(event, socket.id);
+/**
+ * Applies the rate limit on arrival; false when the event must not run. The refusal is answered in
+ * the connection's order (after the events queued before it), as a flooder's disconnect is.
+ */
+function admitted(ctx: RelayContext, socket: RelaySocket, conn: Connection, event: EventName, ack: Ack | null): boolean {
+  const verdict = conn.budget.check(event);
   if (verdict === 'allow') return true;
-  refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
-  if (verdict === 'disconnect') flooded(ctx, socket, event);
+  const disconnect = verdict === 'disconnect';
+  const answer = (): void => {
+    refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
+    if (disconnect) flooded(ctx, socket, event);
+  };
+  if (conn.queue.queued === 0) answer();
+  else conn.queue.serial(async () => answer());
   return false;
 }
 
@@ -107,13 +126,12 @@ const GUESSES: Partial<Record<EventName, ErrorCode>> = {
 async function handle(
   ctx: RelayContext,
   socket: RelaySocket,
-  limits: ConnectionLimits,
+  guesses: GuessBudget,
   event: EventName,
   r: Route,
   payloads: unknown[],
   ack: Ack | null,
 ): Promise<void> {
-  if (!(await admitted(ctx, socket, limits, event, ack))) return;
   if (ack === null) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
   if (payloads.length !== (r.schema === null ? 0 : 1)) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
   const parsed = r.schema === null ? { success: true as const, data: undefined } : r.schema.safeParse(payloads[0]);
@@ -122,7 +140,7 @@ async function handle(
   const wrongGuess = GUESSES[event];
   const address =
     wrongGuess === undefined ? '' : clientAddress(socket.request.socket.remoteAddress, socket.request.headers, ctx.config.TRUST_PROXY);
-  if (wrongGuess !== undefined && !limits.guesses.mayGuess(address)) {
+  if (wrongGuess !== undefined && !guesses.mayGuess(address)) {
     ctx.metrics.refusals.inc({ reason: 'address_guesses' });
     return refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
   }
@@ -140,34 +158,31 @@ async function handle(
     return refuse(ctx, socket, event, ack, ErrorCode.Internal);
   }
   if (!result.ok) ctx.metrics.refusals.inc({ reason: result.error });
-  if (!result.ok && result.error === wrongGuess) await limits.guesses.guessed(address);
+  if (!result.ok && result.error === wrongGuess) await guesses.guessed(address);
   ack(result);
 }
 
-async function answerBare(
-  ctx: RelayContext,
-  socket: RelaySocket,
-  limits: ConnectionLimits,
-  event: EventName,
-  r: BareRoute,
-  args: unknown[],
-): Promise<void> {
+/** Answered at once, outside the queue; dropped unanswered while the relay is saturated. */
+function answerBare(ctx: RelayContext, socket: RelaySocket, conn: Connection, event: EventName, r: BareRoute, args: unknown[]): void {
+  if (conn.load.saturated()) return shed(ctx, event);
   const ack = args.length === 1 && isAck(args[0]) ? args[0] : null;
-  if (!(await admitted(ctx, socket, limits, event, null)) || ack === null) return;
+  if (!admitted(ctx, socket, conn, event, null) || ack === null) return;
   ack(r.bare(ctx));
+}
+
+function shed(ctx: RelayContext, event: EventName): void {
+  ctx.metrics.shed.inc({ event });
 }
 
 /** An event without an ack: one sent with an ack anyway is answered `bad_request` (its sender waits for nothing). */
 async function handleFire(
   ctx: RelayContext,
   socket: RelaySocket,
-  limits: ConnectionLimits,
   event: EventName,
   r: FireRoute,
   payloads: unknown[],
   ack: Ack | null,
 ): Promise<void> {
-  if (!(await admitted(ctx, socket, limits, event, ack))) return;
   if (ack !== null || payloads.length !== 1) return refuse(ctx, socket, event, ack, ErrorCode.BadRequest);
   const parsed = r.schema.safeParse(payloads[0]);
   if (!parsed.success) return refuse(ctx, socket, event, null, ErrorCode.BadRequest);
@@ -179,29 +194,37 @@ async function handleFire(
   }
 }
 
+/** What the guard keeps per connection, and what it shares. */
+export interface Connection {
+  queue: ConnectionQueue;
+  budget: ConnectionBudget;
+  /** Shared by every connection. */
+  guesses: GuessBudget;
+  load: LoadMonitor;
+}
+
 /** Routes one incoming event of a connection (unknown event names are dropped unanswered). */
-export function dispatch(
-  ctx: RelayContext,
-  socket: RelaySocket,
-  limits: ConnectionLimits,
-  routes: Routes,
-  queue: ConnectionQueue,
-  name: unknown,
-  args: unknown[],
-): void {
+export function dispatch(ctx: RelayContext, socket: RelaySocket, conn: Connection, routes: Routes, name: unknown, args: unknown[]): void {
   if (typeof name !== 'string' || !Object.hasOwn(routes, name)) return;
   const event = name as EventName;
   const r = routes[event];
-  ctx.metrics.eventsIn.inc({ event });
-  if ('bare' in r) return queue.alongside(answerBare(ctx, socket, limits, event, r, args));
+  ctx.metrics.eventsIn.count(event);
+  if ('bare' in r) return answerBare(ctx, socket, conn, event, r, args);
   const last = args[args.length - 1];
   const ack = isAck(last) ? last : null;
+  if ('fire' in r && conn.load.saturated()) {
+    // Telemetry has no ack and the next report supersedes this one.
+    if (ack === null) return shed(ctx, event);
+  }
+  if (!admitted(ctx, socket, conn, event, ack)) return;
   const payloads = ack === null ? args : args.slice(0, -1);
-  if (queue.queued >= MAX_QUEUED) {
+  const { queue } = conn;
+  if (queue.queued >= MAX_QUEUED && !conn.load.saturated()) {
     refuse(ctx, socket, event, ack, ErrorCode.RateLimited);
     if (++queue.overflows > MAX_QUEUED) flooded(ctx, socket, event);
     return;
   }
-  if ('fire' in r) queue.serial(() => handleFire(ctx, socket, limits, event, r as FireRoute, payloads, ack));
-  else queue.serial(() => handle(ctx, socket, limits, event, r as Route, payloads, ack));
+  if (queue.queued >= MAX_QUEUED_SATURATED) return refuse(ctx, socket, event, ack, ErrorCode.Unavailable);
+  if ('fire' in r) queue.serial(() => handleFire(ctx, socket, event, r as FireRoute, payloads, ack));
+  else queue.serial(() => handle(ctx, socket, conn.guesses, event, r as Route, payloads, ack));
 }

@@ -1,18 +1,23 @@
 /**
- * Per-connection rate limits (rate-limiter-flexible, keyed by socket id): the budgets of
- * relay/limits/rate-budgets.ts, applied.
+ * Per-connection rate limits: the budgets of relay/limits/rate-budgets.ts, applied, counted in this
+ * relay's memory whatever the store. A connection lives on one relay, so a budget keyed by it gains
+ * nothing from Redis; it used to cost a Redis round trip per control (measured: the rate limit was
+ * the two-relay tail's p99 of 54–96 ms, docs/benchmarks.md), and rate-limiter-flexible's memory
+ * store a record, a key string and a timer per connection and class (a new timer every window:
+ * at a ping a second, one per socket per second).
  *
- * The limiter backend is injectable: memory by default, RateLimiterRedis when relays share
- * Redis. Clock pings and telemetry always count in memory: a connection lives on one relay, a
- * ping's answer must not wait for a Redis round trip (it would skew the member's clock estimate),
- * and telemetry, the most frequent event after pings, is not worth a Redis round trip each.
+ * Each connection gets a `ConnectionBudget`: a few numbers per class in one typed array, nothing
+ * else, no timer and no promise. The windows work as rate-limiter-flexible's did (fixed windows
+ * that start at a connection's first event after the previous one ended; a burst pool drawn on
+ * only when the steady rate is spent, BurstyRateLimiter), so the budgets mean what they meant.
+ * Windows read `Date.now()` (fake timers move it in unit tests).
+ *
+ * The limiter factory is still used for what is shared between relays: wrong room codes per
+ * client address (relay/limits/address-limits.ts).
  */
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { ClientToServerEvents } from '../contract/protocol';
-import { DEFAULT_BUDGETS, EVENT_CLASS, type LimitBudgets, type LimitClass } from './rate-budgets';
-
-/** Classes counted in this relay's memory whatever the backend (see above). */
-const LOCAL_CLASSES: ReadonlySet<LimitClass> = new Set(['ping', 'telemetry']);
+import { DEFAULT_BUDGETS, EVENT_CLASS, type Budget, type LimitBudgets, type LimitClass } from './rate-budgets';
 
 /** Fixed-window budget: `points` per `duration` seconds. */
 export interface LimitSpec {
@@ -40,52 +45,59 @@ export interface GuessBudget {
 
 const noGuessBudget: GuessBudget = { mayGuess: () => true, guessed: async () => undefined };
 
+const CLASSES = Object.keys(DEFAULT_BUDGETS) as LimitClass[];
+const INDEX = Object.fromEntries(CLASSES.map((c, i) => [c, i])) as Record<LimitClass, number>;
+/** Per class: steady window end, steady count, burst window end, burst count. */
+const SLOTS = 4;
+
+/** Budgets resolved once, in class order: [steady points, steady ms, burst points, burst ms] (burst 0: none). */
+function resolve(budgets: LimitBudgets): Float64Array {
+  const table = new Float64Array(CLASSES.length * SLOTS);
+  CLASSES.forEach((cls, i) => {
+    const b: Budget = budgets[cls] ?? DEFAULT_BUDGETS[cls];
+    table.set([b.points, b.duration * 1000, b.burst?.points ?? 0, (b.burst?.duration ?? 0) * 1000], i * SLOTS);
+  });
+  return table;
+}
+
+/** Counts one point in a fixed window at `at` in `state`; true while within `points`. */
+function spend(state: Float64Array, at: number, points: number, ms: number, now: number): boolean {
+  if (now >= state[at]!) {
+    state[at] = now + ms;
+    state[at + 1] = 0;
+  }
+  return ++state[at + 1]! <= points;
+}
+
+/** One connection's budgets (a few dozen numbers); made by `ConnectionLimits.forConnection`. */
+export class ConnectionBudget {
+  private readonly state = new Float64Array(CLASSES.length * SLOTS);
+
+  constructor(private readonly table: Float64Array) {}
+
+  /** Consumes one point of the event's class; a refusal is a strike, too many strikes a disconnect. */
+  check(event: keyof ClientToServerEvents): Verdict {
+    if (this.take(INDEX[EVENT_CLASS[event]])) return 'allow';
+    return this.take(INDEX.strikes) ? 'refuse' : 'disconnect';
+  }
+
+  private take(cls: number): boolean {
+    const t = this.table;
+    const at = cls * SLOTS;
+    const now = Date.now();
+    if (spend(this.state, at, t[at]!, t[at + 1]!, now)) return true;
+    const burst = t[at + 2]!;
+    return burst > 0 && spend(this.state, at + 2, burst, t[at + 3]!, now);
+  }
+}
+
 export interface ConnectionLimits {
-  /** Consumes one point of the event's class for this connection. */
-  check(event: keyof ClientToServerEvents, connectionId: string): Promise<Verdict>;
+  /** A new connection's budgets. */
+  forConnection(): ConnectionBudget;
   guesses: GuessBudget;
 }
 
-type BurstPart = ConstructorParameters<typeof BurstyRateLimiter>[0];
-/** BurstyRateLimiter.consume calls only `consume` on its two limiters, which every ConsumeLimiter has. */
-const asBurstPart = (limiter: ConsumeLimiter): BurstPart => limiter as BurstPart;
-
-export function createLimits(
-  factory: LimiterFactory,
-  onError: (err: unknown) => void,
-  budgets: LimitBudgets = {},
-  guesses: GuessBudget = noGuessBudget,
-): ConnectionLimits {
-  const limiters = new Map<LimitClass, ConsumeLimiter>();
-  for (const cls of Object.keys(DEFAULT_BUDGETS) as LimitClass[]) {
-    const { burst, ...rate } = budgets[cls] ?? DEFAULT_BUDGETS[cls];
-    const make = LOCAL_CLASSES.has(cls) ? memoryLimiterFactory : factory;
-    const steady = make(cls, { ...rate, keyPrefix: `lockstep:rl:${cls}` });
-    if (burst === undefined) limiters.set(cls, steady);
-    else
-      limiters.set(
-        cls,
-        new BurstyRateLimiter(asBurstPart(steady), asBurstPart(make(cls, { ...burst, keyPrefix: `lockstep:rl:${cls}:burst` }))),
-      );
-  }
-
-  /** True when within budget; a limiter backend failure lets the event through (and is logged). */
-  async function take(cls: LimitClass, key: string): Promise<boolean> {
-    try {
-      await limiters.get(cls)!.consume(key);
-      return true;
-    } catch (err) {
-      if (err instanceof RateLimiterRes) return false;
-      onError(err);
-      return true;
-    }
-  }
-
-  return {
-    guesses,
-    async check(event, connectionId) {
-      if (await take(EVENT_CLASS[event], connectionId)) return 'allow';
-      return (await take('strikes', connectionId)) ? 'refuse' : 'disconnect';
-    },
-  };
+export function createLimits(budgets: LimitBudgets = {}, guesses: GuessBudget = noGuessBudget): ConnectionLimits {
+  const table = resolve(budgets);
+  return { guesses, forConnection: () => new ConnectionBudget(table) };
 }

@@ -29,7 +29,7 @@ export async function reactionSend(ctx: RelayContext, socket: RelaySocket, req: 
   const { code, memberId } = socket.data;
   if (code === null || memberId === null) return fail(ErrorCode.NotInRoom);
   if (!reactionFits(socket.data.private === true, req.emoji)) return fail(ErrorCode.BadRequest);
-  ctx.metrics.eventsOut.inc({ event: 'reaction' });
+  ctx.metrics.eventsOut.count('reaction');
   ctx.io.to(roomChannel(code)).volatile.emit('reaction', { from: memberId, emoji: req.emoji, at: ctx.now() });
   return { ok: true, data: null };
 }

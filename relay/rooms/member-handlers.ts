@@ -23,7 +23,7 @@ export async function memberStatus(ctx: RelayContext, socket: RelaySocket, repor
   // offset or RTT (a client that does not send `member:telemetry` for those) is sent volatile: a
   // busy socket may skip one, and it is not kept for connection state recovery.
   const others = socket.to(roomChannel(r.code));
-  ctx.metrics.eventsOut.inc({ event: 'member:updated' });
+  ctx.metrics.eventsOut.count('member:updated');
   (r.value.telemetryOnly ? others.volatile : others).emit('member:updated', r.value.member);
   if (r.value.timeline !== null) {
     ctx.broadcast(r.code, 'playback:state', r.value.timeline);

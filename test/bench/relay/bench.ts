@@ -3,24 +3,26 @@
  * one relay in memory, one relay with Redis and two relays sharing Redis. Prints, per scenario:
  * sockets held, events/s, fan-out latency p50/p99 (control sent → last member of the room got
  * the new state), relay RSS and heap per socket (heap under load, and retained: after the load
- * stopped and a full GC forced through the relay's inspector), relay CPU.
+ * stopped and a full GC forced through the relay's inspector), relay CPU. Then, side by side, each
+ * scenario's CPU per event as a ratio of the bare relay's (bare-relay.ts) measured in the same run.
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
- *     --scenarios memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
- *     [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
+ *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
+ *     [--base-bundle dist/relay-base.js] [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
  * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
  * each run under its own key prefix, deleted afterwards. Figures are for this machine only.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteKeys, uniquePrefix } from '../../support/stores';
 import { freePort, startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
 import { collectGarbage } from './inspector-gc';
 import type { Mix, WorkerCommand, WorkerReply } from './load-worker';
-import { percentile, sampleRelay, type RelaySample } from './relay-stats';
+import { percentile, sampleRelay, socketsHeld, type RelaySample } from './relay-stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,7 +30,7 @@ const { values: args } = parseArgs({
     members: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '30' },
     workers: { type: 'string', default: '3' },
-    scenarios: { type: 'string', default: 'memory,redis,redis2' },
+    scenarios: { type: 'string', default: 'bare,memory,redis,redis2' },
     'no-bufferutil': { type: 'boolean', default: false },
     /** Periods of the mix in ms per member (ping, telemetry) or per room (control, chat); 0: none. */
     'ping-every': { type: 'string', default: '1000' },
@@ -41,6 +43,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Extra node flags for the relay processes, e.g. '--max-semi-space-size=64'. */
     'relay-flags': { type: 'string', default: '' },
+    /** Another build of the relay (e.g. an older commit's), run in memory mode as scenario `base`. */
+    'base-bundle': { type: 'string' },
   },
 });
 const ROOMS = Number(args.rooms);
@@ -64,8 +68,13 @@ for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'tel
   }
 }
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays. */
-const SCENARIOS = ['memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
+/**
+ * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
+ * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against;
+ * base = the relay bundle given by --base-bundle (an older build), in memory mode, base2 = two of it
+ * sharing Redis (as redis2): before and after in one run.
+ */
+const SCENARIOS = ['bare', 'base', 'base2', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
@@ -92,7 +101,47 @@ class Worker {
   }
 }
 
+const inMemory = (s: Scenario): boolean => s === 'memory' || s === 'bare' || s === 'base';
+
+/**
+ * The bare relay, bundled as the relay is (relay/build.ts): run through tsx, esbuild's keepNames
+ * would give each of its per-connection closures a name of its own, heap the relay does not pay.
+ */
+async function bareBundle(): Promise<string> {
+  const outfile = resolve(__dirname, '../../../dist/bare-relay.js');
+  await build({
+    entryPoints: [resolve(__dirname, 'bare-relay.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function baseBundle(): string {
+  const file = args['base-bundle'];
+  if (file === undefined) throw new Error('scenario base needs --base-bundle FILE (a relay bundle, see docs/benchmarks.md)');
+  return resolve(file);
+}
+
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+
+/** What the closing comparison needs of each scenario run. */
+interface Summary {
+  scenario: Scenario;
+  sockets: number;
+  /** Relay CPU, all its relays together, in % of a core. */
+  cpu: number;
+  /** Relay CPU per event sent by the clients (µs). */
+  cpuPerEventUs: number;
+  retainedKb: number;
+  p99: number;
+}
+const summaries: Summary[] = [];
 
 async function runScenario(scenario: Scenario): Promise<void> {
   const prefix = uniquePrefix('bench');
@@ -111,9 +160,11 @@ async function runScenario(scenario: Scenario): Promise<void> {
     if (args['cpu-prof'] !== undefined) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
     relays.push(
       await startRelayProcess({
-        ...(scenario === 'memory' ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
+        ...(inMemory(scenario) ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
         env: { ...env, LOG_LEVEL: 'error' },
         nodeFlags,
+        ...(scenario === 'bare' ? { entry: [await bareBundle()] } : {}),
+        ...(scenario.startsWith('base') ? { entry: ['--enable-source-maps', baseBundle()] } : {}),
       }),
     );
   }
@@ -146,11 +197,12 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000, mix: MIX })));
     const after = await Promise.all(urls.map(sampleRelay));
     const retained = await sampleRetained();
-    report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, results });
+    const retainedSockets = (await Promise.all(urls.map(socketsHeld))).reduce((a, b) => a + b, 0);
+    summaries.push(report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, retainedSockets, results }));
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(relays.map((r) => r.stop()));
-    if (scenario !== 'memory') await deleteKeys(REDIS_URL, prefix);
+    if (!inMemory(scenario)) await deleteKeys(REDIS_URL, prefix);
   }
 }
 
@@ -163,6 +215,8 @@ interface Figures {
   after: RelaySample[];
   /** After the load stopped and a full GC, sockets still connected. */
   retained: RelaySample[];
+  /** Sockets the relays still held after the load. */
+  retainedSockets: number;
   results: WorkerReply[];
 }
 
@@ -175,7 +229,7 @@ function split(results: Array<Extract<WorkerReply, { type: 'result' }>>): string
   return `\n  fan-out to the sender's relay ${pp(local)}, to the other relay ${pp(remote)}`;
 }
 
-function report(scenario: Scenario, f: Figures): void {
+function report(scenario: Scenario, f: Figures): Summary {
   const results = f.results.flatMap((r) => (r.type === 'result' ? [r] : []));
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const sent = results.reduce((n, r) => n + r.sent, 0);
@@ -183,6 +237,8 @@ function report(scenario: Scenario, f: Figures): void {
   const errors = results.reduce((n, r) => n + r.errors, 0);
   const codes: Record<string, number> = {};
   for (const r of results) for (const [c, n] of Object.entries(r.errorCodes)) codes[c] = (codes[c] ?? 0) + n;
+  const dropped: Record<string, number> = {};
+  for (const r of results) for (const [c, n] of Object.entries(r.disconnects)) dropped[c] = (dropped[c] ?? 0) + n;
   const rss = f.after.reduce((n, s, i) => n + s.rss - f.base[i]!.rss, 0);
   const heap = f.after.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
   const retainedHeap = f.retained.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
@@ -193,8 +249,48 @@ function report(scenario: Scenario, f: Figures): void {
     `fan-out p50 ${percentile(latencies, 50).toFixed(1)} ms p99 ${percentile(latencies, 99).toFixed(1)} ms (p90 ${percentile(latencies, 90).toFixed(1)}, p95 ${percentile(latencies, 95).toFixed(1)}, max ${percentile(latencies, 100).toFixed(1)}; n=${latencies.length})${split(results)}`,
     `relay RSS ${mb(f.after.reduce((n, s) => n + s.rss, 0))} MB = ${(rss / f.sockets / 1024).toFixed(1)} KB/socket, heap ${(heap / f.sockets / 1024).toFixed(1)} KB/socket under load, ${(retainedHeap / f.sockets / 1024).toFixed(1)} KB/socket retained (after a full GC)`,
     `relay CPU ${cpu.map((c) => `${c.toFixed(0)}%`).join(' + ')} of a core; load generators' event-loop delay p99 ${Math.max(...results.map((r) => r.loopDelayP99)).toFixed(0)} ms`,
+    // A saturated relay drops pings and telemetry (relay/limits/load-shedding.ts): cheap events, so CPU per event reads lower.
+    `shed while saturated ${f.after.reduce((n, s, i) => n + s.shed - f.before[i]!.shed, 0)} events (pings, telemetry); ` +
+      `sockets closed as flooders ${f.after.reduce((n, s, i) => n + s.floodDisconnects - f.before[i]!.floodDisconnects, 0)}, sockets held at the end ${f.retainedSockets}` +
+      `${Object.keys(dropped).length > 0 ? `, dropped during the run (client's reasons) ${JSON.stringify(dropped)}` : ''}`,
   ];
   process.stdout.write(`${line.join('\n  ')}\n`);
+  const cpuTotal = cpu.reduce((a, b) => a + b, 0);
+  return {
+    scenario,
+    sockets: f.sockets,
+    cpu: cpuTotal,
+    cpuPerEventUs: sent === 0 ? NaN : ((cpuTotal / 100) * SECONDS * 1e6) / sent,
+    retainedKb: retainedHeap / f.sockets / 1024,
+    p99: percentile(latencies, 99),
+  };
+}
+
+/**
+ * Side by side: each run's CPU per event against the bare relay's in this same invocation (the mean
+ * of its bare runs), and two relays' total CPU against one relay's. The machine is shared and noisy:
+ * only ratios within one run mean much.
+ */
+function compare(): void {
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const of = (s: Scenario): Summary[] => summaries.filter((x) => x.scenario === s);
+  const bare = of('bare');
+  const floor = bare.length > 0 ? mean(bare.map((b) => b.cpuPerEventUs)) : NaN;
+  const rows = summaries.map(
+    (x) =>
+      `  ${x.scenario.padEnd(8)} CPU ${x.cpu.toFixed(0).padStart(3)} % of a core, ${x.cpuPerEventUs.toFixed(1).padStart(6)} µs/event` +
+      `${bare.length > 0 ? ` = ${(x.cpuPerEventUs / floor).toFixed(2)}× bare` : ''}, retained heap ${x.retainedKb.toFixed(1)} KB/socket, fan-out p99 ${x.p99.toFixed(1)} ms`,
+  );
+  const two = of('redis2');
+  const baseTwo = of('base2');
+  if (baseTwo.length > 0 && of('base').length > 0)
+    rows.push(
+      `  base2 total CPU = ${(mean(baseTwo.map((x) => x.cpu)) / mean(of('base').map((x) => x.cpu))).toFixed(2)}× base's (one relay)`,
+    );
+  const ones = (['memory', 'redis'] as const).filter((s) => of(s).length > 0);
+  for (const one of two.length > 0 ? ones : [])
+    rows.push(`  redis2 total CPU = ${(mean(two.map((x) => x.cpu)) / mean(of(one).map((x) => x.cpu))).toFixed(2)}× ${one}'s (one relay)`);
+  process.stdout.write(`side by side (${summaries[0]?.sockets ?? 0} sockets):\n${rows.join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
@@ -207,6 +303,7 @@ async function main(): Promise<void> {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);
     await runScenario(s);
   }
+  compare();
 }
 
 main().catch((err: unknown) => {

@@ -51,6 +51,7 @@ export type WorkerReply =
       remote: number[];
       errors: number;
       errorCodes: Record<string, number>;
+      disconnects: Record<string, number>;
       loopDelayP99: number;
     };
 
@@ -65,6 +66,9 @@ interface Room {
 }
 
 const rooms: Room[] = [];
+/** Why sockets dropped before the worker closed them (socket.io's reasons: 'ping timeout', 'transport close', ...). */
+const disconnects: Record<string, number> = {};
+let closing = false;
 let sent = 0;
 let received = 0;
 let errors = 0;
@@ -110,6 +114,9 @@ async function connectOne(url: string): Promise<Client> {
     socket.once('connect_error', fail);
   });
   socket.onAny(() => received++);
+  socket.on('disconnect', (reason) => {
+    if (!closing) disconnects[reason] = (disconnects[reason] ?? 0) + 1;
+  });
   return socket;
 }
 
@@ -227,7 +234,18 @@ function run(ms: number, mix: Mix): void {
     for (const t of later) clearTimeout(t);
     later.clear();
     loop.disable();
-    send({ type: 'result', sent, received, latencies, local, remote, errors, errorCodes, loopDelayP99: loop.percentile(99) / 1e6 });
+    send({
+      type: 'result',
+      sent,
+      received,
+      latencies,
+      local,
+      remote,
+      errors,
+      errorCodes,
+      disconnects,
+      loopDelayP99: loop.percentile(99) / 1e6,
+    });
   }, ms);
 }
 
@@ -235,6 +253,7 @@ process.on('message', (cmd: WorkerCommand) => {
   if (cmd.type === 'connect') void connectAll(cmd);
   else if (cmd.type === 'run') run(cmd.ms, cmd.mix);
   else {
+    closing = true;
     for (const r of rooms) for (const s of r.members) s.disconnect();
     setTimeout(() => process.exit(0), 200);
   }

@@ -4,6 +4,10 @@ export interface RelaySample {
   rss: number;
   heap: number;
   cpuSeconds: number;
+  /** Events the relay shed while saturated (lockstep_shed_total, all events; 0 for the bare relay). */
+  shed: number;
+  /** Connections the relay closed as flooders (lockstep_refusals_total{reason="flood_disconnect"}). */
+  floodDisconnects: number;
 }
 
 function metric(text: string, name: string): number {
@@ -18,10 +22,19 @@ export async function sampleRelay(url: string): Promise<RelaySample> {
     rss: metric(text, 'lockstep_process_resident_memory_bytes'),
     heap: metric(text, 'lockstep_nodejs_heap_size_used_bytes'),
     cpuSeconds: metric(text, 'lockstep_process_cpu_seconds_total'),
+    floodDisconnects: Number(/^lockstep_refusals_total\{reason="flood_disconnect"\} ([0-9.e+-]+)$/m.exec(text)?.[1] ?? 0),
+    shed: [...text.matchAll(/^lockstep_shed_total\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((n, m) => n + Number(m[1]), 0),
   };
 }
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Connected sockets, from /healthz (the bare relay answers it too); -1 when it does not answer. */
+export async function socketsHeld(url: string): Promise<number> {
+  const res = await fetch(`${url}/healthz`);
+  if (!res.ok) return -1;
+  return ((await res.json()) as { sockets: number }).sockets;
 }

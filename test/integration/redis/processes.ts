@@ -78,6 +78,8 @@ export interface RelayProcessOptions {
   nodeFlags?: string[];
   /** Receives everything the relay writes to stdout and stderr (its log lines), as it comes. */
   onOutput?: (text: string) => void;
+  /** What node runs after the flags instead of the relay bundle (bench:relay's bare relay). */
+  entry?: string[];
 }
 
 export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise<RelayProcess> {
@@ -91,7 +93,8 @@ export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise
   };
   if (opts.redisUrl !== undefined) env.REDIS_URL = opts.redisUrl;
   if (opts.keyPrefix !== undefined) env.REDIS_KEY_PREFIX = opts.keyPrefix;
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--enable-source-maps', await relayBundle()], {
+  const entry = opts.entry ?? ['--enable-source-maps', await relayBundle()];
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...entry], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,100 @@
+/**
+ * Connection state recovery for one relay without Redis: the broadcasts of the last
+ * `maxDisconnectionDuration` kept in memory, replayed to a client that comes back (relay/app.ts).
+ * It does what socket.io-adapter's SessionAwareAdapter does, with the same wire format, but keeps each
+ * broadcast in one small record instead of its options object and two Sets: a relay keeps every
+ * non-volatile broadcast for 2 minutes, and under bench:relay's mix those records were most of the
+ * heap the relay retained per socket beyond a bare socket.io relay's (docs/benchmarks.md). Expired
+ * records go every 10 s, not every 60 s (the adapter's), so they are kept 2 minutes, not up to 3.
+ *
+ * With Redis the Streams adapter keeps recovery in Redis instead, and this is not used.
+ */
+import { randomBytes } from 'node:crypto';
+import { Adapter, type BroadcastOptions, type PrivateSessionId, type Session } from 'socket.io-adapter';
+
+const SWEEP_MS = 10_000;
+/** socket.io's event packet type. */
+const EVENT = 2;
+
+type Persisted = Omit<Session, 'missedPackets'>;
+
+/** One kept broadcast: its offset, its audience (one room and one excluded socket, the relay's only kind), its data. */
+class Kept {
+  constructor(
+    readonly id: string,
+    readonly room: string | null,
+    readonly except: string | null,
+    /** Any other audience, as socket.io gave it. */
+    readonly opts: BroadcastOptions | null,
+    readonly data: unknown[],
+    readonly at: number,
+  ) {}
+
+  reaches(rooms: string[]): boolean {
+    if (this.opts !== null) {
+      const { rooms: to, except } = this.opts;
+      return (to.size === 0 || rooms.some((r) => to.has(r))) && rooms.every((r) => except?.has(r) !== true);
+    }
+    return (this.room === null || rooms.includes(this.room)) && (this.except === null || !rooms.includes(this.except));
+  }
+}
+
+export class MemoryRecoveryAdapter extends Adapter {
+  private readonly sessions = new Map<PrivateSessionId, { session: Persisted; at: number }>();
+  private kept: Kept[] = [];
+  private readonly maxMs: number;
+  private readonly prefix = randomBytes(4).toString('hex');
+  private next = 0;
+
+  // socket.io constructs adapters with the namespace (typed `any` by socket.io-adapter too).
+  constructor(nsp: ConstructorParameters<typeof Adapter>[0]) {
+    super(nsp);
+
+    this.maxMs = Number(nsp.server.opts.connectionStateRecovery.maxDisconnectionDuration);
+    setInterval(() => this.sweep(Date.now() - this.maxMs), SWEEP_MS).unref();
+  }
+
+  override persistSession(session: Persisted): void {
+    this.sessions.set(session.pid, { session, at: Date.now() });
+  }
+
+  override restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
+    const entry = this.sessions.get(pid);
+    if (entry === undefined) return Promise.resolve(null as unknown as Session);
+    if (entry.at + this.maxMs < Date.now()) {
+      this.sessions.delete(pid);
+      return Promise.resolve(null as unknown as Session);
+    }
+    const index = this.kept.findIndex((k) => k.id === offset);
+    if (index === -1) return Promise.resolve(null as unknown as Session);
+    const missedPackets: unknown[][] = [];
+    for (let i = index + 1; i < this.kept.length; i++) {
+      const k = this.kept[i]!;
+      if (k.reaches(entry.session.rooms)) missedPackets.push(k.data);
+    }
+    return Promise.resolve({ ...entry.session, missedPackets });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io-adapter types packets as any
+  override broadcast(packet: any, opts: BroadcastOptions): void {
+    // Only events without an ack, not volatile (as SessionAwareAdapter): the offset goes last in the data.
+    if (packet.type === EVENT && packet.id === undefined && opts.flags?.volatile === undefined) {
+      const id = `${this.prefix}${(this.next++).toString(36)}`;
+      packet.data.push(id);
+      const except = opts.except ?? new Set<string>();
+      const simple = opts.rooms.size === 1 && except.size <= 1;
+      const [room] = opts.rooms;
+      const [out] = except;
+      this.kept.push(new Kept(id, simple ? room! : null, simple ? (out ?? null) : null, simple ? null : opts, packet.data, Date.now()));
+    }
+
+    super.broadcast(packet, opts);
+  }
+
+  private sweep(threshold: number): void {
+    for (const [pid, s] of this.sessions) if (s.at < threshold) this.sessions.delete(pid);
+    let drop = 0;
+    while (drop < this.kept.length && this.kept[drop]!.at < threshold) drop++;
+    if (drop > 0) this.kept = this.kept.slice(drop);
+  }
+}

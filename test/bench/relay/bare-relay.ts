@@ -1,0 +1,148 @@
+/**
+ * The floor bench:relay compares Lockstep's relay against (`--scenarios bare`): a minimal
+ * socket.io relay with the same events, acks and fan-out as relay/, and nothing else. It does no
+ * validation, has no rate limits, queue, store, metrics or connection state recovery; rooms are
+ * plain objects in a Map. What it answers has the shapes of the protocol, so the same load
+ * workers drive it; the timeline math is the contract's own (relay/contract/timeline.ts), pure
+ * and cheap. Telemetry is batched per room every TELEMETRY_FLUSH_MS as the relay does, so both
+ * send as many messages out.
+ *
+ *   PORT=3000 node --import tsx test/bench/relay/bare-relay.ts   (bench:relay runs it bundled: dist/bare-relay.js)
+ *
+ * GET /healthz answers its socket count, GET /metrics the three figures the bench reads (test/bench/relay/relay-stats.ts) under
+ * the names Lockstep's relay uses, from process.memoryUsage() and process.cpuUsage().
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { relayNow } from '../../../relay/clock';
+import type { Member, MemberTelemetry, Timeline } from '../../../relay/contract/protocol';
+import { applyControl, emptyTimeline, scheduleLead } from '../../../relay/contract/timeline';
+
+interface BareRoom {
+  code: string;
+  timeline: Timeline;
+  members: Map<string, Member>;
+  telemetry: Map<string, MemberTelemetry> | null;
+}
+
+const rooms = new Map<string, BareRoom>();
+const FLUSH_MS = Number(process.env.TELEMETRY_FLUSH_MS ?? 2000);
+const settings = { controlMode: 'everyone', waitPolicy: 'wait' } as const;
+
+const http = createServer((req, res) => {
+  if (req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sockets: io.of('/').sockets.size }));
+    return;
+  }
+  if (req.url !== '/metrics') {
+    res.writeHead(404).end();
+    return;
+  }
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  res.end(
+    [
+      `lockstep_process_resident_memory_bytes ${mem.rss}`,
+      `lockstep_nodejs_heap_size_used_bytes ${mem.heapUsed}`,
+      `lockstep_process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
+      '',
+    ].join('\n'),
+  );
+});
+const io = new Server(http, { transports: ['websocket'], serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 });
+
+function member(name: string, role: 'host' | 'member'): Member {
+  const now = relayNow();
+  return {
+    id: randomBytes(8).toString('hex'),
+    name,
+    color: '#3366ff',
+    role,
+    status: 'no_video',
+    offsetMs: null,
+    rttMs: null,
+    joinedAt: now,
+    connected: true,
+  };
+}
+
+function view(room: BareRoom) {
+  return { code: room.code, settings, members: [...room.members.values()], timeline: room.timeline };
+}
+
+io.on('connection', (socket) => {
+  let room: BareRoom | null = null;
+  let me: Member | null = null;
+  const enter = (r: BareRoom, m: Member, ack: (res: unknown) => void): void => {
+    room = r;
+    me = m;
+    r.members.set(m.id, m);
+    void socket.join(r.code);
+    socket.to(r.code).emit('member:joined', m);
+    ack({ ok: true, data: { room: view(r), memberId: m.id, resumeToken: randomBytes(16).toString('hex'), chat: [] } });
+  };
+  socket.on('room:create', (req: { profile: { name: string } }, ack: (res: unknown) => void) => {
+    const code = randomBytes(7).toString('hex').toUpperCase();
+    const r: BareRoom = { code, timeline: emptyTimeline(relayNow()), members: new Map(), telemetry: null };
+    rooms.set(code, r);
+    enter(r, member(req.profile.name, 'host'), ack);
+  });
+  socket.on('room:join', (req: { code: string; profile: { name: string } }, ack: (res: unknown) => void) => {
+    const r = rooms.get(req.code);
+    if (r === undefined) return ack({ ok: false, error: 'room_not_found' });
+    enter(r, member(req.profile.name, 'member'), ack);
+  });
+  socket.on('time:ping', (ack: (now: number) => void) => ack(relayNow()));
+  socket.on('playback:control', (req: Parameters<typeof applyControl>[1], ack: (res: unknown) => void) => {
+    if (room === null || me === null) return ack({ ok: false, error: 'not_in_room' });
+    const rtts = [...room.members.values()].map((m) => m.rttMs);
+    const timeline = applyControl(room.timeline, req, relayNow(), scheduleLead(rtts), me.id);
+    if (timeline !== room.timeline) {
+      room.timeline = timeline;
+      io.to(room.code).emit('playback:state', timeline);
+    }
+    ack({ ok: true, data: timeline });
+  });
+  socket.on('member:status', (req: Pick<Member, 'status' | 'offsetMs' | 'rttMs'>, ack: (res: unknown) => void) => {
+    if (room === null || me === null) return ack({ ok: false, error: 'not_in_room' });
+    me = { ...me, status: req.status, offsetMs: req.offsetMs ?? me.offsetMs, rttMs: req.rttMs ?? me.rttMs };
+    room.members.set(me.id, me);
+    socket.to(room.code).emit('member:updated', me);
+    ack({ ok: true, data: me });
+  });
+  socket.on('member:telemetry', (req: { offsetMs: number | null; rttMs: number | null }) => {
+    if (room === null || me === null) return;
+    room.telemetry ??= new Map();
+    room.telemetry.set(me.id, { memberId: me.id, offsetMs: req.offsetMs, rttMs: req.rttMs });
+  });
+  socket.on('chat:send', (req: { text: string }, ack: (res: unknown) => void) => {
+    if (room === null || me === null) return ack({ ok: false, error: 'not_in_room' });
+    const message = { id: randomBytes(8).toString('hex'), from: me.id, text: req.text, at: relayNow() };
+    io.to(room.code).emit('chat:message', message);
+    ack({ ok: true, data: message });
+  });
+  socket.on('disconnect', () => {
+    if (room === null || me === null) return;
+    room.members.delete(me.id);
+    if (room.members.size === 0) rooms.delete(room.code);
+    else io.to(room.code).emit('member:left', { memberId: me.id });
+  });
+});
+
+setInterval(() => {
+  for (const r of rooms.values()) {
+    if (r.telemetry === null) continue;
+    io.to(r.code).volatile.emit('members:telemetry', [...r.telemetry.values()]);
+    r.telemetry = null;
+  }
+}, FLUSH_MS);
+
+http.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () => {
+  process.stdout.write(`bare relay listening on http://127.0.0.1:${(http.address() as AddressInfo).port}\n`);
+});
+process.on('SIGTERM', () => {
+  void io.close(() => process.exit(0));
+});

@@ -1,0 +1,60 @@
+/**
+ * Connection state recovery on one relay without Redis (relay/store/memory-recovery.ts): what a
+ * client missed while its transport was down is replayed in order when it comes back, to the
+ * room's members only, and a broadcast that left the client out is not replayed to it.
+ */
+import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
+import { connectClient, nextEvent } from '../../support/relay';
+import { unwrap, useRelay } from './support';
+
+const h = useRelay();
+
+test('broadcasts missed during a transport drop are replayed in order, only those meant for the client', async () => {
+  const { socket: bob, joined: b } = await h.createRoom('Bob');
+  const { socket: stranger } = await h.createRoom('Stranger');
+  // The client does not come back until the test lets it (reconnection opened below).
+  const alice = await connectClient(h.relay().url, {
+    reconnection: true,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 100,
+    autoConnect: true,
+  });
+  try {
+    const a = unwrap(await alice.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: b.room.code, profile: { name: 'Alice' } }));
+    const first = nextEvent(alice, 'playback:state');
+    unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 3 }));
+    await first;
+    // Alice's own status: broadcast to the others, not to her (socket.to(room)).
+    unwrap(await alice.emitWithAck('member:status', { status: 'paused' }));
+
+    const seen: string[] = [];
+    alice.onAny((event: string, payload: { position?: number; text?: string; connected?: boolean }) => {
+      if (event === 'playback:state') seen.push(`state ${payload.position}`);
+      else if (event === 'chat:message') seen.push(`chat ${payload.text}`);
+      else if (event === 'member:updated') seen.push(payload.connected === true ? 'member back' : 'member away');
+      else seen.push(event);
+    });
+    alice.io.reconnection(false);
+    const away = nextEvent(bob, 'member:updated');
+    alice.io.engine.close();
+    expect((await away)[0]).toMatchObject({ id: a.memberId, connected: false });
+
+    unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 11 }));
+    unwrap(await bob.emitWithAck('chat:send', { text: 'while you were out' }));
+    unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 12 }));
+    unwrap(await stranger.emitWithAck('chat:send', { text: 'another room' }));
+
+    const back = new Promise<void>((done) => alice.once('connect', () => done()));
+    alice.io.reconnection(true);
+    alice.connect();
+    await back;
+    expect(alice.recovered).toBe(true);
+    // A round trip after the replay: everything replayed has arrived.
+    await alice.emitWithAck('time:ping');
+    // Her own away notice went to the room (she was still in it as far as the session knows), then
+    // what Bob sent, then her return; not her status report, nor the other room's chat.
+    expect(seen).toEqual(['member away', 'state 11', 'chat while you were out', 'state 12', 'member back']);
+  } finally {
+    alice.disconnect();
+  }
+});
