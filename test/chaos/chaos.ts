@@ -11,7 +11,7 @@
  * handshake timeout by more than 3 s; the relay still answers /healthz and stops cleanly.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { buildRelay } from '../../relay/build';
@@ -35,7 +35,9 @@ async function startRelay(port: number, inspectPort: number) {
   const bundle = await buildRelay();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ROOM_GRACE_MS: '5000' };
   delete env.REDIS_URL; // the memory store: one relay
-  const child = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, bundle], {
+  // CHAOS_RELAY_FLAGS: extra node flags for the relay, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const flags = (process.env.CHAOS_RELAY_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...flags, `--inspect=127.0.0.1:${inspectPort}`, bundle], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,21 +71,38 @@ function client(url: string): Promise<Client> {
   });
 }
 
-/** The well-behaved room: Alice seeks every 300 ms; one sample is until her ack and Bob's broadcast both arrived. */
+/** Well-behaved rooms measured at once, each seeking every 300 ms (within a member's control budget), a third of that apart. */
+const PROBE_ROOMS = 3;
+
+/**
+ * The well-behaved rooms: in each, Alice seeks every 300 ms; one sample is until her ack and Bob's
+ * broadcast both arrived. Three rooms give about 100 samples in each 10 s phase, so a p99 is not
+ * simply the largest of a few dozen.
+ */
 async function probe(url: string) {
-  const alice = await client(url);
-  const bob = await client(url);
-  const created = await alice.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } });
-  if (!created.ok) throw new Error(created.error);
-  const joined = await bob.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.data.room.code, profile: { name: 'Bob' } });
-  if (!joined.ok) throw new Error(joined.error);
+  const pairs = await Promise.all(
+    Array.from({ length: PROBE_ROOMS }, async () => {
+      const alice = await client(url);
+      const bob = await client(url);
+      const created = await alice.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } });
+      if (!created.ok) throw new Error(created.error);
+      const joined = await bob.emitWithAck('room:join', {
+        protocol: PROTOCOL_VERSION,
+        code: created.data.room.code,
+        profile: { name: 'Bob' },
+      });
+      if (!joined.ok) throw new Error(joined.error);
+      return { alice, bob };
+    }),
+  );
   const samples: Record<string, number[]> = { warmup: [], quiet: [], during: [], between: [], after: [] };
   let phase: keyof typeof samples | null = 'warmup';
   let failures = 0;
   let attackStart = 0;
   const spikes: string[] = [];
-  let position = 0;
-  const loop = (async () => {
+  const loops = pairs.map(async ({ alice, bob }, i) => {
+    let position = 0;
+    await sleep((i * 300) / PROBE_ROOMS);
     while (phase !== null) {
       const t0 = performance.now();
       const seen = new Promise<void>((done) => bob.once('playback:state', () => done()));
@@ -100,7 +119,7 @@ async function probe(url: string) {
       }
       await sleep(300);
     }
-  })();
+  });
   return {
     samples,
     failures: () => failures,
@@ -111,9 +130,11 @@ async function probe(url: string) {
     },
     async stop() {
       phase = null;
-      await loop;
-      alice.disconnect();
-      bob.disconnect();
+      await Promise.all(loops);
+      for (const { alice, bob } of pairs) {
+        alice.disconnect();
+        bob.disconnect();
+      }
     },
   };
 }
@@ -151,6 +172,8 @@ async function main(): Promise<void> {
   await collectGarbage(inspectPort);
   const rssEnd = rss(pid);
   const healthy = (await fetch(`${relay.url}/healthz`)).status === 200;
+  // CHAOS_LOG=path: the relay's whole log there (with CHAOS_RELAY_FLAGS=--trace-gc, its GC pauses).
+  if (process.env.CHAOS_LOG !== undefined) writeFileSync(process.env.CHAOS_LOG, `${relay.log.join('\n')}\n`);
   relay.child.kill('SIGTERM');
   const exitCode = await relay.exited;
 
