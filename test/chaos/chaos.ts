@@ -5,7 +5,8 @@
  * something did not hold. Everything goes to 127.0.0.x and stops by itself (about 2 minutes).
  *
  * What must hold: the room's p99 during and after stays within 2x its quiet p99; the relay's RSS
- * (after a full GC) returns within 25 MB of its start; its log has no error and nothing that is
+ * (after a full GC) returns within 25 MB of its start, and its JS heap used within 5 MB (RSS also
+ * holds malloc's high-water mark, which Node does not give back: docs/security.md); its log has no error and nothing that is
  * not JSON (an uncaught exception, socket.io's "Missing error handler"); every parked-binary
  * connection is closed; the burst is capped per address; no slow-loris handshake outlives the
  * handshake timeout by more than 3 s; the relay still answers /healthz and stops cleanly.
@@ -17,6 +18,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { buildRelay } from '../../relay/build';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../relay/contract/protocol';
 import { collectGarbage } from '../bench/relay/inspector-gc';
+import { relayMemory, type RelayMemory } from './inspector-memory';
 import { freePort } from '../integration/redis/processes';
 
 const ATTACK_SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
@@ -139,6 +141,11 @@ async function probe(url: string) {
   };
 }
 
+function memoryLine(a: RelayMemory, b: RelayMemory): string {
+  const keys: Array<keyof RelayMemory> = ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers'];
+  return keys.map((k) => `${k} ${a[k].toFixed(1)} -> ${b[k].toFixed(1)}`).join(', ');
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const [port, inspectPort] = [await freePort(), await freePort()];
@@ -146,6 +153,7 @@ async function main(): Promise<void> {
   const pid = relay.child.pid!;
   await collectGarbage(inspectPort);
   const rssStart = rss(pid);
+  const memStart = await relayMemory(inspectPort);
   const room = await probe(relay.url);
   await sleep(2000); // the first controls warm the relay's code paths up
   room.set('quiet');
@@ -171,6 +179,16 @@ async function main(): Promise<void> {
   await sleep(1000);
   await collectGarbage(inspectPort);
   const rssEnd = rss(pid);
+  const memEnd = await relayMemory(inspectPort);
+  // CHAOS_SETTLE_MS: measure once more after that long (what expires on its own: socket.io's recovery
+  // sessions are swept every 60 s, the per-address connection counters after their minute).
+  const settleMs = Number(process.env.CHAOS_SETTLE_MS ?? 0);
+  let settled: RelayMemory | null = null;
+  if (settleMs > 0) {
+    await sleep(settleMs);
+    await collectGarbage(inspectPort);
+    settled = await relayMemory(inspectPort);
+  }
   const healthy = (await fetch(`${relay.url}/healthz`)).status === 200;
   // CHAOS_LOG=path: the relay's whole log there (with CHAOS_RELAY_FLAGS=--trace-gc, its GC pauses).
   if (process.env.CHAOS_LOG !== undefined) writeFileSync(process.env.CHAOS_LOG, `${relay.log.join('\n')}\n`);
@@ -210,6 +228,10 @@ async function main(): Promise<void> {
       `RSS back within 25 MB of start (${rssStart.toFixed(0)} -> peak ${rssPeak.toFixed(0)} -> ${rssEnd.toFixed(0)} MB)`,
       rssEnd - rssStart <= 25,
     ],
+    [
+      `JS heap used back within 5 MB of start (what the relay retains: ${memStart.heapUsed.toFixed(1)} -> ${memEnd.heapUsed.toFixed(1)} MB)`,
+      memEnd.heapUsed - memStart.heapUsed <= 5,
+    ],
     [`no error or non-JSON line in the relay log (${bad.length})`, bad.length === 0],
     [
       `every parked-binary connection closed (${figures.binaryClosed}/${figures.binaryParkers})`,
@@ -225,6 +247,8 @@ async function main(): Promise<void> {
   const lines = [
     `chaos: ${ATTACK_SECONDS} s of attacks against one relay (memory store), ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
     `tried: ${JSON.stringify(figures)}`,
+    `relay memory after a full GC, start -> end (MB): ${memoryLine(memStart, memEnd)}`,
+    ...(settled === null ? [] : [`relay memory ${settleMs / 1000} s later: ${memoryLine(memStart, settled)}`]),
     `room samples over 20 ms (time into the attacks: ms): ${room.spikes().join(' ')}`,
     `room samples: quiet ${room.samples.quiet!.length}, during ${room.samples.during!.length}, after ${room.samples.after!.length}; p50 ${quantile(room.samples.quiet!, 0.5).toFixed(1)} / ${quantile(room.samples.during!, 0.5).toFixed(1)} / ${quantile(room.samples.after!, 0.5).toFixed(1)} ms`,
     ...checks.map(([what, ok]) => `${ok ? 'held  ' : 'FAILED'} ${what}`),
