@@ -18,7 +18,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import { buildRelay } from '../../relay/build';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../relay/contract/protocol';
 import { collectGarbage } from '../bench/relay/inspector-gc';
-import { relayMemory, type RelayMemory } from './inspector-memory';
+import { heapSnapshot, relayMemory, type RelayMemory } from './inspector-memory';
 import { freePort } from '../integration/redis/processes';
 
 const ATTACK_SECONDS = Number(process.env.CHAOS_SECONDS ?? 60);
@@ -154,6 +154,9 @@ async function main(): Promise<void> {
   await collectGarbage(inspectPort);
   const rssStart = rss(pid);
   const memStart = await relayMemory(inspectPort);
+  // CHAOS_HEAP_SNAPSHOTS=dir: heap snapshots of the relay at the start and the end, to compare in DevTools.
+  const snapshots = process.env.CHAOS_HEAP_SNAPSHOTS;
+  if (snapshots !== undefined) await heapSnapshot(inspectPort, `${snapshots}/relay-start.heapsnapshot`);
   const room = await probe(relay.url);
   await sleep(2000); // the first controls warm the relay's code paths up
   room.set('quiet');
@@ -180,6 +183,7 @@ async function main(): Promise<void> {
   await collectGarbage(inspectPort);
   const rssEnd = rss(pid);
   const memEnd = await relayMemory(inspectPort);
+  if (snapshots !== undefined) await heapSnapshot(inspectPort, `${snapshots}/relay-end.heapsnapshot`);
   // CHAOS_SETTLE_MS: measure once more after that long (what expires on its own: socket.io's recovery
   // sessions are swept every 60 s, the per-address connection counters after their minute).
   const settleMs = Number(process.env.CHAOS_SETTLE_MS ?? 0);

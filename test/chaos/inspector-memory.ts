@@ -52,3 +52,36 @@ export async function relayMemory(inspectPort: number): Promise<RelayMemory> {
     ws.close();
   }
 }
+
+/** Writes a heap snapshot of the relay (DevTools' .heapsnapshot format) to `file`. */
+export async function heapSnapshot(inspectPort: number, file: string): Promise<void> {
+  const { createWriteStream } = await import('node:fs');
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl, { maxPayload: 1 << 30 });
+  const out = createWriteStream(file);
+  try {
+    await new Promise<void>((done, fail) => {
+      ws.once('open', () => done());
+      ws.once('error', fail);
+    });
+    await new Promise<void>((done, fail) => {
+      ws.on('message', (data: WebSocket.RawData) => {
+        const msg = JSON.parse(data.toString()) as {
+          id?: number;
+          method?: string;
+          params?: { chunk: string };
+          error?: { message: string };
+        };
+        if (msg.method === 'HeapProfiler.addHeapSnapshotChunk') out.write(msg.params!.chunk);
+        else if (msg.id === 1) {
+          if (msg.error !== undefined) fail(new Error(msg.error.message));
+          else done();
+        }
+      });
+      ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.takeHeapSnapshot', params: { reportProgress: false } }));
+    });
+  } finally {
+    ws.close();
+    await new Promise((done) => out.end(done));
+  }
+}
