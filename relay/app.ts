@@ -14,6 +14,7 @@ import { createHttpHandler } from './http/http-routes';
 import { createMetrics } from './http/metrics';
 import { isAllowedOrigin } from './http/origins';
 import { tightenTimeouts } from './http/server-timeouts';
+import { guardAccepts } from './limits/accept-guard';
 import { createAddressLimits } from './limits/address-limits';
 import { clientAddress } from './limits/client-address';
 import { ConnectionQueue } from './limits/connection-queue';
@@ -79,6 +80,9 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   const limiterFactory = options.limiterFactory ?? memoryLimiterFactory;
   const addresses = createAddressLimits(config, limiterFactory, (err) => logger.error({ err }, 'rate limiter failed'));
   const addressOf = (req: IncomingMessage): string => clientAddress(req.socket.remoteAddress, req.headers, config.TRUST_PROXY);
+  // Behind a proxy every connection has the proxy's address: only the handshake-level cap applies.
+  if (!config.TRUST_PROXY)
+    guardAccepts(httpServer, config.MAX_SOCKETS_PER_ADDRESS, () => metrics.refusals.inc({ reason: 'address_accept' }));
 
   const io: RelayServer = new Server(httpServer, {
     transports: ['websocket'],

@@ -2,8 +2,10 @@
  * The openings measured from outside: binary attachments parked in the parser, no cap on sockets
  * per address, half-open handshakes held for a minute; and the per-address budgets.
  */
+import { connect, type Socket } from 'node:net';
 import { PROTOCOL_VERSION, ErrorCode } from '../../../relay/contract/protocol';
 import { connectClient, type TestClient } from '../../support/relay';
+import { ACCEPT_MARGIN } from '../../../relay/limits/accept-guard';
 import { closesWithin, halfOpenUpgrade, rawSocket } from './raw-engine';
 import { unwrap, useRelay } from './support';
 
@@ -54,6 +56,35 @@ describe('sockets per address', () => {
     await expect(via('10.9.9.99, 203.0.113.7')).rejects.toThrow();
     const other = await via('203.0.113.8');
     for (const s of [...spoofed, other]) s.disconnect();
+  });
+});
+
+describe('connections per address, at accept', () => {
+  const h = useRelay({ config: { MAX_SOCKETS_PER_ADDRESS: 2 } });
+
+  test('past the cap and its margin, a connection from that address is closed before the relay reads a byte of it', async () => {
+    const port = Number(new URL(h.relay().url).port);
+    const two = await Promise.all([h.client(), h.client()]);
+    // Plain TCP connections, one after another, until the relay closes one on its own.
+    const sockets: Array<{ socket: Socket; closed: boolean; bytes: number }> = [];
+    for (let i = 0; i < ACCEPT_MARGIN + 5 && !sockets.some((s) => s.closed); i++) {
+      const entry = { socket: connect(port, '127.0.0.1'), closed: false, bytes: 0 };
+      entry.socket.on('data', (d: Buffer) => (entry.bytes += d.length));
+      entry.socket.on('error', () => undefined); // the relay resets it
+      entry.socket.on('close', () => (entry.closed = true));
+      sockets.push(entry);
+      await new Promise((done) => setTimeout(done, 30));
+    }
+    // The first ACCEPT_MARGIN past the two sockets are kept (the handshake timeout deals with them); the next is closed unread.
+    expect(sockets.map((s) => s.closed)).toEqual([...Array<boolean>(ACCEPT_MARGIN).fill(false), true]);
+    expect(sockets[ACCEPT_MARGIN]!.bytes).toBe(0);
+    for (const s of sockets) s.socket.destroy();
+    await new Promise((done) => setTimeout(done, 100));
+    const metrics = await (await fetch(`${h.relay().url}/metrics`)).text();
+    expect(metrics).toMatch(/lockstep_refusals_total\{reason="address_accept"\} 1/);
+    two[0]!.disconnect();
+    await new Promise((done) => setTimeout(done, 100));
+    (await connectClient(h.relay().url)).disconnect();
   });
 });
 
