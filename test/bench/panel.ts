@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       const r = await ask(helper, 'getTabState', { tabId });
       return r.ok && r.data.video.present;
     }, "Ana's video found");
-    const created = await ask(helper, 'createRoom', { tabId, settings: {} });
+    const created = await ask(helper, 'createRoom', { tabId, settings: {}, private: false });
     if (!created.ok || created.data.room === null) throw new Error(`createRoom: ${created.ok ? 'no room' : created.message}`);
     const code = created.data.room.code;
     const b = await ben.openTab(`${site.origin}/plain.html?bench=panel&who=ben`);

@@ -44,7 +44,7 @@ async function roomWithFriend(
   member: Member = firefox,
 ): Promise<{ friend: TestClient; members: Map<string, RoomMember>; you: string }> {
   await waitForVideo(member, tabId);
-  const created = await member.send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'continue' } });
+  const created = await member.send('createRoom', { tabId, settings: { controlMode: 'everyone', waitPolicy: 'continue' }, private: false });
   if (!created.ok || created.data.room === null) throw new Error(`createRoom: ${created.ok ? 'no room' : created.message}`);
   const friend = await connectClient(relay.url);
   const joined = await new Promise<Result<JoinedRoom>>((done) =>

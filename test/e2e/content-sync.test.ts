@@ -147,7 +147,7 @@ async function pair(
 ): Promise<[{ page: MemberPage; tabId: number }, { page: MemberPage; tabId: number }]> {
   const a = await alice.openTab(`${site.origin}${path}`);
   await waitForVideo(alice, a.tabId);
-  const created = await alice.send('createRoom', { tabId: a.tabId, settings: { controlMode: 'everyone', ...settings } });
+  const created = await alice.send('createRoom', { tabId: a.tabId, settings: { controlMode: 'everyone', ...settings }, private: false });
   if (!created.ok || created.data.room === null) throw new Error('createRoom failed');
   // Bob opens the same page (else the room's "follow" policy navigates his tab there mid-test).
   const b = await bob.openTab(`${site.origin}${path}`);
