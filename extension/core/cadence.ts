@@ -50,15 +50,16 @@ export const CADENCE = {
      */
     minGapMs: 15_000,
     /** Unchanged, a report still goes this often, so a lost one cannot leave the room's view stale for long. */
-    heartbeatMs: 120_000,
+    heartbeatMs: 300_000,
   },
   /**
    * While it syncs a room, the content script sends its background something at least this often.
    * Firefox suspends an idle event page after 30 s (extensions.background.idle.timeout), open
    * WebSocket or not; a runtime message from a content script resets that timer, an open port
-   * does not. 20 s leaves a margin for throttled timers.
+   * does not. The clock pings (every 20 s) normally do it; this is the floor when they pause. 25 s
+   * leaves a margin for throttled timers (Firefox runs a background tab's timers at most once a second).
    */
-  keepAliveMs: 20_000,
+  keepAliveMs: 25_000,
 } as const;
 
 /** What one member sends the relay in steady state: bench:relay's default mix is built from this. */

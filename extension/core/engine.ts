@@ -302,7 +302,12 @@ function report(s: EngineState, now: number): StepResult {
   }
   const off = offsetMs(s, now);
   const rtt = s.clock.rttMs === null ? null : Math.round(s.clock.rttMs);
-  if (!reportDue(last, status, off, rtt, now)) return { state: { ...s, status }, effects: [] };
+  // While the engine is bringing the player in line (a seek landing, a rate correction, a start
+  // armed), the offset is a transient: a move is reported once it is over.
+  const correcting = s.seek !== null || s.adjust !== 0 || s.armedAt !== null;
+  const due = reportDue(last, status, off, rtt, now);
+  const onlyMoved = last !== null && last.status === status && now - last.at < CADENCE.telemetry.heartbeatMs;
+  if (!due || (correcting && onlyMoved)) return { state: { ...s, status }, effects: [] };
   return {
     state: { ...s, status, lastReport: { at: now, offsetMs: off, rttMs: rtt, status } },
     effects: [{ type: 'send-status', status: { status, offsetMs: off, rttMs: rtt } }],

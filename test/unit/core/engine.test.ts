@@ -324,9 +324,20 @@ describe('engine telemetry', () => {
     expect(reports(early.effects)).toEqual([]);
     const later = feed(first.state, frames(10_133, 10_000 + T.minGapMs + 500, 0.007));
     expect(reports(later.effects)).toEqual([]); // not moved: nothing to say
-    const moved = reports(feed(later.state, frames(10_000 + T.minGapMs + 533, 10_000 + T.minGapMs + 1000, 0.02)).effects);
+    // 11 ms the other way: still inside the band the engine leaves alone (DRIFT.rateEnterS), reported.
+    const moved = reports(feed(later.state, frames(10_000 + T.minGapMs + 533, 10_000 + T.minGapMs + 1000, -0.004)).effects);
     expect(moved).toHaveLength(1);
-    expect(moved[0]?.offsetMs).toBeGreaterThanOrEqual(17);
-    expect(moved[0]?.offsetMs).toBeLessThanOrEqual(20);
+    expect(moved[0]?.offsetMs).toBeGreaterThanOrEqual(-5);
+    expect(moved[0]?.offsetMs).toBeLessThanOrEqual(-3);
+  });
+
+  test('an offset the engine is correcting (a rate adjustment under way) is a transient: not reported', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
+    const first = feed(s0, frames(10_000, 10_100, 0.003));
+    const reports = (effects: EngineEffect[]) => effects.flatMap((e) => (e.type === 'send-status' ? [e.status] : []));
+    expect(reports(first.effects)).toHaveLength(1);
+    const off = feed(first.state, frames(10_133, 10_000 + T.minGapMs + 1000, 0.06));
+    expect(off.state.adjust).not.toBe(0);
+    expect(reports(off.effects)).toEqual([]);
   });
 });
