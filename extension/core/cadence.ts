@@ -53,13 +53,14 @@ export const CADENCE = {
     heartbeatMs: 300_000,
   },
   /**
-   * While it syncs a room, the content script sends its background something at least this often.
-   * Firefox suspends an idle event page after 30 s (extensions.background.idle.timeout), open
-   * WebSocket or not; a runtime message from a content script resets that timer, an open port
-   * does not. The clock pings (every 20 s) normally do it; this is the floor when they pause. 25 s
-   * leaves a margin for throttled timers (Firefox runs a background tab's timers at most once a second).
+   * While it syncs a room, the content script sends its background something at least this often
+   * (a `keepAlive` when nothing else went). Firefox suspends an idle event page after 30 s
+   * (extensions.background.idle.timeout), open WebSocket or not; a runtime message from a content
+   * script resets that timer, an open port does not. And a background stopped anyway (Chrome
+   * stopping its worker, a frozen tab) is woken within this long, not at the next clock ping 20 s
+   * later. Messages inside the browser only: nothing of it reaches the relay.
    */
-  keepAliveMs: 25_000,
+  keepAliveMs: 10_000,
 } as const;
 
 /** What one member sends the relay in steady state: bench:relay's default mix is built from this. */

@@ -1,8 +1,8 @@
 /**
  * Firefox stops an idle event page (30 s without extension events, even with an open WebSocket:
  * measured, see README "Firefox notes"). Once the clock estimate is good the content script pings
- * only every 20 s (extension/core/cadence.ts), and its messages (pings, or a keepAlive when
- * nothing else went for 25 s) are what keep the event page, and so the room connection, alive.
+ * only every 20 s (extension/core/cadence.ts), and its messages (pings, and a keepAlive when
+ * nothing else went for 10 s) are what keep the event page, and so the room connection, alive.
  * This test runs with Firefox's real timeout: it waits for the pings to back off, then sits in a
  * paused room for more than two idle timeouts. Waiting is the point here (the behaviour under test
  * is what happens when nothing does); everything else is awaited as events.
