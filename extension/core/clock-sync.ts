@@ -10,8 +10,10 @@
  * the bounds leave an interval of intercepts a (the hull of the tight-bound, lowest-RTT samples
  * both ways). Its width is at most the quickest outbound plus the quickest inbound leg, reached
  * at the true k; any other k tilts the line out of some sample's bounds. So k is the middle of
- * the skews whose width is (nearly) the widest, and a the middle of its interval: exact when the
- * quickest legs both ways are equal. A fitted skew keeps the error flat between sparse
+ * the skews whose width is (nearly) the widest (leaning to the one nearest 0 while the samples span
+ * under a minute). The offset is the middle of the interval the last 48 samples leave at that k:
+ * the whole window pins the skew, these keep its lever short. Exact when the quickest legs both
+ * ways are equal. A fitted skew keeps the error flat between sparse
  * samples, so once estimates agree the cadence backs off to one sample every CADENCE.clock.steadyMs.
  * Any systematic asymmetry (a slower uplink) biases every member by half of it; no two-way
  * method can see it.
@@ -69,10 +71,21 @@ export const CLOCK = {
   windowSize: 256,
   /** …and no older than this: a longer straight line would not follow a drifting oscillator. */
   windowMs: 30 * 60_000,
+  /**
+   * The offset comes from the bounds of the last this many samples, carried to now by the skew
+   * fitted over the whole window: while the skew is still loose, its lever stays short.
+   */
+  offsetSamples: 48,
   /** Samples before the estimate is used. */
   minBest: 4,
   /** Skew is fitted only once samples span this long; shorter spans are dominated by jitter. */
   minSkewSpanMs: 20_000,
+  /**
+   * …and until they span this long it leans to the skew nearest 0 that they allow, not the middle
+   * of that range: with the middle from 20 s on, real browsers on one machine (true skew 0) got
+   * estimates loose enough to put a 150 ms member 17 ms off at p95 in bench:e2e.
+   */
+  trustSkewSpanMs: 60_000,
   maxSkewPpm: 500,
   /** Answers slower than this are discarded (a stalled tab, a retransmission). */
   maxRttMs: 5_000,
@@ -128,7 +141,7 @@ function intercepts(points: readonly Point[], k: number, ref: number): { lo: num
  * The skew at which the bounds leave the widest interval (the width is concave in k: a minimum
  * of lines minus a maximum of lines), by golden-section search; a flat top is split in the middle.
  */
-function fitSkew(points: readonly Point[], ref: number): number {
+function fitSkew(points: readonly Point[], ref: number): { lo: number; hi: number } {
   const limit = CLOCK.maxSkewPpm / 1e6;
   const width = (k: number): number => {
     const i = intercepts(points, k, ref);
@@ -170,15 +183,23 @@ function fitSkew(points: readonly Point[], ref: number): number {
     }
     return inside;
   };
-  return (edge(-limit) + edge(limit)) / 2;
+  return { lo: edge(-limit), hi: edge(limit) };
 }
 
 /** Offset and skew of the window, at reference time `ref`. */
 function fit(points: readonly Point[], ref: number): { offset: number; skew: number } {
   const first = points[0] as Point;
   const last = points[points.length - 1] as Point;
-  const skew = last.at - first.at >= CLOCK.minSkewSpanMs ? fitSkew(points, ref) : 0;
-  const { lo, hi } = intercepts(points, skew, ref);
+  const span = last.at - first.at;
+  let skew = 0;
+  if (span >= CLOCK.minSkewSpanMs) {
+    // A short span pins the skew loosely: from the skew nearest 0 the samples allow (at
+    // minSkewSpanMs) to the middle of that range (at trustSkewSpanMs and after), gradually.
+    const { lo, hi } = fitSkew(points, ref);
+    const w = Math.min(1, (span - CLOCK.minSkewSpanMs) / (CLOCK.trustSkewSpanMs - CLOCK.minSkewSpanMs));
+    skew = w * ((lo + hi) / 2) + (1 - w) * Math.min(hi, Math.max(lo, 0));
+  }
+  const { lo, hi } = intercepts(points.slice(-CLOCK.offsetSamples), skew, ref);
   return { offset: (lo + hi) / 2, skew };
 }
 
