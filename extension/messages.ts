@@ -178,6 +178,11 @@ export interface ContentToBackground {
   status: { payload: StatusReport; response: ExtResult<null> };
   /** One `time:ping` round trip through the background; t0/t3 are taken in the content script. */
   timePing: { payload: null; response: ExtResult<{ relayTime: number }> };
+  /**
+   * Nothing to do: a frame syncing a room sends it when it sent nothing else for a while
+   * (CADENCE.keepAliveMs), because a runtime message is what keeps Firefox's event page awake.
+   */
+  keepAlive: { payload: null; response: ExtResult<null> };
   /** How the tab's room panel shows (the top frame asks when it starts; changes come as `panel`). Top frame only. */
   panelMode: { payload: null; response: ExtResult<PanelMode> };
   /** Whether the tab has a prompt to show (the top frame asks when it starts; changes come as `prompt`). Top frame only. */

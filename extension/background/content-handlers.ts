@@ -83,6 +83,12 @@ export function contentHandlers(reg: Registry): Handlers<ContentToBackground> {
       return { ok: true, data: reg.panelMode(tabId) };
     },
 
+    // Its arrival is the point: it resets Firefox's idle timer for the event page (README, Firefox notes).
+    keepAlive: async (_payload, { tabId, frameId }) => {
+      const owned = ownedRoom<null>(tabId, frameId);
+      return 'error' in owned ? owned.error : { ok: true, data: null };
+    },
+
     timePing: async (_payload, { tabId, frameId }) => {
       const owned = ownedRoom<{ relayTime: number }>(tabId, frameId);
       if ('error' in owned) return owned.error;

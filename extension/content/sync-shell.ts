@@ -6,11 +6,15 @@
  * and what the engine learned stay when a player re-creates its <video>. Owns its timers and
  * listeners; `dispose` (or the signal) stops everything.
  *
- * The clock pings (one a second after the first burst) double as the Firefox keep-alive: the
- * event page there is suspended after 30 s without incoming extension messages.
+ * Cadence (extension/core/cadence.ts): the clock pings back off to one every 20 s once the
+ * estimate is good, so the shell sends its background something at least every keepAliveMs
+ * (a `keepAlive` when nothing else went): Firefox suspends an event page after 30 s without
+ * extension events, open WebSocket or not, and a runtime message from a content script is one.
+ * It also tells the engine when the page woke (timers stalled, the local clock slipped against
+ * the wall clock, the tab shown after long hidden): the clock samples in a burst again.
  */
 import type { ControlRequest, Timeline } from '../../relay/contract/protocol';
-import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../core/index';
+import { CADENCE, createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../core/index';
 import type { PlayerAdapter } from './adapters/types';
 import type { ContentSend } from './messaging';
 import { pageScheduler, type Scheduler } from './scheduler';
@@ -27,6 +31,14 @@ export const PING_RETRY_MS = 2000;
  */
 export const CONTROL_RETRY_MS = 500;
 export const CONTROL_RETRY_FOR_MS = 10_000;
+/**
+ * The page slept: the snapshot timer (every SNAPSHOT_MS) did not run for this long (longer than
+ * Chrome's one-minute timer alignment for long-hidden tabs), or the local clock and the wall
+ * clock disagree by this much about the time since the last run (a machine suspended under a
+ * local clock that stopped).
+ */
+export const WAKE_GAP_MS = 90_000;
+export const WAKE_SLIP_MS = 1000;
 /** Failures that may pass once the worker or the relay connection is back. */
 const RETRYABLE: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate_limited', 'relay_unreachable', 'not_in_room']);
 
@@ -48,19 +60,29 @@ export class SyncShell {
   private wake: Timer | null = null;
   private pingTimer: Timer | null = null;
   private retryTimer: Timer | null = null;
+  private keepAliveTimer: Timer | null = null;
+  /** Local time of the last message to the background (see CADENCE.keepAliveMs). */
+  private lastSentAt: number;
+  /** Local and wall time of the last snapshot tick, to see the page wake. */
+  private lastTick: { local: number; wall: number };
+  private hiddenSince: number | null = null;
   private readonly snapshots: ReturnType<typeof setInterval>;
   /** The user action on its way to the room (the latest one wins). */
   private pending: ControlRequest | null = null;
-  private readonly send: ContentSend;
+  private readonly post: ContentSend;
   private readonly signal: AbortSignal;
   private readonly clock: Scheduler;
 
   constructor(options: SyncShellOptions) {
-    this.send = options.send;
+    this.post = options.send;
     this.signal = options.signal;
     this.clock = options.scheduler ?? pageScheduler;
+    this.lastSentAt = this.clock.now();
+    this.lastTick = { local: this.clock.now(), wall: Date.now() };
     this.snapshots = this.clock.setInterval(() => this.snapshot(), SNAPSHOT_MS);
     this.signal.addEventListener('abort', () => this.stop(), { once: true });
+    this.watchVisibility();
+    this.keepAlive();
     this.hook(options.adapter);
     this.run({ type: 'snapshot', snapshot: options.adapter.read() });
     this.run({ type: 'timeline', timeline: options.timeline });
@@ -113,8 +135,55 @@ export class SyncShell {
     };
   }
 
+  /** Every message to the background goes through here: it counts for the keep-alive. */
+  private readonly send: ContentSend = (type, payload) => {
+    this.lastSentAt = this.clock.now();
+    return this.post(type, payload);
+  };
+
+  /** Sends a `keepAlive` whenever nothing else went to the background for CADENCE.keepAliveMs. */
+  private keepAlive(): void {
+    if (this.signal.aborted) return;
+    const due = this.lastSentAt + CADENCE.keepAliveMs - this.clock.now();
+    if (due <= 0) {
+      void this.send('keepAlive', null).then((r) => {
+        if (!r.ok && !this.signal.aborted) log.debug(`keep-alive: ${r.message}`);
+      });
+    }
+    this.keepAliveTimer = this.clock.setTimeout(() => this.keepAlive(), due <= 0 ? CADENCE.keepAliveMs : due);
+  }
+
+  private watchVisibility(): void {
+    const doc = globalThis.document as Document | undefined;
+    doc?.addEventListener(
+      'visibilitychange',
+      () => {
+        if (doc.visibilityState === 'hidden') this.hiddenSince = this.clock.now();
+        else if (this.hiddenSince !== null) {
+          const hidden = this.clock.now() - this.hiddenSince;
+          this.hiddenSince = null;
+          if (hidden >= WAKE_GAP_MS) this.wakeUp();
+        }
+      },
+      { signal: this.signal },
+    );
+  }
+
   private snapshot(): void {
+    const tick = { local: this.clock.now(), wall: Date.now() };
+    const gap = tick.local - this.lastTick.local;
+    const slip = Math.abs(tick.wall - this.lastTick.wall - gap);
+    this.lastTick = tick;
+    if (gap >= WAKE_GAP_MS || slip >= WAKE_SLIP_MS) this.wakeUp();
     if (this.adapter !== null) this.run({ type: 'snapshot', snapshot: this.adapter.read() });
+  }
+
+  /** The page woke: the clock samples in a burst, from now (not after the long wait it had set). */
+  private wakeUp(): void {
+    this.run({ type: 'wake' });
+    if (this.pingTimer === null) return; // a ping is in flight: its answer schedules the burst
+    this.clock.clearTimeout(this.pingTimer);
+    this.pingTimer = this.clock.setTimeout(() => void this.ping(), 0);
   }
 
   private run(event: EngineEvent): void {
@@ -215,5 +284,6 @@ export class SyncShell {
     if (this.wake !== null) this.clock.clearTimeout(this.wake);
     if (this.pingTimer !== null) this.clock.clearTimeout(this.pingTimer);
     if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    if (this.keepAliveTimer !== null) this.clock.clearTimeout(this.keepAliveTimer);
   }
 }

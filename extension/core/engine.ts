@@ -26,10 +26,11 @@
  */
 import { clampRate, type ControlRequest, type MemberStatus, type StatusReport, type Timeline } from '../../relay/contract/protocol';
 import type { FrameSample, PlayerEvent, PlayerSnapshot } from './player';
-import { addClockSample, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
+import { addClockSample, clockBurst, clockReady, createClock, localAt, relayNow, type ClockSample, type ClockState } from './clock-sync';
 import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from './drift';
 import { consume, RATE_TOLERANCE, type Expectation } from './echo';
 import { follow } from './engine-follow';
+import { CADENCE } from './cadence';
 import { attached, detached, initialLifeCycle, observe, pageMade, restoring, sourceChanged, type LifeCycle } from './life-cycle';
 import { isHeld, positionAt } from '../../relay/contract/timeline';
 
@@ -55,6 +56,11 @@ export type EngineEvent =
    * estimate starts over with a fresh burst; the timeline stays until the room view arrives.
    */
   | { type: 'reconnected' }
+  /**
+   * The shell saw the page wake (timers stalled for long, the local clock jumped against the wall
+   * clock, the tab shown again after a long time hidden): the clock samples in a burst again.
+   */
+  | { type: 'wake' }
   /**
    * A user action the relay could not take yet is being sent again (worker waking, relay
    * reconnecting): leave the player as the user left it until `until`, whatever timelines arrive
@@ -119,7 +125,7 @@ export interface EngineState {
   pausedSince: number | null;
   /** Local time the player started buffering, null when it is not. */
   bufferingSince: number | null;
-  lastReport: { at: number; offsetMs: number | null; status: MemberStatus } | null;
+  lastReport: { at: number; offsetMs: number | null; rttMs: number | null; status: MemberStatus } | null;
   /** Counters for telemetry and the benchmark. */
   stats: { correctiveSeeks: number; rateChanges: number; userActions: number; staleDropped: number };
 }
@@ -295,16 +301,39 @@ function report(s: EngineState, now: number): StepResult {
     if (status === last.status) return { state: { ...s, status }, effects: [] };
   }
   const off = offsetMs(s, now);
-  // Telemetry is cheap: a status change goes at once, an offset change at most every 2 s.
-  const offsetMoved =
-    last !== null && (off === null || last.offsetMs === null ? off !== last.offsetMs : Math.abs(off - last.offsetMs) >= 5);
-  const due = last === null || last.status !== status || (now - last.at >= 2000 && offsetMoved);
-  if (!due) return { state: { ...s, status }, effects: [] };
   const rtt = s.clock.rttMs === null ? null : Math.round(s.clock.rttMs);
+  // While the engine is bringing the player in line (a seek landing, a rate correction, a start
+  // armed), the offset is a transient: a move is reported once it is over.
+  const correcting = s.seek !== null || s.adjust !== 0 || s.armedAt !== null;
+  const due = reportDue(last, status, off, rtt, now);
+  const onlyMoved = last !== null && last.status === status && now - last.at < CADENCE.telemetry.heartbeatMs;
+  if (!due || (correcting && onlyMoved)) return { state: { ...s, status }, effects: [] };
   return {
-    state: { ...s, status, lastReport: { at: now, offsetMs: off, status } },
+    state: { ...s, status, lastReport: { at: now, offsetMs: off, rttMs: rtt, status } },
     effects: [{ type: 'send-status', status: { status, offsetMs: off, rttMs: rtt } }],
   };
+}
+
+/**
+ * A status change goes at once. Otherwise a report (telemetry: the relay batches it to the room)
+ * goes only when the offset or the RTT moved enough to matter (CADENCE.telemetry, which says why
+ * those steps), at most every minGapMs, and at the slow heartbeat whatever happened.
+ */
+export function reportDue(
+  last: EngineState['lastReport'],
+  status: MemberStatus,
+  off: number | null,
+  rtt: number | null,
+  now: number,
+): boolean {
+  if (last === null || last.status !== status) return true;
+  const t = CADENCE.telemetry;
+  const elapsed = now - last.at;
+  if (elapsed >= t.heartbeatMs) return true;
+  if (elapsed < t.minGapMs) return false;
+  const moved = (a: number | null, b: number | null, step: number): boolean =>
+    a === null || b === null ? a !== b : Math.abs(a - b) >= step;
+  return moved(off, last.offsetMs, t.offsetStepMs) || moved(rtt, last.rttMs, t.rttStepMs);
 }
 
 /**
@@ -378,6 +407,9 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
       break;
     case 'reconnected':
       r = { state: { ...s, clock: createClock(), readings: [] }, effects: [] };
+      break;
+    case 'wake':
+      r = { state: { ...s, clock: clockBurst(s.clock) }, effects: [] };
       break;
     case 'control-pending':
       r = { state: { ...s, controlPendingUntil: event.until }, effects: [] };

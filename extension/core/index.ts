@@ -11,7 +11,8 @@
  *                                             // (or 'member:telemetry' when the status is unchanged),
  *                                             // wake-at → setTimeout(() => run({type: 'tick'}), at - now)
  *   - every `time:ping` round trip: run({type: 'clock-sample', sample: {t0, relayTime, t3}}),
- *     next ping after nextPingDelayMs(engine.clock);
+ *     next ping after nextPingDelayMs(engine.clock) (a burst, then backing off to CADENCE.clock.steadyMs);
+ *   - the page woke (timers stalled, the tab shown after long hidden): run({type: 'wake'}), ping again;
  *   - every `playback:state` and control ack: run({type: 'timeline', timeline});
  *   - adapter.onFrame: run({type: 'frame', sample: {mediaTime, displayTime: performance.timeOrigin + displayTime}, snapshot: adapter.read()});
  *   - adapter.subscribe: run({type: 'player', event, snapshot: adapter.read()});
@@ -21,7 +22,8 @@
  */
 export { createEngine, step, offsetMs, engineRelayNow, localTimeOf } from './engine';
 export type { EngineEvent, EngineEffect, EngineState, StepResult } from './engine';
-export { createClock, addClockSample, relayNow, localAt, clockReady, nextPingDelayMs, CLOCK } from './clock-sync';
-export type { ClockSample, ClockState } from './clock-sync';
+export { createClock, addClockSample, clockBurst, relayNow, localAt, clockReady, nextPingDelayMs, CLOCK } from './clock-sync';
+export type { ClockSample, ClockState, ClockVerdict } from './clock-sync';
+export { CADENCE, STEADY_MEMBER } from './cadence';
 export { DRIFT } from './drift';
 export * from '../../relay/contract/timeline';

@@ -1,16 +1,22 @@
 /**
- * `npm run bench:sync [-- --members 5 --seed 1 --coarse 0]`: the sync engine under a simulated
- * network (see test/bench/sim/); `--coarse N`: the last N members have no frame callbacks and
- * read currentTime instead. Prints figures; asserts nothing.
+ * `npm run bench:sync [-- --members 5 --seed 1 --coarse 0 --no-quiet]`: the sync engine under a
+ * simulated network (see test/bench/sim/); `--coarse N`: the last N members have no frame
+ * callbacks and read currentTime instead. After the full session, a 45-minute quiet one (one play,
+ * then nothing: the clock at its steady cadence; `--no-quiet` skips it). Prints figures; asserts nothing.
  */
 import { parseArgs } from 'node:util';
-import { FULL_SESSION, FULL_SESSION_S } from './sim/scripts';
+import { FULL_SESSION, FULL_SESSION_S, QUIET_SESSION, QUIET_SESSION_S } from './sim/scripts';
 import { simulate } from './sim/simulate';
 import type { MessageRates } from './sim/simulate';
 import type { Percentiles } from './sim/stats';
 
 const { values } = parseArgs({
-  options: { members: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' }, coarse: { type: 'string', default: '0' } },
+  options: {
+    members: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1' },
+    coarse: { type: 'string', default: '0' },
+    'no-quiet': { type: 'boolean', default: false },
+  },
 });
 const members = Number(values.members);
 const seed = Number(values.seed);
@@ -30,6 +36,7 @@ console.log(
 );
 console.log(`steady-state pairwise position error (ms): ${ms(r.pairwiseMs)}  over ${r.steadyMinutes.toFixed(1)} min`);
 console.log(`clock estimate error vs relay (ms):         ${ms(r.clockErrorMs)}`);
+console.log(`skew estimate error (ppm):                  ${ms(r.skewErrorPpm)}`);
 console.log('convergence within 50 ms after each room change:');
 for (const c of r.convergence)
   console.log(`  t=${c.atS.toFixed(1).padStart(6)} s  ${c.action.padEnd(8)} ${c.ms === null ? 'never' : `${c.ms.toFixed(0)} ms`}`);
@@ -50,3 +57,17 @@ console.log(
 );
 console.log(`    ${messages(r.steadyMessages)}`);
 console.log(`  whole session: out ${r.messages.out.toFixed(1)}, in ${r.messages.in.toFixed(1)}`);
+
+if (!values['no-quiet']) {
+  const quietStarted = performance.now();
+  const q = simulate({ members, seed, durationS: QUIET_SESSION_S, script: QUIET_SESSION, policy: 'wait', coarse });
+  console.log(
+    `\nquiet session: one play, then nothing, ${QUIET_SESSION_S / 60} min virtual, ${((performance.now() - quietStarted) / 1000).toFixed(1)} s wall`,
+  );
+  console.log(`steady-state pairwise position error (ms): ${ms(q.pairwiseMs)}`);
+  console.log(`clock estimate error vs relay (ms):         ${ms(q.clockErrorMs)}`);
+  console.log(`skew estimate error (ppm):                  ${ms(q.skewErrorPpm)}`);
+  console.log(`messages / member / min with the relay, steady state (${q.steadyMessageMinutes.toFixed(1)} member-min):`);
+  console.log(`    ${messages(q.steadyMessages)}`);
+  console.log(`  whole session: out ${q.messages.out.toFixed(1)}, in ${q.messages.in.toFixed(1)}`);
+}

@@ -2,8 +2,8 @@
  * The content script in real Firefox (ESR, over WebDriver BiDi, the built dist/firefox): the
  * cross-origin player iframe owns the room video; the Netflix MAIN-world script works there too
  * (www.netflix.com resolved to 127.0.0.1 by network.dns.localDomains). The other member is a
- * socket.io client on the relay. (The event page kept alive by the owner frame's pings past a
- * shortened idle timeout: test/e2e/firefox-idle.test.ts.)
+ * socket.io client on the relay. (The event page kept awake by the owner frame's messages past
+ * Firefox's 30 s idle timeout: test/e2e/firefox-idle.test.ts.)
  */
 import {
   PROTOCOL_VERSION,

@@ -8,7 +8,8 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
  *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
- *     [--base-bundle dist/relay-base.js] [--ping-every 1000 --telemetry-every 2000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
+ *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
+ *   (the mix's defaults: mix.ts, from the extension's cadence)
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
  * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
@@ -21,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { deleteKeys, uniquePrefix } from '../../support/stores';
 import { freePort, startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
 import { collectGarbage } from './inspector-gc';
+import { DEFAULT_MIX } from './mix';
 import type { Mix, WorkerCommand, WorkerReply } from './load-worker';
 import { percentile, sampleRelay, socketsHeld, type RelaySample } from './relay-stats';
 
@@ -33,10 +35,10 @@ const { values: args } = parseArgs({
     scenarios: { type: 'string', default: 'bare,memory,redis,redis2' },
     'no-bufferutil': { type: 'boolean', default: false },
     /** Periods of the mix in ms per member (ping, telemetry) or per room (control, chat); 0: none. */
-    'ping-every': { type: 'string', default: '1000' },
-    'telemetry-every': { type: 'string', default: '2000' },
-    'control-every': { type: 'string', default: '5000' },
-    'chat-every': { type: 'string', default: '30000' },
+    'ping-every': { type: 'string', default: String(DEFAULT_MIX.pingMs) },
+    'telemetry-every': { type: 'string', default: String(DEFAULT_MIX.telemetryMs) },
+    'control-every': { type: 'string', default: String(DEFAULT_MIX.controlMs) },
+    'chat-every': { type: 'string', default: String(DEFAULT_MIX.chatMs) },
     /** Members do not report their new status after a control (the mix before member:telemetry). */
     'no-status-on-control': { type: 'boolean', default: false },
     /** A folder: each relay writes a V8 CPU profile there (node --cpu-prof) when it stops. */

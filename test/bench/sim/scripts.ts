@@ -41,3 +41,11 @@ export const SHORT_SESSION: ScriptStep[] = [
   { at: 84, member: 0, action: 'quality', ms: 400 },
 ];
 export const SHORT_SESSION_S = 90;
+
+/**
+ * A quiet evening: one play, then 45 minutes of nobody touching anything. The clock samples only
+ * every CADENCE.clock.steadyMs after its first two minutes: this shows the fitted skew carrying
+ * the estimate over the long gaps, and what a member costs the relay when nothing happens.
+ */
+export const QUIET_SESSION: ScriptStep[] = [{ at: 5, member: 0, action: 'play' }];
+export const QUIET_SESSION_S = 45 * 60;

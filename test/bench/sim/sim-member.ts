@@ -72,6 +72,15 @@ export class SimMember {
     this.player.onAttach = () => this.run({ type: 'attach', snapshot: this.player.read() });
   }
 
+  /**
+   * The relative rate the clock estimate should find (ppm): relay - local, per local ms. Local
+   * runs at (1 + skew) of the relay's (true) time, so relay - local changes by -skew / (1 + skew).
+   */
+  get trueSkewPpm(): number {
+    const k = this.traits.player.skew;
+    return (-k / (1 + k)) * 1e6;
+  }
+
   /** Local clock reading at true time t. */
   local(t = this.sched.now): number {
     return t * (1 + this.traits.player.skew) + this.traits.offsetMs;

@@ -48,6 +48,8 @@ export interface MessageRates {
 export interface SimResult {
   pairwiseMs: Percentiles;
   clockErrorMs: Percentiles;
+  /** |estimated - true| relative clock rate (ppm), once the estimate has a skew (the samples span 20 s). */
+  skewErrorPpm: Percentiles;
   convergence: Convergence[];
   steadyMinutes: number;
   correctiveSeeksPerMemberMin: number;
@@ -194,6 +196,7 @@ export function simulate(opts: SimOptions): SimResult {
 
   const pairwise: number[] = [];
   const clockErrors: number[] = [];
+  const skewErrors: number[] = [];
   const pending: { action: string; at: number; ms: number | null; seq: number }[] = [];
   let steadyTicks = 0;
   let steadySeeks = 0;
@@ -224,6 +227,7 @@ export function simulate(opts: SimOptions): SimResult {
     for (const m of members) {
       const est = engineRelayNow(m.engine, m.local(now));
       if (est !== null) clockErrors.push(Math.abs(est - now));
+      if (est !== null && m.engine.clock.skewPpm !== 0) skewErrors.push(Math.abs(m.engine.clock.skewPpm - m.trueSkewPpm));
     }
     const seeks = members.reduce((n, m) => n + m.engine.stats.correctiveSeeks, 0);
     const steady = running && allPlaying && now - Math.max(t.setAt, lastDisturbance, last?.at ?? 0) >= SETTLE_MS;
@@ -261,6 +265,7 @@ export function simulate(opts: SimOptions): SimResult {
   return {
     pairwiseMs: percentiles(pairwise),
     clockErrorMs: percentiles(clockErrors),
+    skewErrorPpm: percentiles(skewErrors),
     convergence: pending.map((p) => ({ action: p.action, atS: p.at / 1000, ms: p.ms })),
     steadyMinutes,
     correctiveSeeksPerMemberMin: total('correctiveSeeks') / members.length / minutes,

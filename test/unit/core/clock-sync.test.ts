@@ -1,6 +1,7 @@
 import {
   addClockSample,
   CLOCK,
+  clockBurst,
   clockReady,
   createClock,
   localAt,
@@ -77,6 +78,121 @@ describe('clock sync', () => {
     let clock = createClock();
     expect(nextPingDelayMs(clock)).toBe(CLOCK.burstIntervalMs);
     for (let i = 0; i < CLOCK.burstCount; i++) clock = addClockSample(clock, { t0: i * 100, relayTime: i * 100 + 10, t3: i * 100 + 20 });
-    expect(nextPingDelayMs(clock)).toBe(CLOCK.refreshMs);
+    expect(nextPingDelayMs(clock)).toBe(CLOCK.firstRefreshMs);
+  });
+});
+
+/** A steady link (40 ms each way, ±jitter) to a relay whose clock is local × (1 - skew) + offset; pings as the clock asks. */
+function pinger(opts: { skewPpm: number; jitterMs: number; seed: number }) {
+  const rng = new Rng(opts.seed);
+  const skew = opts.skewPpm / 1e6;
+  let clock = createClock();
+  let t = 0;
+  let stepMs = 0;
+  let extraRttMs = 0;
+  const relay = (tt: number): number => tt * (1 - skew) + 5000 + stepMs;
+  return {
+    get clock() {
+      return clock;
+    },
+    get t() {
+      return t;
+    },
+    /** One ping now, then wait the delay the clock asks for; returns that delay. */
+    ping(): number {
+      const up = 40 + extraRttMs / 2 + rng.uniform(-opts.jitterMs, opts.jitterMs);
+      const down = 40 + extraRttMs / 2 + rng.uniform(-opts.jitterMs, opts.jitterMs);
+      clock = addClockSample(clock, { t0: t, relayTime: relay(t + up), t3: t + up + down });
+      const delay = nextPingDelayMs(clock);
+      t += up + down + delay;
+      return delay;
+    },
+    error(): number {
+      return (relayNow(clock, t) as number) - relay(t);
+    },
+    stepRelayClock(ms: number): void {
+      stepMs += ms;
+    },
+    slowPath(ms: number): void {
+      extraRttMs = ms;
+    },
+    wake(): void {
+      clock = clockBurst(clock);
+    },
+  };
+}
+
+describe('clock cadence: burst, then back off while the estimates agree', () => {
+  test('reaches the steady interval within a few minutes, with the skew fitted', () => {
+    const p = pinger({ skewPpm: 150, jitterMs: 10, seed: 4 });
+    let pings = 0;
+    while (p.t < 5 * 60_000) {
+      p.ping();
+      pings++;
+    }
+    expect(p.clock.intervalMs).toBe(CLOCK.steadyMs);
+    // 16 burst + ~110 dense + a short back-off + steady ones: nowhere near one a second.
+    expect(pings).toBeLessThan(170);
+    // relay - local drifts at -skew.
+    expect(Math.abs(p.clock.skewPpm + 150)).toBeLessThan(10);
+    expect(Math.abs(p.error())).toBeLessThan(3);
+  });
+
+  test('a 45-minute quiet stretch at the steady cadence keeps the error small: the skew carries it', () => {
+    const p = pinger({ skewPpm: -180, jitterMs: 20, seed: 9 });
+    let worst = 0;
+    while (p.t < 45 * 60_000) {
+      const delay = p.ping();
+      if (p.t > 5 * 60_000) {
+        expect(delay).toBeGreaterThanOrEqual(CLOCK.firstRefreshMs);
+        worst = Math.max(worst, Math.abs(p.error()));
+      }
+    }
+    expect(worst).toBeLessThan(5);
+    expect(p.clock.intervalMs).toBe(CLOCK.steadyMs);
+  });
+
+  test('a step of the relay clock is a jump: the old samples go and a burst follows', () => {
+    const p = pinger({ skewPpm: 0, jitterMs: 5, seed: 2 });
+    while (p.t < 4 * 60_000) p.ping();
+    expect(p.clock.intervalMs).toBe(CLOCK.steadyMs);
+    p.stepRelayClock(500);
+    expect(p.ping()).toBe(CLOCK.burstIntervalMs);
+    expect(p.clock.verdict).toBe('jump');
+    expect(p.clock.points).toHaveLength(1);
+    for (let i = 0; i < CLOCK.reburstCount; i++) p.ping();
+    expect(Math.abs(p.error())).toBeLessThan(5);
+  });
+
+  test('an RTT jump is confirmed once, then answered with a burst', () => {
+    const p = pinger({ skewPpm: 0, jitterMs: 5, seed: 3 });
+    while (p.t < 4 * 60_000) p.ping();
+    p.slowPath(400);
+    expect(p.ping()).toBe(CLOCK.confirmMs);
+    expect(p.clock.verdict).toBe('rtt-suspect');
+    expect(p.ping()).toBe(CLOCK.burstIntervalMs);
+    expect(p.clock.verdict).toBe('rtt-jump');
+  });
+
+  test('one slow answer (a retransmission) costs one quick confirmation, not a burst', () => {
+    const p = pinger({ skewPpm: 0, jitterMs: 5, seed: 5 });
+    while (p.t < 4 * 60_000) p.ping();
+    p.slowPath(400);
+    expect(p.ping()).toBe(CLOCK.confirmMs);
+    p.slowPath(0);
+    expect(p.ping()).toBe(p.clock.intervalMs);
+    expect(p.clock.verdict).not.toBe('rtt-jump');
+    expect(p.clock.burstLeft).toBe(0);
+  });
+
+  test('a wake bursts again and keeps the samples', () => {
+    const p = pinger({ skewPpm: 50, jitterMs: 5, seed: 6 });
+    while (p.t < 4 * 60_000) p.ping();
+    const kept = p.clock.points.length;
+    p.wake();
+    expect(nextPingDelayMs(p.clock)).toBe(CLOCK.burstIntervalMs);
+    expect(p.clock.points).toHaveLength(kept);
+    for (let i = 0; i < CLOCK.reburstCount; i++)
+      expect(p.ping()).toBe(i < CLOCK.reburstCount - 1 ? CLOCK.burstIntervalMs : CLOCK.firstRefreshMs);
   });
 });

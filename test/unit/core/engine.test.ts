@@ -1,4 +1,5 @@
-import { DRIFT, step, type EngineEffect, type EngineEvent } from '../../../extension/core';
+import { CADENCE, DRIFT, step, type EngineEffect, type EngineEvent } from '../../../extension/core';
+import { reportDue } from '../../../extension/core/engine';
 import type { Timeline } from '../../../relay/contract/protocol';
 import { feed, snapshot, syncedEngine } from './engine-kit';
 
@@ -296,17 +297,47 @@ test('reconnecting starts the clock estimate over; a held room is followed meanw
 });
 
 describe('engine telemetry', () => {
-  test('reports status at once, the offset at most every 2 s and only when it moved', () => {
+  const T = CADENCE.telemetry;
+  const last = { at: 0, offsetMs: 5, rttMs: 80, status: 'playing' as const };
+  test.each([
+    ['the first report', null, 'playing', 5, 80, 1, true],
+    ['a status change, at once', last, 'paused', 5, 80, 1, true],
+    ['a move within the gap', last, 'playing', 50, 80, T.minGapMs - 1, false],
+    ['an offset move below the step', last, 'playing', 5 + T.offsetStepMs - 1, 80, T.minGapMs, false],
+    ['an offset move of the step', last, 'playing', 5 - T.offsetStepMs, 80, T.minGapMs, true],
+    ['an RTT move below the step', last, 'playing', 5, 80 + T.rttStepMs - 1, T.minGapMs, false],
+    ['an RTT move of the step', last, 'playing', 5, 80 + T.rttStepMs, T.minGapMs, true],
+    ['an offset that became unknown', last, 'playing', null, 80, T.minGapMs, true],
+    ['nothing moved, before the heartbeat', last, 'playing', 6, 81, T.heartbeatMs - 1, false],
+    ['nothing moved, the heartbeat', last, 'playing', 6, 81, T.heartbeatMs, true],
+  ] as const)('%s: %s', (_name, before, status, off, rtt, now, due) => {
+    expect(reportDue(before, status, off, rtt, now)).toBe(due);
+  });
+
+  test('reports status at once, then the offset only when it moved by the step, at most every minGapMs', () => {
     const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
     const first = feed(s0, frames(10_000, 10_100, 0.007));
     const reports = (effects: EngineEffect[]) => effects.flatMap((e) => (e.type === 'send-status' ? [e.status] : []));
     expect(reports(first.effects)).toEqual([{ status: 'playing', offsetMs: 7, rttMs: 20 }]);
-    expect(reports(feed(first.state, frames(10_133, 11_900, 0.007)).effects)).toEqual([]);
-    const later = feed(first.state, frames(10_133, 12_300, 0.007));
-    expect(reports(later.effects)).toEqual([]); // moved < 5 ms: nothing to say
-    const moved = reports(feed(later.state, frames(12_333, 12_800, 0.013)).effects);
+    // Moved by the step, but within the gap: nothing yet.
+    const early = feed(first.state, frames(10_133, 10_000 + T.minGapMs - 200, 0.007 + T.offsetStepMs / 1000 + 0.001));
+    expect(reports(early.effects)).toEqual([]);
+    const later = feed(first.state, frames(10_133, 10_000 + T.minGapMs + 500, 0.007));
+    expect(reports(later.effects)).toEqual([]); // not moved: nothing to say
+    // 11 ms the other way: still inside the band the engine leaves alone (DRIFT.rateEnterS), reported.
+    const moved = reports(feed(later.state, frames(10_000 + T.minGapMs + 533, 10_000 + T.minGapMs + 1000, -0.004)).effects);
     expect(moved).toHaveLength(1);
-    expect(moved[0]?.offsetMs).toBeGreaterThanOrEqual(12);
-    expect(moved[0]?.offsetMs).toBeLessThanOrEqual(13);
+    expect(moved[0]?.offsetMs).toBeGreaterThanOrEqual(-5);
+    expect(moved[0]?.offsetMs).toBeLessThanOrEqual(-3);
+  });
+
+  test('an offset the engine is correcting (a rate adjustment under way) is a transient: not reported', () => {
+    const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
+    const first = feed(s0, frames(10_000, 10_100, 0.003));
+    const reports = (effects: EngineEffect[]) => effects.flatMap((e) => (e.type === 'send-status' ? [e.status] : []));
+    expect(reports(first.effects)).toHaveLength(1);
+    const off = feed(first.state, frames(10_133, 10_000 + T.minGapMs + 1000, 0.06));
+    expect(off.state.adjust).not.toBe(0);
+    expect(reports(off.effects)).toEqual([]);
   });
 });

@@ -1,0 +1,143 @@
+/**
+ * The shell's cadence towards the background, on jest's fake timers with a fake `send`: the clock
+ * burst and back-off, the keep-alive when nothing else went, and a wake (the local clock slipped
+ * against the wall clock) bursting the clock again.
+ */
+import type { Timeline } from '../../../relay/contract/protocol';
+import { CADENCE, CLOCK } from '../../../extension/core';
+import type { PlayerAdapter } from '../../../extension/content/adapters/types';
+import type { ContentSend } from '../../../extension/content/messaging';
+import type { Scheduler } from '../../../extension/content/scheduler';
+import { SyncShell, WAKE_SLIP_MS } from '../../../extension/content/sync-shell';
+
+const timeline: Timeline = {
+  seq: 1,
+  paused: true,
+  position: 0,
+  rate: 1,
+  setAt: 0,
+  by: null,
+  hold: null,
+  media: null,
+} as unknown as Timeline;
+
+function adapter(): PlayerAdapter {
+  return {
+    id: 'stub',
+    read: () => ({
+      paused: true,
+      position: 0,
+      rate: 1,
+      duration: 600,
+      buffering: false,
+      seeking: false,
+      ad: false,
+      ended: false,
+      attached: true,
+      loading: false,
+    }),
+    play: () => Promise.resolve(),
+    pause: () => undefined,
+    seek: () => undefined,
+    setRate: () => undefined,
+    media: () => ({ url: 'https://example.test/v', title: 'v', duration: 600 }),
+    subscribe: () => () => undefined,
+    onFrame: () => () => undefined,
+    dispose: () => undefined,
+  } as unknown as PlayerAdapter;
+}
+
+let sent: Array<{ type: string; at: number }>;
+let life: AbortController;
+/** Added to the shell's local clock: a jump the wall clock does not see. */
+let slipMs: number;
+let pingsHang: boolean;
+
+const scheduler: Scheduler = {
+  now: () => Date.now() + slipMs,
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (h) => clearTimeout(h),
+  setInterval: (run, ms) => setInterval(run, ms),
+  clearInterval: (h) => clearInterval(h),
+};
+
+const send = ((type: string) => {
+  sent.push({ type, at: Date.now() });
+  if (type === 'timePing') {
+    if (pingsHang) return new Promise(() => undefined);
+    // The relay's clock: 5 s ahead of the wall clock, answered at once (the RTT is 0).
+    return Promise.resolve({ ok: true, data: { relayTime: Date.now() + slipMs + 5000 } });
+  }
+  return Promise.resolve({ ok: true, data: null });
+}) as unknown as ContentSend;
+
+const count = (type: string, from = 0, to = Infinity): number => sent.filter((m) => m.type === type && m.at >= from && m.at < to).length;
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: 1_000_000 });
+  sent = [];
+  slipMs = 0;
+  pingsHang = false;
+  life = new AbortController();
+});
+afterEach(() => {
+  life.abort();
+  jest.useRealTimers();
+});
+
+function start(): SyncShell {
+  return new SyncShell({ adapter: adapter(), send, timeline, signal: life.signal, scheduler });
+}
+
+test('pings in a burst at connect, then backs off to one every steadyMs', async () => {
+  const t0 = Date.now();
+  start();
+  await jest.advanceTimersByTimeAsync(CLOCK.burstCount * CLOCK.burstIntervalMs);
+  expect(count('timePing')).toBeGreaterThanOrEqual(CLOCK.burstCount);
+  await jest.advanceTimersByTimeAsync(10 * 60_000);
+  // Minutes 5 to 10: the steady cadence, 3 a minute.
+  const steady = count('timePing', t0 + 5 * 60_000, t0 + 10 * 60_000);
+  expect(steady).toBeGreaterThanOrEqual(14);
+  expect(steady).toBeLessThanOrEqual(16);
+});
+
+test('something goes to the background at least every keepAliveMs: a keepAlive when nothing else did', async () => {
+  start();
+  await jest.advanceTimersByTimeAsync(10 * 60_000);
+  const gaps = (): number[] => sent.slice(1).map((m, i) => m.at - (sent[i] as { at: number }).at);
+  expect(Math.max(...gaps())).toBeLessThanOrEqual(CADENCE.keepAliveMs);
+  // Between two steady pings (20 s apart), one keepAlive; none during the 1 s pings before.
+  expect(count('keepAlive', 0, 1_000_000 + 100_000)).toBe(0);
+  expect(count('keepAlive', 1_000_000 + 5 * 60_000, 1_000_000 + 10 * 60_000)).toBeGreaterThanOrEqual(10);
+  pingsHang = true; // a ping that is never answered: no further pings
+  await jest.advanceTimersByTimeAsync(CLOCK.steadyMs + 1000);
+  const from = Date.now();
+  await jest.advanceTimersByTimeAsync(5 * CADENCE.keepAliveMs);
+  expect(count('keepAlive', from)).toBe(5);
+  expect(Math.max(...gaps())).toBeLessThanOrEqual(CADENCE.keepAliveMs);
+});
+
+test('the local clock slipping against the wall clock (a wake) bursts the clock at once', async () => {
+  const shell = start();
+  await jest.advanceTimersByTimeAsync(5 * 60_000);
+  expect(shell.state().clock.intervalMs).toBe(CLOCK.steadyMs);
+  // Just after a steady ping, so the next one is ~20 s away.
+  const before = count('timePing');
+  while (count('timePing') === before) await jest.advanceTimersByTimeAsync(100);
+  await jest.advanceTimersByTimeAsync(1000);
+  const from = Date.now();
+  slipMs = WAKE_SLIP_MS + 500;
+  await jest.advanceTimersByTimeAsync(300);
+  expect(count('timePing', from)).toBeGreaterThanOrEqual(1);
+  await jest.advanceTimersByTimeAsync(2000);
+  expect(count('timePing', from)).toBeGreaterThanOrEqual(CLOCK.reburstCount);
+});
+
+test('stops pinging and keeping alive once disposed', async () => {
+  start();
+  await jest.advanceTimersByTimeAsync(60_000);
+  life.abort();
+  const n = sent.length;
+  await jest.advanceTimersByTimeAsync(5 * 60_000);
+  expect(sent.length).toBe(n);
+});
