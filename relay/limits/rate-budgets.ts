@@ -23,8 +23,9 @@ export type LimitBudgets = Partial<Record<LimitClass, Budget>>;
 
 /**
  * Budgets sized for people, not scripts: scrubbing sends a burst of seeks; the engine reports
- * status on change (more around a stall) and telemetry at most every 2 s; the clock sends a
- * burst of 16 pings after a (re)connect (extension/core/clock-sync.ts), then one a second.
+ * status on change (more around a stall) and telemetry only when it moved (extension/core/cadence.ts);
+ * the clock sends a burst of 16 pings after a (re)connect, one a second for the first ~2 minutes,
+ * then backs off to one every 10–20 s (extension/core/clock-sync.ts), bursting again after a wake.
  */
 export const DEFAULT_BUDGETS: Record<LimitClass, Budget> = {
   control: { points: 4, duration: 1, burst: { points: 16, duration: 10 } },
