@@ -4,7 +4,7 @@
  * only every 20 s (extension/core/cadence.ts), and its messages (pings, and a keepAlive when
  * nothing else went for 10 s) are what keep the event page, and so the room connection, alive.
  * This test runs with Firefox's real timeout: it waits for the pings to back off, then sits in a
- * paused room for more than two idle timeouts. Waiting is the point here (the behaviour under test
+ * paused room for longer than an idle timeout and a ping gap. Waiting is the point here (the behaviour under test
  * is what happens when nothing does); everything else is awaited as events.
  */
 import { PROTOCOL_VERSION } from '../../relay/contract/protocol';
@@ -16,7 +16,8 @@ import { createRoom, setRelayUrl, waitForMembers, waitForVideo } from '../suppor
 
 /** Firefox's default (extensions.background.idle.timeout), set explicitly so the test means it. */
 const IDLE_TIMEOUT_MS = 30_000;
-const QUIET_MS = 2 * IDLE_TIMEOUT_MS + 10_000;
+/** Longer than one idle timeout plus a steady ping gap: a page kept awake by nothing would stop in it. */
+const QUIET_MS = IDLE_TIMEOUT_MS + 15_000;
 
 jest.setTimeout(330_000);
 
@@ -68,10 +69,10 @@ test('with rare clock pings, a paused Firefox member keeps its room connection t
   await waitForMembers(firefox, tab.tabId, 2);
   expect(await paused()).toBe(true);
 
-  // The clock backs off after its connect burst and dense first two minutes: wait for two steady gaps.
+  // The clock backs off after its connect burst and dense first two minutes: wait for a steady gap.
   const gap = (i: number): number => (seen.pings[seen.pings.length - i] ?? 0) - (seen.pings[seen.pings.length - i - 1] ?? 0);
   await waitFor(
-    async () => gap(1) >= CADENCE.clock.steadyMs - 1000 && gap(2) >= CADENCE.clock.steadyMs - 1000,
+    async () => seen.pings.length > CADENCE.clock.burstCount && gap(1) >= CADENCE.clock.steadyMs - 1000,
     'the pings to back off',
     200_000,
   );
@@ -79,7 +80,7 @@ test('with rare clock pings, a paused Firefox member keeps its room connection t
   const pingsBefore = seen.pings.length;
   const connectionsBefore = seen.connections;
   const quietFrom = Date.now();
-  // The behaviour under test: more than two idle timeouts with nothing happening.
+  // The behaviour under test: more than an idle timeout with nothing happening.
   await new Promise((done) => setTimeout(done, QUIET_MS));
 
   expect(seen.disconnects).toBe(0);
