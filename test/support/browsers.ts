@@ -102,7 +102,13 @@ function puppeteerFrame(page: PuppeteerPage, frame: PuppeteerFrame): MemberFrame
 /** The first of `frames` whose own location contains `urlPart` (frames that are going away are skipped). */
 async function findFrame<F extends { evaluate(expression: string): Promise<unknown> }>(frames: F[], urlPart: string): Promise<F | null> {
   for (const frame of frames) {
-    const href = await frame.evaluate('location.href').catch(() => null);
+    // A frame that went away meanwhile: puppeteer's BiDi frames throw at once, not as a rejection.
+    let href: unknown;
+    try {
+      href = await frame.evaluate('location.href');
+    } catch {
+      href = null;
+    }
     if (typeof href === 'string' && href.includes(urlPart)) return frame;
   }
   return null;
