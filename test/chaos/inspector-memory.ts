@@ -4,7 +4,8 @@
  * "used" counts what the relay retains, and "external"/"arrayBuffers" what Buffers hold outside it.
  * RSS also counts what malloc keeps as its high-water mark after those are freed.
  */
-import WebSocket from 'ws';
+import { createWriteStream } from 'node:fs';
+import { openInspector } from '../bench/relay/inspector';
 
 export interface RelayMemory {
   rss: number;
@@ -15,32 +16,16 @@ export interface RelayMemory {
 }
 
 export async function relayMemory(inspectPort: number): Promise<RelayMemory> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
-  const url = targets[0]?.webSocketDebuggerUrl;
-  if (url === undefined) throw new Error(`no inspector target on port ${inspectPort}`);
-  const ws = new WebSocket(url);
+  const session = await openInspector(inspectPort);
   try {
-    await new Promise<void>((done, fail) => {
-      ws.once('open', () => done());
-      ws.once('error', fail);
-    });
-    const reply = await new Promise<string>((done, fail) => {
-      ws.on('message', (data: WebSocket.RawData) => {
-        const msg = JSON.parse(data.toString()) as { id?: number; result?: { result?: { value?: string } }; error?: { message: string } };
-        if (msg.id !== 1) return;
-        if (msg.error !== undefined || msg.result?.result?.value === undefined) fail(new Error(msg.error?.message ?? 'no value'));
-        else done(msg.result.result.value);
-      });
-      ws.send(
-        JSON.stringify({
-          id: 1,
-          method: 'Runtime.evaluate',
-          params: { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true },
-        }),
-      );
-    });
+    const reply = (await session.call('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    })) as { result?: { value?: string } };
+    const value = reply.result?.value;
+    if (value === undefined) throw new Error('no value');
     const mb = (n: number): number => n / 1024 / 1024;
-    const m = JSON.parse(reply) as Record<keyof RelayMemory, number>;
+    const m = JSON.parse(value) as Record<keyof RelayMemory, number>;
     return {
       rss: mb(m.rss),
       heapUsed: mb(m.heapUsed),
@@ -49,39 +34,21 @@ export async function relayMemory(inspectPort: number): Promise<RelayMemory> {
       arrayBuffers: mb(m.arrayBuffers),
     };
   } finally {
-    ws.close();
+    session.close();
   }
 }
 
 /** Writes a heap snapshot of the relay (DevTools' .heapsnapshot format) to `file`. */
 export async function heapSnapshot(inspectPort: number, file: string): Promise<void> {
-  const { createWriteStream } = await import('node:fs');
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
-  const ws = new WebSocket(targets[0]!.webSocketDebuggerUrl, { maxPayload: 1 << 30 });
+  const session = await openInspector(inspectPort, { maxPayload: 1 << 30 });
   const out = createWriteStream(file);
   try {
-    await new Promise<void>((done, fail) => {
-      ws.once('open', () => done());
-      ws.once('error', fail);
+    session.onEvent((method, params) => {
+      if (method === 'HeapProfiler.addHeapSnapshotChunk') out.write((params as { chunk: string }).chunk);
     });
-    await new Promise<void>((done, fail) => {
-      ws.on('message', (data: WebSocket.RawData) => {
-        const msg = JSON.parse(data.toString()) as {
-          id?: number;
-          method?: string;
-          params?: { chunk: string };
-          error?: { message: string };
-        };
-        if (msg.method === 'HeapProfiler.addHeapSnapshotChunk') out.write(msg.params!.chunk);
-        else if (msg.id === 1) {
-          if (msg.error !== undefined) fail(new Error(msg.error.message));
-          else done();
-        }
-      });
-      ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.takeHeapSnapshot', params: { reportProgress: false } }));
-    });
+    await session.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   } finally {
-    ws.close();
+    session.close();
     await new Promise((done) => out.end(done));
   }
 }

@@ -4,37 +4,15 @@
  * really retains per socket: heap "used" under load also counts garbage not yet collected.
  * Nothing in the relay changes for this; only the benchmark starts relays with the inspector.
  */
-import WebSocket from 'ws';
-
-interface Target {
-  webSocketDebuggerUrl: string;
-}
+import { openInspector } from './inspector';
 
 export async function collectGarbage(inspectPort: number): Promise<void> {
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Target[];
-  const url = targets[0]?.webSocketDebuggerUrl;
-  if (url === undefined) throw new Error(`no inspector target on port ${inspectPort}`);
-  const ws = new WebSocket(url);
+  const session = await openInspector(inspectPort);
   try {
-    await new Promise<void>((done, fail) => {
-      ws.once('open', () => done());
-      ws.once('error', fail);
-    });
     // Twice: objects with finalizers (and weak references) are freed only by a second pass.
-    for (const id of [1, 2]) {
-      await new Promise<void>((done, fail) => {
-        const onMessage = (data: WebSocket.RawData): void => {
-          const msg = JSON.parse(data.toString()) as { id?: number; error?: { message: string } };
-          if (msg.id !== id) return;
-          ws.off('message', onMessage);
-          if (msg.error !== undefined) fail(new Error(msg.error.message));
-          else done();
-        };
-        ws.on('message', onMessage);
-        ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
-      });
-    }
+    await session.call('HeapProfiler.collectGarbage');
+    await session.call('HeapProfiler.collectGarbage');
   } finally {
-    ws.close();
+    session.close();
   }
 }
