@@ -9,6 +9,7 @@ import type { PlayerAdapter } from '../../../extension/content/adapters/types';
 import type { ContentSend } from '../../../extension/content/messaging';
 import type { Scheduler } from '../../../extension/content/scheduler';
 import { SyncShell, WAKE_SLIP_MS } from '../../../extension/content/sync-shell';
+import { snapshot } from '../core/engine-kit';
 
 const timeline: Timeline = {
   seq: 1,
@@ -24,18 +25,7 @@ const timeline: Timeline = {
 function adapter(): PlayerAdapter {
   return {
     id: 'stub',
-    read: () => ({
-      paused: true,
-      position: 0,
-      rate: 1,
-      duration: 600,
-      buffering: false,
-      seeking: false,
-      ad: false,
-      ended: false,
-      attached: true,
-      loading: false,
-    }),
+    read: () => snapshot({ paused: true, duration: 600 }),
     play: () => Promise.resolve(),
     pause: () => undefined,
     seek: () => undefined,
