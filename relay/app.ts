@@ -16,6 +16,7 @@ import { isAllowedOrigin } from './http/origins';
 import { tightenTimeouts } from './http/server-timeouts';
 import { guardAccepts } from './limits/accept-guard';
 import { createAddressLimits } from './limits/address-limits';
+import { createHandshakePacer } from './limits/handshake-pacer';
 import { clientAddress } from './limits/client-address';
 import { ConnectionQueue } from './limits/connection-queue';
 import { dispatch, type Connection } from './limits/guard';
@@ -79,6 +80,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   tightenTimeouts(httpServer, config.HANDSHAKE_TIMEOUT_MS);
   const limiterFactory = options.limiterFactory ?? memoryLimiterFactory;
   const addresses = createAddressLimits(config, limiterFactory, (err) => logger.error({ err }, 'rate limiter failed'));
+  // Handshakes go on a few per turn of the event loop, so a burst of them cannot stall open rooms.
+  const pacer = createHandshakePacer();
   const addressOf = (req: IncomingMessage): string => clientAddress(req.socket.remoteAddress, req.headers, config.TRUST_PROXY);
   // Behind a proxy every connection has the proxy's address: only the handshake-level cap applies.
   if (!config.TRUST_PROXY)
@@ -105,19 +108,25 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
         return cb('origin not allowed', false);
       }
       const address = addressOf(req);
-      addresses.admit(address).then(
-        (refusal) => {
-          if (refusal !== null) {
-            metrics.refusals.inc({ reason: refusal });
-            logger.debug({ reason: refusal }, 'handshake refused');
-          }
-          cb(refusal, refusal === null);
-        },
-        (err: unknown) => {
-          logger.error({ err }, 'address limits failed');
-          cb(null, true);
-        },
+      const admitted = pacer.enqueue(address, (ahead) =>
+        addresses.admit(address, ahead).then(
+          (refusal) => {
+            if (refusal !== null) {
+              metrics.refusals.inc({ reason: refusal });
+              logger.debug({ reason: refusal }, 'handshake refused');
+            }
+            cb(refusal, refusal === null);
+          },
+          (err: unknown) => {
+            logger.error({ err }, 'address limits failed');
+            cb(null, true);
+          },
+        ),
       );
+      if (!admitted) {
+        metrics.refusals.inc({ reason: 'busy' });
+        cb('busy', false);
+      }
     },
     // One relay alone keeps its recovery broadcasts in memory, compactly (relay/store/memory-recovery.ts).
     adapter: options.adapter ?? MemoryRecoveryAdapter,

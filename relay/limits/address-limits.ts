@@ -22,8 +22,11 @@ import type { ConsumeLimiter, LimiterFactory } from './rate-limits';
 export type Refusal = 'address_sockets' | 'address_rate';
 
 export interface AddressLimits {
-  /** Whether a new handshake from `address` may proceed (consumes one connection-rate point). */
-  admit(address: string): Promise<Refusal | null>;
+  /**
+   * Whether a new handshake from `address` may proceed (consumes one connection-rate point);
+   * `admittedAhead`: handshakes from it already let through but not yet opened.
+   */
+  admit(address: string, admittedAhead?: number): Promise<Refusal | null>;
   /** A connection from `address` opened / closed. */
   opened(address: string): void;
   closed(address: string): void;
@@ -72,8 +75,8 @@ export function createAddressLimits(budgets: Budgets, factory: LimiterFactory, o
 
   return {
     open,
-    async admit(address) {
-      if (maxSockets > 0 && (open.get(address) ?? 0) >= maxSockets) return 'address_sockets';
+    async admit(address, admittedAhead = 0) {
+      if (maxSockets > 0 && (open.get(address) ?? 0) + admittedAhead >= maxSockets) return 'address_sockets';
       if (connects !== null && !(await spend(connects, address, onError))) return 'address_rate';
       return null;
     },

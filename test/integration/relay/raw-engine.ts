@@ -1,4 +1,5 @@
 /** Raw engine.io / socket.io over `ws` and plain TCP: what a hostile peer sends, not what socket.io-client would. */
+import { execFile } from 'node:child_process';
 import { connect, type Socket as TcpSocket } from 'node:net';
 import WebSocket from 'ws';
 
@@ -47,5 +48,36 @@ export function halfOpenUpgrade(port: number, partial = true): Promise<TcpSocket
     socket.once('error', fail);
     socket.on('error', () => undefined);
     socket.resume(); // read what the relay answers (a 408): its closing end is seen only when read
+  });
+}
+
+/**
+ * `count` WebSocket upgrades that reach the relay at once: a child process opens every TCP
+ * connection first, then writes every request in one go. Resolves with each answer's status line
+ * ('closed' when the relay closed without one).
+ */
+export function upgradeBurst(port: number, count: number): Promise<string[]> {
+  const script = `
+    const net = require('node:net');
+    const request = (key) => ['GET /socket.io/?EIO=4&transport=websocket HTTP/1.1', 'Host: 127.0.0.1', 'Upgrade: websocket',
+      'Connection: Upgrade', 'Sec-WebSocket-Key: ' + key, 'Sec-WebSocket-Version: 13', '', ''].join('\\r\\n');
+    const sockets = Array.from({ length: ${count} }, () => net.connect(${port}, '127.0.0.1'));
+    const answers = sockets.map((s) => new Promise((done) => {
+      s.on('error', () => undefined);
+      s.once('data', (d) => done(d.toString().split('\\r\\n')[0]));
+      s.once('close', () => done('closed'));
+    }));
+    Promise.all(sockets.map((s) => new Promise((done) => s.once('connect', done)))).then(() => {
+      sockets.forEach((s, i) => s.write(request(Buffer.alloc(16, i).toString('base64'))));
+      return Promise.all(answers);
+    }).then((lines) => {
+      process.stdout.write(JSON.stringify(lines));
+      sockets.forEach((s) => s.destroy());
+    });`;
+  return new Promise((done, fail) => {
+    execFile(process.execPath, ['-e', script], { timeout: 10_000 }, (err, stdout) => {
+      if (err !== null) fail(err);
+      else done(JSON.parse(stdout) as string[]);
+    });
   });
 }
