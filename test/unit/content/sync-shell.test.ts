@@ -1,14 +1,14 @@
 /**
  * The shell's cadence towards the background, on jest's fake timers with a fake `send`: the clock
- * burst and back-off, the keep-alive when nothing else went, and a wake (the local clock slipped
- * against the wall clock) bursting the clock again.
+ * burst and back-off, the keep-alive when nothing else went, and each wake (the local clock slipped
+ * against the wall clock, timers stalled, the tab shown after long hidden) bursting the clock again.
  */
 import type { Timeline } from '../../../relay/contract/protocol';
 import { CADENCE, CLOCK } from '../../../extension/core';
 import type { PlayerAdapter } from '../../../extension/content/adapters/types';
 import type { ContentSend } from '../../../extension/content/messaging';
 import type { Scheduler } from '../../../extension/content/scheduler';
-import { SyncShell, WAKE_SLIP_MS } from '../../../extension/content/sync-shell';
+import { SyncShell, WAKE_GAP_MS, WAKE_SLIP_MS } from '../../../extension/content/sync-shell';
 import { snapshot } from '../core/engine-kit';
 
 const timeline: Timeline = {
@@ -121,6 +121,57 @@ test('the local clock slipping against the wall clock (a wake) bursts the clock 
   expect(count('timePing', from)).toBeGreaterThanOrEqual(1);
   await jest.advanceTimersByTimeAsync(2000);
   expect(count('timePing', from)).toBeGreaterThanOrEqual(CLOCK.reburstCount);
+});
+
+/** Waits until just after a steady ping, so the next one is ~steadyMs away. */
+async function justAfterSteadyPing(shell: SyncShell): Promise<void> {
+  await jest.advanceTimersByTimeAsync(5 * 60_000);
+  expect(shell.state().clock.intervalMs).toBe(CLOCK.steadyMs);
+  const before = count('timePing');
+  while (count('timePing') === before) await jest.advanceTimersByTimeAsync(100);
+  await jest.advanceTimersByTimeAsync(1000);
+}
+
+test('timers that stalled for WAKE_GAP_MS (a suspended machine, a frozen tab) burst the clock at once', async () => {
+  const shell = start();
+  await justAfterSteadyPing(shell);
+  // Both clocks move on and no timer ran meanwhile: the next snapshot tick sees the gap.
+  jest.setSystemTime(Date.now() + WAKE_GAP_MS + 5000);
+  const from = Date.now();
+  await jest.advanceTimersByTimeAsync(2000);
+  expect(count('timePing', from)).toBeGreaterThanOrEqual(CLOCK.reburstCount);
+});
+
+describe('the tab shown again', () => {
+  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
+  const show = (state: DocumentVisibilityState): void => {
+    doc.visibilityState = state;
+    doc.dispatchEvent(new Event('visibilitychange'));
+  };
+  beforeEach(() => Object.assign(globalThis, { document: doc }));
+  afterEach(() => {
+    delete (globalThis as { document?: unknown }).document;
+    doc.visibilityState = 'visible';
+  });
+
+  test.each([
+    ['after WAKE_GAP_MS hidden bursts the clock at once', WAKE_GAP_MS + 5000, true],
+    ['after a short while hidden keeps the steady cadence', 30_000, false],
+  ])('%s', async (_, hiddenMs, bursts) => {
+    const shell = start();
+    await justAfterSteadyPing(shell);
+    show('hidden');
+    await jest.advanceTimersByTimeAsync(hiddenMs);
+    // Again just after a steady ping, so only a burst can send several in the next 2 s.
+    const before = count('timePing');
+    while (count('timePing') === before) await jest.advanceTimersByTimeAsync(100);
+    await jest.advanceTimersByTimeAsync(1000);
+    const from = Date.now();
+    show('visible');
+    await jest.advanceTimersByTimeAsync(2000);
+    if (bursts) expect(count('timePing', from)).toBeGreaterThanOrEqual(CLOCK.reburstCount);
+    else expect(count('timePing', from)).toBe(0);
+  });
 });
 
 test('stops pinging and keeping alive once disposed', async () => {
