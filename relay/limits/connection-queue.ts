@@ -19,9 +19,4 @@ export class ConnectionQueue {
     this.tail = run.catch(() => undefined); // failures are logged by `track`
     this.track(run);
   }
-
-  /** Work that does not wait for the queue (clock pings), still tracked for shutdown and errors. */
-  alongside(work: Promise<void>): void {
-    this.track(work);
-  }
 }
