@@ -242,6 +242,8 @@ export interface PanelView {
   /** Chat messages that arrived while the panel could not be seen. */
   unread: number;
   feed: { version: number; entries: FeedEntry[] } | null;
+  /** Something in the room that did not open with the link's key and is not shown (a private room), in words. */
+  notice: string | null;
 }
 
 export const PANEL_PORT = 'panel';

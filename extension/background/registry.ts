@@ -376,7 +376,15 @@ export class Registry implements RoomHost {
     if (popups) for (const port of ports) port.postMessage(state);
     const room = this.rooms.get(tabId);
     const feed = room?.feed ?? EMPTY_FEED;
-    const view: PanelView = { mode: state.panel, connection: state.connection, room: state.room, unread: this.panels.unread(tabId), feed };
+    const notice = state.room !== null && state.lastError?.code === LocalError.DamagedInvite ? state.lastError.message : null;
+    const view: PanelView = {
+      mode: state.panel,
+      connection: state.connection,
+      room: state.room,
+      unread: this.panels.unread(tabId),
+      feed,
+      notice,
+    };
     this.panels.pushPanels(tabId, view, `${room?.code ?? ''}:${feed.version}`);
   }
 

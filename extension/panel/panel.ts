@@ -29,6 +29,7 @@ const el = {
   hide: byId('hide', HTMLButtonElement),
   main: byId('main', HTMLElement),
   notInRoom: byId('not-in-room', HTMLParagraphElement),
+  notice: byId('room-notice', HTMLParagraphElement),
   members: byId('members', HTMLUListElement),
   log: byId('log', HTMLDivElement),
   reactions: byId('reactions', HTMLDivElement),
@@ -84,6 +85,8 @@ function render(next: PanelView): void {
   el.connectionText.textContent = next.room === null ? 'Not in a room' : conn.text;
   el.notInRoom.hidden = next.room !== null;
   el.lock.hidden = next.room?.private !== true;
+  el.notice.hidden = next.notice === null;
+  el.notice.textContent = next.notice ?? '';
   if (next.room === null) el.members.replaceChildren();
   else renderMembers(el.members, next.room, (memberId) => void send('transferHost', { memberId }));
 

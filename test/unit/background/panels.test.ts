@@ -23,6 +23,7 @@ const view = (version: number): PanelView => ({
   room: null,
   unread: 0,
   feed: { version, entries: [] },
+  notice: null,
 });
 
 test.each<[string, number, boolean, boolean, number]>([

@@ -137,6 +137,12 @@ test('chat from others that nobody sees is unread on the badge; the panel shown 
   expect(fake.action.setBadgeText).toHaveBeenLastCalledWith({ tabId: 4, text: '1' }); // the member count again
   expect(fake.action.setBadgeBackgroundColor).toHaveBeenLastCalledWith({ tabId: 4, color: '#2e7d32' });
   expect(fake.storage.session.set).toHaveBeenLastCalledWith({ 'tab:4': expect.objectContaining({ panel: { mode: 'open', unread: 0 } }) });
+  // Something that did not open with the room's key: the panel says so too, not only the popup.
+  expect(views.at(-1)?.notice).toBeNull();
+  reg.unopenable(4, 'This invite link is damaged: a chat line did not open.');
+  await flush();
+  await flush();
+  expect(views.at(-1)?.notice).toBe('This invite link is damaged: a chat line did not open.');
   reg.togglePanel(4);
   expect(reg.panelMode(4)).toBe('hidden');
 });

@@ -72,6 +72,7 @@ const view = (over: Partial<PanelView> = {}): PanelView => ({
       },
     ],
   },
+  notice: null,
   ...over,
 });
 
@@ -121,6 +122,18 @@ test('a private room shows the lock, an open one does not', async () => {
   push(view());
   await flush();
   expect($<HTMLElement>('#room-lock').hidden).toBe(true);
+});
+
+test("something that did not open with the link's key is said in the panel, in words, until it is cleared", async () => {
+  const damaged = 'This invite link is damaged, or the relay altered what it sent: something in the room did not open.';
+  push(view({ notice: damaged }));
+  await flush();
+  expect($<HTMLElement>('#room-notice').hidden).toBe(false);
+  expect($<HTMLElement>('#room-notice').textContent).toBe(damaged);
+  expect($<HTMLElement>('#room-notice').getAttribute('role')).toBe('alert');
+  push(view());
+  await flush();
+  expect($<HTMLElement>('#room-notice').hidden).toBe(true);
 });
 
 test('Enter sends (trimmed) and clears; Shift+Enter is a new line', async () => {
