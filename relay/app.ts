@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { Server, type ServerOptions } from 'socket.io';
 import { relayNow } from './clock';
 import type { RelayConfig } from './config';
-import { roomChannel, type RelayContext, type RelayServer } from './context';
+import { roomChannel, watchChannel, type RelayContext, type RelayServer } from './context';
 import { createHealth } from './http/health';
 import { createHttpHandler } from './http/http-routes';
 import { createMetrics } from './http/metrics';
@@ -152,9 +152,24 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   // Registered after socket.io attached: socket.io answers its own path and passes others on.
   httpServer.on('request', createHttpHandler({ registry: metrics.registry, logger, health }));
 
+  // Telemetry goes only to the members that watch it (a popup open), from every relay in the room.
   const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
     metrics.eventsOut.count('members:telemetry');
-    io.to(roomChannel(code)).volatile.emit('members:telemetry', entries);
+    io.to(watchChannel(code)).volatile.emit('members:telemetry', entries);
+  });
+  /** This relay's connections in the room put their latest report on the board again. */
+  const replayLocal = (code: string): void => {
+    const sids = io.of('/').adapter.rooms.get(roomChannel(code));
+    if (sids === undefined) return;
+    for (const sid of sids) {
+      const latest = io.of('/').sockets.get(sid)?.data.telemetry;
+      if (latest !== undefined) telemetry.record(code, latest);
+    }
+  };
+  // With several relays (a cluster adapter), the others replay theirs; one relay alone has no one to ask.
+  const clustered = options.adapter !== undefined;
+  io.on('telemetry:replay', (code: unknown) => {
+    if (typeof code === 'string') replayLocal(code);
   });
   const telemetryTimer = setInterval(() => telemetry.tick(), telemetry.tickMs);
 
@@ -167,6 +182,10 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     rules: { maxMembers: config.MAX_MEMBERS, graceMs: config.ROOM_GRACE_MS },
     seats,
     telemetry,
+    replayTelemetry(code) {
+      replayLocal(code);
+      if (clustered) io.serverSideEmit('telemetry:replay', code);
+    },
     now,
     broadcast(code, event, ...args) {
       metrics.eventsOut.count(event);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import type { RelayConfig } from './config';
 import type { RelayMetrics } from './http/metrics';
-import type { ClientToServerEvents, ServerToClientEvents, Timeline } from './contract/protocol';
+import type { ClientToServerEvents, MemberTelemetry, ServerToClientEvents, Timeline } from './contract/protocol';
 import type { RoomRules } from './rooms/membership';
 import type { SeatRegistry } from './rooms/seats';
 import type { TelemetryBoard } from './rooms/telemetry-board';
@@ -17,9 +17,14 @@ export interface SocketData {
   private?: boolean;
   /** The RTT the store holds for this member, as last written through this connection (unset: not known). */
   storedRttMs?: number | null;
+  /** The member's latest telemetry since its last status report (sent again when someone starts watching). */
+  telemetry?: MemberTelemetry;
 }
 
-export type InterServerEvents = Record<string, never>;
+export interface InterServerEvents {
+  /** Someone started watching the room's telemetry: each relay records its connections' latest. */
+  'telemetry:replay': (code: string) => void;
+}
 
 export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -33,8 +38,10 @@ export interface RelayContext {
   rules: RoomRules;
   /** Which seats this relay's connections hold (for other relays, should this one die). */
   seats: SeatRegistry;
-  /** This relay's connections' telemetry, sent to their rooms in batches. */
+  /** This relay's connections' telemetry, sent to their rooms' watchers in batches. */
   telemetry: TelemetryBoard;
+  /** A member started watching the room's telemetry: every relay's connections in it report their latest. */
+  replayTelemetry(code: string): void;
   now(): number;
   /** Emits to every member of a room on every relay (through the adapter). */
   broadcast<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
@@ -43,3 +50,5 @@ export interface RelayContext {
 }
 
 export const roomChannel = (code: string): string => `room:${code}`;
+/** The members of a room that watch its telemetry (`members:watch`). */
+export const watchChannel = (code: string): string => `watch:${code}`;

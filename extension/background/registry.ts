@@ -98,9 +98,17 @@ export class Registry implements RoomHost {
     const set = this.popups.get(tabId) ?? new Set();
     set.add(port);
     this.popups.set(tabId, set);
-    port.onDisconnect.addListener(() => set.delete(port));
+    port.onDisconnect.addListener(() => {
+      set.delete(port);
+      if (set.size === 0) this.rooms.get(tabId)?.watchMembers(false);
+    });
+    this.rooms.get(tabId)?.watchMembers(true);
     const state = await this.tabState(tabId).catch(() => null);
     if (state !== null) port.postMessage(state);
+  }
+
+  private popupOpen(tabId: number): boolean {
+    return (this.popups.get(tabId)?.size ?? 0) > 0;
   }
 
   // ---- the room panel and the reactions overlay ----
@@ -156,6 +164,7 @@ export class Registry implements RoomHost {
   adoptConnected(tabId: number, conn: RelayConnection, joined: PersistedRoom): TabRoom {
     const room = new TabRoom(tabId, conn, joined, this);
     this.rooms.set(tabId, room);
+    room.watchMembers(this.popupOpen(tabId));
     this.errors.delete(tabId);
     this.prompts.clear(tabId, 'join');
     this.changed(tabId);
@@ -195,6 +204,7 @@ export class Registry implements RoomHost {
     });
     const room = new TabRoom(tabId, conn, joined, this);
     this.rooms.set(tabId, room);
+    room.watchMembers(this.popupOpen(tabId));
     this.errors.delete(tabId);
     this.changed(tabId);
     return room;

@@ -143,6 +143,8 @@ export class TabRoom {
   private statusInFlight = false;
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private lastStatusAt = -Infinity;
+  /** The relay sends the others' offsets and RTTs while this is true (the tab's popup is open). */
+  private watching = false;
 
   constructor(
     readonly tabId: number,
@@ -369,6 +371,7 @@ export class TabRoom {
       }
       // In order with the broadcasts received meanwhile (a resume answer replaces the room).
       await this.receive('room:resume', opened.data, plain, (v) => this.accept(v));
+      if (this.watching) void this.sendWatch();
       this.host.resumed(this.tabId);
       return { ok: true, data: null };
     }
@@ -478,6 +481,25 @@ export class TabRoom {
         for (const done of answer) done(r.ok ? { ok: true, data: null } : r);
         if (!this.disposed) this.sendStatus();
       });
+  }
+
+  /**
+   * Someone looks at the member list (the popup opened, or its last window closed): only then does
+   * the relay send the others' offsets and RTTs (`members:watch`), so a room nobody looks at costs
+   * no telemetry batches. Sent again after each resume while watching.
+   */
+  watchMembers(on: boolean): void {
+    if (on === this.watching || this.disposed) return;
+    this.watching = on;
+    void this.sendWatch();
+  }
+
+  private async sendWatch(): Promise<void> {
+    // Not connected: the resume after the reconnect sends it.
+    if (!this.conn.socket.connected) return;
+    const on = this.watching;
+    const r = await this.conn.request((s) => s.emitWithAck('members:watch', { on }), z.null());
+    if (!r.ok) log.info(`members:watch ${on ? 'on' : 'off'}: ${r.message}`);
   }
 
   async settings(patch: Partial<RoomSettings>): Promise<ExtResult<RoomSettings>> {

@@ -365,6 +365,12 @@ export interface ClientToServerEvents {
   'member:status': (req: StatusReport, ack: (res: Result<Member>) => void) => void;
   /** No ack: the relay batches it into `members:telemetry`; an invalid or over-budget one is dropped. */
   'member:telemetry': (report: TelemetryReport) => void;
+  /**
+   * Starts (`on: true`) or stops receiving `members:telemetry`: the others' offsets and RTTs, which
+   * only a person looking at the member list needs (the extension watches while its popup is open).
+   * Starting sends each member's latest report soon, from every relay serving the room.
+   */
+  'members:watch': (req: { on: boolean }, ack: (res: Result<null>) => void) => void;
   'playback:control': (req: ControlRequest, ack: (res: Result<Timeline>) => void) => void;
   'chat:send': (req: { text: string }, ack: (res: Result<null>) => void) => void;
   /** A reaction to the room (its own token bucket; volatile broadcast, not stored). */
@@ -379,7 +385,10 @@ export interface ServerToClientEvents {
   'member:joined': (member: Member) => void;
   'member:updated': (member: Member) => void;
   'member:left': (left: MemberLeft) => void;
-  /** The telemetry members reported since the last batch (each relay batches its own connections'). */
+  /**
+   * The telemetry members reported since the last batch (each relay batches its own connections'),
+   * to the members that watch (`members:watch`) only.
+   */
   'members:telemetry': (entries: MemberTelemetry[]) => void;
   'room:settings': (settings: RoomSettings) => void;
   'chat:message': (msg: ChatMessage) => void;

@@ -57,6 +57,7 @@ export const statusSchema = z.strictObject({
 
 /** Telemetry between status changes: both values always sent (null: not known). */
 export const telemetrySchema = z.strictObject({ offsetMs, rttMs });
+export const watchSchema = z.strictObject({ on: z.boolean() });
 
 /**
  * Plain text (open rooms: trimmed, 1 to LIMITS.chatMaxLength) or a sealed one (private rooms); which
@@ -77,6 +78,7 @@ agree<Same<z.output<typeof resumeSchema>, ResumeRequest>>();
 agree<Same<z.output<typeof controlSchema>, ControlRequest>>();
 agree<Same<z.output<typeof statusSchema>, StatusReport>>();
 agree<Same<z.output<typeof telemetrySchema>, TelemetryReport>>();
+agree<Same<z.output<typeof watchSchema>, { on: boolean }>>();
 agree<Same<z.output<typeof chatSchema>, { text: string }>>();
 agree<Same<z.output<typeof reactionSchema>, { emoji: string }>>();
 agree<Same<z.output<typeof transferHostSchema>, { memberId: string }>>();

@@ -13,11 +13,12 @@ import {
   resumeSchema,
   statusSchema,
   telemetrySchema,
+  watchSchema,
   transferHostSchema,
 } from '../contract/schemas';
 import { partialSettingsSchema, profileSchema } from '../contract/value-schemas';
 import { chatSend, reactionSend } from './chat-handlers';
-import { memberProfile, memberStatus, memberTelemetry } from './member-handlers';
+import { memberProfile, memberStatus, memberTelemetry, membersWatch } from './member-handlers';
 import { playbackControl } from './playback-handlers';
 import { roomCreate, roomJoin, roomLeave, roomResume, roomSettings, roomTransferHost } from './room-handlers';
 
@@ -31,6 +32,7 @@ export const ROUTES: Routes = {
   'member:profile': route(profileSchema, memberProfile),
   'member:status': route(statusSchema, memberStatus),
   'member:telemetry': fire(telemetrySchema, memberTelemetry),
+  'members:watch': route(watchSchema, membersWatch),
   'playback:control': route(controlSchema, playbackControl),
   'chat:send': route(chatSchema, chatSend),
   'reaction:send': route(reactionSchema, reactionSend),

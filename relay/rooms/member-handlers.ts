@@ -1,8 +1,8 @@
 /**
  * `member:profile`, `member:status` and `member:telemetry`: a present member tells the room about
- * itself. Plain functions of (context, socket, payload), shared by every connection.
+ * itself; `members:watch`: it wants the others' telemetry. Plain functions of (context, socket, payload), shared by every connection.
  */
-import { roomChannel, type RelayContext, type RelaySocket } from '../context';
+import { roomChannel, watchChannel, type RelayContext, type RelaySocket } from '../context';
 import { ErrorCode, type Member, type Profile, type Result, type StatusReport, type TelemetryReport } from '../contract/protocol';
 import { recordTelemetry, reportStatus, setProfile } from './member-actions';
 import { fail, updateAsMember } from './member-update';
@@ -19,6 +19,8 @@ export async function memberStatus(ctx: RelayContext, socket: RelaySocket, repor
   if ('error' in r) return fail(r.error);
   if (typeof report.offsetMs === 'number') ctx.metrics.offsets.observe(Math.abs(report.offsetMs));
   socket.data.storedRttMs = r.value.member.rttMs;
+  // The member view just broadcast is newer than any telemetry before it.
+  delete socket.data.telemetry;
   // The sender gets its member in the ack, the others a broadcast. A report that changed only the
   // offset or RTT (a client that does not send `member:telemetry` for those) is sent volatile: a
   // busy socket may skip one, and it is not kept for connection state recovery.
@@ -52,10 +54,28 @@ export async function memberTelemetry(ctx: RelayContext, socket: RelaySocket, re
     return;
   }
   if (report.offsetMs !== null) ctx.metrics.offsets.observe(Math.abs(report.offsetMs));
-  ctx.telemetry.record(code, { memberId, offsetMs: report.offsetMs, rttMs: report.rttMs });
+  const entry = { memberId, offsetMs: report.offsetMs, rttMs: report.rttMs };
+  socket.data.telemetry = entry;
+  ctx.telemetry.record(code, entry);
   // With the store away (Redis down) the batch still goes out; the RTT is stored with a later report.
   if (!rttMoved(socket.data.storedRttMs, report.rttMs) || !ctx.store.ready()) return;
   const r = await ctx.store.update(code, recordTelemetry(memberId, report));
   if (r.ok) socket.data.storedRttMs = report.rttMs;
   else ctx.logger.debug({ sid: socket.id, error: r.error }, 'telemetry not stored');
+}
+
+/**
+ * `members:watch`: the member's popup opened (or closed). Only watchers get the room's telemetry
+ * batches; a new watcher gets every member's latest report with the next batch.
+ */
+export async function membersWatch(ctx: RelayContext, socket: RelaySocket, req: { on: boolean }): Promise<Result<null>> {
+  const { code } = socket.data;
+  if (code === null) return fail(ErrorCode.NotInRoom);
+  if (!req.on) {
+    await socket.leave(watchChannel(code));
+    return { ok: true, data: null };
+  }
+  await socket.join(watchChannel(code));
+  ctx.replayTelemetry(code);
+  return { ok: true, data: null };
 }

@@ -6,7 +6,7 @@
  */
 import { announceDeparture, announceEntry } from './announce';
 import { canonicalRoomCode, hashResumeToken, newMemberId, newResumeToken, newRoomCode, redactCode } from './codes';
-import { roomChannel, type RelayContext, type RelaySocket } from '../context';
+import { roomChannel, watchChannel, type RelayContext, type RelaySocket } from '../context';
 import {
   ErrorCode,
   MIN_PROTOCOL_VERSION,
@@ -51,6 +51,7 @@ async function enter(
   socket.data.memberId = memberId;
   socket.data.private = view.private;
   delete socket.data.storedRttMs;
+  delete socket.data.telemetry;
   ctx.seats.add({ code, memberId, socketId: socket.id });
   await socket.join(roomChannel(code));
   const [fresh, chat] = await Promise.all([ctx.store.get(code), ctx.store.chat(code)]);
@@ -59,7 +60,10 @@ async function enter(
 
 function exit(ctx: RelayContext, socket: RelaySocket): void {
   const { code, memberId } = socket.data;
-  if (code !== null) void socket.leave(roomChannel(code));
+  if (code !== null) {
+    void socket.leave(roomChannel(code));
+    void socket.leave(watchChannel(code));
+  }
   if (code !== null && memberId !== null) {
     ctx.seats.remove({ code, memberId, socketId: socket.id });
     ctx.telemetry.forget(code, memberId);

@@ -1,7 +1,8 @@
 /**
- * `npm run bench:sync [-- --members 5 --seed 1 --coarse 0 --no-quiet]`: the sync engine under a
- * simulated network (see test/bench/sim/); `--coarse N`: the last N members have no frame
- * callbacks and read currentTime instead. After the full session, a 45-minute quiet one (one play,
+ * `npm run bench:sync [-- --members 5 --seed 1 --coarse 0 --watching 0 --no-quiet]`: the sync engine
+ * under a simulated network (see test/bench/sim/); `--coarse N`: the last N members have no frame
+ * callbacks and read currentTime instead; `--watching N`: the first N keep their popup open (they
+ * get the room's telemetry batches, `members:watch`). After the full session, a 45-minute quiet one (one play,
  * then nothing: the clock at its steady cadence; `--no-quiet` skips it). Prints figures; asserts nothing.
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     members: { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     coarse: { type: 'string', default: '0' },
+    watching: { type: 'string', default: '0' },
     'no-quiet': { type: 'boolean', default: false },
   },
 });
@@ -24,15 +26,17 @@ if (!Number.isInteger(members) || members < 2 || members > 50) throw new Error('
 if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
 const coarse = Number(values.coarse);
 if (!Number.isInteger(coarse) || coarse < 0 || coarse > members) throw new Error('--coarse must be an integer in [0, members]');
+const watching = Number(values.watching);
+if (!Number.isInteger(watching) || watching < 0 || watching > members) throw new Error('--watching must be an integer in [0, members]');
 
 const script = FULL_SESSION.filter((s) => s.member < members);
 const started = performance.now();
-const r = simulate({ members, seed, durationS: FULL_SESSION_S, script, policy: 'wait', coarse });
+const r = simulate({ members, seed, durationS: FULL_SESSION_S, script, policy: 'wait', coarse, watching });
 const ms = (p: Percentiles): string =>
   `p50 ${p.p50.toFixed(1)}  p95 ${p.p95.toFixed(1)}  p99 ${p.p99.toFixed(1)}  max ${p.max.toFixed(1)}  (n=${p.n})`;
 
 console.log(
-  `lockstep sync simulation: ${members} members (${coarse} without frame callbacks), seed ${seed}, ${FULL_SESSION_S} s virtual, ${((performance.now() - started) / 1000).toFixed(1)} s wall`,
+  `lockstep sync simulation: ${members} members (${coarse} without frame callbacks, ${watching} with the popup open), seed ${seed}, ${FULL_SESSION_S} s virtual, ${((performance.now() - started) / 1000).toFixed(1)} s wall`,
 );
 console.log(`steady-state pairwise position error (ms): ${ms(r.pairwiseMs)}  over ${r.steadyMinutes.toFixed(1)} min`);
 console.log(`clock estimate error vs relay (ms):         ${ms(r.clockErrorMs)}`);
@@ -60,7 +64,7 @@ console.log(`  whole session: out ${r.messages.out.toFixed(1)}, in ${r.messages.
 
 if (!values['no-quiet']) {
   const quietStarted = performance.now();
-  const q = simulate({ members, seed, durationS: QUIET_SESSION_S, script: QUIET_SESSION, policy: 'wait', coarse });
+  const q = simulate({ members, seed, durationS: QUIET_SESSION_S, script: QUIET_SESSION, policy: 'wait', coarse, watching });
   console.log(
     `\nquiet session: one play, then nothing, ${QUIET_SESSION_S / 60} min virtual, ${((performance.now() - quietStarted) / 1000).toFixed(1)} s wall`,
   );

@@ -4,8 +4,8 @@
  * validation, has no rate limits, queue, store, metrics or connection state recovery; rooms are
  * plain objects in a Map. What it answers has the shapes of the protocol, so the same load
  * workers drive it; the timeline math is the contract's own (relay/contract/timeline.ts), pure
- * and cheap. Telemetry is batched per room every TELEMETRY_FLUSH_MS as the relay does, so both
- * send as many messages out.
+ * and cheap. Telemetry is batched per room every TELEMETRY_FLUSH_MS to the room's watchers
+ * (`members:watch`) as the relay does, so both send as many messages out.
  *
  *   PORT=3000 node --import tsx test/bench/relay/bare-relay.ts   (bench:relay runs it bundled: dist/bare-relay.js)
  *
@@ -118,6 +118,12 @@ io.on('connection', (socket) => {
     room.telemetry ??= new Map();
     room.telemetry.set(me.id, { memberId: me.id, offsetMs: req.offsetMs, rttMs: req.rttMs });
   });
+  socket.on('members:watch', (req: { on: boolean }, ack: (res: unknown) => void) => {
+    if (room === null) return ack({ ok: false, error: 'not_in_room' });
+    if (req.on) void socket.join(`watch:${room.code}`);
+    else void socket.leave(`watch:${room.code}`);
+    ack({ ok: true, data: null });
+  });
   socket.on('chat:send', (req: { text: string }, ack: (res: unknown) => void) => {
     if (room === null || me === null) return ack({ ok: false, error: 'not_in_room' });
     const message = { id: randomBytes(8).toString('hex'), from: me.id, text: req.text, at: relayNow() };
@@ -135,7 +141,7 @@ io.on('connection', (socket) => {
 setInterval(() => {
   for (const r of rooms.values()) {
     if (r.telemetry === null) continue;
-    io.to(r.code).volatile.emit('members:telemetry', [...r.telemetry.values()]);
+    io.to(`watch:${r.code}`).volatile.emit('members:telemetry', [...r.telemetry.values()]);
     r.telemetry = null;
   }
 }, FLUSH_MS);

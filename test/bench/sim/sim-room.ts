@@ -34,6 +34,8 @@ export class SimRoom {
   /** The relay's telemetry batching, on the simulation's clock; `tick()` it every `telemetry.tickMs`. */
   readonly telemetry: TelemetryBoard;
   private readonly ids: string[] = [];
+  /** Members whose popup is open (`members:watch`): only they get telemetry batches, as from the relay. */
+  readonly watchers = new Set<string>();
   private now = 0;
   /** Null until the first member creates the room. */
   private room: StoredRoom | null = null;
@@ -47,7 +49,7 @@ export class SimRoom {
     this.initial = { ...emptyTimeline(createdAt), media: MEDIA };
     this.telemetry = new TelemetryBoard(
       defaultConfig().TELEMETRY_FLUSH_MS,
-      () => this.ids.forEach((id) => this.notify(id, 'telemetry-batch')),
+      () => this.watchers.forEach((id) => this.notify(id, 'telemetry-batch')),
       () => this.now,
     );
   }

@@ -28,6 +28,8 @@ export interface SimOptions {
   policy: WaitPolicy;
   /** How many members (the last ones) have no frame callbacks and read currentTime instead. */
   coarse?: number;
+  /** How many members (the first ones) keep their popup open, watching the others' telemetry, all session. */
+  watching?: number;
 }
 
 export interface Convergence {
@@ -167,6 +169,7 @@ export function simulate(opts: SimOptions): SimResult {
     if (i >= coarseFrom) traits.player.coarseJitterS = 0.02;
     return new SimMember(`m${i}`, sched, rng, room, traits);
   });
+  for (const m of members.slice(0, opts.watching ?? 0)) room.watchers.add(m.id);
   room.broadcast = (t) => members.forEach((m) => m.receive(t));
   room.notify = (id, what) => members.find((m) => m.id === id)?.notice(what);
   members.forEach((m) => m.start());

@@ -63,6 +63,15 @@ function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<vo
   });
 }
 
+/**
+ * Whatever the relay had sent the tab before now has been received and handled: the answer to a
+ * clock ping comes after everything written to that socket before it.
+ */
+async function handledAll(room: TabRoom): Promise<void> {
+  expect(await room.conn.ping()).not.toBeNull();
+  await room.received();
+}
+
 /** A tab room whose member created the room, plus a second member as a plain client. */
 async function roomWithFriend(): Promise<{ room: TabRoom; host: Recorder; friend: TestClient; joined: JoinedRoom }> {
   const conn = new RelayConnection(relay.url, () => undefined);
@@ -142,19 +151,54 @@ test('a new status is acked as member:status; the same status again goes as tele
 
   const batches: MemberTelemetry[][] = [];
   friend.on('members:telemetry', (entries) => batches.push(entries));
+  expect(await friend.emitWithAck('members:watch', { on: true })).toEqual({ ok: true, data: null });
   expect(await room.status({ status: 'playing', offsetMs: -2, rttMs: 31 })).toEqual({ ok: true, data: null });
   expect(room.you).toMatchObject({ status: 'playing', offsetMs: -2, rttMs: 31 }); // shown at once
   await until(() => batches.flat().some((e) => e.memberId === room.memberId && e.offsetMs === -2), 'the batch with the offset');
   expect(updates).toHaveLength(1);
 
+  // Nobody looks at this tab's member list: the friend's report is not sent to it...
+  const friendInView = (): { offsetMs: number | null; rttMs: number | null } | undefined =>
+    room.room.members.find((m) => m.id === joined.memberId);
+  const before = friendInView()?.offsetMs;
   friend.emit('member:telemetry', { offsetMs: 11, rttMs: 70 });
-  await until(() => room.room.members.find((m) => m.id === joined.memberId)?.offsetMs === 11, "the friend's offset in the room view");
-  expect(room.room.members.find((m) => m.id === joined.memberId)?.rttMs).toBe(70);
+  await until(() => batches.flat().some((e) => e.memberId === joined.memberId && e.offsetMs === 11), "the friend's own batch");
+  await handledAll(room);
+  expect(friendInView()?.offsetMs).toBe(before);
+  // ...until its popup opens: then the relay sends the latest report again, unasked.
+  room.watchMembers(true);
+  await until(() => friendInView()?.offsetMs === 11, "the friend's offset in the room view");
+  expect(friendInView()?.rttMs).toBe(70);
 
   // A status change after telemetry is a status again.
   expect(await room.status({ status: 'paused', offsetMs: null, rttMs: 31 })).toEqual({ ok: true, data: null });
   await until(() => updates.length === 2, 'the friend told of the pause');
   expect(updates[1]).toMatchObject({ id: room.memberId, status: 'paused' });
+});
+
+test('a watching tab watches again on the connection it resumes on; one that stopped gets no batch', async () => {
+  const { room, host, friend, joined } = await roomWithFriend();
+  const offsetInView = (): number | null | undefined => room.room.members.find((m) => m.id === joined.memberId)?.offsetMs;
+  room.watchMembers(true);
+  friend.emit('member:telemetry', { offsetMs: 5, rttMs: 40 });
+  await until(() => offsetInView() === 5, 'the first report');
+  // The relay drops the connection without state recovery: the new socket is in no channel.
+  relay.io.sockets.sockets.get(room.conn.socket.id ?? '')?.disconnect(true);
+  await until(() => host.resumes === 1, 'the resume', 8000);
+  friend.emit('member:telemetry', { offsetMs: 6, rttMs: 40 });
+  await until(() => offsetInView() === 6, 'a report after the resume');
+
+  room.watchMembers(false);
+  const sid = room.conn.socket.id ?? '';
+  await until(() => relay.io.of('/').adapter.rooms.get(`watch:${room.code}`)?.has(sid) !== true, 'the watch ended');
+  // The friend watches now: the batch it gets is the one the tab would have got.
+  const seen: MemberTelemetry[][] = [];
+  friend.on('members:telemetry', (entries) => seen.push(entries));
+  expect(await friend.emitWithAck('members:watch', { on: true })).toEqual({ ok: true, data: null });
+  friend.emit('member:telemetry', { offsetMs: 7, rttMs: 40 });
+  await until(() => seen.flat().some((e) => e.offsetMs === 7), "the friend's batch");
+  await handledAll(room);
+  expect(offsetInView()).toBe(6);
 });
 
 test('status reports in a burst: one at a time, at most one per STATUS_MIN_GAP_MS, the latest wins; every caller gets the answer', async () => {

@@ -88,11 +88,19 @@ describe('three relays, one room', () => {
     for (const m of heard) expect(m).toEqual(said);
     hi = said!;
 
-    // Telemetry from B reaches A and C in the batch B's relay sends to the room.
+    // Telemetry from B reaches A and C, who watch, in the batch B's relay sends to the room's watchers.
+    for (const m of [alice, carol]) unwrap(await m.socket.emitWithAck('members:watch', { on: true }));
     const batches = [nextEvent(alice.socket, 'members:telemetry'), nextEvent(carol.socket, 'members:telemetry')];
     bob.socket.emit('member:telemetry', { offsetMs: 6, rttMs: null });
     for (const [entries] of await Promise.all(batches))
       expect(entries).toEqual([{ memberId: bob.joined.memberId, offsetMs: 6, rttMs: null }]);
+
+    // Alice stops watching and starts again (a popup closed and opened): B's relay, asked through
+    // Redis, sends Bob's latest report again, unasked by Bob.
+    unwrap(await alice.socket.emitWithAck('members:watch', { on: false }));
+    const again = nextEvent(alice.socket, 'members:telemetry');
+    unwrap(await alice.socket.emitWithAck('members:watch', { on: true }));
+    expect((await again)[0]).toEqual([{ memberId: bob.joined.memberId, offsetMs: 6, rttMs: null }]);
   });
 
   test('a node killed mid-session: its member resumes on another node and keeps the room', async () => {

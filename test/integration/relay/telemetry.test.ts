@@ -1,7 +1,7 @@
 /**
- * Member telemetry over a real relay: `member:telemetry` has no ack, reaches the room in batches
- * (`members:telemetry`), is stored only when the RTT moved enough to matter, and bad reports are
- * dropped without changing anything.
+ * Member telemetry over a real relay: `member:telemetry` has no ack, reaches the room's watchers
+ * (`members:watch`) in batches (`members:telemetry`), is stored only when the RTT moved enough to
+ * matter, and bad reports are dropped without changing anything.
  */
 import type { MemberTelemetry } from '../../../relay/contract/protocol';
 import type { TestClient } from '../../support/relay';
@@ -38,6 +38,11 @@ function batchesUntil(
   });
 }
 
+/** `c` gets the room's telemetry from now on. */
+async function watch(c: TestClient, on = true): Promise<void> {
+  unwrap(await c.emitWithAck('members:watch', { on }));
+}
+
 /** A queued, acked event after the ones before it: every earlier event of `c` has been handled. */
 async function barrier(c: TestClient, name: string): Promise<void> {
   unwrap(await c.emitWithAck('member:profile', { name }));
@@ -46,11 +51,12 @@ async function barrier(c: TestClient, name: string): Promise<void> {
 describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
   const h = useRelay({ storeFactory, config: { TELEMETRY_FLUSH_MS: FLUSH_MS } });
 
-  test('reaches every member in per-room batches (latest report per member), with no ack and no per-report broadcast', async () => {
+  test('reaches every watching member in per-room batches (latest report per member), with no ack and no per-report broadcast', async () => {
     const { socket: alice, joined: a } = await h.createRoom();
     const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
     const { socket: carol, joined: c } = await h.joinRoom(a.room.code, 'Carol');
     const { socket: stranger } = await h.createRoom('Stranger');
+    for (const s of [alice, bob, stranger]) await watch(s);
     const perReport: unknown[] = [];
     alice.on('member:updated', (m) => perReport.push(m));
     let leaked = false;
@@ -76,6 +82,7 @@ describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
   test('the store keeps an RTT only when it moved enough to change the scheduling lead', async () => {
     const { socket: alice, joined: a } = await h.createRoom();
     const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
+    await watch(alice);
     const stored = async (): Promise<{ offsetMs: number | null; rttMs: number | null }> => {
       const m = (await h.relay().store.get(a.room.code))!.members[b.memberId]!;
       return { offsetMs: m.offsetMs, rttMs: m.rttMs };
@@ -104,6 +111,7 @@ describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
     const { socket: alice, joined: a } = await h.createRoom();
     const { socket: bob } = await h.joinRoom(a.room.code);
     const { socket: carol, joined: c } = await h.joinRoom(a.room.code, 'Carol');
+    await watch(alice);
     const outsider = await h.client();
     outsider.emit('member:telemetry', { offsetMs: 1, rttMs: null }); // in no room
     const before = await h.relay().store.get(a.room.code);
@@ -131,6 +139,59 @@ describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
   });
 });
 
+describe.each(storeFactories)('watching telemetry ($name store)', (storeFactory) => {
+  const h = useRelay({ storeFactory, config: { TELEMETRY_FLUSH_MS: FLUSH_MS } });
+
+  test("only watchers get batches; a new watcher gets each member's latest report since its last status; one that stops gets none", async () => {
+    const { socket: alice, joined: a } = await h.createRoom();
+    const { socket: bob, joined: b } = await h.joinRoom(a.room.code);
+    const { socket: carol, joined: c } = await h.joinRoom(a.room.code, 'Carol');
+    const { socket: dan, joined: d } = await h.joinRoom(a.room.code, 'Dan');
+    await watch(carol);
+    const toAlice: MemberTelemetry[][] = [];
+    alice.on('members:telemetry', (entries) => toAlice.push(entries));
+    const carolGot = batchesUntil(carol, (m) => m.get(b.memberId)?.offsetMs === 9 && m.has(d.memberId));
+    bob.emit('member:telemetry', { offsetMs: 4, rttMs: 30 });
+    bob.emit('member:telemetry', { offsetMs: 9, rttMs: 30 });
+    dan.emit('member:telemetry', { offsetMs: 2, rttMs: 30 });
+    // Dan's status comes after his report: the room's view of him (member:updated) is newer.
+    unwrap(await dan.emitWithAck('member:status', { status: 'playing', offsetMs: 1, rttMs: 30 }));
+    await carolGot;
+    // Carol got them, Alice, not watching, none: a ping answer comes after anything sent to her before it.
+    await alice.emitWithAck('time:ping');
+    expect(toAlice).toEqual([]);
+
+    // Alice opens her popup: Bob's latest comes again, unasked; Dan's status superseded his report.
+    const replayed = batchesUntil(alice, (m) => m.has(b.memberId));
+    await watch(alice);
+    const first = (await replayed).flat();
+    expect(first).toEqual([{ memberId: b.memberId, offsetMs: 9, rttMs: 30 }]);
+
+    // Carol closes hers: the next report reaches Alice only.
+    const toCarol: MemberTelemetry[][] = [];
+    carol.on('members:telemetry', (entries) => toCarol.push(entries));
+    await watch(carol, false);
+    const aliceGot = batchesUntil(alice, (m) => m.get(c.memberId)?.offsetMs === -5);
+    carol.emit('member:telemetry', { offsetMs: -5, rttMs: 30 });
+    await aliceGot;
+    await carol.emitWithAck('time:ping');
+    expect(toCarol).toEqual([]);
+  });
+
+  test('watching outside a room is refused; a bad watch request changes nothing', async () => {
+    const outsider = await h.client();
+    expect(await outsider.emitWithAck('members:watch', { on: true })).toEqual({ ok: false, error: 'not_in_room' });
+    const { socket: alice, joined: a } = await h.createRoom();
+    for (const bad of [{ on: 'yes' }, {}, { on: true, room: 'X' }, null])
+      expect(await raw(alice).emitWithAck('members:watch', bad)).toEqual({ ok: false, error: 'bad_request' });
+    expect(h.relay().io.of('/').adapter.rooms.has(`watch:${a.room.code}`)).toBe(false);
+    // After leaving, the socket is in neither channel.
+    await watch(alice);
+    unwrap(await alice.emitWithAck('room:leave'));
+    expect(h.relay().io.of('/').adapter.rooms.has(`watch:${a.room.code}`)).toBe(false);
+  });
+});
+
 describe.each(storeFactories)('telemetry, one batch a second ($name store)', (storeFactory) => {
   const h = useRelay({ storeFactory, config: { TELEMETRY_FLUSH_MS: 1000 } });
 
@@ -138,6 +199,7 @@ describe.each(storeFactories)('telemetry, one batch a second ($name store)', (st
     const { socket: alice, joined: a } = await h.createRoom();
     const { socket: bob } = await h.joinRoom(a.room.code);
     const { socket: carol, joined: c } = await h.joinRoom(a.room.code, 'Carol');
+    await watch(alice);
     const afterLeft: MemberTelemetry[][] = [];
     let gone = false;
     alice.on('member:left', () => (gone = true));

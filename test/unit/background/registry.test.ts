@@ -24,12 +24,14 @@ const fake = browser as unknown as {
 const video = (area: number): VideoReport => ({ present: true, media: null, area, played: false });
 const roomVideo = 'https://video.example/watch?v=1';
 
-/** A connection that is up and never hears from the relay. */
-const connection = (): RelayConnection =>
+/** A connection that is up and never hears from the relay; `sent` lists what was emitted with an ack. */
+const connection = (sent: Array<[string, unknown]> = []): RelayConnection =>
   ({
     relayUrl: 'http://relay.test',
     socket: { connected: true, on: () => undefined },
     view: () => ({ status: 'connected', relayUrl: 'http://relay.test', detail: null, rttMs: null }),
+    request: (send: (s: unknown) => Promise<unknown>) =>
+      send({ emitWithAck: (event: string, payload: unknown) => (sent.push([event, payload]), Promise.resolve({ ok: true, data: null })) }),
     close: jest.fn(),
   }) as unknown as RelayConnection;
 
@@ -179,14 +181,41 @@ test('an open popup gets the state at once and after every change, until it clos
   reg.fail(4, 'room_full', 'That room is full.');
   await flush();
   expect(got.at(-1)?.lastError).toEqual({ code: 'room_full', message: 'That room is full.' });
-  reg.adoptConnected(4, connection(), joined());
+  const sent: Array<[string, unknown]> = [];
+  reg.adoptConnected(4, connection(sent), joined());
   await flush();
   expect(got.at(-1)).toMatchObject({ room: { code: 'ABCDEFGHJKMNPQ' }, lastError: null });
+  // The popup is open: the room watches the members' telemetry, until the popup closes.
+  expect(sent).toEqual([['members:watch', { on: true }]]);
   const count = got.length;
   closed();
+  expect(sent).toEqual([
+    ['members:watch', { on: true }],
+    ['members:watch', { on: false }],
+  ]);
   reg.fail(4, 'room_full', 'That room is full.');
   await flush();
   expect(got).toHaveLength(count);
+});
+
+test('a room watches the telemetry while a popup of its tab is open, and only then', async () => {
+  const reg = new Registry();
+  const sent: Array<[string, unknown]> = [];
+  reg.adoptConnected(4, connection(sent), joined());
+  expect(sent).toEqual([]);
+  const closers: Array<() => void> = [];
+  const popup = (): unknown => ({ postMessage: () => undefined, onDisconnect: { addListener: (fn: () => void) => closers.push(fn) } });
+  await reg.popupOpened(4, popup() as never);
+  await reg.popupOpened(4, popup() as never); // a second window's popup on the same tab
+  await reg.popupOpened(5, popup() as never); // another tab's popup
+  expect(sent).toEqual([['members:watch', { on: true }]]);
+  closers[0]!();
+  expect(sent).toHaveLength(1); // one popup still open
+  closers[1]!();
+  expect(sent).toEqual([
+    ['members:watch', { on: true }],
+    ['members:watch', { on: false }],
+  ]);
 });
 
 test('a closed tab is forgotten, in storage too', async () => {
