@@ -8,7 +8,7 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
  *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
- *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--no-status-on-control]
+ *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--no-status-on-control] [--watchers 0]
  *   (the mix's defaults: mix.ts, from the extension's cadence)
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     'telemetry-every': { type: 'string', default: String(DEFAULT_MIX.telemetryMs) },
     'control-every': { type: 'string', default: String(DEFAULT_MIX.controlMs) },
     'chat-every': { type: 'string', default: String(DEFAULT_MIX.chatMs) },
+    /** Members per room that watch the room's telemetry (`members:watch`: their popup open). */
+    watchers: { type: 'string', default: '0' },
     /** Members do not report their new status after a control (the mix before member:telemetry). */
     'no-status-on-control': { type: 'boolean', default: false },
     /** A folder: each relay writes a V8 CPU profile there (node --cpu-prof) when it stops. */
@@ -53,6 +55,11 @@ const ROOMS = Number(args.rooms);
 const MEMBERS = Number(args.members);
 const SECONDS = Number(args.seconds);
 const WORKERS = Number(args.workers);
+const WATCHERS = Number(args.watchers);
+if (!Number.isInteger(WATCHERS) || WATCHERS < 0 || WATCHERS > MEMBERS) {
+  process.stderr.write(`bench:relay: --watchers must be an integer from 0 to --members, not '${args.watchers}'\n`);
+  process.exit(2);
+}
 const MIX: Mix = {
   pingMs: Number(args['ping-every']),
   telemetryMs: Number(args['telemetry-every']),
@@ -188,6 +195,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
           urls,
           rooms: Math.max(0, Math.min(perWorker, ROOMS - i * perWorker)),
           members: MEMBERS,
+          watchers: WATCHERS,
           firstRoom: i * perWorker,
         }),
       ),
@@ -299,7 +307,7 @@ async function main(): Promise<void> {
   const scenarios = args.scenarios.split(',').map((s) => s.trim()) as Scenario[];
   process.stdout.write(
     `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n` +
-      `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (${MIX.statusOnControl ? 'each member reports its new status' : 'no status reports'}), chat every ${MIX.chatMs} ms per room (0: none)\n`,
+      `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (${MIX.statusOnControl ? 'each member reports its new status' : 'no status reports'}), chat every ${MIX.chatMs} ms per room (0: none); ${WATCHERS} member(s) per room watch the telemetry\n`,
   );
   for (const s of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s} (${SCENARIOS.join(', ')})`);

@@ -7,10 +7,11 @@
  * Fan-out latency = control sent → the last member of the room received its playback:state
  * (all members of a room live in this process, so one clock measures it).
  *
- * The mix is what the extension sends (extension/core): a clock ping a second per member,
- * telemetry (offset, RTT) at most every 2 s per member as `member:telemetry`, and a `member:status`
- * from every member when a control changes its status (paused ↔ playing); on top, a control every
- * few seconds per room (far more than people do) and some chat. Periods are set by bench.ts.
+ * The mix is what the extension sends (mix.ts, from extension/core/cadence.ts): a clock ping and
+ * telemetry (offset, RTT, `member:telemetry`) per member at their steady periods, and a
+ * `member:status` from every member when a control changes its status (paused ↔ playing); on top,
+ * a control every few seconds per room (far more than people do) and some chat; the first
+ * `watchers` members of each room watch its telemetry. Periods are set by bench.ts.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
@@ -35,7 +36,7 @@ export interface Mix {
 }
 
 export type WorkerCommand =
-  | { type: 'connect'; urls: string[]; rooms: number; members: number; firstRoom: number }
+  | { type: 'connect'; urls: string[]; rooms: number; members: number; watchers: number; firstRoom: number }
   | { type: 'run'; ms: number; mix: Mix }
   | { type: 'close' };
 
@@ -120,7 +121,7 @@ async function connectOne(url: string): Promise<Client> {
   return socket;
 }
 
-async function setUpRoom(urls: string[], members: number, index: number): Promise<Room> {
+async function setUpRoom(urls: string[], members: number, watchers: number, index: number): Promise<Room> {
   const room: Room = { members: [], seq: 0, round: null, local: Array.from({ length: members }, (_, m) => m % urls.length === 0) };
   // Members of one room are spread over the relays, so with two relays every fan-out crosses Redis.
   const host = await connectOne(urls[index % urls.length]!);
@@ -131,6 +132,8 @@ async function setUpRoom(urls: string[], members: number, index: number): Promis
     unwrap(await s.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: joined.room.code, profile: { name: `M${m}` } }));
     room.members.push(s);
   }
+  // The first `watchers` members have their popup open: they get the room's telemetry batches.
+  for (const s of room.members.slice(0, watchers)) unwrap(await s.emitWithAck('members:watch', { on: true }));
   room.members.forEach((s, i) => {
     let seen = 0;
     s.on('playback:state', (t) => {
@@ -174,7 +177,9 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
   const batch = 25;
   for (let i = 0; i < cmd.rooms; i += batch) {
     const made = await Promise.allSettled(
-      Array.from({ length: Math.min(batch, cmd.rooms - i) }, (_, k) => setUpRoom(cmd.urls, cmd.members, cmd.firstRoom + i + k)),
+      Array.from({ length: Math.min(batch, cmd.rooms - i) }, (_, k) =>
+        setUpRoom(cmd.urls, cmd.members, cmd.watchers, cmd.firstRoom + i + k),
+      ),
     );
     for (const r of made) {
       if (r.status === 'fulfilled') rooms.push(r.value);
