@@ -6,6 +6,9 @@
  * non-volatile broadcast for 2 minutes, and under bench:relay's mix those records were most of the
  * heap the relay retained per socket beyond a bare socket.io relay's (docs/benchmarks.md). Expired
  * records go every 10 s, not every 60 s (the adapter's), so they are kept 2 minutes, not up to 3.
+ * A `member:updated` carries the whole member, so a later one for the same member and audience
+ * supersedes it: only the latest is replayed, and the earlier one's payload is let go (status
+ * reports, one per member after every control, were most of what was kept).
  *
  * With Redis the Streams adapter keeps recovery in Redis instead, and this is not used.
  */
@@ -20,15 +23,27 @@ type Persisted = Omit<Session, 'missedPackets'>;
 
 /** One kept broadcast: its offset, its audience (one room and one excluded socket, the relay's only kind), its data. */
 class Kept {
+  /** Null once a later broadcast superseded it: not replayed. */
+  data: unknown[] | null;
+  /** The member id of a `member:updated` that may be superseded (see `supersedes`). */
+  member: string | null = null;
+
   constructor(
     readonly id: string,
     readonly room: string | null,
     readonly except: string | null,
     /** Any other audience, as socket.io gave it. */
     readonly opts: BroadcastOptions | null,
-    readonly data: unknown[],
+    data: unknown[],
     readonly at: number,
-  ) {}
+  ) {
+    this.data = data;
+  }
+
+  /** The key of the member whose latest `member:updated` this is, for a simple audience; else null. */
+  get memberKey(): string | null {
+    return this.member === null ? null : `${this.room ?? ''}\n${this.except ?? ''}\n${this.member}`;
+  }
 
   reaches(rooms: string[]): boolean {
     if (this.opts !== null) {
@@ -42,6 +57,8 @@ class Kept {
 export class MemoryRecoveryAdapter extends Adapter {
   private readonly sessions = new Map<PrivateSessionId, { session: Persisted; at: number }>();
   private kept: Kept[] = [];
+  /** The latest kept `member:updated` of each member and audience. */
+  private readonly latestMember = new Map<string, Kept>();
   private readonly maxMs: number;
   private readonly prefix = randomBytes(4).toString('hex');
   private next = 0;
@@ -70,7 +87,7 @@ export class MemoryRecoveryAdapter extends Adapter {
     const missedPackets: unknown[][] = [];
     for (let i = index + 1; i < this.kept.length; i++) {
       const k = this.kept[i]!;
-      if (k.reaches(entry.session.rooms)) missedPackets.push(k.data);
+      if (k.data !== null && k.reaches(entry.session.rooms)) missedPackets.push(k.data);
     }
     return Promise.resolve({ ...entry.session, missedPackets });
   }
@@ -85,16 +102,34 @@ export class MemoryRecoveryAdapter extends Adapter {
       const simple = opts.rooms.size === 1 && except.size <= 1;
       const [room] = opts.rooms;
       const [out] = except;
-      this.kept.push(new Kept(id, simple ? room! : null, simple ? (out ?? null) : null, simple ? null : opts, packet.data, Date.now()));
+      const kept = new Kept(id, simple ? room! : null, simple ? (out ?? null) : null, simple ? null : opts, packet.data, Date.now());
+      this.kept.push(kept);
+      if (simple) this.supersede(kept);
     }
 
     super.broadcast(packet, opts);
   }
 
+  /** A `member:updated` lets go of the member's previous one to the same audience. */
+  private supersede(kept: Kept): void {
+    const [event, member] = kept.data!;
+    if (event !== 'member:updated' || typeof member !== 'object' || member === null) return;
+    const id = (member as { id?: unknown }).id;
+    if (typeof id !== 'string') return;
+    kept.member = id;
+    const key = kept.memberKey!;
+    const previous = this.latestMember.get(key);
+    if (previous !== undefined) previous.data = null;
+    this.latestMember.set(key, kept);
+  }
+
   private sweep(threshold: number): void {
     for (const [pid, s] of this.sessions) if (s.at < threshold) this.sessions.delete(pid);
     let drop = 0;
-    while (drop < this.kept.length && this.kept[drop]!.at < threshold) drop++;
+    for (; drop < this.kept.length && this.kept[drop]!.at < threshold; drop++) {
+      const key = this.kept[drop]!.memberKey;
+      if (key !== null && this.latestMember.get(key) === this.kept[drop]) this.latestMember.delete(key);
+    }
     if (drop > 0) this.kept = this.kept.slice(drop);
   }
 }

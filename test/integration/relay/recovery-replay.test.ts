@@ -28,9 +28,10 @@ test('broadcasts missed during a transport drop are replayed in order, only thos
     unwrap(await alice.emitWithAck('member:status', { status: 'paused' }));
 
     const seen: string[] = [];
-    alice.onAny((event: string, payload: { position?: number; text?: string; connected?: boolean }) => {
+    alice.onAny((event: string, payload: { position?: number; text?: string; connected?: boolean; name?: string; status?: string }) => {
       if (event === 'playback:state') seen.push(`state ${payload.position}`);
       else if (event === 'chat:message') seen.push(`chat ${payload.text}`);
+      else if (event === 'member:updated' && payload.name === 'Bob') seen.push(`Bob ${payload.status}`);
       else if (event === 'member:updated') seen.push(payload.connected === true ? 'member back' : 'member away');
       else seen.push(event);
     });
@@ -41,7 +42,9 @@ test('broadcasts missed during a transport drop are replayed in order, only thos
 
     unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 11 }));
     unwrap(await bob.emitWithAck('chat:send', { text: 'while you were out' }));
+    unwrap(await bob.emitWithAck('member:status', { status: 'buffering' }));
     unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 12 }));
+    unwrap(await bob.emitWithAck('member:status', { status: 'paused' }));
     unwrap(await stranger.emitWithAck('chat:send', { text: 'another room' }));
 
     const back = new Promise<void>((done) => alice.once('connect', () => done()));
@@ -52,8 +55,9 @@ test('broadcasts missed during a transport drop are replayed in order, only thos
     // A round trip after the replay: everything replayed has arrived.
     await alice.emitWithAck('time:ping');
     // Her own away notice went to the room (she was still in it as far as the session knows), then
-    // what Bob sent, then her return; not her status report, nor the other room's chat.
-    expect(seen).toEqual(['member away', 'state 11', 'chat while you were out', 'state 12', 'member back']);
+    // what Bob sent, then her return; not her status report, nor the other room's chat. Bob's two
+    // statuses: only the latest (each member:updated carries the whole member), where it was sent.
+    expect(seen).toEqual(['member away', 'state 11', 'chat while you were out', 'state 12', 'Bob paused', 'member back']);
   } finally {
     alice.disconnect();
   }
