@@ -1,6 +1,7 @@
 /**
  * `member:profile`, `member:status` and `member:telemetry`: a present member tells the room about
- * itself; `members:watch`: it wants the others' telemetry. Plain functions of (context, socket, payload), shared by every connection.
+ * itself; `members:watch`: it wants the others' telemetry. Plain functions of (context, socket,
+ * payload), shared by every connection.
  */
 import { roomChannel, watchChannel, type RelayContext, type RelaySocket } from '../context';
 import { ErrorCode, type Member, type Profile, type Result, type StatusReport, type TelemetryReport } from '../contract/protocol';

@@ -25,7 +25,7 @@ type Persisted = Omit<Session, 'missedPackets'>;
 class Kept {
   /** Null once a later broadcast superseded it: not replayed. */
   data: unknown[] | null;
-  /** The member id of a `member:updated` that may be superseded (see `supersedes`). */
+  /** The member id of a `member:updated` that may be superseded (see `supersede`). */
   member: string | null = null;
 
   constructor(
