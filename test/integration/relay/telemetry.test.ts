@@ -137,10 +137,6 @@ describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
     expect(await h.relay().store.get(a.room.code)).toEqual(before);
     expect(bob.connected && outsider.connected).toBe(true);
   });
-});
-
-describe.each(storeFactories)('watching telemetry ($name store)', (storeFactory) => {
-  const h = useRelay({ storeFactory, config: { TELEMETRY_FLUSH_MS: FLUSH_MS } });
 
   test("only watchers get batches; a new watcher gets each member's latest report since its last status; one that stops gets none", async () => {
     const { socket: alice, joined: a } = await h.createRoom();
