@@ -127,8 +127,11 @@ export class MemoryRecoveryAdapter extends Adapter {
     for (const [pid, s] of this.sessions) if (s.at < threshold) this.sessions.delete(pid);
     let drop = 0;
     for (; drop < this.kept.length && this.kept[drop]!.at < threshold; drop++) {
-      const key = this.kept[drop]!.memberKey;
-      if (key !== null && this.latestMember.get(key) === this.kept[drop]) this.latestMember.delete(key);
+      const k = this.kept[drop]!;
+      // A superseded record is no member's latest: no key to build.
+      if (k.data === null) continue;
+      const key = k.memberKey;
+      if (key !== null && this.latestMember.get(key) === k) this.latestMember.delete(key);
     }
     if (drop > 0) this.kept = this.kept.slice(drop);
   }
