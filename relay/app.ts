@@ -24,11 +24,12 @@ import { monitorLoad } from './limits/load-shedding';
 import { textOnlyParser } from './limits/text-only-parser';
 import type { LimitBudgets } from './limits/rate-budgets';
 import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
-import type { Timeline } from './contract/protocol';
+import { declaredFeatures, type Timeline } from './contract/protocol';
 import { ROUTES } from './rooms/event-routes';
 import { expireHoldAt } from './rooms/member-actions';
 import { disconnected, recovered } from './rooms/room-handlers';
 import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/seats';
+import { StatusBoard } from './rooms/status-board';
 import { TelemetryBoard } from './rooms/telemetry-board';
 import { MemoryRecoveryAdapter } from './store/memory-recovery';
 import type { RoomStore } from './store/room-store';
@@ -152,8 +153,16 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   // Registered after socket.io attached: socket.io answers its own path and passes others on.
   httpServer.on('request', createHttpHandler({ registry: metrics.registry, logger, health }));
 
+  // Status reports go to the room in batches, each relay its own connections'.
+  const statuses = new StatusBoard(config.STATUS_BATCH_MS, (code, entries, volatile) => {
+    metrics.eventsOut.count('members:status');
+    const room = io.to(roomChannel(code));
+    (volatile ? room.volatile : room).emit('members:status', entries);
+  });
   // Telemetry goes only to the members that watch it (a popup open), from every relay in the room.
   const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
+    // A waiting status batch carries older offsets: it goes first.
+    statuses.flush(code);
     metrics.eventsOut.count('members:telemetry');
     io.to(watchChannel(code)).volatile.emit('members:telemetry', entries);
   });
@@ -181,6 +190,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     metrics,
     rules: { maxMembers: config.MAX_MEMBERS, graceMs: config.ROOM_GRACE_MS },
     seats,
+    statuses,
     telemetry,
     replayTelemetry(code) {
       replayLocal(code);
@@ -188,6 +198,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     },
     now,
     broadcast(code, event, ...args) {
+      // This relay's events reach the room in the order they happened: the waiting status reports first.
+      statuses.flush(code);
       metrics.eventsOut.count(event);
       io.to(roomChannel(code)).emit(event, ...args);
     },
@@ -217,6 +229,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
+    // What this connection's client declares it understands (a recovered one may be a newer extension).
+    socket.data.batches = declaredFeatures(socket.handshake.auth).has('members:status');
     logger.debug({ sid: socket.id, ip: addressOf(socket.request), recovered: socket.recovered }, 'connected');
     // A protocol violation (binary, a malformed packet): socket.io closes the connection and reports it here.
     socket.on('error', (err) => {
@@ -235,6 +249,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     async close() {
       closing = true;
       clearInterval(telemetryTimer);
+      statuses.dispose();
       load.stop();
       for (const t of holdTimers) clearTimeout(t);
       holdTimers.clear();

@@ -25,6 +25,11 @@ const envSchema = z
     HOLD_TIMEOUT_MS: intFrom(10_000, 1_000, 600_000),
     /** How often each relay sends its members' offsets and RTTs to their rooms, in one batch per room. */
     TELEMETRY_FLUSH_MS: intFrom(2_000, 100, 60_000),
+    /**
+     * How long a room's status reports wait to go out together (`members:status`): the reports that
+     * follow a control come within a few tens of ms of each other. 0: at the end of the turn.
+     */
+    STATUS_BATCH_MS: intFrom(100, 0, 1_000),
     ALLOWED_ORIGINS: origins,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),

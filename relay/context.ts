@@ -6,6 +6,7 @@ import type { RelayMetrics } from './http/metrics';
 import type { ClientToServerEvents, MemberTelemetry, ServerToClientEvents, Timeline } from './contract/protocol';
 import type { RoomRules } from './rooms/membership';
 import type { SeatRegistry } from './rooms/seats';
+import type { StatusBoard } from './rooms/status-board';
 import type { TelemetryBoard } from './rooms/telemetry-board';
 import type { RoomStore } from './store/room-store';
 
@@ -17,6 +18,8 @@ export interface SocketData {
   private?: boolean;
   /** The RTT the store holds for this member, as last written through this connection (unset: not known). */
   storedRttMs?: number | null;
+  /** The client declared `members:status` in its handshake (protocol.ts CLIENT_FEATURES): set on every connection. */
+  batches?: boolean;
   /** The member's latest telemetry since its last status report (sent again when someone starts watching). */
   telemetry?: MemberTelemetry;
 }
@@ -38,12 +41,14 @@ export interface RelayContext {
   rules: RoomRules;
   /** Which seats this relay's connections hold (for other relays, should this one die). */
   seats: SeatRegistry;
+  /** This relay's connections' status reports, sent to their rooms in batches (`members:status`). */
+  statuses: StatusBoard;
   /** This relay's connections' telemetry, sent to their rooms' watchers in batches. */
   telemetry: TelemetryBoard;
   /** A member started watching the room's telemetry: every relay's connections in it report their latest. */
   replayTelemetry(code: string): void;
   now(): number;
-  /** Emits to every member of a room on every relay (through the adapter). */
+  /** Emits to every member of a room on every relay (through the adapter), after the room's waiting status batch. */
   broadcast<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
   /** Runs the hold's timeout when `timeline.holdUntil` is set (idempotent; harmless twice). */
   scheduleHold(code: string, timeline: Timeline): void;

@@ -6,7 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import * as z from 'zod/mini';
 import { relayTimeSchema, resultSchema } from '../../relay/contract/answer-schemas';
-import type { ClientToServerEvents, Result, ServerToClientEvents } from '../../relay/contract/protocol';
+import { CLIENT_FEATURES, type ClientToServerEvents, type Result, type ServerToClientEvents } from '../../relay/contract/protocol';
 import { LocalError, type ConnectionStatus, type ConnectionView, type ExtResult } from '../messages';
 import { log } from '../log';
 import { failure, unreachable } from './errors';
@@ -46,6 +46,8 @@ export class RelayConnection {
     this.socket = io(url.origin, {
       path: `${url.pathname === '/' ? '' : url.pathname}/socket.io/`,
       transports: ['websocket'],
+      // Additions this extension understands; an older relay ignores them (protocol.ts CLIENT_FEATURES).
+      auth: { features: [...CLIENT_FEATURES] },
       forceNew: true, // one connection per tab room, never multiplexed with another tab's
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,

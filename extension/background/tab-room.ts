@@ -16,6 +16,7 @@ import {
   type JoinedRoom,
   type Media,
   type Member,
+  type MemberStatusEntry,
   type MemberTelemetry,
   type Profile,
   type Reaction,
@@ -31,6 +32,7 @@ import {
   memberLeftSchema,
   memberSchema,
   reactionEventSchema,
+  statusBatchSchema,
   telemetryBatchSchema,
   timelineSchema,
 } from '../../relay/contract/answer-schemas';
@@ -245,6 +247,20 @@ export class TabRoom {
     this.update({ members: [...others, member].sort(byJoinOrder) });
   }
 
+  /**
+   * A relay's batch of status reports: each entry updates a member the room already lists (a batch
+   * may name one who just left) as a `member:updated` would, but for this member, whose own status
+   * the acknowledgement of its report already gave.
+   */
+  private applyStatuses(entries: readonly MemberStatusEntry[]): void {
+    for (const e of entries) {
+      const known = this.room.members.find((m) => m.id === e.memberId);
+      if (known === undefined || e.memberId === this.memberId) continue;
+      if (known.status === e.status && known.offsetMs === e.offsetMs && known.rttMs === e.rttMs) continue;
+      this.upsert({ ...known, status: e.status, offsetMs: e.offsetMs, rttMs: e.rttMs });
+    }
+  }
+
   /** Offsets and RTTs of members the room already lists (a batch may name one who just left). */
   private applyTelemetry(entries: readonly MemberTelemetry[]): void {
     const byId = new Map(entries.map((e) => [e.memberId, e]));
@@ -291,6 +307,12 @@ export class TabRoom {
           (c, v) => c.member(v),
           (v) => this.upsert(v),
         ),
+      ),
+    );
+    s.on(
+      'members:status',
+      checked('members:status', statusBatchSchema, (entries) =>
+        this.receive('members:status', entries, plain, (v) => this.applyStatuses(v)),
       ),
     );
     s.on(

@@ -26,6 +26,7 @@ import {
   type JoinedRoom,
   type Member,
   type MemberLeft,
+  type MemberStatusEntry,
   type MemberTelemetry,
   type Result,
   type RoomView,
@@ -85,6 +86,13 @@ export const reactionEventSchema = z.object({ from: id, emoji: reactionValueSche
 export const memberLeftSchema = z.object({ memberId: id, hostId: z.nullable(id) });
 export const memberTelemetrySchema = z.object({ memberId: id, offsetMs: z.nullable(finite), rttMs: z.nullable(nonNegative) });
 export const telemetryBatchSchema = z.array(memberTelemetrySchema).check(z.maxLength(1000));
+export const memberStatusEntrySchema = z.object({
+  memberId: id,
+  status: memberSchema.shape.status,
+  offsetMs: z.nullable(finite),
+  rttMs: z.nullable(nonNegative),
+});
+export const statusBatchSchema = z.array(memberStatusEntrySchema).check(z.maxLength(1000));
 /** A `time:ping` answer: the relay's clock in ms. */
 export const relayTimeSchema = nonNegative;
 
@@ -106,3 +114,4 @@ agree<Same<z.output<typeof memberLeftSchema>, MemberLeft>>();
 agree<Same<z.output<typeof chatMessageSchema>, ChatMessage>>();
 agree<Same<z.output<typeof reactionEventSchema>, ReactionEvent>>();
 agree<Same<z.output<typeof memberTelemetrySchema>, MemberTelemetry>>();
+agree<Same<z.output<typeof memberStatusEntrySchema>, MemberStatusEntry>>();

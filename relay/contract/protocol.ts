@@ -322,6 +322,34 @@ export interface MemberTelemetry {
   rttMs: number | null;
 }
 
+/**
+ * A member's status as one entry of `members:status`: what a status report sets (the rest of the
+ * member is unchanged; `member:updated` carries the whole member when anything else changes).
+ */
+export interface MemberStatusEntry {
+  memberId: string;
+  status: MemberStatus;
+  offsetMs: number | null;
+  rttMs: number | null;
+}
+
+/**
+ * What a client declares it understands, in the socket.io handshake (`auth: {features: [...]}`),
+ * which an older relay ignores. `members:status`: it applies status batches, so the relay need not
+ * send it a `member:updated` per status report.
+ */
+export const CLIENT_FEATURES = ['members:status'] as const;
+export type ClientFeature = (typeof CLIENT_FEATURES)[number];
+
+/** The features a handshake's `auth` declares (anything else in it is ignored, never trusted further). */
+export function declaredFeatures(auth: unknown): Set<ClientFeature> {
+  const list = typeof auth === 'object' && auth !== null ? (auth as { features?: unknown }).features : undefined;
+  const out = new Set<ClientFeature>();
+  if (!Array.isArray(list)) return out;
+  for (const f of list.slice(0, 16)) if ((CLIENT_FEATURES as readonly unknown[]).includes(f)) out.add(f as ClientFeature);
+  return out;
+}
+
 export interface ChatMessage {
   /** Unique within the room: a message in the join answer's history and its live broadcast are one. */
   id: string;
@@ -361,7 +389,10 @@ export interface ClientToServerEvents {
   'room:settings': (req: Partial<RoomSettings>, ack: (res: Result<RoomSettings>) => void) => void;
   'room:transfer-host': (req: { memberId: string }, ack: (res: Result<null>) => void) => void;
   'member:profile': (req: Profile, ack: (res: Result<Member>) => void) => void;
-  /** Acks the sender's updated member; the others get `member:updated` (offset-only updates volatile). */
+  /**
+   * Acks the sender's updated member. The others get it in the room's next `members:status` batch,
+   * and those without that feature a `member:updated` (offset-only updates volatile).
+   */
   'member:status': (req: StatusReport, ack: (res: Result<Member>) => void) => void;
   /** No ack: the relay batches it into `members:telemetry`; an invalid or over-budget one is dropped. */
   'member:telemetry': (report: TelemetryReport) => void;
@@ -385,6 +416,13 @@ export interface ServerToClientEvents {
   'member:joined': (member: Member) => void;
   'member:updated': (member: Member) => void;
   'member:left': (left: MemberLeft) => void;
+  /**
+   * Status reports, batched per room by each relay (the latest of each of its members within
+   * `STATUS_BATCH_MS` of the first), to the whole room, sender included; sent before any other
+   * broadcast of that relay to the room, so the order of events is kept. Volatile when every entry
+   * changed only an offset or RTT.
+   */
+  'members:status': (entries: MemberStatusEntry[]) => void;
   /**
    * The telemetry members reported since the last batch (each relay batches its own connections'),
    * to the members that watch (`members:watch`) only.

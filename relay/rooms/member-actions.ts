@@ -51,6 +51,19 @@ export interface StatusApplied {
   timeline: Timeline | null;
   /** Only the offset or RTT changed (telemetry), not the member's status. */
   telemetryOnly: boolean;
+  /** Who must hear of it, besides the sender: members that apply `members:status` batches, and members that do not (StoredMember.batches). */
+  audience: { batches: boolean; legacy: boolean };
+}
+
+/** Whether the room's other members (away ones too: connection state recovery replays to them) take batches, or need `member:updated`. */
+function audienceOf(room: StoredRoom, memberId: string): StatusApplied['audience'] {
+  const audience = { batches: false, legacy: false };
+  for (const m of Object.values(room.members)) {
+    if (m.id === memberId) continue;
+    if (m.batches === true) audience.batches = true;
+    else audience.legacy = true;
+  }
+  return audience;
 }
 
 /** A `member:status` report; under the 'wait' policy buffering or an ad holds the room. */
@@ -70,7 +83,12 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
       ? memberStalled(next.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
       : memberReady(next.timeline, memberId, now, scheduleLead(rttsOf(next)));
     const changed = timeline !== room.timeline;
-    const value = { member: memberView(member), timeline: changed ? timeline : null, telemetryOnly: m.status === member.status };
+    const value = {
+      member: memberView(member),
+      timeline: changed ? timeline : null,
+      telemetryOnly: m.status === member.status,
+      audience: audienceOf(next, memberId),
+    };
     return { ok: true, room: { ...next, timeline }, value };
   };
 }

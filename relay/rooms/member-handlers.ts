@@ -22,12 +22,21 @@ export async function memberStatus(ctx: RelayContext, socket: RelaySocket, repor
   socket.data.storedRttMs = r.value.member.rttMs;
   // The member view just broadcast is newer than any telemetry before it.
   delete socket.data.telemetry;
-  // The sender gets its member in the ack, the others a broadcast. A report that changed only the
-  // offset or RTT (a client that does not send `member:telemetry` for those) is sent volatile: a
-  // busy socket may skip one, and it is not kept for connection state recovery.
-  const others = socket.to(roomChannel(r.code));
-  ctx.metrics.eventsOut.count('member:updated');
-  (r.value.telemetryOnly ? others.volatile : others).emit('member:updated', r.value.member);
+  // The sender gets its member in the ack; the others get it in the room's next status batch, and
+  // those whose client predates batches a `member:updated` of their own. A report that changed only
+  // the offset or RTT (a client that does not send `member:telemetry` for those) is sent volatile:
+  // a busy socket may skip one, and it is not kept for connection state recovery.
+  const { member, telemetryOnly, audience } = r.value;
+  if (audience.batches) {
+    const entry = { memberId: member.id, status: member.status, offsetMs: member.offsetMs, rttMs: member.rttMs };
+    ctx.statuses.record(r.code, entry, telemetryOnly);
+  }
+  if (audience.legacy) {
+    const others = socket.to(roomChannel(r.code));
+    ctx.metrics.eventsOut.count('member:updated');
+    (telemetryOnly ? others.volatile : others).emit('member:updated', member);
+  }
+  // After the batch (ctx.broadcast flushes it): the room hears of the status before the release it caused.
   if (r.value.timeline !== null) {
     ctx.broadcast(r.code, 'playback:state', r.value.timeline);
     ctx.scheduleHold(r.code, r.value.timeline);

@@ -39,6 +39,8 @@ export interface NewMember {
   resumeHash: string;
   /** The connection the member arrives on. */
   connectionId: string;
+  /** Its client applies `members:status` batches (StoredMember.batches). */
+  batches?: boolean;
 }
 
 function storedMember(m: NewMember, role: Member['role'], now: number, room: StoredRoom | null): StoredMember {
@@ -55,6 +57,7 @@ function storedMember(m: NewMember, role: Member['role'], now: number, room: Sto
     resumeHash: m.resumeHash,
     awaySince: null,
     connectionId: m.connectionId,
+    batches: m.batches === true,
   };
 }
 
@@ -166,6 +169,8 @@ export function resume(
   now: number,
   rules: RoomRules,
   protocol = PROTOCOL_VERSION,
+  /** What the new connection declares (StoredMember.batches); undefined keeps what is stored. */
+  batches?: boolean,
 ) {
   return (room: StoredRoom): Mutation<Entered, ErrorCode> => {
     const refused = admission(room, protocol);
@@ -175,7 +180,13 @@ export function resume(
       (who.memberId === undefined || m.id === who.memberId) && (who.resumeHash === undefined || m.resumeHash === who.resumeHash);
     const found = who.memberId === undefined && who.resumeHash === undefined ? undefined : Object.values(p.room.members).find(matches);
     if (found === undefined) return { ok: false, error: ErrorCode.ResumeFailed };
-    const member: StoredMember = { ...found, connected: true, awaySince: null, connectionId };
+    const member: StoredMember = {
+      ...found,
+      connected: true,
+      awaySince: null,
+      connectionId,
+      ...(batches === undefined ? {} : { batches }),
+    };
     const next = withExpiry({ ...p.room, members: { ...p.room.members, [member.id]: member } }, now, rules.graceMs);
     const previous = found.connected ? (found.connectionId ?? null) : null;
     const replaced = previous !== null && previous !== connectionId ? previous : null;

@@ -74,6 +74,9 @@ function exit(ctx: RelayContext, socket: RelaySocket): void {
   delete socket.data.storedRttMs;
 }
 
+/** The connection's client applies `members:status` batches (declared in its handshake). */
+const batches = (socket: RelaySocket): boolean => socket.data.batches === true;
+
 /** The client versions this relay serves (older ones in open rooms only: membership.ts admission). */
 function speaks(protocol: number): boolean {
   return protocol >= MIN_PROTOCOL_VERSION && protocol <= PROTOCOL_VERSION;
@@ -94,7 +97,7 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
     const resumeToken = newResumeToken(code);
     const room = createRoom(
       code,
-      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id },
+      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id, batches: batches(socket) },
       ctx.now(),
       req.settings,
       req.media ?? null,
@@ -119,7 +122,7 @@ export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: Join
   const r = await ctx.store.update(
     code,
     join(
-      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id },
+      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id, batches: batches(socket) },
       ctx.now(),
       ctx.rules,
       req.protocol,
@@ -140,7 +143,7 @@ export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: Re
   const seated = socket.data.code !== null;
   if (seated && (socket.data.code !== code || socket.data.memberId === null)) return fail(ErrorCode.AlreadyInRoom);
   const who = { resumeHash: hashResumeToken(req.resumeToken), ...(seated ? { memberId: socket.data.memberId! } : {}) };
-  const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules, req.protocol));
+  const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules, req.protocol, batches(socket)));
   if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
   if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
   announceEntry(ctx, code, r.value, 'member:updated', r.room);
@@ -197,7 +200,10 @@ export async function disconnected(ctx: RelayContext, socket: RelaySocket, reaso
 export async function recovered(ctx: RelayContext, socket: RelaySocket): Promise<void> {
   const { code, memberId } = socket.data;
   if (code === null || memberId === null) return;
-  const r: UpdateResult<Entered> = await ctx.store.update(code, resume({ memberId }, socket.id, ctx.now(), ctx.rules));
+  const r: UpdateResult<Entered> = await ctx.store.update(
+    code,
+    resume({ memberId }, socket.id, ctx.now(), ctx.rules, undefined, batches(socket)),
+  );
   if (!r.ok) {
     ctx.logger.info({ sid: socket.id, room: redactCode(code), error: r.error }, 'recovered connection lost its seat');
     exit(ctx, socket);

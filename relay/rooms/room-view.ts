@@ -3,7 +3,7 @@ import { byJoinOrder, type Member, type RoomView } from '../contract/protocol';
 import type { StoredMember, StoredRoom } from '../store/room-store';
 
 export function memberView(m: StoredMember): Member {
-  const { resumeHash: _hash, awaySince: _away, connectionId: _conn, ...view } = m;
+  const { resumeHash: _hash, awaySince: _away, connectionId: _conn, batches: _batches, ...view } = m;
   return view;
 }
 

@@ -8,7 +8,9 @@
  * records go every 10 s, not every 60 s (the adapter's), so they are kept 2 minutes, not up to 3.
  * A `member:updated` carries the whole member, so a later one for the same member and audience
  * supersedes it: only the latest is replayed, and the earlier one's payload is let go (status
- * reports, one per member after every control, were most of what was kept).
+ * reports, one per member after every control, were most of what was kept). A `members:status`
+ * batch does the same entry by entry: a member's entry in a later batch to the same audience drops
+ * its entry from the earlier batch, and a batch left with none is not replayed.
  *
  * With Redis the Streams adapter keeps recovery in Redis instead, and this is not used.
  */
@@ -21,12 +23,30 @@ const EVENT = 2;
 
 type Persisted = Omit<Session, 'missedPackets'>;
 
+/** Events whose payload a later one of the same event, member and audience supersedes. */
+const SUPERSEDED = new Set(['member:updated', 'members:status']);
+
+/** The member ids a supersedable payload speaks for (a member, or a batch's entries); empty for anything else. */
+function membersOf(event: unknown, payload: unknown): string[] {
+  if (event === 'member:updated') {
+    const id = typeof payload === 'object' && payload !== null ? (payload as { id?: unknown }).id : undefined;
+    return typeof id === 'string' ? [id] : [];
+  }
+  if (event === 'members:status' && Array.isArray(payload)) {
+    return payload.flatMap((e: unknown) => {
+      const id = typeof e === 'object' && e !== null ? (e as { memberId?: unknown }).memberId : undefined;
+      return typeof id === 'string' ? [id] : [];
+    });
+  }
+  return [];
+}
+
 /** One kept broadcast: its offset, its audience (one room and one excluded socket, the relay's only kind), its data. */
 class Kept {
-  /** Null once a later broadcast superseded it: not replayed. */
+  /** Null once later broadcasts superseded all of it: not replayed. */
   data: unknown[] | null;
-  /** The member id of a `member:updated` that may be superseded (see `supersede`). */
-  member: string | null = null;
+  /** The members a `member:updated` or `members:status` still speaks for (see `supersede`). */
+  members: string[] = [];
 
   constructor(
     readonly id: string,
@@ -40,9 +60,22 @@ class Kept {
     this.data = data;
   }
 
-  /** The key of the member whose latest `member:updated` this is, for a simple audience; else null. */
-  get memberKey(): string | null {
-    return this.member === null ? null : `${this.room ?? ''}\n${this.except ?? ''}\n${this.member}`;
+  /** The key under which this record may be `member`'s latest (event, audience, member). */
+  keyFor(member: string): string {
+    return `${String(this.data?.[0])}\n${this.room ?? ''}\n${this.except ?? ''}\n${member}`;
+  }
+
+  /** A later record speaks for `member`: this one no longer does (and is dropped when it speaks for no one). */
+  drop(member: string): void {
+    this.members = this.members.filter((m) => m !== member);
+    if (this.members.length === 0 || this.data === null) {
+      this.data = null;
+      return;
+    }
+    // A batch: the same packet without that member's entry (the offset id stays last).
+    const [event, entries, ...rest] = this.data;
+    const kept = (entries as Array<{ memberId?: unknown }>).filter((e) => e.memberId !== member);
+    this.data = [event, kept, ...rest];
   }
 
   reaches(rooms: string[]): boolean {
@@ -57,7 +90,7 @@ class Kept {
 export class MemoryRecoveryAdapter extends Adapter {
   private readonly sessions = new Map<PrivateSessionId, { session: Persisted; at: number }>();
   private kept: Kept[] = [];
-  /** The latest kept `member:updated` of each member and audience. */
+  /** The latest kept `member:updated` and `members:status` entry of each member and audience. */
   private readonly latestMember = new Map<string, Kept>();
   private readonly maxMs: number;
   private readonly prefix = randomBytes(4).toString('hex');
@@ -110,17 +143,16 @@ export class MemoryRecoveryAdapter extends Adapter {
     super.broadcast(packet, opts);
   }
 
-  /** A `member:updated` lets go of the member's previous one to the same audience. */
+  /** A `member:updated` or `members:status` lets go of what its members' previous one to the same audience said of them. */
   private supersede(kept: Kept): void {
-    const [event, member] = kept.data!;
-    if (event !== 'member:updated' || typeof member !== 'object' || member === null) return;
-    const id = (member as { id?: unknown }).id;
-    if (typeof id !== 'string') return;
-    kept.member = id;
-    const key = kept.memberKey!;
-    const previous = this.latestMember.get(key);
-    if (previous !== undefined) previous.data = null;
-    this.latestMember.set(key, kept);
+    const [event, payload] = kept.data!;
+    if (!SUPERSEDED.has(event as string)) return;
+    kept.members = membersOf(event, payload);
+    for (const member of kept.members) {
+      const key = kept.keyFor(member);
+      this.latestMember.get(key)?.drop(member);
+      this.latestMember.set(key, kept);
+    }
   }
 
   private sweep(threshold: number): void {
@@ -130,8 +162,10 @@ export class MemoryRecoveryAdapter extends Adapter {
       const k = this.kept[drop]!;
       // A superseded record is no member's latest: no key to build.
       if (k.data === null) continue;
-      const key = k.memberKey;
-      if (key !== null && this.latestMember.get(key) === k) this.latestMember.delete(key);
+      for (const member of k.members) {
+        const key = k.keyFor(member);
+        if (this.latestMember.get(key) === k) this.latestMember.delete(key);
+      }
     }
     if (drop > 0) this.kept = this.kept.slice(drop);
   }

@@ -24,6 +24,11 @@ export interface StoredMember extends Member {
    * report its disconnect late; it must not mark the member away. Absent = any connection.
    */
   connectionId?: string | null;
+  /**
+   * The member's client applies `members:status` batches (protocol.ts CLIENT_FEATURES), as declared
+   * on its latest connection. Absent or false: it also needs a `member:updated` per status report.
+   */
+  batches?: boolean;
 }
 
 export interface StoredRoom {

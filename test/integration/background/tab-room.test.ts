@@ -10,7 +10,14 @@ import { EMPTY_FEED } from '../../../extension/room-feed';
 import type { LocalError } from '../../../extension/messages';
 import { sealedCodec } from '../../../extension/background/room-codec';
 import { newRoomKey, roomSeal } from '../../../extension/crypto/seal';
-import { ErrorCode, PROTOCOL_VERSION, type JoinedRoom, type MemberTelemetry, type Timeline } from '../../../relay/contract/protocol';
+import {
+  CLIENT_FEATURES,
+  ErrorCode,
+  PROTOCOL_VERSION,
+  type JoinedRoom,
+  type MemberTelemetry,
+  type Timeline,
+} from '../../../relay/contract/protocol';
 import { connectClient, startRelay, type TestClient, type TestRelay } from '../../support/relay';
 
 jest.setTimeout(15_000);
@@ -119,6 +126,41 @@ test('broadcasts that do not fit the protocol are dropped; the next good one app
   await until(() => host.timelines.length === 1, 'the good timeline');
   expect(host.timelines).toEqual([played.data]);
   expect(room.room.members.map((m) => m.id)).not.toContain('x');
+});
+
+test("status batches update the members the room lists, as member:updated did; the tab's own entry, strangers and malformed batches change nothing", async () => {
+  const { room, friend } = await roomWithFriend();
+  // The older friend leaves: nobody in the room needs a member:updated per report any more.
+  expect(await friend.emitWithAck('room:leave')).toEqual({ ok: true, data: null });
+  await until(() => room.room.members.length === 1, 'the older friend gone');
+  // The tab's connection declares batches in its handshake; so does this newer friend's.
+  expect(relay.io.of('/').sockets.get(room.conn.socket.id ?? '')?.data.batches).toBe(true);
+  const newer = await connectClient(relay.url, { auth: { features: [...CLIENT_FEATURES] } });
+  open.push(newer);
+  const cy = await newer.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: room.code, profile: { name: 'Cy' } });
+  if (!cy.ok) throw new Error(cy.error);
+  await until(() => room.room.members.length === 2, 'Cy listed');
+  const inView = (id: string) => room.room.members.find((m) => m.id === id);
+
+  expect(await newer.emitWithAck('member:status', { status: 'paused', offsetMs: 7, rttMs: 44 })).toMatchObject({ ok: true });
+  await until(() => inView(cy.data.memberId)?.status === 'paused', "Cy's status in the room view");
+  expect(inView(cy.data.memberId)).toMatchObject({ name: 'Cy', offsetMs: 7, rttMs: 44, connected: true });
+
+  const channel = relay.io.to(`room:${room.code}`) as unknown as { emit(event: string, payload: unknown): void };
+  channel.emit('members:status', [{ memberId: cy.data.memberId, status: 'dancing', offsetMs: 0, rttMs: 0 }]);
+  channel.emit('members:status', { memberId: cy.data.memberId, status: 'playing' });
+  channel.emit('members:status', [
+    { memberId: 'ghost', status: 'playing', offsetMs: 0, rttMs: 0 },
+    { memberId: room.memberId, status: 'buffering', offsetMs: 99, rttMs: 99 },
+  ]);
+  await handledAll(room);
+  expect(room.room.members).toHaveLength(2);
+  expect(inView(cy.data.memberId)?.status).toBe('paused');
+  expect(room.you).toMatchObject({ status: 'no_video' });
+  expect(room.you?.offsetMs).not.toBe(99);
+
+  expect(await newer.emitWithAck('member:status', { status: 'playing', offsetMs: 1, rttMs: 44 })).toMatchObject({ ok: true });
+  await until(() => inView(cy.data.memberId)?.status === 'playing', "Cy's next status");
 });
 
 test('after the connection drops, the seat is resumed on the new connection without anyone asking', async () => {

@@ -3,7 +3,14 @@
  * served by all three (joins, controls, chat, telemetry), a node killed mid-session, every node
  * restarted; one chat history kept for a room whose members are on all three.
  */
-import { LIMITS, PROTOCOL_VERSION, type ChatMessage, type JoinedRoom, type Timeline } from '../../../relay/contract/protocol';
+import {
+  CLIENT_FEATURES,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type ChatMessage,
+  type JoinedRoom,
+  type Timeline,
+} from '../../../relay/contract/protocol';
 import { connectClient, nextEvent, type TestClient } from '../../support/relay';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 import { unwrap } from '../relay/support';
@@ -199,5 +206,48 @@ describe('three relays, one chat history', () => {
     await gone;
     const back = await resumeOn(nodes[2]!.url, away.joined);
     expect(back.joined.chat?.map((m) => m.text)).toEqual(long.slice(1));
+  });
+});
+
+describe('status batches across relays', () => {
+  test("each relay batches its own members' reports; the room on every relay gets them, and nobody a member:updated", async () => {
+    const batching = async (url: string): Promise<TestClient> => {
+      const c = await connectClient(url, { auth: { features: [...CLIENT_FEATURES] } });
+      clients.push(c);
+      return c;
+    };
+    const [a, b, c] = nodes as [RelayProcess, RelayProcess, RelayProcess];
+    const ann = await batching(a.url);
+    const created = unwrap(await ann.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ann' } }));
+    const seat = async (url: string, name: string): Promise<{ socket: TestClient; id: string }> => {
+      const socket = await batching(url);
+      const joined = unwrap(
+        await socket.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.room.code, profile: { name } }),
+      );
+      return { socket, id: joined.memberId };
+    };
+    const [ben, cat, cid] = [await seat(b.url, 'Ben'), await seat(c.url, 'Cat'), await seat(c.url, 'Cid')];
+    const updates: string[] = [];
+    ann.on('member:updated', (m) => updates.push(m.name));
+    const latest = new Map<string, string>();
+    const batchCount = { n: 0 };
+    const all = new Promise<void>((done) =>
+      ann.on('members:status', (entries) => {
+        batchCount.n++;
+        for (const e of entries) latest.set(e.memberId, e.status);
+        if (latest.size === 3) done();
+      }),
+    );
+    await Promise.all([ben, cat, cid].map((m) => m.socket.emitWithAck('member:status', { status: 'paused' })));
+    await all;
+    // A barrier on each relay: anything else they sent Ann about these reports would have come by now.
+    for (const m of [ben, cat, cid]) unwrap(await m.socket.emitWithAck('member:profile', { name: 'Same' }));
+    await new Promise<void>((done) => ann.on('member:updated', () => updates.length === 3 && done()));
+    expect(Object.fromEntries(latest)).toEqual({ [ben.id]: 'paused', [cat.id]: 'paused', [cid.id]: 'paused' });
+    // One batch from B, and Cat's and Cid's together from C (two if C's window closed between them).
+    expect(batchCount.n).toBeGreaterThanOrEqual(2);
+    expect(batchCount.n).toBeLessThanOrEqual(3);
+    // Only the three profile changes: no member:updated for any status.
+    expect(updates).toEqual(['Same', 'Same', 'Same']);
   });
 });

@@ -3,7 +3,7 @@
  * client missed while its transport was down is replayed in order when it comes back, to the
  * room's members only, and a broadcast that left the client out is not replayed to it.
  */
-import { PROTOCOL_VERSION } from '../../../relay/contract/protocol';
+import { CLIENT_FEATURES, PROTOCOL_VERSION, type MemberStatusEntry } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent } from '../../support/relay';
 import { unwrap, useRelay } from './support';
 
@@ -60,5 +60,51 @@ test('broadcasts missed during a transport drop are replayed in order, only thos
     expect(seen).toEqual(['member away', 'state 11', 'chat while you were out', 'state 12', 'Bob paused', 'member back']);
   } finally {
     alice.disconnect();
+  }
+});
+
+test("status batches missed are replayed with each member's latest entry only; a batch left with none is not replayed", async () => {
+  const features = { auth: { features: [...CLIENT_FEATURES] } };
+  const bob = await connectClient(h.relay().url, features);
+  const alice = await connectClient(h.relay().url, { ...features, reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+  try {
+    const b = unwrap(await bob.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Bob' } }));
+    const a = unwrap(await alice.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: b.room.code, profile: { name: 'Alice' } }));
+    // A broadcast received: the offset recovery resumes from.
+    const first = nextEvent(alice, 'playback:state');
+    unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 3 }));
+    await first;
+    const seen: string[] = [];
+    alice.onAny((event: string, payload: unknown) => {
+      if (event === 'members:status')
+        seen.push(
+          `status ${(payload as MemberStatusEntry[]).map((e) => `${e.memberId === b.memberId ? 'Bob' : 'Alice'} ${e.status}`).join(', ')}`,
+        );
+      else if (event === 'playback:state') seen.push(`state ${(payload as { position: number }).position}`);
+      else if (event === 'member:updated') seen.push((payload as { connected: boolean }).connected ? 'member back' : 'member away');
+      else seen.push(event);
+    });
+    alice.io.reconnection(false);
+    const away = nextEvent(bob, 'member:updated');
+    alice.io.engine.close();
+    expect((await away)[0]).toMatchObject({ id: a.memberId, connected: false });
+
+    // Each broadcast sends the waiting batch first: Bob's buffering goes before the seek, alone.
+    unwrap(await bob.emitWithAck('member:status', { status: 'buffering' }));
+    unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 12 }));
+    const last = nextEvent(bob, 'members:status');
+    unwrap(await bob.emitWithAck('member:status', { status: 'paused' }));
+    await last;
+
+    const back = new Promise<void>((done) => alice.once('connect', () => done()));
+    alice.io.reconnection(true);
+    alice.connect();
+    await back;
+    expect(alice.recovered).toBe(true);
+    await alice.emitWithAck('time:ping');
+    expect(seen).toEqual(['member away', 'state 12', 'status Bob paused', 'member back']);
+  } finally {
+    alice.disconnect();
+    bob.disconnect();
   }
 });

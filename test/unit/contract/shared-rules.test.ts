@@ -1,5 +1,6 @@
 /** The rules both runtimes apply, written once in the contract: rate clamp, display names, member order. */
 import {
+  declaredFeatures,
   byJoinOrder,
   clampRate,
   displayNameProblem,
@@ -61,5 +62,21 @@ describe('member order: join time, then id', () => {
 
   test('equal only for the same member', () => {
     expect(byJoinOrder(m('a', 1), m('a', 1))).toBe(0);
+  });
+});
+
+describe('declaredFeatures: what a handshake says its client understands', () => {
+  test.each([
+    [{ features: ['members:status'] }, ['members:status']],
+    [{ features: ['members:status', 'members:status', 'teleport', 7, null, {}] }, ['members:status']],
+    [{ features: [...Array<string>(16).fill('x'), 'members:status'] }, []],
+    [{ features: 'members:status' }, []],
+    [{ features: { 0: 'members:status', length: 1 } }, []],
+    [{}, []],
+    [null, []],
+    ['members:status', []],
+    [undefined, []],
+  ])('%j → %j', (auth, features) => {
+    expect([...declaredFeatures(auth)]).toEqual(features);
   });
 });

@@ -98,6 +98,34 @@ describe('membership', () => {
     });
   });
 
+  test('members:status: a status report names who must hear of it (batches, a member:updated, both); the view never shows the flag', () => {
+    const batching = (id: string): NewMember => ({ ...newMember(id), batches: true });
+    let room = createRoom('ROOMCODE000000', batching('alice'), 0);
+    room = ok(join(batching('bob'), 10, rules)(room)).room;
+    const report: StatusReport = { status: 'paused' };
+    const audience = (r: StoredRoom, id = 'alice') => ok(reportStatus(id, report, 30, 10_000)(r)).value.audience;
+    expect(audience(room)).toEqual({ batches: true, legacy: false });
+    // Carol's client predates batches: she needs a member:updated, Alice and Bob still take the batch.
+    const mixed = ok(join(newMember('carol'), 20, rules)(room)).room;
+    expect(mixed.members.carol?.batches).toBe(false);
+    expect(audience(mixed)).toEqual({ batches: true, legacy: true });
+    expect(audience(mixed, 'carol')).toEqual({ batches: true, legacy: false });
+    // Away members count: connection state recovery replays to them what they missed.
+    expect(audience(ok(markAway('carol', 'conn-carol', 25, rules)(mixed)).room)).toEqual({ batches: true, legacy: true });
+    // A resume takes what its connection declares; a resume that does not say keeps what was stored.
+    const upgraded = ok(resume({ memberId: 'carol' }, 'conn-carol-2', 30, rules, undefined, true)(mixed));
+    expect(upgraded.room.members.carol?.batches).toBe(true);
+    expect(audience(upgraded.room)).toEqual({ batches: true, legacy: false });
+    expect(ok(resume({ memberId: 'carol' }, 'conn-carol-3', 30, rules)(upgraded.room)).room.members.carol?.batches).toBe(true);
+    expect(ok(resume({ memberId: 'carol' }, 'conn-carol-3', 30, rules, undefined, false)(upgraded.room)).room.members.carol?.batches).toBe(
+      false,
+    );
+    // Alone in a room: no one to tell.
+    expect(audience(createRoom('ROOMCODE000001', batching('alice'), 0))).toEqual({ batches: false, legacy: false });
+    expect(upgraded.value.member).not.toHaveProperty('batches');
+    expect(upgraded.value.view.members.every((m) => !('batches' in m))).toBe(true);
+  });
+
   test('a late disconnect of an old connection does not mark a resumed member away', () => {
     const resumed = ok(resume({ resumeHash: 'hash-bob' }, 'conn-bob-2', 40, rules)(room3())).room;
     expect(markAway('bob', 'conn-bob', 50, rules)(resumed)).toEqual({ ok: false, error: ErrorCode.NotInRoom });
