@@ -4,8 +4,10 @@
  * validation, has no rate limits, queue, store, metrics or connection state recovery; rooms are
  * plain objects in a Map. What it answers has the shapes of the protocol, so the same load
  * workers drive it; the timeline math is the contract's own (relay/contract/timeline.ts), pure
- * and cheap. Telemetry is batched per room every TELEMETRY_FLUSH_MS to the room's watchers
- * (`members:watch`) as the relay does, so both send as many messages out.
+ * and cheap. Status reports are batched per room over STATUS_BATCH_MS into `members:status` (sent
+ * before any other broadcast to the room), and telemetry per room every TELEMETRY_FLUSH_MS to the
+ * room's watchers (`members:watch`), as the relay does, so both send as many messages out. Every
+ * client is taken to apply status batches (the load workers do): no `member:updated` per report.
  *
  *   PORT=3000 node --import tsx test/bench/relay/bare-relay.ts   (bench:relay runs it bundled: dist/bare-relay.js)
  *
@@ -17,7 +19,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { relayNow } from '../../../relay/clock';
-import type { Member, MemberTelemetry, Timeline } from '../../../relay/contract/protocol';
+import type { Member, MemberStatusEntry, MemberTelemetry, Timeline } from '../../../relay/contract/protocol';
 import { applyControl, emptyTimeline, scheduleLead } from '../../../relay/contract/timeline';
 
 interface BareRoom {
@@ -25,10 +27,28 @@ interface BareRoom {
   timeline: Timeline;
   members: Map<string, Member>;
   telemetry: Map<string, MemberTelemetry> | null;
+  /** Status reports waiting for the room's batch, and its timer. */
+  statuses: { entries: Map<string, MemberStatusEntry>; volatile: boolean; timer: NodeJS.Timeout } | null;
 }
 
 const rooms = new Map<string, BareRoom>();
 const FLUSH_MS = Number(process.env.TELEMETRY_FLUSH_MS ?? 2000);
+const STATUS_BATCH_MS = Number(process.env.STATUS_BATCH_MS ?? 100);
+
+function flushStatuses(room: BareRoom): void {
+  const batch = room.statuses;
+  if (batch === null) return;
+  room.statuses = null;
+  clearTimeout(batch.timer);
+  const to = io.to(room.code);
+  (batch.volatile ? to.volatile : to).emit('members:status', [...batch.entries.values()]);
+}
+
+/** A broadcast to the room, after its waiting status batch. */
+function toRoom(room: BareRoom): ReturnType<typeof io.to> {
+  flushStatuses(room);
+  return io.to(room.code);
+}
 const settings = { controlMode: 'everyone', waitPolicy: 'wait' } as const;
 
 const http = createServer((req, res) => {
@@ -81,12 +101,13 @@ io.on('connection', (socket) => {
     me = m;
     r.members.set(m.id, m);
     void socket.join(r.code);
+    flushStatuses(r);
     socket.to(r.code).emit('member:joined', m);
     ack({ ok: true, data: { room: view(r), memberId: m.id, resumeToken: randomBytes(16).toString('hex'), chat: [] } });
   };
   socket.on('room:create', (req: { profile: { name: string } }, ack: (res: unknown) => void) => {
     const code = randomBytes(7).toString('hex').toUpperCase();
-    const r: BareRoom = { code, timeline: emptyTimeline(relayNow()), members: new Map(), telemetry: null };
+    const r: BareRoom = { code, timeline: emptyTimeline(relayNow()), members: new Map(), telemetry: null, statuses: null };
     rooms.set(code, r);
     enter(r, member(req.profile.name, 'host'), ack);
   });
@@ -102,15 +123,19 @@ io.on('connection', (socket) => {
     const timeline = applyControl(room.timeline, req, relayNow(), scheduleLead(rtts), me.id);
     if (timeline !== room.timeline) {
       room.timeline = timeline;
-      io.to(room.code).emit('playback:state', timeline);
+      toRoom(room).emit('playback:state', timeline);
     }
     ack({ ok: true, data: timeline });
   });
   socket.on('member:status', (req: Pick<Member, 'status' | 'offsetMs' | 'rttMs'>, ack: (res: unknown) => void) => {
     if (room === null || me === null) return ack({ ok: false, error: 'not_in_room' });
+    const telemetryOnly = req.status === me.status;
     me = { ...me, status: req.status, offsetMs: req.offsetMs ?? me.offsetMs, rttMs: req.rttMs ?? me.rttMs };
     room.members.set(me.id, me);
-    socket.to(room.code).emit('member:updated', me);
+    const r = room;
+    r.statuses ??= { entries: new Map(), volatile: true, timer: setTimeout(() => flushStatuses(r), STATUS_BATCH_MS) };
+    r.statuses.entries.set(me.id, { memberId: me.id, status: me.status, offsetMs: me.offsetMs, rttMs: me.rttMs });
+    r.statuses.volatile &&= telemetryOnly;
     ack({ ok: true, data: me });
   });
   socket.on('member:telemetry', (req: { offsetMs: number | null; rttMs: number | null }) => {
@@ -127,20 +152,23 @@ io.on('connection', (socket) => {
   socket.on('chat:send', (req: { text: string }, ack: (res: unknown) => void) => {
     if (room === null || me === null) return ack({ ok: false, error: 'not_in_room' });
     const message = { id: randomBytes(8).toString('hex'), from: me.id, text: req.text, at: relayNow() };
-    io.to(room.code).emit('chat:message', message);
+    toRoom(room).emit('chat:message', message);
     ack({ ok: true, data: message });
   });
   socket.on('disconnect', () => {
     if (room === null || me === null) return;
     room.members.delete(me.id);
-    if (room.members.size === 0) rooms.delete(room.code);
-    else io.to(room.code).emit('member:left', { memberId: me.id });
+    if (room.members.size === 0) {
+      if (room.statuses !== null) clearTimeout(room.statuses.timer);
+      rooms.delete(room.code);
+    } else toRoom(room).emit('member:left', { memberId: me.id });
   });
 });
 
 setInterval(() => {
   for (const r of rooms.values()) {
     if (r.telemetry === null) continue;
+    flushStatuses(r);
     io.to(`watch:${r.code}`).volatile.emit('members:telemetry', [...r.telemetry.values()]);
     r.telemetry = null;
   }

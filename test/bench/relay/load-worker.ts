@@ -16,6 +16,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import {
+  CLIENT_FEATURES,
   PROTOCOL_VERSION,
   type ClientToServerEvents,
   type JoinedRoom,
@@ -109,7 +110,14 @@ function unwrap<T>(r: Result<T>): T {
 }
 
 async function connectOne(url: string): Promise<Client> {
-  const socket: Client = ioClient(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 60_000 });
+  // A current extension's handshake: it applies status batches (`members:status`).
+  const socket: Client = ioClient(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: 60_000,
+    auth: { features: [...CLIENT_FEATURES] },
+  });
   await new Promise<void>((done, fail) => {
     socket.once('connect', () => done());
     socket.once('connect_error', fail);

@@ -22,7 +22,15 @@ const SNAPSHOT_MS = 250;
 const PING_TIMEOUT_MS = 3000;
 
 export const SENT = ['ping', 'control', 'status', 'telemetry'] as const;
-export const RECEIVED = ['ping-answer', 'timeline', 'control-ack', 'status-ack', 'member-updated', 'telemetry-batch'] as const;
+export const RECEIVED = [
+  'ping-answer',
+  'timeline',
+  'control-ack',
+  'status-ack',
+  'member-updated',
+  'status-batch',
+  'telemetry-batch',
+] as const;
 export type Sent = (typeof SENT)[number];
 export type Received = (typeof RECEIVED)[number];
 
@@ -47,6 +55,7 @@ export class SimMember {
     'control-ack': 0,
     'status-ack': 0,
     'member-updated': 0,
+    'status-batch': 0,
     'telemetry-batch': 0,
   };
   /** True time of the last (re)connect. */

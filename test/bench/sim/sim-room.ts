@@ -2,15 +2,18 @@
  * The relay's room logic in-process: the simulated members' controls and status reports go
  * through the relay's own pure room rules (relay/rooms/membership.ts and member-actions.ts, which
  * apply the timeline rules of relay/contract/timeline.ts) on a StoredRoom, exactly as
- * `store.update` would run them; telemetry goes through the relay's own TelemetryBoard.
- * What the relay sends that the engine does not need (acks, `member:updated`, telemetry batches)
- * is only counted (`notify`), so counting changes nothing in the simulation.
+ * `store.update` would run them; status reports and telemetry go through the relay's own
+ * StatusBoard and TelemetryBoard, on the simulation's clock. What the relay sends that the engine
+ * does not need (acks, status and telemetry batches) is only counted (`notify`), so counting
+ * changes nothing in the simulation. Every simulated member is a current extension (it takes
+ * status batches, so no `member:updated` per report).
  */
 import { defaultConfig } from '../../../relay/config';
 import type { ControlRequest, Media, StatusReport, TelemetryReport, Timeline, WaitPolicy } from '../../../relay/contract/protocol';
 import { emptyTimeline } from '../../../relay/contract/timeline';
 import { control, expireHoldAt, recordTelemetry, reportStatus } from '../../../relay/rooms/member-actions';
 import { createRoom, join, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
+import { StatusBoard } from '../../../relay/rooms/status-board';
 import { TelemetryBoard } from '../../../relay/rooms/telemetry-board';
 import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
 
@@ -24,7 +27,7 @@ const MEDIA: Media = { url: 'sim://video', title: 'sim', duration: 3600 };
 const RULES: RoomRules = { maxMembers: 50, graceMs: 600_000 };
 
 /** What the relay sends a member besides timelines (which are delivered). */
-export type Notice = 'control-ack' | 'status-ack' | 'member-updated' | 'telemetry-batch';
+export type Notice = 'control-ack' | 'status-ack' | 'member-updated' | 'status-batch' | 'telemetry-batch';
 
 export class SimRoom {
   readonly history: RoomEvent[] = [];
@@ -33,6 +36,9 @@ export class SimRoom {
   notify: (memberId: string, what: Notice) => void = () => undefined;
   /** The relay's telemetry batching, on the simulation's clock; `tick()` it every `telemetry.tickMs`. */
   readonly telemetry: TelemetryBoard;
+  /** The relay's status batching; its timers run on `after` (the simulation's scheduler). */
+  readonly statuses: StatusBoard;
+  after: (ms: number, run: () => void) => void = (_ms, run) => run();
   private readonly ids: string[] = [];
   /** Members whose popup is open (`members:watch`): only they get telemetry batches, as from the relay. */
   readonly watchers = new Set<string>();
@@ -52,6 +58,18 @@ export class SimRoom {
       () => this.watchers.forEach((id) => this.notify(id, 'telemetry-batch')),
       () => this.now,
     );
+    this.statuses = new StatusBoard(defaultConfig().STATUS_BATCH_MS, () => this.ids.forEach((id) => this.notify(id, 'status-batch')), {
+      set: (run, ms) => {
+        const handle = { cancelled: false };
+        this.after(ms, () => {
+          if (!handle.cancelled) run();
+        });
+        return handle;
+      },
+      clear: (handle) => {
+        (handle as { cancelled: boolean }).cancelled = true;
+      },
+    });
   }
 
   get timeline(): Timeline {
@@ -59,7 +77,7 @@ export class SimRoom {
   }
 
   join(id: string): void {
-    const member: NewMember = { id, profile: { name: id }, resumeHash: `sim-${id}`, connectionId: `sim-${id}` };
+    const member: NewMember = { id, profile: { name: id }, resumeHash: `sim-${id}`, connectionId: `sim-${id}`, batches: true };
     this.ids.push(id);
     if (this.room === null) {
       this.room = createRoom('SIM', member, this.createdAt, { waitPolicy: this.policy }, MEDIA);
@@ -74,12 +92,16 @@ export class SimRoom {
     if (value?.changed === true) this.commit(value.timeline, now, req.action);
   }
 
-  /** `member:status`: acked, `member:updated` to the others, a timeline when it held or released the room. */
+  /** `member:status`: acked, batched to the room, a timeline (after the batch) when it held or released the room. */
   status(id: string, report: StatusReport, now: number): void {
     const value = this.apply(reportStatus(id, report, now, this.holdTimeoutMs));
     this.notify(id, 'status-ack');
-    for (const other of this.ids) if (other !== id) this.notify(other, 'member-updated');
-    if (value?.timeline != null)
+    if (value === null) return;
+    const { member, telemetryOnly, audience } = value;
+    if (audience.batches)
+      this.statuses.record('SIM', { memberId: id, status: member.status, offsetMs: member.offsetMs, rttMs: member.rttMs }, telemetryOnly);
+    if (audience.legacy) for (const other of this.ids) if (other !== id) this.notify(other, 'member-updated');
+    if (value.timeline !== null)
       this.commit(value.timeline, now, report.status === 'buffering' || report.status === 'ad' ? 'hold' : 'release');
   }
 
@@ -111,6 +133,8 @@ export class SimRoom {
 
   private commit(timeline: Timeline, at: number, action: RoomEvent['action']): void {
     this.history.push({ at, action, timeline });
+    // As the relay's broadcast: the room's waiting status batch goes first.
+    this.statuses.flush('SIM');
     this.broadcast(timeline);
   }
 }

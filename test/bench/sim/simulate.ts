@@ -162,6 +162,7 @@ export function simulate(opts: SimOptions): SimResult {
   const rng = new Rng(opts.seed);
   const sched = new Scheduler();
   const room = new SimRoom(0, opts.policy, 10_000);
+  room.after = (ms, run) => sched.after(ms, run);
   const coarseFrom = opts.members - (opts.coarse ?? 0);
   const members = Array.from({ length: opts.members }, (_, i) => {
     const traits = memberTraits(rng);
