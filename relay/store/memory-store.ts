@@ -17,7 +17,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
+  // for-in, not Object.values: no array per object (stored values are plain objects and arrays).
+  for (const key in value) {
+    const child: unknown = value[key];
+    if (typeof child === 'object' && child !== null) deepFreeze(child);
+  }
   return value;
 }
 
