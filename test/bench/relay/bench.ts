@@ -7,7 +7,7 @@
  * scenario's CPU per event as a ratio of the bare relay's (bare-relay.ts) measured in the same run.
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
- *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--relay-flags '...'] \
+ *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--run-prof DIR] [--relay-flags '...'] \
  *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--no-status-on-control] [--watchers 0]
  *   (the mix's defaults: mix.ts, from the extension's cadence)
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { deleteKeys, uniquePrefix } from '../../support/stores';
 import { freePort, startRelayProcess, type RelayProcess } from '../../integration/redis/processes';
 import { collectGarbage } from './inspector-gc';
+import { startProfile } from './inspector-profile';
 import { DEFAULT_MIX } from './mix';
 import type { Mix, WorkerCommand, WorkerReply } from './load-worker';
 import { percentile, sampleRelay, socketsHeld, type RelaySample } from './relay-stats';
@@ -45,6 +46,8 @@ const { values: args } = parseArgs({
     'no-status-on-control': { type: 'boolean', default: false },
     /** A folder: each relay writes a V8 CPU profile there (node --cpu-prof) when it stops. */
     'cpu-prof': { type: 'string' },
+    /** A folder: each relay's CPU profile over the run of the mix only (SCENARIO-N.cpuprofile), through its inspector. */
+    'run-prof': { type: 'string' },
     /** Extra node flags for the relay processes, e.g. '--max-semi-space-size=64'. */
     'relay-flags': { type: 'string', default: '' },
     /** Another build of the relay (e.g. an older commit's), run in memory mode as scenario `base`. */
@@ -203,9 +206,11 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const sockets = connected.reduce((n, r) => n + (r.type === 'connected' ? r.sockets : 0), 0);
     const failedRooms = connected.reduce((n, r) => n + (r.type === 'connected' ? r.failed : 0), 0);
     const connectS = (Date.now() - t0) / 1000;
+    const profiling = args['run-prof'] === undefined ? [] : await Promise.all(inspectPorts.map(startProfile));
     const before = await Promise.all(urls.map(sampleRelay));
     const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000, mix: MIX })));
     const after = await Promise.all(urls.map(sampleRelay));
+    await Promise.all(profiling.map((stop, i) => stop(resolve(args['run-prof']!, `${scenario}-${i + 1}.cpuprofile`))));
     const retained = await sampleRetained();
     const retainedSockets = (await Promise.all(urls.map(socketsHeld))).reduce((a, b) => a + b, 0);
     summaries.push(report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, retainedSockets, results }));
