@@ -31,7 +31,7 @@ import { currentError, DRIFT, learnSeekLatency, pushReading, type Reading } from
 import { consume, RATE_TOLERANCE, type Expectation } from './echo';
 import { follow } from './engine-follow';
 import { CADENCE } from './cadence';
-import { attached, detached, initialLifeCycle, observe, pageMade, restoring, sourceChanged, type LifeCycle } from './life-cycle';
+import { attached, detached, initialLifeCycle, observe, pageMade, restoring, resuming, sourceChanged, type LifeCycle } from './life-cycle';
 import { isHeld, positionAt } from '../../relay/contract/timeline';
 
 export type EngineEvent =
@@ -224,6 +224,7 @@ function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot, n
   switch (event) {
     case 'play':
       if (t !== null && !t.paused) return null; // already what the room does
+      if (t !== null && resuming(s.life, snap.position, t.position, now)) return null;
       return t !== null && Math.abs(snap.position - t.position) < 0.25 ? { action: 'play' } : { action: 'play', position: snap.position };
     case 'pause':
       return t === null || t.paused || snap.ended ? null : { action: 'pause', position: snap.position };

@@ -12,7 +12,9 @@
  *      └──first frame── replacing (the page's doing: no controls; the status stays as it was)
  *
  * After every attach or media change, for RESTORE_WINDOW_MS, a seek to where the room already is
- * is the page restoring its position, not news for the room.
+ * is the page restoring its position, not news for the room; after a replacement (not the first
+ * element the frame finds), a play there while the room is paused is the page resuming its new
+ * element (the engine pauses it back), however soon its first frame came.
  */
 import type { PlayerSnapshot } from './player';
 
@@ -32,16 +34,30 @@ export interface LifeCycle {
   replacingSince: number | null;
   /** Local time of the last attach or media change. */
   attachedAt: number;
+  /** Local time the page last replaced the element (another element or source; not the first one found). */
+  replacedAt: number;
   /** Local time the player was first seen loading, null when it is not. */
   loadingSince: number | null;
 }
 
-export const initialLifeCycle: LifeCycle = { detached: false, replacingSince: null, attachedAt: -Infinity, loadingSince: null };
+export const initialLifeCycle: LifeCycle = {
+  detached: false,
+  replacingSince: null,
+  attachedAt: -Infinity,
+  replacedAt: -Infinity,
+  loadingSince: null,
+};
 
 /** Another element (or the same one, back in the page) shows the room's video. */
 export function attached(l: LifeCycle, hadPlayer: boolean, now: number): LifeCycle {
   const replacing = hadPlayer || l.detached || l.replacingSince !== null;
-  return { detached: false, replacingSince: replacing ? (l.replacingSince ?? now) : null, attachedAt: now, loadingSince: null };
+  return {
+    detached: false,
+    replacingSince: replacing ? (l.replacingSince ?? now) : null,
+    attachedAt: now,
+    replacedAt: replacing ? now : l.replacedAt,
+    loadingSince: null,
+  };
 }
 
 export function detached(l: LifeCycle, now: number): LifeCycle {
@@ -50,7 +66,7 @@ export function detached(l: LifeCycle, now: number): LifeCycle {
 
 /** The element loads another source (quality switch, next episode in the same element). */
 export function sourceChanged(l: LifeCycle, now: number): LifeCycle {
-  return { ...l, replacingSince: now, attachedAt: now };
+  return { ...l, replacingSince: now, attachedAt: now, replacedAt: now };
 }
 
 /** Updates the life cycle from the player's latest state (after every engine step). */
@@ -78,6 +94,11 @@ export function pageMade(l: LifeCycle, p: PlayerSnapshot, now: number): boolean 
 /** A seek to `position` soon after an attach, where the room is at `roomPosition`: the page restoring it. */
 export function restoring(l: LifeCycle, position: number, roomPosition: number, now: number): boolean {
   return now - l.attachedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S;
+}
+
+/** A play soon after the page replaced the element, where the room is: the page resuming it, not a person. */
+export function resuming(l: LifeCycle, position: number, roomPosition: number, now: number): boolean {
+  return now - l.replacedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S;
 }
 
 /** Whether the engine should leave the player be for now (gone, hidden, or still loading its first frame). */

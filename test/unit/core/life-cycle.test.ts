@@ -23,6 +23,8 @@ const playing: Timeline = {
   by: 'x',
 };
 const held: Timeline = { ...playing, paused: true, position: 10 };
+/** The room paused at 10 s, nobody waited for. */
+const paused: Timeline = { ...playing, paused: true, position: 10 };
 
 const controls = (effects: EngineEffect[]): EngineEffect[] => effects.filter((e) => e.type === 'send-control');
 const statuses = (effects: EngineEffect[]): string[] => effects.flatMap((e) => (e.type === 'send-status' ? [e.status.status] : []));
@@ -88,6 +90,24 @@ describe('life-cycle events are never room controls', () => {
       [
         [{ type: 'attach', snapshot: snap({ paused: true, position: 0, rate: 1 }) }, 10_100],
         [{ type: 'player', event: 'ratechange', snapshot: snap({ paused: true, position: 0, rate: 1.5 }) }, 10_200],
+      ],
+    ],
+    [
+      'the page resuming its re-created element at the paused room\'s position, after its first frame',
+      paused,
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 10 }) }, 10_100],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 10.1 }) }, 10_400],
+      ],
+    ],
+    [
+      'the page resuming after a quality switch, the new source loaded, while the room is paused',
+      paused,
+      [
+        [{ type: 'player', event: 'media-change', snapshot: snap({ paused: true, position: 10, loading: true }) }, 10_100],
+        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 10 }) }, 10_200],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 10 }) }, 10_300],
       ],
     ],
     [
@@ -157,6 +177,46 @@ describe('what a person does still counts', () => {
     const r = feed(watching(), events);
     expect(controls(r.effects).map((e) => (e.type === 'send-control' ? e.control.action : ''))).toEqual([action]);
   });
+
+  test.each<[string, Array<[EngineEvent, number]>]>([
+    [
+      'a play on the first element the frame found, at once',
+      [
+        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 10 }) }, 10_100],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 10 }) }, 10_200],
+      ],
+    ],
+    [
+      'a play on a re-created element once the restore window is over',
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 10 }) }, 10_100],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 10 }) }, 10_100 + RESTORE_WINDOW_MS + 100],
+      ],
+    ],
+    [
+      "a play on a re-created element away from the room's position",
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 10 }) }, 10_100],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 200 }) }, 10_400],
+      ],
+    ],
+  ])('the room paused: %s', (_name, events) => {
+    const r = feed(watching(paused), events);
+    expect(controls(r.effects).map((e) => (e.type === 'send-control' ? e.control.action : ''))).toEqual(['play']);
+  });
+});
+
+test("the page's resume of a re-created element is not a control, and the engine pauses it back to the room", () => {
+  const r = feed(watching(paused), [
+    [{ type: 'detach' }, 10_050],
+    [{ type: 'attach', snapshot: snap({ paused: true, position: 10 }) }, 10_100],
+    [{ type: 'player', event: 'play', snapshot: snap({ position: 10.1 }) }, 10_400],
+    [{ type: 'tick' }, 10_500],
+  ]);
+  expect(controls(r.effects)).toEqual([]);
+  expect(r.effects).toContainEqual({ type: 'pause' });
 });
 
 describe('the new element is brought in line, the old one is left alone', () => {
