@@ -5,7 +5,7 @@
  * `<text bytes> <message JSON>`: the script trims by bytes without parsing JSON, and the size is
  * computed once, by the rule the memory store applies (relay/store/chat-history.ts).
  *
- * The list lives and dies with the room: the append copies the room's remaining TTL (or none) onto
+ * The list lives and dies with the room: the append copies the room's expiry time (or none) onto
  * it, and the room's own writes (create, compare-and-set, restore) set the list's expiry with the
  * room's, or delete it with the room.
  */
@@ -18,8 +18,10 @@ import { CHAT_CAPS, textBytes } from '../store/chat-history';
  * gone (then nothing is written).
  */
 const APPEND_CHAT_LUA = `
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+-- The room's expiry as a time (Redis 7), copied exactly; Redis 6 has only the remaining TTL.
+local exact, expires = pcall(redis.call, 'PEXPIRETIME', KEYS[1])
+local ttl = exact and -3 or redis.call('PTTL', KEYS[1])
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
 local entries = redis.call('LRANGE', KEYS[2], 0, -1)
@@ -34,7 +36,9 @@ while total > tonumber(ARGV[3]) and drop < #entries do
   total = total - sizes[drop]
 end
 if drop > 0 then redis.call('LTRIM', KEYS[2], drop, -1) end
-if ttl == -1 then redis.call('PERSIST', KEYS[2]) else redis.call('PEXPIRE', KEYS[2], ttl) end
+if exact and expires >= 0 then redis.call('PEXPIREAT', KEYS[2], expires)
+elseif not exact and ttl >= 0 then redis.call('PEXPIRE', KEYS[2], ttl)
+else redis.call('PERSIST', KEYS[2]) end
 return 1`;
 
 export type ChatRedis = Redis & {
