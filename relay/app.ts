@@ -20,7 +20,7 @@ import { createHandshakePacer } from './limits/handshake-pacer';
 import { clientAddress } from './limits/client-address';
 import { ConnectionQueue } from './limits/connection-queue';
 import { dispatch, type Connection } from './limits/guard';
-import { monitorLoad } from './limits/load-shedding';
+import { monitorLoad, type LoadMonitor } from './limits/load-shedding';
 import { textOnlyParser } from './limits/text-only-parser';
 import type { LimitBudgets } from './limits/rate-budgets';
 import { createLimits, memoryLimiterFactory, type LimiterFactory } from './limits/rate-limits';
@@ -52,6 +52,8 @@ export interface RelayOptions {
   now?: () => number;
   /** Where this relay records its seats, for other relays should it die (none for one relay alone). */
   seats?: SeatRegistry;
+  /** Whether the relay is saturated (relay/limits/load-shedding.ts); a test may pass its own. */
+  load?: LoadMonitor;
 }
 
 export interface Relay {
@@ -225,7 +227,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
 
   seats.start(createSeatHandlers(ctx));
   const limits = createLimits(options.budgets, addresses);
-  const load = monitorLoad();
+  const load = options.load ?? monitorLoad();
 
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
