@@ -93,7 +93,7 @@ describe('life-cycle events are never room controls', () => {
       ],
     ],
     [
-      'the page resuming its re-created element at the paused room\'s position, after its first frame',
+      "the page resuming its re-created element at the paused room's position, after its first frame",
       paused,
       [
         [{ type: 'detach' }, 10_050],
