@@ -253,7 +253,7 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
     const seekLatencyMs = own ? learnSeekLatency(s.seekLatencyMs, now - s.seek.at) : s.seekLatencyMs;
     next = { ...next, seek: null, settleUntil: now + 100, readings: [], seekLatencyMs };
   }
-  if (event === 'media-change') next = { ...forgetElement(next, snap), life: sourceChanged(next.life, now) };
+  if (event === 'media-change') next = { ...forgetElement(next, snap), life: sourceChanged(next.life, now, s.player?.position) };
   if (own || s.timeline === null) return { state: next, effects: [] };
   const control = userControl(next, event, snap, now);
   if (control === null) return { state: next, effects: [] };
@@ -398,10 +398,13 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
       r = onPlayerEvent(s, event.event, event.snapshot, now);
       break;
     case 'attach':
-      r = { state: { ...forgetElement(s, event.snapshot), life: attached(s.life, s.player !== null, now) }, effects: [] };
+      r = {
+        state: { ...forgetElement(s, event.snapshot), life: attached(s.life, s.player !== null, now, s.player?.position) },
+        effects: [],
+      };
       break;
     case 'detach':
-      r = { state: { ...forgetElement(s, null), life: detached(s.life, now) }, effects: [] };
+      r = { state: { ...forgetElement(s, null), life: detached(s.life, now, s.player?.position) }, effects: [] };
       break;
     case 'tick':
       r = { state: s, effects: [] };

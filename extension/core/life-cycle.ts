@@ -14,7 +14,8 @@
  * After every attach or media change, for RESTORE_WINDOW_MS, a seek to where the room already is
  * is the page restoring its position, not news for the room; after a replacement (not the first
  * element the frame finds), a play there while the room is paused is the page resuming its new
- * element (the engine pauses it back), however soon its first frame came.
+ * element (the engine pauses it back), and so is one in the window after the new element's first
+ * frame, however long it took to load.
  */
 import type { PlayerSnapshot } from './player';
 
@@ -34,8 +35,10 @@ export interface LifeCycle {
   replacingSince: number | null;
   /** Local time of the last attach or media change. */
   attachedAt: number;
-  /** Local time the page last replaced the element (another element or source; not the first one found). */
+  /** Local time the page last replaced the element (another element or source; not the first one found), and then when the replacement showed its first frame. */
   replacedAt: number;
+  /** Where the replaced element was (s): the position the page restores on the new one, wherever the room went meanwhile. */
+  replacedFrom: number | null;
   /** Local time the player was first seen loading, null when it is not. */
   loadingSince: number | null;
 }
@@ -45,28 +48,38 @@ export const initialLifeCycle: LifeCycle = {
   replacingSince: null,
   attachedAt: -Infinity,
   replacedAt: -Infinity,
+  replacedFrom: null,
   loadingSince: null,
 };
 
 /** Another element (or the same one, back in the page) shows the room's video. */
-export function attached(l: LifeCycle, hadPlayer: boolean, now: number): LifeCycle {
+/** `oldPosition`: where the element it replaces was, when there was one. */
+export function attached(l: LifeCycle, hadPlayer: boolean, now: number, oldPosition?: number): LifeCycle {
   const replacing = hadPlayer || l.detached || l.replacingSince !== null;
   return {
     detached: false,
     replacingSince: replacing ? (l.replacingSince ?? now) : null,
     attachedAt: now,
     replacedAt: replacing ? now : l.replacedAt,
+    // A detach kept the position already; an element replaced in place gives it now.
+    replacedFrom: replacing ? (l.detached ? l.replacedFrom : (oldPosition ?? l.replacedFrom)) : null,
     loadingSince: null,
   };
 }
 
-export function detached(l: LifeCycle, now: number): LifeCycle {
-  return { ...l, detached: true, replacingSince: l.replacingSince ?? now, loadingSince: null };
+export function detached(l: LifeCycle, now: number, position?: number): LifeCycle {
+  return {
+    ...l,
+    detached: true,
+    replacingSince: l.replacingSince ?? now,
+    replacedFrom: l.detached ? l.replacedFrom : (position ?? null),
+    loadingSince: null,
+  };
 }
 
 /** The element loads another source (quality switch, next episode in the same element). */
-export function sourceChanged(l: LifeCycle, now: number): LifeCycle {
-  return { ...l, replacingSince: now, attachedAt: now, replacedAt: now };
+export function sourceChanged(l: LifeCycle, now: number, position?: number): LifeCycle {
+  return { ...l, replacingSince: now, attachedAt: now, replacedAt: now, replacedFrom: position ?? null };
 }
 
 /** Updates the life cycle from the player's latest state (after every engine step). */
@@ -76,7 +89,8 @@ export function observe(l: LifeCycle, p: PlayerSnapshot | null, now: number): Li
   const loading = p.attached && p.loading;
   if (loading !== (l.loadingSince !== null)) next = { ...next, loadingSince: loading ? now : null };
   if (next.replacingSince !== null && p.attached && (!p.loading || now - next.replacingSince >= REPLACE_MAX_MS)) {
-    next = { ...next, replacingSince: null };
+    // The page restores and resumes a new element once it has loaded, however long that took.
+    next = { ...next, replacingSince: null, replacedAt: now };
   }
   return next;
 }
@@ -91,9 +105,14 @@ export function pageMade(l: LifeCycle, p: PlayerSnapshot, now: number): boolean 
   return l.replacingSince !== null && p.loading && now - l.replacingSince < REPLACE_MAX_MS;
 }
 
-/** A seek to `position` soon after an attach, where the room is at `roomPosition`: the page restoring it. */
+/**
+ * A seek to `position` soon after an attach, where the room is at `roomPosition`, is the page
+ * restoring it; so is one soon after a replacement loaded, to where the replaced element was (a
+ * slow load leaves the room ahead of it; the engine then brings the element to the room).
+ */
 export function restoring(l: LifeCycle, position: number, roomPosition: number, now: number): boolean {
-  return now - l.attachedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S;
+  if (now - l.attachedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S) return true;
+  return now - l.replacedAt < RESTORE_WINDOW_MS && l.replacedFrom !== null && Math.abs(position - l.replacedFrom) < RESTORE_TOLERANCE_S;
 }
 
 /** A play soon after the page replaced the element, where the room is: the page resuming it, not a person. */

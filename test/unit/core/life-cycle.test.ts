@@ -102,6 +102,29 @@ describe('life-cycle events are never room controls', () => {
       ],
     ],
     [
+      'the page resuming its re-created element after a slow load (its first frame past REPLACE_MAX_MS)',
+      paused,
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
+        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 10 }) }, 10_100 + REPLACE_MAX_MS + 1000],
+        [{ type: 'player', event: 'play', snapshot: snap({ position: 10 }) }, 10_100 + REPLACE_MAX_MS + 2000],
+      ],
+    ],
+    [
+      'a slow re-creation while the room plays: the page restores where the old element was, the room seconds ahead',
+      playing,
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
+        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 0 }) }, 10_100 + REPLACE_MAX_MS + 500],
+        [
+          { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, seeking: true }) },
+          10_100 + REPLACE_MAX_MS + 600,
+        ],
+      ],
+    ],
+    [
       'the page resuming after a quality switch, the new source loaded, while the room is paused',
       paused,
       [
@@ -128,6 +151,19 @@ describe('life-cycle events are never room controls', () => {
 describe('what a person does still counts', () => {
   test.each<[string, Array<[EngineEvent, number]>, string]>([
     ['a pause on the shown element', [[{ type: 'player', event: 'pause', snapshot: snap({ paused: true }) }, 10_100]], 'pause'],
+    [
+      "a seek to the old element's position once the window after the slow replacement is over",
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
+        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 0 }) }, 10_100 + REPLACE_MAX_MS + 500],
+        [
+          { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, seeking: true }) },
+          10_100 + REPLACE_MAX_MS + 500 + RESTORE_WINDOW_MS + 100,
+        ],
+      ],
+      'seek',
+    ],
     [
       'a seek far from the room just after an attach',
       [
