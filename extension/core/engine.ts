@@ -231,7 +231,8 @@ function userControl(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot, n
     case 'seeking':
       if (held && t !== null && Math.abs(snap.position - t.position) < 0.05) return null;
       {
-        const room = roomPosition(s, now);
+        // Without a clock estimate (after a reconnect, or a jump that dropped the samples), the timeline's own position stands in for the room's.
+        const room = roomPosition(s, now) ?? t?.position ?? null;
         if (room !== null && restoring(s.life, snap.position, room, now)) return null;
       }
       return { action: 'seek', position: snap.position };
@@ -256,6 +257,8 @@ function onPlayerEvent(s: EngineState, event: PlayerEvent, snap: PlayerSnapshot,
   if (event === 'media-change') next = { ...forgetElement(next, snap), life: sourceChanged(next.life, now, s.player?.position) };
   if (own || s.timeline === null) return { state: next, effects: [] };
   const control = userControl(next, event, snap, now);
+  // Only a replacement's first seek (not the engine's own) may be the page's restore.
+  if (event === 'seeking' && next.life.restorePending) next = { ...next, life: { ...next.life, restorePending: false } };
   if (control === null) return { state: next, effects: [] };
   next = {
     ...next,

@@ -23,6 +23,8 @@ import type { PlayerSnapshot } from './player';
 export const REPLACE_MAX_MS = 5000;
 /** How long after an attach a seek to the room's position counts as the page restoring it. */
 export const RESTORE_WINDOW_MS = 3000;
+/** A replacement's first seek this close (s) to where the replaced element was is the page restoring it, at any time. */
+export const RESTORE_EXACT_S = 0.05;
 /** A seek landing this close (s) to the room's position changes nothing for the room. */
 export const RESTORE_TOLERANCE_S = 1.5;
 /** A loading element is left alone this long before the engine acts on it anyway (preload=none stays loading). */
@@ -39,6 +41,8 @@ export interface LifeCycle {
   replacedAt: number;
   /** Where the replaced element was (s): the position the page restores on the new one, wherever the room went meanwhile. */
   replacedFrom: number | null;
+  /** The replacement has not seen a seek of the page's (or a person's) yet: its first one may be the restore. */
+  restorePending: boolean;
   /** Local time the player was first seen loading, null when it is not. */
   loadingSince: number | null;
 }
@@ -49,6 +53,7 @@ export const initialLifeCycle: LifeCycle = {
   attachedAt: -Infinity,
   replacedAt: -Infinity,
   replacedFrom: null,
+  restorePending: false,
   loadingSince: null,
 };
 
@@ -63,6 +68,7 @@ export function attached(l: LifeCycle, hadPlayer: boolean, now: number, oldPosit
     replacedAt: replacing ? now : l.replacedAt,
     // A detach kept the position already; an element replaced in place gives it now.
     replacedFrom: replacing ? (l.detached ? l.replacedFrom : (oldPosition ?? l.replacedFrom)) : null,
+    restorePending: replacing,
     loadingSince: null,
   };
 }
@@ -79,7 +85,7 @@ export function detached(l: LifeCycle, now: number, position?: number): LifeCycl
 
 /** The element loads another source (quality switch, next episode in the same element). */
 export function sourceChanged(l: LifeCycle, now: number, position?: number): LifeCycle {
-  return { ...l, replacingSince: now, attachedAt: now, replacedAt: now, replacedFrom: position ?? null };
+  return { ...l, replacingSince: now, attachedAt: now, replacedAt: now, replacedFrom: position ?? null, restorePending: true };
 }
 
 /** Updates the life cycle from the player's latest state (after every engine step). */
@@ -112,6 +118,8 @@ export function pageMade(l: LifeCycle, p: PlayerSnapshot, now: number): boolean 
  */
 export function restoring(l: LifeCycle, position: number, roomPosition: number, now: number): boolean {
   if (now - l.attachedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S) return true;
+  // The replacement's first seek, to exactly where the old element was: the restore, however slow the load.
+  if (l.restorePending && l.replacedFrom !== null && Math.abs(position - l.replacedFrom) < RESTORE_EXACT_S) return true;
   return now - l.replacedAt < RESTORE_WINDOW_MS && l.replacedFrom !== null && Math.abs(position - l.replacedFrom) < RESTORE_TOLERANCE_S;
 }
 

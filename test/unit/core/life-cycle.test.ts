@@ -3,7 +3,7 @@
  * it, hide it, re-create it, load another source into it) is never a room control, the engine
  * brings the new element in line with the room, and the status the others see does not flicker.
  */
-import type { EngineEffect, EngineEvent, EngineState } from '../../../extension/core';
+import { createEngine, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
 import type { PlayerSnapshot } from '../../../extension/core/player';
 import { REPLACE_MAX_MS, RESTORE_WINDOW_MS } from '../../../extension/core/life-cycle';
 import type { Timeline } from '../../../relay/contract/protocol';
@@ -125,6 +125,19 @@ describe('life-cycle events are never room controls', () => {
       ],
     ],
     [
+      "a very slow re-creation: its first seek, to exactly the old element's position, long after every window",
+      playing,
+      [
+        [{ type: 'detach' }, 10_050],
+        [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
+        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100 + REPLACE_MAX_MS + 500],
+        [
+          { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, seeking: true }) },
+          10_100 + REPLACE_MAX_MS + 500 + RESTORE_WINDOW_MS + 1000,
+        ],
+      ],
+    ],
+    [
       'the page resuming after a quality switch, the new source loaded, while the room is paused',
       paused,
       [
@@ -152,15 +165,13 @@ describe('what a person does still counts', () => {
   test.each<[string, Array<[EngineEvent, number]>, string]>([
     ['a pause on the shown element', [[{ type: 'player', event: 'pause', snapshot: snap({ paused: true }) }, 10_100]], 'pause'],
     [
-      "a seek to the old element's position once the window after the slow replacement is over",
+      "a re-created element's second seek to the old element's position, after every window",
       [
         [{ type: 'detach' }, 10_050],
         [{ type: 'attach', snapshot: snap({ paused: true, position: 0, loading: true }) }, 10_100],
-        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 0 }) }, 10_100 + REPLACE_MAX_MS + 500],
-        [
-          { type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, seeking: true }) },
-          10_100 + REPLACE_MAX_MS + 500 + RESTORE_WINDOW_MS + 100,
-        ],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 10, seeking: true }) }, 10_300],
+        [{ type: 'snapshot', snapshot: snap({ paused: true, position: 10 }) }, 10_100 + REPLACE_MAX_MS + 4000],
+        [{ type: 'player', event: 'seeking', snapshot: snap({ position: 10, seeking: true }) }, 10_100 + REPLACE_MAX_MS + 4100],
       ],
       'seek',
     ],
@@ -303,4 +314,18 @@ describe('the status others see does not flicker through "no video" or "paused"'
     const stuck = feed(brief.state, [[{ type: 'snapshot', snapshot: snap({ paused: true }) }, 13_200]]);
     expect(stuck.state.status).toBe('paused');
   });
+});
+
+test("the page's restore seek on a re-created element while the clock has no estimate (after a reconnect or a jump) is not a control", () => {
+  // No clock samples: the engine cannot say where the room is now, only where its timeline put it.
+  const s = feed(createEngine(), [
+    [{ type: 'snapshot', snapshot: snap({ position: 30, paused: true }) }, 9_990],
+    [{ type: 'timeline', timeline: { ...playing, position: 30, setAt: 10_200 } }, 10_000],
+  ]).state;
+  const r = feed(s, [
+    [{ type: 'detach' }, 10_050],
+    [{ type: 'attach', snapshot: snap({ paused: true, position: 0 }) }, 10_100],
+    [{ type: 'player', event: 'seeking', snapshot: snap({ paused: true, position: 30, seeking: true }) }, 10_400],
+  ]);
+  expect(controls(r.effects)).toEqual([]);
 });
