@@ -21,10 +21,6 @@ import {
 } from '../support/rooms';
 
 jest.setTimeout(90_000);
-// Known timing failure, open: under a loaded CI run on a slow machine, the Firefox re-creation
-// during a scheduled start failed about one run in three (at f15f111 too), with a control from the
-// re-created member at the restored position. A retry is logged, never silent.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 let relay: TestRelay;
 let site: FixtureServer;
