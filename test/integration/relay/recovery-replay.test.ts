@@ -4,10 +4,28 @@
  * room's members only, and a broadcast that left the client out is not replayed to it.
  */
 import { CLIENT_FEATURES, PROTOCOL_VERSION, type MemberStatusEntry } from '../../../relay/contract/protocol';
-import { connectClient, nextEvent } from '../../support/relay';
+import { connectClient, nextEvent, type TestClient } from '../../support/relay';
 import { unwrap, useRelay } from './support';
 
 const h = useRelay();
+
+/** `client`'s transport drops and it stays away (reconnection off) until `comeBackRecovered`; `other` sees it away. */
+async function dropTransport(client: TestClient, other: TestClient, memberId: string): Promise<void> {
+  client.io.reconnection(false);
+  const away = nextEvent(other, 'member:updated');
+  client.io.engine.close();
+  expect((await away)[0]).toMatchObject({ id: memberId, connected: false });
+}
+
+/** `client` reconnects, recovered, and everything replayed to it has arrived (a round trip after the replay). */
+async function comeBackRecovered(client: TestClient): Promise<void> {
+  const back = new Promise<void>((done) => client.once('connect', () => done()));
+  client.io.reconnection(true);
+  client.connect();
+  await back;
+  expect(client.recovered).toBe(true);
+  await client.emitWithAck('time:ping');
+}
 
 test('broadcasts missed during a transport drop are replayed in order, only those meant for the client', async () => {
   const { socket: bob, joined: b } = await h.createRoom('Bob');
@@ -35,10 +53,7 @@ test('broadcasts missed during a transport drop are replayed in order, only thos
       else if (event === 'member:updated') seen.push(payload.connected === true ? 'member back' : 'member away');
       else seen.push(event);
     });
-    alice.io.reconnection(false);
-    const away = nextEvent(bob, 'member:updated');
-    alice.io.engine.close();
-    expect((await away)[0]).toMatchObject({ id: a.memberId, connected: false });
+    await dropTransport(alice, bob, a.memberId);
 
     unwrap(await bob.emitWithAck('playback:control', { action: 'seek', position: 11 }));
     unwrap(await bob.emitWithAck('chat:send', { text: 'while you were out' }));
@@ -47,13 +62,7 @@ test('broadcasts missed during a transport drop are replayed in order, only thos
     unwrap(await bob.emitWithAck('member:status', { status: 'paused' }));
     unwrap(await stranger.emitWithAck('chat:send', { text: 'another room' }));
 
-    const back = new Promise<void>((done) => alice.once('connect', () => done()));
-    alice.io.reconnection(true);
-    alice.connect();
-    await back;
-    expect(alice.recovered).toBe(true);
-    // A round trip after the replay: everything replayed has arrived.
-    await alice.emitWithAck('time:ping');
+    await comeBackRecovered(alice);
     // Her own away notice went to the room (she was still in it as far as the session knows), then
     // what Bob sent, then her return; not her status report, nor the other room's chat. Bob's two
     // statuses: only the latest (each member:updated carries the whole member), where it was sent.
@@ -84,10 +93,7 @@ test("status batches missed are replayed with each member's latest entry only; a
       else if (event === 'member:updated') seen.push((payload as { connected: boolean }).connected ? 'member back' : 'member away');
       else seen.push(event);
     });
-    alice.io.reconnection(false);
-    const away = nextEvent(bob, 'member:updated');
-    alice.io.engine.close();
-    expect((await away)[0]).toMatchObject({ id: a.memberId, connected: false });
+    await dropTransport(alice, bob, a.memberId);
 
     // Each broadcast sends the waiting batch first: Bob's buffering goes before the seek, alone.
     unwrap(await bob.emitWithAck('member:status', { status: 'buffering' }));
@@ -96,12 +102,7 @@ test("status batches missed are replayed with each member's latest entry only; a
     unwrap(await bob.emitWithAck('member:status', { status: 'paused' }));
     await last;
 
-    const back = new Promise<void>((done) => alice.once('connect', () => done()));
-    alice.io.reconnection(true);
-    alice.connect();
-    await back;
-    expect(alice.recovered).toBe(true);
-    await alice.emitWithAck('time:ping');
+    await comeBackRecovered(alice);
     expect(seen).toEqual(['member away', 'state 12', 'status Bob paused', 'member back']);
   } finally {
     alice.disconnect();
