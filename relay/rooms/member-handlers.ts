@@ -7,6 +7,7 @@ import { roomChannel, watchChannel, type RelayContext, type RelaySocket } from '
 import { ErrorCode, type Member, type Profile, type Result, type StatusReport, type TelemetryReport } from '../contract/protocol';
 import { recordTelemetry, reportStatus, setProfile } from './member-actions';
 import { fail, updateAsMember } from './member-update';
+import { statusEntry } from './room-view';
 
 export async function memberProfile(ctx: RelayContext, socket: RelaySocket, req: Profile): Promise<Result<Member>> {
   const r = await updateAsMember(ctx, socket, (id) => setProfile(id, req));
@@ -27,10 +28,7 @@ export async function memberStatus(ctx: RelayContext, socket: RelaySocket, repor
   // the offset or RTT (a client that does not send `member:telemetry` for those) is sent volatile:
   // a busy socket may skip one, and it is not kept for connection state recovery.
   const { member, telemetryOnly, audience } = r.value;
-  if (audience.batches) {
-    const entry = { memberId: member.id, status: member.status, offsetMs: member.offsetMs, rttMs: member.rttMs };
-    ctx.statuses.record(r.code, entry, telemetryOnly);
-  }
+  if (audience.batches) ctx.statuses.record(r.code, statusEntry(member), telemetryOnly);
   if (audience.legacy) {
     const others = socket.to(roomChannel(r.code));
     ctx.metrics.eventsOut.count('member:updated');

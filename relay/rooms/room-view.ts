@@ -1,5 +1,5 @@
 /** Helpers shared by the pure room rules: public views, host hand-off, expiry bookkeeping. */
-import { byJoinOrder, type Member, type RoomView } from '../contract/protocol';
+import { byJoinOrder, type Member, type MemberStatusEntry, type RoomView } from '../contract/protocol';
 import type { StoredMember, StoredRoom } from '../store/room-store';
 
 /**
@@ -19,6 +19,11 @@ export function memberView(m: StoredMember): Member {
     joinedAt: m.joinedAt,
     connected: m.connected,
   };
+}
+
+/** A member's entry in a `members:status` batch: what its status report set. */
+export function statusEntry(m: Member): MemberStatusEntry {
+  return { memberId: m.id, status: m.status, offsetMs: m.offsetMs, rttMs: m.rttMs };
 }
 
 export function roomView(room: StoredRoom): RoomView {

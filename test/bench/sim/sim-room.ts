@@ -13,6 +13,7 @@ import type { ControlRequest, Media, StatusReport, TelemetryReport, Timeline, Wa
 import { emptyTimeline } from '../../../relay/contract/timeline';
 import { control, expireHoldAt, recordTelemetry, reportStatus } from '../../../relay/rooms/member-actions';
 import { createRoom, join, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
+import { statusEntry } from '../../../relay/rooms/room-view';
 import { StatusBoard } from '../../../relay/rooms/status-board';
 import { TelemetryBoard } from '../../../relay/rooms/telemetry-board';
 import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
@@ -98,8 +99,7 @@ export class SimRoom {
     this.notify(id, 'status-ack');
     if (value === null) return;
     const { member, telemetryOnly, audience } = value;
-    if (audience.batches)
-      this.statuses.record('SIM', { memberId: id, status: member.status, offsetMs: member.offsetMs, rttMs: member.rttMs }, telemetryOnly);
+    if (audience.batches) this.statuses.record('SIM', statusEntry(member), telemetryOnly);
     if (audience.legacy) for (const other of this.ids) if (other !== id) this.notify(other, 'member-updated');
     if (value.timeline !== null)
       this.commit(value.timeline, now, report.status === 'buffering' || report.status === 'ad' ? 'hold' : 'release');
