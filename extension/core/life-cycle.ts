@@ -57,8 +57,7 @@ export const initialLifeCycle: LifeCycle = {
   loadingSince: null,
 };
 
-/** Another element (or the same one, back in the page) shows the room's video. */
-/** `oldPosition`: where the element it replaces was, when there was one. */
+/** Another element (or the same one, back in the page) shows the room's video; `oldPosition`: where the element it replaces was. */
 export function attached(l: LifeCycle, hadPlayer: boolean, now: number, oldPosition?: number): LifeCycle {
   const replacing = hadPlayer || l.detached || l.replacingSince !== null;
   return {

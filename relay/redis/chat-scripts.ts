@@ -21,7 +21,8 @@ const APPEND_CHAT_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 -- The room's expiry as a time (Redis 7), copied exactly; Redis 6 has only the remaining TTL.
 local exact, expires = pcall(redis.call, 'PEXPIRETIME', KEYS[1])
-local ttl = exact and -3 or redis.call('PTTL', KEYS[1])
+local ttl = -1
+if not exact then ttl = redis.call('PTTL', KEYS[1]) end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
 local entries = redis.call('LRANGE', KEYS[2], 0, -1)
