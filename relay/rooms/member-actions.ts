@@ -58,7 +58,8 @@ export interface StatusApplied {
 /** Whether the room's other members (away ones too: connection state recovery replays to them) take batches, or need `member:updated`. */
 function audienceOf(room: StoredRoom, memberId: string): StatusApplied['audience'] {
   const audience = { batches: false, legacy: false };
-  for (const m of Object.values(room.members)) {
+  for (const id in room.members) {
+    const m = room.members[id]!;
     if (m.id === memberId) continue;
     if (m.batches === true) audience.batches = true;
     else audience.legacy = true;
@@ -77,11 +78,12 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
       offsetMs: report.offsetMs !== undefined ? report.offsetMs : m.offsetMs,
       rttMs: report.rttMs !== undefined ? report.rttMs : m.rttMs,
     };
-    const next: StoredRoom = { ...room, members: { ...room.members, [memberId]: member } };
+    const members = { ...room.members, [memberId]: member };
     const stalled = report.status === 'buffering' || report.status === 'ad';
     const timeline = stalled
-      ? memberStalled(next.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
-      : memberReady(next.timeline, memberId, now, scheduleLead(rttsOf(next)));
+      ? memberStalled(room.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
+      : memberReady(room.timeline, memberId, now, scheduleLead(rttsOf({ members })));
+    const next: StoredRoom = { ...room, members, timeline };
     const changed = timeline !== room.timeline;
     const value = {
       member: memberView(member),
@@ -89,7 +91,7 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
       telemetryOnly: m.status === member.status,
       audience: audienceOf(next, memberId),
     };
-    return { ok: true, room: { ...next, timeline }, value };
+    return { ok: true, room: next, value };
   };
 }
 

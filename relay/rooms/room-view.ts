@@ -54,8 +54,12 @@ export function withExpiry(room: StoredRoom, now: number, graceMs: number): Stor
   return room.expiresAt === null ? { ...room, expiresAt: now + graceMs } : room;
 }
 
-export function rttsOf(room: StoredRoom): Array<number | null> {
-  return Object.values(room.members)
-    .filter((m) => m.connected)
-    .map((m) => m.rttMs);
+export function rttsOf(room: Pick<StoredRoom, 'members'>): Array<number | null> {
+  // A loop, not Object.values().filter().map(): this runs on every control and status report.
+  const rtts: Array<number | null> = [];
+  for (const id in room.members) {
+    const m = room.members[id]!;
+    if (m.connected) rtts.push(m.rttMs);
+  }
+  return rtts;
 }

@@ -41,6 +41,35 @@ test('create refuses a taken code and keeps a copy; what get and update return c
   await store.close();
 });
 
+test('an update freezes what it made new at any depth (a changed member, a new one, a new timeline), not only the room', async () => {
+  const { store } = setup();
+  await store.create(createRoom('ROOM', member, 0));
+  const r = await store.update('ROOM', (room) => {
+    const m1 = room.members.m1!;
+    return {
+      ok: true,
+      room: {
+        ...room,
+        members: { ...room.members, m1: { ...m1, status: 'playing' }, m2: { ...m1, id: 'm2', name: 'Bo' } },
+        timeline: { ...room.timeline, waitingFor: ['m2'] },
+      },
+      value: null,
+    };
+  });
+  const room = r.ok ? r.room! : null;
+  expect(room === null ? [] : [room.members, room.members.m1, room.members.m2, room.timeline, room.timeline.waitingFor].map(Object.isFrozen)).toEqual([
+    true,
+    true,
+    true,
+    true,
+    true,
+  ]);
+  // An update that leaves the members as they were keeps them, frozen.
+  const again = await store.update('ROOM', (prev) => ({ ok: true, room: { ...prev, media: null }, value: null }));
+  expect(again.ok && again.room!.members === room!.members && Object.isFrozen(again.room)).toBe(true);
+  await store.close();
+});
+
 test('update applies mutate atomically, bumps the version, and keeps the room on an error value', async () => {
   const { store } = setup();
   await store.create(createRoom('ROOM', member, 0));
