@@ -4,7 +4,9 @@
  * A room is one hash `{prefix}room:{CODE}` with fields `v` (version) and `d` (the room as JSON).
  * `update` is optimistic concurrency: read, apply the pure `mutate`, then a Lua compare-and-set
  * writes only if `v` is still the version that was read; on a lost race it re-reads and retries
- * (with jittered back-off), and reports `conflict` after MAX_ATTEMPTS. Rooms expire in Redis by
+ * (with jittered back-off), and reports `conflict` after MAX_ATTEMPTS. The updates of a room that
+ * wait while its write is in flight go together in the next write (a group commit), so `v` counts
+ * writes, not updates. Rooms expire in Redis by
  * PEXPIREAT at `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index
  * scored by expiry (+inf while present), from which expired entries are trimmed lazily.
  *
@@ -125,6 +127,19 @@ export interface RedisStoreOptions {
   logger?: Logger;
 }
 
+/** Most updates of one room applied in one write (a group commit; the rest wait for the next). */
+const MAX_GROUP = 64;
+
+/** An update waiting for its room's next write; typed loosely, each caller's T and E are its own. */
+interface PendingUpdate {
+  mutate: (room: StoredRoom) => Mutation<unknown, unknown>;
+  resolve: (result: UpdateResult<unknown, unknown>) => void;
+  reject: (err: unknown) => void;
+}
+
+/** What one update of a group came to: its result, or what its `mutate` threw. */
+type Outcome = UpdateResult<unknown, unknown> | { thrown: unknown };
+
 /** How often snapshots of expired rooms are dropped. */
 const PRUNE_MS = 60_000;
 
@@ -134,7 +149,9 @@ export class RedisRoomStore implements RoomStore {
   private readonly redis: ScriptRedis;
   private readonly index: string;
   private readonly backoff: (attempt: number) => number;
-  private readonly queues = new Map<string, Promise<void>>();
+  /** Updates waiting for their room's next write, and the rooms with a write in flight. */
+  private readonly waiting = new Map<string, PendingUpdate[]>();
+  private readonly writing = new Set<string>();
   private readonly snapshots: RoomSnapshots;
   private readonly pruner: NodeJS.Timeout;
   /** Redis' run_id when last checked; a different one after a reconnect means it lost its data. */
@@ -177,31 +194,88 @@ export class RedisRoomStore implements RoomStore {
   }
 
   /**
-   * Updates of one room from this process run one at a time (a per-room queue), so only other
-   * relays can make the compare-and-set fail: a busy room on one node never burns its retries.
+   * Updates of one room from this process are applied in order, and those that arrive while the
+   * room's write is in flight are applied together in the next one (a group commit: one read, every
+   * waiting `mutate` in turn, one compare-and-set). Only other relays can make the compare-and-set
+   * fail, so a busy room on one node never burns its retries; and the burst of status reports that
+   * follows every control costs one round trip pair instead of one per report.
    */
   update<T, E = string>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>> {
-    const previous = this.queues.get(code) ?? Promise.resolve();
-    const run = previous.then(() => this.swap(code, mutate));
-    const tail = run.then(
-      () => undefined,
-      () => undefined, // the caller gets the rejection through `run`
-    );
-    this.queues.set(code, tail);
-    void tail.then(() => {
-      if (this.queues.get(code) === tail) this.queues.delete(code);
+    return new Promise((resolve, reject) => {
+      const entry = { mutate, resolve, reject } as unknown as PendingUpdate;
+      const waiting = this.waiting.get(code);
+      if (waiting === undefined) this.waiting.set(code, [entry]);
+      else waiting.push(entry);
+      if (!this.writing.has(code)) void this.drain(code);
     });
-    return run;
   }
 
-  private async swap<T, E>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>> {
+  /** Writes the room's waiting updates, a group at a time, until none is left. */
+  private async drain(code: string): Promise<void> {
+    this.writing.add(code);
+    try {
+      for (let group = this.takeGroup(code); group.length > 0; group = this.takeGroup(code)) {
+        try {
+          const outcomes = await this.swap(code, group);
+          group.forEach((u, i) => {
+            const o = outcomes[i]!;
+            if ('thrown' in o) u.reject(o.thrown);
+            else u.resolve(o);
+          });
+        } catch (err) {
+          for (const u of group) u.reject(err);
+        }
+      }
+    } finally {
+      this.writing.delete(code);
+    }
+  }
+
+  private takeGroup(code: string): PendingUpdate[] {
+    const waiting = this.waiting.get(code);
+    if (waiting === undefined) return [];
+    if (waiting.length <= MAX_GROUP) {
+      this.waiting.delete(code);
+      return waiting;
+    }
+    return waiting.splice(0, MAX_GROUP);
+  }
+
+  /**
+   * One read, each `mutate` applied to the room the previous one left (an error value or a throw
+   * leaves it as it was, for that caller alone), one compare-and-set; all again on a lost race.
+   */
+  private async swap(code: string, group: PendingUpdate[]): Promise<Outcome[]> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) await delay(this.backoff(attempt));
       const current = await this.read(code);
-      if (current === null) return { ok: false, error: 'room_not_found' };
-      const result = mutate(current.room);
-      if (!result.ok) return result;
-      const next = result.room === null ? null : { ...result.room, code, version: current.version + 1 };
+      if (current === null) return group.map(() => ({ ok: false, error: 'room_not_found' }));
+      const version = current.version + 1;
+      let room: StoredRoom | null = current.room;
+      let changed = false;
+      const outcomes: Outcome[] = [];
+      for (const u of group) {
+        if (room === null) {
+          outcomes.push({ ok: false, error: 'room_not_found' });
+          continue;
+        }
+        let result: Mutation<unknown, unknown>;
+        try {
+          result = u.mutate(room);
+        } catch (thrown) {
+          outcomes.push({ thrown });
+          continue;
+        }
+        if (!result.ok) {
+          outcomes.push(result);
+          continue;
+        }
+        changed = true;
+        room = result.room === null ? null : { ...result.room, code, version };
+        outcomes.push({ ok: true, room, value: result.value });
+      }
+      if (!changed) return outcomes;
+      const next = room;
       const json = next === null ? '' : JSON.stringify(next);
       const written = await this.redis.lockstepSwap(
         this.key(code),
@@ -214,11 +288,11 @@ export class RedisRoomStore implements RoomStore {
       );
       if (written === 1) {
         if (next === null) this.snapshots.delete(code);
-        else this.snapshots.set(code, { json, version: next.version, expiresAt: next.expiresAt });
-        return { ok: true, room: next, value: result.value };
+        else this.snapshots.set(code, { json, version, expiresAt: next.expiresAt });
+        return outcomes;
       }
     }
-    return { ok: false, error: 'conflict' };
+    return group.map(() => ({ ok: false, error: 'conflict' }));
   }
 
   async appendChat(code: string, message: ChatMessage): Promise<boolean> {

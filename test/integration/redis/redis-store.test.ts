@@ -45,7 +45,38 @@ describe('RedisRoomStore', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     const final = await b.store.get('CONCUR');
     expect(Object.keys(final!.members)).toHaveLength(121);
-    expect(final!.version).toBe(120);
+    // One version per write; a store writes the updates that waited for its previous write together.
+    expect(final!.version).toBeGreaterThan(1);
+    expect(final!.version).toBeLessThanOrEqual(120);
+  });
+
+  test('updates that wait for a room write share the next one: applied in order, each with its own result', async () => {
+    const { store: s } = await store();
+    await s.create(room('GROUP'));
+    const boom = new Error('boom');
+    const settled = await Promise.allSettled([
+      s.update('GROUP', addMember(1)), // written alone: the others arrive while its write is in flight
+      s.update('GROUP', addMember(2)),
+      s.update('GROUP', () => ({ ok: false, error: 'not_host' })),
+      s.update('GROUP', () => {
+        throw boom;
+      }),
+      s.update('GROUP', addMember(3)),
+    ]);
+    const [one, two, refused, thrown, three] = settled;
+    expect(refused).toEqual({ status: 'fulfilled', value: { ok: false, error: 'not_host' } });
+    expect(thrown).toEqual({ status: 'rejected', reason: boom });
+    // Each caller gets its own value, and the room as its own update left it.
+    const seen = (r: (typeof settled)[number] | undefined) =>
+      r?.status === 'fulfilled' && r.value.ok ? [r.value.value, Object.keys(r.value.room!.members).sort()] : r;
+    expect([one, two, three].map(seen)).toEqual([
+      [1, ['m0', 'm1']],
+      [2, ['m0', 'm1', 'm2']],
+      [3, ['m0', 'm1', 'm2', 'm3']],
+    ]);
+    const final = await s.get('GROUP');
+    expect(Object.keys(final!.members).sort()).toEqual(['m0', 'm1', 'm2', 'm3']);
+    expect(final!.version).toBe(2); // two writes for three changes
   });
 
   test('create refuses a taken code; get of a missing room is null; delete removes it from the count', async () => {
