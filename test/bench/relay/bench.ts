@@ -83,10 +83,10 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /**
  * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
  * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against;
- * base = the relay bundle given by --base-bundle (an older build), in memory mode, base2 = two of it
- * sharing Redis (as redis2): before and after in one run.
+ * base = the relay bundle given by --base-bundle (an older build), in memory mode, baseredis = one of it
+ * with Redis (as redis), base2 = two of it sharing Redis (as redis2): before and after in one run.
  */
-const SCENARIOS = ['bare', 'base', 'base2', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
+const SCENARIOS = ['bare', 'base', 'baseredis', 'base2', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
