@@ -57,13 +57,9 @@ test('an update freezes what it made new at any depth (a changed member, a new o
     };
   });
   const room = r.ok ? r.room! : null;
-  expect(room === null ? [] : [room.members, room.members.m1, room.members.m2, room.timeline, room.timeline.waitingFor].map(Object.isFrozen)).toEqual([
-    true,
-    true,
-    true,
-    true,
-    true,
-  ]);
+  expect(
+    room === null ? [] : [room.members, room.members.m1, room.members.m2, room.timeline, room.timeline.waitingFor].map(Object.isFrozen),
+  ).toEqual([true, true, true, true, true]);
   // An update that leaves the members as they were keeps them, frozen.
   const again = await store.update('ROOM', (prev) => ({ ok: true, room: { ...prev, media: null }, value: null }));
   expect(again.ok && again.room!.members === room!.members && Object.isFrozen(again.room)).toBe(true);
