@@ -115,6 +115,9 @@ test('next episode by navigation: Chromium opens episode 2 and takes Firefox alo
   await c.page.goto(`${site.origin}/plain.html?ep=2&who=c`);
   await waitFor(async () => (await f.page.run<string>('location.search').catch(() => '')).includes('ep=2'), 'Firefox on episode 2', 20_000);
   await waitForVideo(firefox, f.tabId);
+  // Act once episode 2 shows its first frame in Chromium: while it loads, what happens to it is the
+  // page's doing (seen under load: a seek and play during the load, rightly, not taken as the user's).
+  await waitFor(async () => (await c.page.run<number>(`${MAIN_VIDEO}.readyState`)) >= 2, 'episode 2 loaded (Chromium)');
   await act(c.page, 'v.currentTime = 10; return v.play().then(() => null, (err) => String(err));');
   await waitFor(
     async () => {
