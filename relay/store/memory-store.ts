@@ -25,29 +25,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/**
- * Freezes an updated room, walking only what differs from the room it replaces: a field or a
- * member that is the previous one (===) is frozen already. Most updates change one member and the
- * timeline, so this visits a handful of objects instead of the whole room; members records have
- * random keys, so V8 gives each its own shape and a walk of one is slow.
- */
-function freezeUpdate(next: StoredRoom, prev: StoredRoom): StoredRoom {
-  Object.freeze(next);
-  for (const key in next) {
-    const child = next[key as keyof StoredRoom];
-    if (typeof child !== 'object' || child === null || child === prev[key as keyof StoredRoom]) continue;
-    if (key !== 'members') deepFreeze(child);
-    else if (!Object.isFrozen(child)) {
-      Object.freeze(child);
-      for (const id in next.members) {
-        const m = next.members[id];
-        if (m !== prev.members[id]) deepFreeze(m);
-      }
-    }
-  }
-  return next;
-}
-
 export interface MemoryStoreOptions {
   /** Clock in the relay's time base (ms), to compare with `expiresAt`. */
   now: () => number;
@@ -81,7 +58,7 @@ export class MemoryRoomStore implements RoomStore {
       this.delete(code);
       return { ok: true, room: null, value: deepFreeze(result.value) };
     }
-    const next = freezeUpdate({ ...result.room, code, version: current.version + 1 }, current);
+    const next = deepFreeze({ ...result.room, code, version: current.version + 1 });
     this.put(next);
     return { ok: true, room: next, value: deepFreeze(result.value) };
   }
