@@ -116,15 +116,20 @@ export function pageMade(l: LifeCycle, p: PlayerSnapshot, now: number): boolean 
  * slow load leaves the room ahead of it; the engine then brings the element to the room).
  */
 export function restoring(l: LifeCycle, position: number, roomPosition: number, now: number): boolean {
-  if (now - l.attachedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S) return true;
+  if (soonAndNear(l.attachedAt, now, position, roomPosition)) return true;
   // The replacement's first seek, to exactly where the old element was: the restore, however slow the load.
   if (l.restorePending && l.replacedFrom !== null && Math.abs(position - l.replacedFrom) < RESTORE_EXACT_S) return true;
-  return now - l.replacedAt < RESTORE_WINDOW_MS && l.replacedFrom !== null && Math.abs(position - l.replacedFrom) < RESTORE_TOLERANCE_S;
+  return soonAndNear(l.replacedAt, now, position, l.replacedFrom);
 }
 
 /** A play soon after the page replaced the element, where the room is: the page resuming it, not a person. */
 export function resuming(l: LifeCycle, position: number, roomPosition: number, now: number): boolean {
-  return now - l.replacedAt < RESTORE_WINDOW_MS && Math.abs(position - roomPosition) < RESTORE_TOLERANCE_S;
+  return soonAndNear(l.replacedAt, now, position, roomPosition);
+}
+
+/** Within RESTORE_WINDOW_MS of `since`, and within RESTORE_TOLERANCE_S of `target` (none: no). */
+function soonAndNear(since: number, now: number, position: number, target: number | null): boolean {
+  return now - since < RESTORE_WINDOW_MS && target !== null && Math.abs(position - target) < RESTORE_TOLERANCE_S;
 }
 
 /** Whether the engine should leave the player be for now (gone, hidden, or still loading its first frame). */
