@@ -7,6 +7,11 @@
  *   const res = await alice.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } });
  *   ...
  *   alice.disconnect(); await relay.close();
+ *
+ * The relay shares its process with the test (its clients, a browser driver), so the load monitor
+ * would count the test's CPU as the relay's and, on a busy machine, shed clock pings and telemetry
+ * (relay/limits/load-shedding.ts) in a test that is not about load. So a test relay keeps up unless
+ * the test passes a monitor of its own (`extra.load`), as overload.test.ts does.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +21,7 @@ import { createRelay, type RelayOptions } from '../../relay/app';
 import { defaultConfig, type RelayConfig } from '../../relay/config';
 import type { RelayServer } from '../../relay/context';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../relay/contract/protocol';
+import type { LoadMonitor } from '../../relay/limits/load-shedding';
 import type { RoomStore } from '../../relay/store/room-store';
 import { memoryStoreFactory, type StoreFactory } from './stores';
 
@@ -41,13 +47,16 @@ export interface TestRelay {
   close(): Promise<void>;
 }
 
+/** A relay that is never saturated: nothing is shed. */
+const keepsUp: LoadMonitor = { saturated: () => false, stop: () => undefined };
+
 export async function startRelay(opts: StartRelayOptions = {}): Promise<TestRelay> {
   const config = defaultConfig({ HOST: '127.0.0.1', PORT: opts.port ?? 0, LOG_LEVEL: 'silent', ...opts.config });
   const logger = opts.logger ?? pino({ level: config.LOG_LEVEL });
   const owned = opts.store === undefined ? await (opts.storeFactory ?? memoryStoreFactory).create() : null;
   const store = opts.store ?? owned!.store;
   const http = createServer();
-  const relay = createRelay(http, { config, logger, store, storeKind: opts.storeFactory?.name ?? 'memory', ...opts.extra });
+  const relay = createRelay(http, { config, logger, store, storeKind: opts.storeFactory?.name ?? 'memory', load: keepsUp, ...opts.extra });
   await new Promise<void>((done, fail) => {
     http.once('error', fail);
     http.listen(config.PORT, '127.0.0.1', () => done());

@@ -128,9 +128,13 @@ test('a private session leaves no plaintext in Redis, the relay logs or /metrics
   expect(t3).toMatchObject({ paused: false, position: t2.position, setAt: t2.setAt });
 
   // Chat both ways and a reaction.
+  // A chat line goes to its sender too, after the ack (the adapter delivers it once Redis has
+  // stored it): Bob's own copy is awaited, or it could be the next message he hears.
   const chatAtAlice = nextEvent(alice, 'chat:message', 15_000);
+  const ownAtBob = nextEvent(bob, 'chat:message', 15_000);
   unwrap(await bob.emitWithAck('chat:send', { text: await codec.chatOut(SECRET.chat1) }));
   expect((await codec.chat((await chatAtAlice)[0])).text).toBe(SECRET.chat1);
+  expect((await codec.chat((await ownAtBob)[0])).text).toBe(SECRET.chat1);
   const chatAtBob = nextEvent(bob, 'chat:message', 15_000);
   unwrap(await alice.emitWithAck('chat:send', { text: await codec.chatOut(SECRET.chat2) }));
   expect((await codec.chat((await chatAtBob)[0])).text).toBe(SECRET.chat2);

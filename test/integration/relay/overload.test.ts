@@ -6,6 +6,7 @@
  * member whose queue piled up past what a relay that keeps up allows (MAX_QUEUED in guard.ts).
  * Nothing here is timed: the stall is CPU work to do, the checks are on answers and counters.
  */
+import { monitorLoad } from '../../../relay/limits/load-shedding';
 import { PROTOCOL_VERSION, type Result, type Timeline } from '../../../relay/contract/protocol';
 import type { TestClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
@@ -50,7 +51,8 @@ async function pingAnswered(c: TestClient): Promise<number> {
 }
 
 describe.each(storeFactories)('overload ($name store)', (storeFactory) => {
-  const h = useRelay({ storeFactory, extra: { budgets: { chat: { points: 1000, duration: 1 } } } });
+  // The real monitor: a test relay keeps up by default (test/support/relay.ts).
+  const h = useRelay({ storeFactory, extra: { budgets: { chat: { points: 1000, duration: 1 } }, load: monitorLoad() } });
 
   test('a saturated relay sheds pings and telemetry, still applies controls and statuses, and disconnects no good client', async () => {
     const ROOMS = 4;
