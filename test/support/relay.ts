@@ -95,12 +95,26 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
   event: E,
   timeoutMs = 5000,
 ): Promise<Parameters<ServerToClientEvents[E]>> {
+  return nextEventWhere(socket, event, () => true, timeoutMs);
+}
+
+/**
+ * The next `event` on `socket` whose arguments satisfy `match`: for a wait that an earlier event of
+ * the same name still on its way (a broadcast through Redis, which can come after its ack) must not end.
+ */
+export function nextEventWhere<E extends keyof ServerToClientEvents>(
+  socket: TestClient,
+  event: E,
+  match: (...args: Parameters<ServerToClientEvents[E]>) => boolean,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>> {
   return new Promise((done, fail) => {
     const timer = setTimeout(() => {
       socket.off(event, listener as never);
-      fail(new Error(`no ${event} within ${timeoutMs} ms`));
+      fail(new Error(`no matching ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
     const listener = (...args: Parameters<ServerToClientEvents[E]>): void => {
+      if (!match(...args)) return;
       clearTimeout(timer);
       socket.off(event, listener as never);
       done(args);

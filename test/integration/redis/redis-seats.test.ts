@@ -5,9 +5,9 @@
  */
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { PROTOCOL_VERSION, type JoinedRoom, type Member, type ServerToClientEvents } from '../../../relay/contract/protocol';
+import { PROTOCOL_VERSION, type JoinedRoom, type Member } from '../../../relay/contract/protocol';
 import { connectRedis } from '../../../relay/redis/connection';
-import { connectClient, type TestClient } from '../../support/relay';
+import { connectClient, nextEventWhere, type TestClient } from '../../support/relay';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 import { unwrap } from '../relay/support';
 import { startRelayProcess, type RelayProcess } from './processes';
@@ -48,30 +48,8 @@ async function seat(url: string, code: string | null, name: string): Promise<Sea
   return { socket, joined };
 }
 
-/** The next `event` on `socket` whose arguments satisfy `match`. */
-function eventWhere<E extends keyof ServerToClientEvents>(
-  socket: TestClient,
-  event: E,
-  match: (...args: Parameters<ServerToClientEvents[E]>) => boolean,
-  timeoutMs: number,
-): Promise<Parameters<ServerToClientEvents[E]>> {
-  return new Promise((done, fail) => {
-    const timer = setTimeout(() => {
-      socket.off(event, listener as never);
-      fail(new Error(`no matching ${event} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (...args: Parameters<ServerToClientEvents[E]>): void => {
-      if (!match(...args)) return;
-      clearTimeout(timer);
-      socket.off(event, listener as never);
-      done(args);
-    };
-    socket.on(event, listener as never);
-  });
-}
-
 const memberUpdate = (socket: TestClient, id: string, connected: boolean, timeoutMs = BOUND_MS): Promise<[Member]> =>
-  eventWhere(socket, 'member:updated', (m) => m.id === id && m.connected === connected, timeoutMs);
+  nextEventWhere(socket, 'member:updated', (m) => m.id === id && m.connected === connected, timeoutMs);
 
 /** Polls Redis (the sweep's last step is there, not on any socket) until `check` holds. */
 async function redisState(check: () => Promise<boolean>, what: string, timeoutMs = BOUND_MS): Promise<void> {
@@ -126,13 +104,13 @@ test('a member of a killed relay who does not come back is shown away within the
   const code = alice.joined.room.code;
   const bob = await seat(b.url, code, 'Bob');
   unwrap(await alice.socket.emitWithAck('playback:control', { action: 'play', position: 10 }));
-  const held = eventWhere(alice.socket, 'playback:state', (t) => t.waitingFor.includes(bob.joined.memberId), 5000);
+  const held = nextEventWhere(alice.socket, 'playback:state', (t) => t.waitingFor.includes(bob.joined.memberId), 5000);
   unwrap(await bob.socket.emitWithAck('member:status', { status: 'buffering', offsetMs: null, rttMs: 20 }));
   const [hold] = await held;
 
   // Bob's client does not reconnect (reconnection is off in connectClient).
   const away = memberUpdate(alice.socket, bob.joined.memberId, false);
-  const released = eventWhere(alice.socket, 'playback:state', (t) => t.waitingFor.length === 0, BOUND_MS);
+  const released = nextEventWhere(alice.socket, 'playback:state', (t) => t.waitingFor.length === 0, BOUND_MS);
   const killedAt = Date.now();
   await b.kill();
   const [seen] = await away;
@@ -172,7 +150,7 @@ test('a member of a killed relay who resumes elsewhere before the sweep stays pr
   expect(await memberNow(alice, carol.joined.memberId)).toMatchObject({ connected: true });
   expect(await memberNow(alice, dave.joined.memberId)).toMatchObject({ connected: false });
   // Carol on C still acts in the room.
-  const chat = eventWhere(alice.socket, 'chat:message', (m) => m.from === carol.joined.memberId, 5000);
+  const chat = nextEventWhere(alice.socket, 'chat:message', (m) => m.from === carol.joined.memberId, 5000);
   unwrap(await back.emitWithAck('chat:send', { text: 'still here' }));
   await chat;
   expect(carolAway).toEqual([]);
@@ -194,7 +172,7 @@ test('a relay taken for dead while alive (stalled past the timeout) puts its mem
   expect(erin.socket.connected).toBe(true);
   expect(await memberNow(alice, erin.joined.memberId)).toMatchObject({ connected: true });
   // Erin's relay still serves her.
-  const chat = eventWhere(alice.socket, 'chat:message', (m) => m.from === erin.joined.memberId, 5000);
+  const chat = nextEventWhere(alice.socket, 'chat:message', (m) => m.from === erin.joined.memberId, 5000);
   unwrap(await erin.socket.emitWithAck('chat:send', { text: 'back' }));
   await chat;
 
