@@ -17,7 +17,11 @@ export function announceLeft(ctx: RelayContext, code: string, lefts: MemberLeft[
   }
 }
 
-/** Tells the room what an arrival changed (others only: the arriving socket gets the ack). */
+/**
+ * Tells the room what an arrival changed; the arriving socket has it in its ack. Through a cluster
+ * adapter the receivers are picked once the event is stored, when the arriving socket may be in the
+ * room already and hear it too: the extension takes its own entry again as an update.
+ */
 export function announceEntry(
   ctx: RelayContext,
   code: string,
