@@ -75,7 +75,11 @@ export function options(outdir: string): BuildOptions {
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: 'warning',
-    define: { __DEFAULT_RELAY_URL__: JSON.stringify(defaultRelayUrl) },
+    define: {
+      __DEFAULT_RELAY_URL__: JSON.stringify(defaultRelayUrl),
+      // bench:e2e only: a console line per clock sample (extension/content/sync-shell.ts).
+      __LOCKSTEP_CLOCK_LOG__: JSON.stringify(process.env.LOCKSTEP_CLOCK_LOG === '1'),
+    },
     // The polyfill's own minified build (same version, same code): 10 KB instead of 38 KB in every
     // bundle that talks to the browser, which is all of them.
     alias: { 'webextension-polyfill': 'webextension-polyfill/dist/browser-polyfill.min.js' },

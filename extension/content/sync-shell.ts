@@ -14,7 +14,16 @@
  * the wall clock, the tab shown after long hidden): the clock samples in a burst again.
  */
 import type { ControlRequest, Timeline } from '../../relay/contract/protocol';
-import { CADENCE, createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../core/index';
+import {
+  CADENCE,
+  createEngine,
+  nextPingDelayMs,
+  relayNow,
+  step,
+  type EngineEffect,
+  type EngineEvent,
+  type EngineState,
+} from '../core/index';
 import type { PlayerAdapter } from './adapters/types';
 import type { ContentSend } from './messaging';
 import { pageScheduler, type Scheduler } from './scheduler';
@@ -40,6 +49,9 @@ export const CONTROL_RETRY_FOR_MS = 10_000;
 export const WAKE_GAP_MS = 90_000;
 export const WAKE_SLIP_MS = 1000;
 /** Failures that may pass once the worker or the relay connection is back. */
+/** How bench:e2e finds the clock lines in a page's console (after the log prefix): `clock sample {json}`. */
+export const CLOCK_LOG_LINE = 'clock sample';
+
 const RETRYABLE: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate_limited', 'relay_unreachable', 'not_in_room']);
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -272,8 +284,17 @@ export class SyncShell {
     const r = await this.send('timePing', null);
     const t3 = this.clock.now();
     if (this.signal.aborted) return;
-    if (r.ok) this.run({ type: 'clock-sample', sample: { t0, relayTime: r.data.relayTime, t3 } });
+    if (r.ok) {
+      this.run({ type: 'clock-sample', sample: { t0, relayTime: r.data.relayTime, t3 } });
+      if (typeof __LOCKSTEP_CLOCK_LOG__ !== 'undefined' && __LOCKSTEP_CLOCK_LOG__) this.logClock(t0, r.data.relayTime, t3);
+    }
     this.pingTimer = this.clock.setTimeout(() => void this.ping(), r.ok ? nextPingDelayMs(this.engine.clock) : PING_RETRY_MS);
+  }
+
+  /** bench:e2e's build only (__LOCKSTEP_CLOCK_LOG__): the sample and the estimate after it (relay − local at t3, ms). */
+  private logClock(t0: number, relayTime: number, t3: number): void {
+    const relay = relayNow(this.engine.clock, t3);
+    log.debug(CLOCK_LOG_LINE, JSON.stringify({ t0, relayTime, t3, estimateMs: relay === null ? null : relay - t3 }));
   }
 
   private stop(): void {

@@ -34,6 +34,8 @@ export interface MemberPage {
   frame(urlPart: string): Promise<MemberFrame | null>;
   /** A real click (the browser's input, so a user gesture, e.g. for requestFullscreen) on the element matching `selector`. */
   click(selector: string): Promise<void>;
+  /** Calls `listener` with the text of each console message of the page, its content scripts' included. */
+  onConsole(listener: (text: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -139,6 +141,9 @@ function fromPlaywright(page: PlaywrightPage): MemberPage {
       return frame === null ? null : playwrightFrame(frame);
     },
     click: (selector) => page.click(selector),
+    onConsole: (listener) => {
+      page.on('console', (m) => listener(m.text()));
+    },
     close: () => page.close(),
   };
 }
@@ -167,6 +172,9 @@ function fromPuppeteer(page: PuppeteerPage): MemberPage {
       return frame === null ? null : puppeteerFrame(page, frame);
     },
     click: (selector) => page.click(selector),
+    onConsole: (listener) => {
+      page.on('console', (m) => listener(m.text()));
+    },
     close: () => page.close(),
   };
 }

@@ -6,7 +6,11 @@
  * Options: --kinds chromium,firefox,chromium  --steady 20 (seconds of playback after each change)
  *          --panel (every member with the room panel open)
  *          --private (a private room: names and media sealed, joined with its invite link)
+ *          --clock-samples FILE (writes every member's clock samples, for `npm run bench:clock-replay`)
+ * The extension is built with LOCKSTEP_CLOCK_LOG=1 (package.json): each member logs its clock samples,
+ * and the bench prints how far each estimate was from the true offset (clock-errors.ts).
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startRelay } from '../../support/relay';
 import { launchMember, type BrowserKind, type Member, type MemberPage } from '../../support/browsers';
@@ -15,6 +19,7 @@ import { convergenceMs, pairwiseErrors, percentiles, type Frame, type Percentile
 import { benchVideo } from './bench-video';
 import { createRoom, joinRoom, privateInvite, setRelayUrl, waitForMembers, waitForVideo } from '../../support/rooms';
 import { startStaticServer } from './static-server';
+import { describeErrors, loggedErrors, parseClockLine, wallOffsetMs, type LoggedSample, type MemberClockLog } from './clock-errors';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +29,7 @@ const { values } = parseArgs({
     panel: { type: 'boolean', default: false },
     // A private room (#15): the timeline stays readable, so sync should not change.
     private: { type: 'boolean', default: false },
+    'clock-samples': { type: 'string' },
   },
 });
 const kinds = (values.kinds ?? '').split(',').map((k) => k.trim()) as BrowserKind[];
@@ -82,6 +88,14 @@ async function main(): Promise<void> {
   try {
     for (const [i, kind] of kinds.entries()) members.push(await launchMember(`${'ABC'[i]} ${kind} ${profiles[i]?.label}`, kind));
     const tabs = await Promise.all(members.map((m, i) => m.openTab(`${site.origin}/recorder.html?member=${i}`)));
+    const clockSamples: LoggedSample[][] = tabs.map(() => []);
+    tabs.forEach((t, i) =>
+      t.page.onConsole((text) => {
+        const sample = parseClockLine(text);
+        if (sample !== null) clockSamples[i]?.push(sample);
+      }),
+    );
+    const wallBefore = await Promise.all(tabs.map((t) => wallOffsetMs(t.page)));
     for (const [i, m] of members.entries()) await setRelayUrl(m, proxies[i]?.url ?? '');
     for (const [i, m] of members.entries()) await waitForVideo(m, tabs[i]?.tabId ?? -1);
     const isPrivate = values.private === true;
@@ -114,7 +128,19 @@ async function main(): Promise<void> {
       }
       marks.push({ action, at, until: wallNow() });
     }
+    const wallAfter = await Promise.all(pages.map((p) => wallOffsetMs(p)));
+    // The relay's clock is this process's: relay − local = −(page − this process).
+    const clocks: MemberClockLog[] = members.map((m, i) => ({
+      name: m.name,
+      truthMs: -((wallBefore[i] ?? 0) + (wallAfter[i] ?? 0)) / 2,
+      samples: clockSamples[i] ?? [],
+    }));
     report(members, recorded, marks);
+    reportClocks(clocks, wallBefore, wallAfter);
+    if (values['clock-samples'] !== undefined) {
+      writeFileSync(values['clock-samples'], JSON.stringify({ members: clocks }, null, 1));
+      console.log(`clock samples written to ${values['clock-samples']} (npm run bench:clock-replay -- ${values['clock-samples']})`);
+    }
   } finally {
     for (const m of members) await m.close().catch((err: unknown) => console.error(`closing ${m.name}:`, err));
     await site.close();
@@ -168,6 +194,15 @@ function report(members: Member[], recorded: Recorded[], marks: { action: Action
   console.log(`rate changes per member: ${rates.join(', ')}`);
   const fps = frames.map((f) => (f.length / (((f[f.length - 1]?.[0] ?? 0) - (f[0]?.[0] ?? 0)) / 1000 || 1)).toFixed(0));
   console.log(`presented frames per second while recording: ${fps.join(', ')} (video is 60 fps)`);
+}
+
+function reportClocks(clocks: MemberClockLog[], before: number[], after: number[]): void {
+  console.log("clock estimate error against the relay's clock (ms; one machine, so the true offset is known), after the connect burst:");
+  clocks.forEach((c, i) => {
+    const drift = Math.abs((after[i] ?? 0) - (before[i] ?? 0));
+    const wall = `page clock − relay clock ${(-c.truthMs).toFixed(2)} ms${drift > 0.5 ? ` (moved ${drift.toFixed(1)} ms over the run)` : ''}`;
+    console.log(`  ${c.name}: ${describeErrors(loggedErrors(c))}; ${wall}`);
+  });
 }
 
 main().catch((err: unknown) => {
