@@ -1,6 +1,7 @@
 /**
  * Builds the extension into dist/chrome and dist/firefox from the one root manifest.json.
- * Usage: tsx extension/build.ts [--watch]. LOCKSTEP_RELAY_URL sets the default relay URL.
+ * Usage: tsx extension/build.ts [--watch]. LOCKSTEP_RELAY_URL sets the default relay URL;
+ * LOCKSTEP_CLOCK_LOG=1 (bench:e2e) has the content script log every clock sample to the page console.
  */
 import { build, context, type BuildOptions, type Plugin } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { manifestFor, type Browser } from './manifest-variants';
 
 const root = resolve(__dirname, '..');
 const defaultRelayUrl = process.env.LOCKSTEP_RELAY_URL ?? 'http://localhost:3000';
+const clockLog = process.env.LOCKSTEP_CLOCK_LOG === '1';
 
 /** Bundles: every script is an IIFE (an ESM bundle of CommonJS-looking code silently fails in a worker). */
 const entryPoints = {
@@ -78,7 +80,7 @@ export function options(outdir: string): BuildOptions {
     define: {
       __DEFAULT_RELAY_URL__: JSON.stringify(defaultRelayUrl),
       // bench:e2e only: a console line per clock sample (extension/content/sync-shell.ts).
-      __LOCKSTEP_CLOCK_LOG__: JSON.stringify(process.env.LOCKSTEP_CLOCK_LOG === '1'),
+      __LOCKSTEP_CLOCK_LOG__: JSON.stringify(clockLog),
     },
     // The polyfill's own minified build (same version, same code): 10 KB instead of 38 KB in every
     // bundle that talks to the browser, which is all of them.

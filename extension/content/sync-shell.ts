@@ -48,10 +48,10 @@ export const CONTROL_RETRY_FOR_MS = 10_000;
  */
 export const WAKE_GAP_MS = 90_000;
 export const WAKE_SLIP_MS = 1000;
-/** Failures that may pass once the worker or the relay connection is back. */
 /** How bench:e2e finds the clock lines in a page's console (after the log prefix): `clock sample {json}`. */
 export const CLOCK_LOG_LINE = 'clock sample';
 
+/** Failures that may pass once the worker or the relay connection is back. */
 const RETRYABLE: ReadonlySet<string> = new Set(['unavailable', 'internal', 'rate_limited', 'relay_unreachable', 'not_in_room']);
 
 type Timer = ReturnType<typeof setTimeout>;

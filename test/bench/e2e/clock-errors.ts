@@ -63,12 +63,34 @@ export function loggedErrors(log: MemberClockLog): number[] {
 }
 
 /**
- * The same samples through the estimator again, with `overrides` of its settings (CLOCK) in force:
- * estimate − truth (ms) after each, from the end of the connect burst on.
+ * The CLOCK settings that shape the estimate. The others set when pings go, and the recorded samples
+ * went when they went: changing those in a replay would change nothing.
  */
-export function replayedErrors(log: MemberClockLog, overrides: Partial<Record<keyof typeof CLOCK, number>> = {}): number[] {
+export const ESTIMATOR_SETTINGS = [
+  'windowSize',
+  'windowMs',
+  'offsetSamples',
+  'minBest',
+  'minSkewSpanMs',
+  'trustSkewSpanMs',
+  'maxSkewPpm',
+  'maxRttMs',
+  'fitSteps',
+  'fitToleranceMs',
+  'jumpMs',
+] as const satisfies ReadonlyArray<keyof typeof CLOCK>;
+export type EstimatorSetting = (typeof ESTIMATOR_SETTINGS)[number];
+
+/**
+ * The same samples through the estimator again, with `overrides` of its settings in force:
+ * estimate − truth (ms) after each, from the end of the connect burst on. One estimator runs
+ * through all of them, where the engine starts afresh after a reconnect: a member that reconnected
+ * during the run is replayed differently from what it logged.
+ */
+export function replayedErrors(log: MemberClockLog, overrides: Partial<Record<EstimatorSetting, number>> = {}): number[] {
   const settings = CLOCK as unknown as Record<string, number>;
   const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, settings[k]]));
+  const from = CLOCK.burstCount - 1;
   Object.assign(settings, overrides);
   try {
     let clock = createClock();
@@ -76,7 +98,7 @@ export function replayedErrors(log: MemberClockLog, overrides: Partial<Record<ke
     log.samples.forEach((s, i) => {
       clock = addClockSample(clock, s);
       const relay = relayNow(clock, s.t3);
-      if (i >= CLOCK.burstCount - 1 && relay !== null) errors.push(relay - s.t3 - log.truthMs);
+      if (i >= from && relay !== null) errors.push(relay - s.t3 - log.truthMs);
     });
     return errors;
   } finally {

@@ -6,8 +6,8 @@
  * member whose queue piled up past what a relay that keeps up allows (MAX_QUEUED in guard.ts).
  * Nothing here is timed: the stall is CPU work to do, the checks are on answers and counters.
  */
-import { monitorLoad } from '../../../relay/limits/load-shedding';
 import { PROTOCOL_VERSION, type Result, type Timeline } from '../../../relay/contract/protocol';
+import { monitorLoad } from '../../../relay/limits/load-shedding';
 import type { TestClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';

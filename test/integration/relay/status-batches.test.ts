@@ -5,7 +5,7 @@
  * `member:updated` per report, and a room with one of those sends both.
  */
 import { CLIENT_FEATURES, PROTOCOL_VERSION, type Member, type MemberStatusEntry } from '../../../relay/contract/protocol';
-import { connectClient, nextEvent, type TestClient } from '../../support/relay';
+import { connectClient, nextEvent, nextEventWhere, type TestClient } from '../../support/relay';
 import { storeFactories } from '../../support/stores';
 import { unwrap, useRelay } from './support';
 
@@ -105,7 +105,8 @@ describe.each(storeFactories)('status batches ($name store)', (storeFactory) => 
     expect((await oldSees)[0]).toEqual(ack);
     expect((await bobBatch)[0]).toEqual([entry(ack)]);
     // The older client's own report: the others still hear of it in a batch; it needs no update of its own.
-    const aliceBatch = nextEvent(alice.socket, 'members:status');
+    // Alice's copy of the first batch may still be on its way (Bob's came first): wait for Old's.
+    const aliceBatch = nextEventWhere(alice.socket, 'members:status', (entries) => entries.some((e) => e.memberId === old.joined.memberId));
     const oldAck = unwrap(await old.socket.emitWithAck('member:status', { status: 'playing' }));
     expect((await aliceBatch)[0]).toEqual([entry(oldAck)]);
   });

@@ -10,6 +10,7 @@ import type { ContentSend } from '../../../extension/content/messaging';
 import type { Scheduler } from '../../../extension/content/scheduler';
 import { SyncShell, WAKE_GAP_MS, WAKE_SLIP_MS } from '../../../extension/content/sync-shell';
 import { snapshot } from '../core/engine-kit';
+import { parseClockLine } from '../../bench/e2e/clock-errors';
 
 const timeline: Timeline = {
   seq: 1,
@@ -181,4 +182,37 @@ test('stops pinging and keeping alive once disposed', async () => {
   const n = sent.length;
   await jest.advanceTimersByTimeAsync(5 * 60_000);
   expect(sent.length).toBe(n);
+});
+
+describe("bench:e2e's clock lines (__LOCKSTEP_CLOCK_LOG__)", () => {
+  const flag = globalThis as { __LOCKSTEP_CLOCK_LOG__?: boolean };
+  afterEach(() => {
+    delete flag.__LOCKSTEP_CLOCK_LOG__;
+    jest.restoreAllMocks();
+  });
+  /** What the shell wrote with console.debug, each call as the console shows it (arguments joined by a space). */
+  const debugLines = (): string[] => {
+    const lines: string[] = [];
+    jest.spyOn(console, 'debug').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    return lines;
+  };
+
+  test('in the logging build: one line per sample, which the bench reads back, with the estimate after it', async () => {
+    flag.__LOCKSTEP_CLOCK_LOG__ = true;
+    const lines = debugLines();
+    start();
+    await jest.advanceTimersByTimeAsync(4 * CLOCK.burstIntervalMs);
+    const samples = lines.map(parseClockLine);
+    expect(samples.length).toBeGreaterThanOrEqual(3);
+    expect(samples.every((s) => s !== null)).toBe(true);
+    // The relay is 5 s ahead and answers at once: every estimate says so.
+    for (const s of samples) expect(s?.estimateMs).toBeCloseTo(5000, 3);
+  });
+
+  test('in any other build: no clock lines', async () => {
+    const lines = debugLines();
+    start();
+    await jest.advanceTimersByTimeAsync(4 * CLOCK.burstIntervalMs);
+    expect(lines.filter((l) => parseClockLine(l) !== null)).toEqual([]);
+  });
 });
