@@ -12,6 +12,7 @@
 import { LOG_PREFIX } from '../../../extension/log';
 import { CLOCK_LOG_LINE } from '../../../extension/content/sync-shell';
 import { addClockSample, createClock, relayNow, CLOCK, type ClockSample } from '../../../extension/core/clock-sync';
+import { relayNow as relayClock } from '../../../relay/clock';
 import type { MemberPage } from '../../support/browsers';
 import { percentiles } from './analysis';
 
@@ -28,6 +29,8 @@ export interface MemberClockLog {
 }
 
 const LINE_START = `${LOG_PREFIX} ${CLOCK_LOG_LINE} `;
+/** Errors count from the last sample of the connect burst on (before it the estimate is still forming). */
+const FIRST_COUNTED = CLOCK.burstCount - 1;
 
 /** A console line of the logging build, or null for any other line (or one that does not parse). */
 export function parseClockLine(text: string): LoggedSample | null {
@@ -36,22 +39,22 @@ export function parseClockLine(text: string): LoggedSample | null {
     const s = JSON.parse(text.slice(LINE_START.length)) as Partial<LoggedSample>;
     const finite = [s.t0, s.relayTime, s.t3].every((v) => typeof v === 'number' && Number.isFinite(v));
     if (!finite || (s.estimateMs !== null && typeof s.estimateMs !== 'number')) return null;
-    return { t0: s.t0!, relayTime: s.relayTime!, t3: s.t3!, estimateMs: s.estimateMs ?? null };
+    return { t0: s.t0!, relayTime: s.relayTime!, t3: s.t3!, estimateMs: s.estimateMs as number | null };
   } catch {
     return null;
   }
 }
 
 /**
- * The page's clock minus this process's (ms): the reading of the quickest of `tries` round trips
- * against the middle of it (good to half that round trip, ~1 ms here).
+ * The page's clock minus the relay's (relay/clock.ts, run in this process), in ms: the page's reading
+ * in the quickest of `tries` round trips against the middle of it (good to half that round trip).
  */
 export async function wallOffsetMs(page: MemberPage, tries = 40): Promise<number> {
   let best = { rtt: Infinity, offset: 0 };
   for (let i = 0; i < tries; i++) {
-    const before = performance.timeOrigin + performance.now();
+    const before = relayClock();
     const at = await page.run<number>('performance.timeOrigin + performance.now()');
-    const after = performance.timeOrigin + performance.now();
+    const after = relayClock();
     if (after - before < best.rtt) best = { rtt: after - before, offset: at - (before + after) / 2 };
   }
   return best.offset;
@@ -59,7 +62,7 @@ export async function wallOffsetMs(page: MemberPage, tries = 40): Promise<number
 
 /** Estimate − truth (ms) for each sample from the end of the connect burst on: the live estimates as logged. */
 export function loggedErrors(log: MemberClockLog): number[] {
-  return log.samples.slice(CLOCK.burstCount - 1).flatMap((s) => (s.estimateMs === null ? [] : [s.estimateMs - log.truthMs]));
+  return log.samples.slice(FIRST_COUNTED).flatMap((s) => (s.estimateMs === null ? [] : [s.estimateMs - log.truthMs]));
 }
 
 /**
@@ -90,7 +93,6 @@ export type EstimatorSetting = (typeof ESTIMATOR_SETTINGS)[number];
 export function replayedErrors(log: MemberClockLog, overrides: Partial<Record<EstimatorSetting, number>> = {}): number[] {
   const settings = CLOCK as unknown as Record<string, number>;
   const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, settings[k]]));
-  const from = CLOCK.burstCount - 1;
   Object.assign(settings, overrides);
   try {
     let clock = createClock();
@@ -98,7 +100,7 @@ export function replayedErrors(log: MemberClockLog, overrides: Partial<Record<Es
     log.samples.forEach((s, i) => {
       clock = addClockSample(clock, s);
       const relay = relayNow(clock, s.t3);
-      if (i >= from && relay !== null) errors.push(relay - s.t3 - log.truthMs);
+      if (i >= FIRST_COUNTED && relay !== null) errors.push(relay - s.t3 - log.truthMs);
     });
     return errors;
   } finally {
