@@ -118,6 +118,8 @@ export interface FrameSync {
   timeline: Timeline;
   /** False while the relay connection is down (the engine keeps the player running meanwhile). */
   connected: boolean;
+  /** The relay takes a member that follows a new timeline to have its status (PersistedRoom.follows): report only what differs. */
+  follows: boolean;
 }
 
 /** Where a frame's best video candidate stands, for choosing the tab's owner frame. */

@@ -32,6 +32,8 @@ import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/s
 import { StatusBoard } from './rooms/status-board';
 import { TelemetryBoard } from './rooms/telemetry-board';
 import { MemoryRecoveryAdapter } from './store/memory-recovery';
+import { followingStore } from './rooms/followers';
+import { statusEntry } from './rooms/room-view';
 import type { RoomStore } from './store/room-store';
 
 export interface RelayOptions {
@@ -67,7 +69,18 @@ const PING_INTERVAL_MS = 20_000;
 const RECOVERY_MS = 120_000;
 
 export function createRelay(httpServer: HttpServer, options: RelayOptions): Relay {
-  const { config, logger, store } = options;
+  const { config, logger } = options;
+  // Members follow each new timeline; those whose client does not do so itself hear the statuses it
+  // implied, in the room's next status batch (and a member:updated each, for clients older than batches).
+  const store = followingStore(options.store, (code, members, audience) => {
+    if (audience.batches) for (const m of members) statuses.record(code, statusEntry(m), false);
+    if (!audience.legacy) return;
+    statuses.flush(code);
+    for (const m of members) {
+      metrics.eventsOut.count('member:updated');
+      io.to(roomChannel(code)).emit('member:updated', m);
+    }
+  });
   const seats = options.seats ?? noSeatRegistry;
   const now = options.now ?? relayNow;
   const started = now();
@@ -232,7 +245,9 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   io.on('connection', (socket) => {
     if (!socket.recovered) socket.data = { code: null, memberId: null };
     // What this connection's client declares it understands (a recovered one may be a newer extension).
-    socket.data.batches = declaredFeatures(socket.handshake.auth).has('members:status');
+    const features = declaredFeatures(socket.handshake.auth);
+    socket.data.batches = features.has('members:status');
+    socket.data.follows = features.has('status:follows');
     logger.debug({ sid: socket.id, ip: addressOf(socket.request), recovered: socket.recovered }, 'connected');
     // A protocol violation (binary, a malformed packet): socket.io closes the connection and reports it here.
     socket.on('error', (err) => {

@@ -20,6 +20,8 @@ export interface SocketData {
   storedRttMs?: number | null;
   /** The client declared `members:status` in its handshake (protocol.ts CLIENT_FEATURES): set on every connection. */
   batches?: boolean;
+  /** The client declared `status:follows` in its handshake: set on every connection. */
+  follows?: boolean;
   /** The member's latest telemetry since its last status report (sent again when someone starts watching). */
   telemetry?: MemberTelemetry;
 }

@@ -69,9 +69,12 @@ async function enter(
     reg.fail(tabId, joined.error, joined.message);
     return joined;
   }
-  const { memberId, resumeToken, room, chat } = joined.data;
+  const { memberId, resumeToken, room, chat, follows } = joined.data;
   const feed = feedOnEntry(room, memberId, chat ?? [], Date.now());
-  return { ok: true, data: reg.adoptConnected(tabId, conn, { relayUrl, memberId, resumeToken, room, feed, roomKey }) };
+  return {
+    ok: true,
+    data: reg.adoptConnected(tabId, conn, { relayUrl, memberId, resumeToken, room, feed, roomKey, follows: follows === true }),
+  };
 }
 
 export async function joinTab(reg: Registry, tabId: number, invite: string, navigate: boolean): Promise<ExtResult<TabState>> {

@@ -26,6 +26,7 @@ import {
   type Timeline,
 } from '../../relay/contract/protocol';
 import { byJoinOrder, ErrorCode } from '../../relay/contract/protocol';
+import { followedStatus } from '../../relay/contract/timeline';
 import {
   chatMessageSchema,
   joinedRoomSchema,
@@ -57,6 +58,11 @@ export interface PersistedRoom {
   feed: Feed;
   /** A private room's key (what the invite link carries); null or absent for an open room. */
   roomKey?: string | null;
+  /**
+   * The relay makes members follow each new timeline (JoinedRoom.follows), as of its latest join
+   * or resume answer; absent or false: an older relay, told every status change.
+   */
+  follows?: boolean;
 }
 
 /** What a tab room asks of the registry. */
@@ -228,6 +234,7 @@ export class TabRoom {
       settings: this.room.settings,
       timeline: this.room.timeline,
       connected: this.conn.socket.connected,
+      follows: this.joined.follows === true,
     };
   }
 
@@ -371,7 +378,17 @@ export class TabRoom {
     const previous = this.room.timeline;
     if (t.seq <= previous.seq) return; // stale or already seen (the ack and the broadcast both carry it)
     this.record({ type: 'timeline', timeline: t });
-    this.update({ timeline: t });
+    // With a relay that does the same, the members that were playing or paused follow the new
+    // timeline without a report (relay/rooms/followers.ts).
+    if (this.joined.follows !== true) return this.update({ timeline: t });
+    let members = this.room.members;
+    for (const [i, m] of members.entries()) {
+      const status = followedStatus(m.status, t);
+      if (status === m.status) continue;
+      if (members === this.room.members) members = [...members];
+      members[i] = { ...m, status };
+    }
+    this.update({ timeline: t, members });
     this.host.timeline(this.tabId, t, previous);
   }
 
@@ -431,7 +448,13 @@ export class TabRoom {
   private accept(joined: JoinedRoom): void {
     const seqBefore = this.room.timeline.seq;
     const previous = this.room.timeline;
-    this.joined = { ...this.joined, memberId: joined.memberId, resumeToken: joined.resumeToken, room: joined.room };
+    this.joined = {
+      ...this.joined,
+      memberId: joined.memberId,
+      resumeToken: joined.resumeToken,
+      room: joined.room,
+      follows: joined.follows === true,
+    };
     if (joined.chat !== undefined && joined.chat.length > 0) this.addChat(joined.chat);
     this.host.changed(this.tabId);
     if (joined.room.timeline.seq !== seqBefore) this.host.timeline(this.tabId, joined.room.timeline, previous);
@@ -464,7 +487,11 @@ export class TabRoom {
    * While a status report is on its way or waiting, every report is a status (the latest waits):
    * the room's view of this member is not settled, and telemetry must not overtake it.
    */
-  async status(report: StatusReport): Promise<ExtResult<null>> {
+  async status(sent: StatusReport): Promise<ExtResult<null>> {
+    // The timeline a report was seen under means something only to a relay that makes members
+    // follow timelines; an older one refuses a field it does not know.
+    const { seq, ...plainReport } = sent;
+    const report: StatusReport = this.joined.follows === true && seq !== undefined ? sent : plainReport;
     const { offsetMs, rttMs } = report;
     const settled = !this.statusInFlight && this.statusWaiting === null;
     if (settled && this.you?.status === report.status && offsetMs !== undefined && rttMs !== undefined) {

@@ -143,13 +143,20 @@ export class FrameSession {
 
   private applySync(sync: FrameSync | null): void {
     if (sync === null) return this.stopSync();
-    if (this.sync !== null && this.sync.code === sync.code) return this.sync.shell.timeline(sync.timeline);
+    if (this.sync !== null && this.sync.code === sync.code) return this.sync.shell.timeline(sync.timeline, sync.follows);
     const c = this.current;
     this.stopSync();
     if (c === null) return;
     const controller = new AbortController();
     const signal = AbortSignal.any([this.signal, controller.signal]);
-    const shell = new SyncShell({ adapter: c.adapter, send: this.send, timeline: sync.timeline, signal, scheduler: this.clock });
+    const shell = new SyncShell({
+      adapter: c.adapter,
+      send: this.send,
+      timeline: sync.timeline,
+      follows: sync.follows,
+      signal,
+      scheduler: this.clock,
+    });
     this.sync = { shell, code: sync.code, controller };
   }
 

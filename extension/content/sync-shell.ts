@@ -60,6 +60,8 @@ export interface SyncShellOptions {
   adapter: PlayerAdapter;
   send: ContentSend;
   timeline: Timeline;
+  /** The relay makes members follow new timelines (FrameSync.follows). */
+  follows?: boolean;
   signal: AbortSignal;
   scheduler?: Scheduler;
 }
@@ -84,11 +86,13 @@ export class SyncShell {
   private readonly post: ContentSend;
   private readonly signal: AbortSignal;
   private readonly clock: Scheduler;
+  private follows: boolean;
 
   constructor(options: SyncShellOptions) {
     this.post = options.send;
     this.signal = options.signal;
     this.clock = options.scheduler ?? pageScheduler;
+    this.follows = options.follows === true;
     this.lastSentAt = this.clock.now();
     this.lastTick = { local: this.clock.now(), wall: Date.now() };
     this.snapshots = this.clock.setInterval(() => this.snapshot(), SNAPSHOT_MS);
@@ -97,7 +101,7 @@ export class SyncShell {
     this.keepAlive();
     this.hook(options.adapter);
     this.run({ type: 'snapshot', snapshot: options.adapter.read() });
-    this.run({ type: 'timeline', timeline: options.timeline });
+    this.run({ type: 'timeline', timeline: options.timeline, follows: this.follows });
     void this.ping();
   }
 
@@ -106,8 +110,10 @@ export class SyncShell {
     return this.engine;
   }
 
-  timeline(t: Timeline): void {
-    this.run({ type: 'timeline', timeline: t });
+  /** A new timeline; `follows` when the room's relay says anew whether it makes members follow (a resume). */
+  timeline(t: Timeline, follows?: boolean): void {
+    if (follows !== undefined) this.follows = follows;
+    this.run({ type: 'timeline', timeline: t, follows: this.follows });
   }
 
   reconnected(): void {

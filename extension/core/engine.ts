@@ -32,13 +32,18 @@ import { consume, RATE_TOLERANCE, type Expectation } from './echo';
 import { follow } from './engine-follow';
 import { CADENCE } from './cadence';
 import { attached, detached, initialLifeCycle, observe, pageMade, restoring, resuming, sourceChanged, type LifeCycle } from './life-cycle';
-import { isHeld, positionAt } from '../../relay/contract/timeline';
+import { followedStatus, isHeld, positionAt } from '../../relay/contract/timeline';
 
 export type EngineEvent =
   /** A `time:ping` round trip. */
   | { type: 'clock-sample'; sample: ClockSample }
-  /** A `playback:state` broadcast or a control's ack; older seqs are dropped. */
-  | { type: 'timeline'; timeline: Timeline }
+  /**
+   * A `playback:state` broadcast or a control's ack; older seqs are dropped. `follows`: the relay
+   * takes a member that was playing or paused to follow it (relay/contract/timeline.ts
+   * followedStatus), so such a member reports only a status that differs; absent keeps what the
+   * last timeline said.
+   */
+  | { type: 'timeline'; timeline: Timeline; follows?: boolean }
   /** A precise sample from requestVideoFrameCallback (`displayTime` in the engine's time base). */
   | { type: 'frame'; sample: FrameSample; snapshot: PlayerSnapshot }
   /** The player's state read now (on a timer, ~4 per second, and after each effect). */
@@ -125,7 +130,13 @@ export interface EngineState {
   pausedSince: number | null;
   /** Local time the player started buffering, null when it is not. */
   bufferingSince: number | null;
+  /**
+   * What the relay holds for this member: the last report, its status followed through the
+   * timelines since when the relay does that (`follows`).
+   */
   lastReport: { at: number; offsetMs: number | null; rttMs: number | null; status: MemberStatus } | null;
+  /** The relay makes members follow new timelines (EngineEvent 'timeline'). */
+  follows: boolean;
   /** Counters for telemetry and the benchmark. */
   stats: { correctiveSeeks: number; rateChanges: number; userActions: number; staleDropped: number };
 }
@@ -161,6 +172,7 @@ export function createEngine(): EngineState {
     pausedSince: null,
     bufferingSince: null,
     lastReport: null,
+    follows: false,
     stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
   };
 }
@@ -203,9 +215,26 @@ function statusOf(s: EngineState, now: number): MemberStatus {
   const stalled = s.bufferingSince !== null && (s.seek === null || s.bufferingSince < s.seek.at);
   if (stalled && now - (s.bufferingSince as number) >= REPORT_BUFFERING_AFTER_MS) return 'buffering';
   if (!p.paused && !p.ended) return 'playing';
-  const roomPlays = s.timeline !== null && !isHeld(s.timeline);
+  const t = s.timeline;
+  if (t === null || isHeld(t)) return 'paused';
   const brief = s.pausedSince !== null && now - s.pausedSince < REPORT_PAUSED_AFTER_MS;
-  return roomPlays && brief ? 'playing' : 'paused';
+  // A scheduled start still ahead (or only just past) is the room playing: this member is about to.
+  const rn = engineRelayNow(s, now);
+  const starting = rn !== null && rn < t.setAt + REPORT_PAUSED_AFTER_MS;
+  return brief || starting ? 'playing' : 'paused';
+}
+
+/** The engine has told the player to play or pause and has not seen it do so yet. */
+function followPending(s: EngineState, now: number): boolean {
+  return s.expected.some((e) => (e.event === 'play' || e.event === 'pause') && e.until >= now);
+}
+
+/** A new timeline: what the relay holds for this member follows it, when the relay does that. */
+function followed(s: EngineState, t: Timeline, follows: boolean): Pick<EngineState, 'follows' | 'lastReport'> {
+  const last = s.lastReport;
+  if (!follows || last === null) return { follows, lastReport: last };
+  const status = followedStatus(last.status, t);
+  return { follows, lastReport: status === last.status ? last : { ...last, status } };
 }
 
 /** Where the room is now (s), or null before the clock allows saying. */
@@ -304,6 +333,11 @@ function report(s: EngineState, now: number): StepResult {
     if (status !== 'buffering' && status !== 'ad') status = last.status;
     if (status === last.status) return { state: { ...s, status }, effects: [] };
   }
+  if (s.follows && last !== null && status !== last.status && (status === 'playing' || status === 'paused') && followPending(s, now)) {
+    // The room moved, the relay holds the status it implies, and the player is told to follow:
+    // until it has (its 'play' or 'pause' seen), the difference is the engine's own transient.
+    return { state: { ...s, status }, effects: [] };
+  }
   const off = offsetMs(s, now);
   const rtt = s.clock.rttMs === null ? null : Math.round(s.clock.rttMs);
   // While the engine is bringing the player in line (a seek landing, a rate correction, a start
@@ -314,7 +348,9 @@ function report(s: EngineState, now: number): StepResult {
   if (!due || (correcting && onlyMoved)) return { state: { ...s, status }, effects: [] };
   return {
     state: { ...s, status, lastReport: { at: now, offsetMs: off, rttMs: rtt, status } },
-    effects: [{ type: 'send-status', status: { status, offsetMs: off, rttMs: rtt } }],
+    effects: [
+      { type: 'send-status', status: { status, offsetMs: off, rttMs: rtt, ...(s.timeline === null ? {} : { seq: s.timeline.seq }) } },
+    ],
   };
 }
 
@@ -373,6 +409,7 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
       r = {
         state: {
           ...s,
+          ...followed(s, event.timeline, event.follows ?? s.follows),
           timeline: event.timeline,
           userHold: stillHeld(s, event.timeline),
           readings: [],

@@ -81,6 +81,7 @@ export const joinedRoomSchema = z.object({
   memberId: id,
   resumeToken: z.string().check(z.minLength(1), z.maxLength(64)),
   chat: z.optional(z.array(chatMessageSchema).check(z.maxLength(LIMITS.chatHistoryCount))),
+  follows: z.optional(z.boolean()),
 });
 export const reactionEventSchema = z.object({ from: id, emoji: reactionValueSchema, at: finite });
 export const memberLeftSchema = z.object({ memberId: id, hostId: z.nullable(id) });

@@ -256,6 +256,12 @@ export interface JoinedRoom {
    * LIMITS.chatHistoryBytes of text). Absent from relays older than the room panel.
    */
   chat?: ChatMessage[];
+  /**
+   * The relay applies timeline.ts followedStatus to the room's members on every new timeline, so a
+   * client that declared `status:follows` need not report a status the timeline implies. Absent
+   * from older relays: report every status change.
+   */
+  follows?: boolean;
 }
 
 export interface Profile {
@@ -303,6 +309,12 @@ export interface StatusReport {
   status: MemberStatus;
   offsetMs?: number | null;
   rttMs?: number | null;
+  /**
+   * The timeline (`seq`) the member had when it saw this status. When the room has moved on since,
+   * the relay stores the status the newer timeline implies for a member that follows
+   * (timeline.ts followedStatus): the member is about to follow it, and will not report that.
+   */
+  seq?: number;
 }
 
 /**
@@ -336,9 +348,12 @@ export interface MemberStatusEntry {
 /**
  * What a client declares it understands, in the socket.io handshake (`auth: {features: [...]}`),
  * which an older relay ignores. `members:status`: it applies status batches, so the relay need not
- * send it a `member:updated` per status report.
+ * send it a `member:updated` per status report. `status:follows`: it takes a member that was
+ * playing or paused to follow each new timeline (timeline.ts followedStatus) without a report, and
+ * itself reports only what differs from that; the relay says in its join answer (`JoinedRoom.follows`)
+ * that it does the same, and sends the statuses a new timeline implied to the members without it.
  */
-export const CLIENT_FEATURES = ['members:status'] as const;
+export const CLIENT_FEATURES = ['members:status', 'status:follows'] as const;
 export type ClientFeature = (typeof CLIENT_FEATURES)[number];
 
 /** The features a handshake's `auth` declares (anything else in it is ignored, never trusted further). */

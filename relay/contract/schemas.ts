@@ -53,6 +53,7 @@ export const statusSchema = z.strictObject({
   status: z.enum(['playing', 'paused', 'buffering', 'ad', 'no_video']),
   offsetMs: z.optional(offsetMs),
   rttMs: z.optional(rttMs),
+  seq: baseSeq,
 });
 
 /** Telemetry between status changes: both values always sent (null: not known). */

@@ -7,7 +7,7 @@
  *     ▲                                                                   │
  *     └────────────── pause / member stalls under 'wait' ─────────────────┘
  */
-import { sameVideo, type ControlRequest, type Timeline, type WaitPolicy } from './protocol';
+import { sameVideo, type ControlRequest, type MemberStatus, type Timeline, type WaitPolicy } from './protocol';
 
 /** Lead bounds for scheduled starts (ms). The floor covers a seek plus a decoder restart. */
 export const MIN_LEAD_MS = 250;
@@ -26,6 +26,19 @@ export function emptyTimeline(now: number): Timeline {
 /** True when the timeline does not advance (paused by a user, or waiting for stalled members). */
 export function isHeld(t: Timeline): boolean {
   return t.paused || t.waitingFor.length > 0;
+}
+
+/**
+ * The status a member that follows the room has under timeline `t`: paused while the room is held,
+ * playing while it plays (a scheduled start included). Only a member that was playing or paused
+ * follows; buffering, an ad or no video stay until the member says otherwise. The relay applies it
+ * to every member when the timeline changes, and a client that declared `status:follows` applies
+ * it to its own view of the room and to what it last reported, so a member that simply follows
+ * reports nothing (protocol.ts CLIENT_FEATURES).
+ */
+export function followedStatus(status: MemberStatus, t: Timeline): MemberStatus {
+  if (status !== 'playing' && status !== 'paused') return status;
+  return isHeld(t) ? 'paused' : 'playing';
 }
 
 function clampToMedia(t: Timeline, position: number): number {

@@ -2,7 +2,7 @@
  * Pure room rules for a present member's actions: playback control, status reports, hold
  * timeouts, settings, host hand-over, profile. Each returns a `mutate` for `RoomStore.update`.
  */
-import { applyControl, expireHold, memberReady, memberStalled, scheduleLead } from '../contract/timeline';
+import { applyControl, expireHold, followedStatus, memberReady, memberStalled, scheduleLead } from '../contract/timeline';
 import {
   ErrorCode,
   type ControlRequest,
@@ -72,14 +72,17 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
   return (room: StoredRoom): Mutation<StatusApplied, ErrorCode> => {
     const m = present(room, memberId);
     if (m === null) return { ok: false, error: ErrorCode.NotInRoom };
+    // Seen under an older timeline: the member is about to follow the newer one (followers.ts).
+    const status =
+      report.seq !== undefined && report.seq < room.timeline.seq ? followedStatus(report.status, room.timeline) : report.status;
     const member: StoredMember = {
       ...m,
-      status: report.status,
+      status,
       offsetMs: report.offsetMs !== undefined ? report.offsetMs : m.offsetMs,
       rttMs: report.rttMs !== undefined ? report.rttMs : m.rttMs,
     };
     const members = { ...room.members, [memberId]: member };
-    const stalled = report.status === 'buffering' || report.status === 'ad';
+    const stalled = status === 'buffering' || status === 'ad';
     const timeline = stalled
       ? memberStalled(room.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
       : memberReady(room.timeline, memberId, now, scheduleLead(rttsOf({ members })));

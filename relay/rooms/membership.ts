@@ -41,6 +41,8 @@ export interface NewMember {
   connectionId: string;
   /** Its client applies `members:status` batches (StoredMember.batches). */
   batches?: boolean;
+  /** Its client follows new timelines' statuses itself (StoredMember.follows). */
+  follows?: boolean;
 }
 
 function storedMember(m: NewMember, role: Member['role'], now: number, room: StoredRoom | null): StoredMember {
@@ -58,6 +60,7 @@ function storedMember(m: NewMember, role: Member['role'], now: number, room: Sto
     awaySince: null,
     connectionId: m.connectionId,
     batches: m.batches === true,
+    follows: m.follows === true,
   };
 }
 
@@ -169,8 +172,8 @@ export function resume(
   now: number,
   rules: RoomRules,
   protocol = PROTOCOL_VERSION,
-  /** What the new connection declares (StoredMember.batches); undefined keeps what is stored. */
-  batches?: boolean,
+  /** What the new connection declares (StoredMember.batches and follows); undefined keeps what is stored. */
+  declared?: { batches: boolean; follows: boolean },
 ) {
   return (room: StoredRoom): Mutation<Entered, ErrorCode> => {
     const refused = admission(room, protocol);
@@ -185,7 +188,7 @@ export function resume(
       connected: true,
       awaySince: null,
       connectionId,
-      ...(batches === undefined ? {} : { batches }),
+      ...(declared === undefined ? {} : { batches: declared.batches, follows: declared.follows }),
     };
     const next = withExpiry({ ...p.room, members: { ...p.room.members, [member.id]: member } }, now, rules.graceMs);
     const previous = found.connected ? (found.connectionId ?? null) : null;

@@ -22,11 +22,11 @@ import {
   type RoomView,
 } from '../contract/protocol';
 import { mediaFits, profileFits } from '../contract/value-schemas';
-import type { UpdateResult } from '../store/room-store';
+import type { StoredRoom, UpdateResult } from '../store/room-store';
 import { transferHost, updateSettings } from './member-actions';
 import { fail, storeError, updateAsMember } from './member-update';
 import { createRoom, join, leave, markAway, resume, type Entered } from './membership';
-import { roomView } from './room-view';
+import { memberView, roomView } from './room-view';
 
 /** Resume tokens carry their room: `CODE.secret`; only the hash of the whole token is stored. */
 function tokenRoom(token: string): string | null {
@@ -74,8 +74,22 @@ function exit(ctx: RelayContext, socket: RelaySocket): void {
   delete socket.data.storedRttMs;
 }
 
-/** The connection's client applies `members:status` batches (declared in its handshake). */
-const batches = (socket: RelaySocket): boolean => socket.data.batches === true;
+/** What the connection's client declared in its handshake: it applies `members:status` batches, it follows new timelines' statuses. */
+const declared = (socket: RelaySocket): { batches: boolean; follows: boolean } => ({
+  batches: socket.data.batches === true,
+  follows: socket.data.follows === true,
+});
+
+/**
+ * A join or resume that moved the timeline (a pruned member's hold released): the members followed
+ * it after the rule made its view (followers.ts), so the view and the member are taken from the
+ * room as stored.
+ */
+function asStored(e: Entered, room: StoredRoom | null): Entered {
+  if (!e.timelineChanged || room === null) return e;
+  const stored = room.members[e.member.id];
+  return { ...e, member: stored === undefined ? e.member : memberView(stored), view: roomView(room) };
+}
 
 /** The client versions this relay serves (older ones in open rooms only: membership.ts admission). */
 function speaks(protocol: number): boolean {
@@ -97,7 +111,7 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
     const resumeToken = newResumeToken(code);
     const room = createRoom(
       code,
-      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id, batches: batches(socket) },
+      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id, ...declared(socket) },
       ctx.now(),
       req.settings,
       req.media ?? null,
@@ -106,7 +120,7 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
     if (await ctx.store.create(room)) {
       const entered = await enter(ctx, socket, code, memberId, roomView(room));
       ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'room created');
-      return { ok: true, data: { ...entered, memberId, resumeToken } };
+      return { ok: true, data: { ...entered, memberId, resumeToken, follows: true } };
     }
   }
   return fail(ErrorCode.Internal);
@@ -122,17 +136,18 @@ export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: Join
   const r = await ctx.store.update(
     code,
     join(
-      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id, batches: batches(socket) },
+      { id: memberId, profile: req.profile, resumeHash: hashResumeToken(resumeToken), connectionId: socket.id, ...declared(socket) },
       ctx.now(),
       ctx.rules,
       req.protocol,
     ),
   );
   if (!r.ok) return fail(storeError(r.error));
-  announceEntry(ctx, code, r.value, 'member:joined', r.room);
-  const entered = await enter(ctx, socket, code, memberId, r.value.view);
+  const e = asStored(r.value, r.room);
+  announceEntry(ctx, code, e, 'member:joined', r.room);
+  const entered = await enter(ctx, socket, code, memberId, e.view);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'joined');
-  return { ok: true, data: { ...entered, memberId, resumeToken } };
+  return { ok: true, data: { ...entered, memberId, resumeToken, follows: true } };
 }
 
 export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: ResumeRequest): Promise<Result<JoinedRoom>> {
@@ -143,13 +158,14 @@ export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: Re
   const seated = socket.data.code !== null;
   if (seated && (socket.data.code !== code || socket.data.memberId === null)) return fail(ErrorCode.AlreadyInRoom);
   const who = { resumeHash: hashResumeToken(req.resumeToken), ...(seated ? { memberId: socket.data.memberId! } : {}) };
-  const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules, req.protocol, batches(socket)));
+  const r = await ctx.store.update(code, resume(who, socket.id, ctx.now(), ctx.rules, req.protocol, declared(socket)));
   if (!r.ok && seated && r.error === ErrorCode.ResumeFailed) return fail(ErrorCode.AlreadyInRoom);
   if (!r.ok) return fail(r.error === 'room_not_found' ? ErrorCode.ResumeFailed : storeError(r.error));
-  announceEntry(ctx, code, r.value, 'member:updated', r.room);
-  const entered = await enter(ctx, socket, code, r.value.member.id, r.value.view);
+  const e = asStored(r.value, r.room);
+  announceEntry(ctx, code, e, 'member:updated', r.room);
+  const entered = await enter(ctx, socket, code, e.member.id, e.view);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'resumed');
-  return { ok: true, data: { ...entered, memberId: r.value.member.id, resumeToken: req.resumeToken } };
+  return { ok: true, data: { ...entered, memberId: r.value.member.id, resumeToken: req.resumeToken, follows: true } };
 }
 
 export async function roomLeave(ctx: RelayContext, socket: RelaySocket): Promise<Result<null>> {
@@ -202,7 +218,7 @@ export async function recovered(ctx: RelayContext, socket: RelaySocket): Promise
   if (code === null || memberId === null) return;
   const r: UpdateResult<Entered> = await ctx.store.update(
     code,
-    resume({ memberId }, socket.id, ctx.now(), ctx.rules, undefined, batches(socket)),
+    resume({ memberId }, socket.id, ctx.now(), ctx.rules, undefined, declared(socket)),
   );
   if (!r.ok) {
     ctx.logger.info({ sid: socket.id, room: redactCode(code), error: r.error }, 'recovered connection lost its seat');
@@ -210,6 +226,6 @@ export async function recovered(ctx: RelayContext, socket: RelaySocket): Promise
     return;
   }
   ctx.seats.add({ code, memberId, socketId: socket.id });
-  announceEntry(ctx, code, r.value, 'member:updated', r.room);
+  announceEntry(ctx, code, asStored(r.value, r.room), 'member:updated', r.room);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'recovered');
 }

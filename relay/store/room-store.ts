@@ -29,6 +29,12 @@ export interface StoredMember extends Member {
    * on its latest connection. Absent or false: it also needs a `member:updated` per status report.
    */
   batches?: boolean;
+  /**
+   * The member's client declared `status:follows` (protocol.ts CLIENT_FEATURES) on its latest
+   * connection: it follows each new timeline's statuses itself. Absent or false: the relay sends it
+   * the statuses a new timeline implied (relay/rooms/followers.ts).
+   */
+  follows?: boolean;
 }
 
 export interface StoredRoom {

@@ -8,7 +8,7 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
  *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--run-prof DIR] [--relay-flags '...'] \
- *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--no-status-on-control] [--watchers 0]
+ *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--status-on-control | --no-status-on-control] [--watchers 0]
  *   (the mix's defaults: mix.ts, from the extension's cadence)
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
@@ -42,7 +42,8 @@ const { values: args } = parseArgs({
     'chat-every': { type: 'string', default: String(DEFAULT_MIX.chatMs) },
     /** Members per room that watch the room's telemetry (`members:watch`: their popup open). */
     watchers: { type: 'string', default: '0' },
-    /** Members do not report their new status after a control (the mix before member:telemetry). */
+    /** Every member reports its new status after a control (as clients without `status:follows` do), or none does (mix.ts says which is the default). */
+    'status-on-control': { type: 'boolean', default: false },
     'no-status-on-control': { type: 'boolean', default: false },
     /** A folder: each relay writes a V8 CPU profile there (node --cpu-prof) when it stops. */
     'cpu-prof': { type: 'string' },
@@ -68,7 +69,7 @@ const MIX: Mix = {
   telemetryMs: Number(args['telemetry-every']),
   controlMs: Number(args['control-every']),
   chatMs: Number(args['chat-every']),
-  statusOnControl: !args['no-status-on-control'],
+  statusOnControl: args['status-on-control'] || (DEFAULT_MIX.statusOnControl && !args['no-status-on-control']),
 };
 for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'telemetry-every', 'control-every', 'chat-every'] as const) {
   const v = Number(args[name]);

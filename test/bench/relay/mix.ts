@@ -4,6 +4,7 @@
  * Periods in ms, per member (ping, telemetry) or per room (control, chat); 0: none.
  */
 import { CADENCE, STEADY_MEMBER } from '../../../extension/core/cadence';
+import { CLIENT_FEATURES } from '../../../relay/contract/protocol';
 
 export const DEFAULT_MIX = {
   /** One `time:ping` every CADENCE.clock.steadyMs once the clock estimate is good. */
@@ -17,4 +18,10 @@ export const DEFAULT_MIX = {
   /** People, not the extension: a control every 5 s per room, a chat message every 30 s. */
   controlMs: 5000,
   chatMs: 30_000,
+  /**
+   * Whether each member reports its new status after a control. A client that declares
+   * `status:follows` does not (the relay takes a member that follows a new timeline to have the
+   * status it implies): only a member whose player does not follow reports, which the mix leaves out.
+   */
+  statusOnControl: !(CLIENT_FEATURES as readonly string[]).includes('status:follows'),
 } as const;

@@ -7,6 +7,7 @@
  */
 import { createEngine, nextPingDelayMs, step, type EngineEffect, type EngineEvent, type EngineState } from '../../../extension/core';
 import type { MemberStatus, Timeline } from '../../../relay/contract/protocol';
+import { followedStatus } from '../../../relay/contract/timeline';
 import type { Rng } from './rng';
 import type { Scheduler } from './scheduler';
 import { Link, type LinkTraits } from './sim-network';
@@ -65,6 +66,8 @@ export class SimMember {
   private pingToken = 0;
   /** The status the room knows for this member (the last one reported as a status). */
   private roomStatus: MemberStatus | null = null;
+  /** The newest timeline the background has had. */
+  private seenSeq = -1;
 
   constructor(
     readonly id: string,
@@ -152,7 +155,10 @@ export class SimMember {
   receive(timeline: Timeline): void {
     this.down.send(() => {
       this.received.timeline++;
-      this.run({ type: 'timeline', timeline });
+      // As the background does with a relay that makes members follow (tab-room.ts applyTimeline).
+      if (timeline.seq > this.seenSeq && this.roomStatus !== null) this.roomStatus = followedStatus(this.roomStatus, timeline);
+      this.seenSeq = Math.max(this.seenSeq, timeline.seq);
+      this.run({ type: 'timeline', timeline, follows: true });
     });
   }
 

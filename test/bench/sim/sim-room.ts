@@ -6,7 +6,8 @@
  * StatusBoard and TelemetryBoard, on the simulation's clock. What the relay sends that the engine
  * does not need (acks, status and telemetry batches) is only counted (`notify`), so counting
  * changes nothing in the simulation. Every simulated member is a current extension (it takes
- * status batches, so no `member:updated` per report).
+ * status batches, so no `member:updated` per report, and follows new timelines itself, so the room's
+ * members follow each new timeline as relay/rooms/followers.ts makes them, with nothing to tell).
  */
 import { defaultConfig } from '../../../relay/config';
 import type { ControlRequest, Media, StatusReport, TelemetryReport, Timeline, WaitPolicy } from '../../../relay/contract/protocol';
@@ -15,6 +16,7 @@ import { control, expireHoldAt, recordTelemetry, reportStatus } from '../../../r
 import { createRoom, join, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
 import { statusEntry } from '../../../relay/rooms/room-view';
 import { StatusBoard } from '../../../relay/rooms/status-board';
+import { follow } from '../../../relay/rooms/followers';
 import { TelemetryBoard } from '../../../relay/rooms/telemetry-board';
 import type { Mutation, StoredRoom } from '../../../relay/store/room-store';
 
@@ -78,7 +80,14 @@ export class SimRoom {
   }
 
   join(id: string): void {
-    const member: NewMember = { id, profile: { name: id }, resumeHash: `sim-${id}`, connectionId: `sim-${id}`, batches: true };
+    const member: NewMember = {
+      id,
+      profile: { name: id },
+      resumeHash: `sim-${id}`,
+      connectionId: `sim-${id}`,
+      batches: true,
+      follows: true,
+    };
     this.ids.push(id);
     if (this.room === null) {
       this.room = createRoom('SIM', member, this.createdAt, { waitPolicy: this.policy }, MEDIA);
@@ -127,7 +136,8 @@ export class SimRoom {
     if (this.room === null) return null;
     const r = mutate(this.room);
     if (!r.ok || r.room === null) return null;
-    this.room = r.room;
+    // As the relay's store does (relay/rooms/followers.ts): a new timeline, and the members follow it.
+    this.room = r.room.timeline === this.room.timeline ? r.room : follow(r.room).room;
     return r.value;
   }
 

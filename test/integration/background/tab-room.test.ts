@@ -115,6 +115,25 @@ test('a control from another member reaches the host once; a repeated or older t
   expect(room.frameSync().timeline.seq).toBe(played.data.seq);
 });
 
+test('with a relay that makes members follow, a new timeline moves the listed members that were playing or paused, as the relay does', async () => {
+  const { room, friend, joined } = await roomWithFriend();
+  expect(room.state.follows).toBe(true);
+  expect(room.frameSync().follows).toBe(true);
+  expect(await room.status({ status: 'paused', offsetMs: 0, rttMs: 5, seq: room.room.timeline.seq })).toEqual({ ok: true, data: null });
+  expect(room.you?.status).toBe('paused');
+  const played = await friend.emitWithAck('playback:control', { action: 'play', position: 3 });
+  if (!played.ok) throw new Error(played.error);
+  await until(() => room.room.timeline.seq === played.data.seq, 'the timeline');
+  const status = (id: string) => room.room.members.find((m) => m.id === id)?.status;
+  // The tab followed without a report; the friend, who has no video yet, stays as it is.
+  expect([status(room.memberId), status(joined.memberId)]).toEqual(['playing', 'no_video']);
+  const third = await connectClient(relay.url);
+  open.push(third);
+  const seen = await third.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: room.code, profile: { name: 'Cy' } });
+  if (!seen.ok) throw new Error(seen.error);
+  expect(seen.data.room.members.find((m) => m.id === room.memberId)?.status).toBe('playing');
+});
+
 test('broadcasts that do not fit the protocol are dropped; the next good one applies', async () => {
   const { room, host, friend } = await roomWithFriend();
   const channel = relay.io.to(`room:${room.code}`) as unknown as { emit(event: string, payload: unknown): void };

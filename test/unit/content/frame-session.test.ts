@@ -60,6 +60,7 @@ const sync: FrameSync = {
   settings: { controlMode: 'everyone', waitPolicy: 'wait', navigationPolicy: 'ask' },
   timeline,
   connected: true,
+  follows: true,
 };
 
 function deliver(type: string, payload: unknown): unknown[] {

@@ -318,7 +318,7 @@ describe('engine telemetry', () => {
     const s0 = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline() }, 10_000]]).state;
     const first = feed(s0, frames(10_000, 10_100, 0.007));
     const reports = (effects: EngineEffect[]) => effects.flatMap((e) => (e.type === 'send-status' ? [e.status] : []));
-    expect(reports(first.effects)).toEqual([{ status: 'playing', offsetMs: 7, rttMs: 20 }]);
+    expect(reports(first.effects)).toEqual([{ status: 'playing', offsetMs: 7, rttMs: 20, seq: 1 }]);
     // Moved by the step, but within the gap: nothing yet.
     const early = feed(first.state, frames(10_133, 10_000 + T.minGapMs - 200, 0.007 + T.offsetStepMs / 1000 + 0.001));
     expect(reports(early.effects)).toEqual([]);
@@ -339,5 +339,76 @@ describe('engine telemetry', () => {
     const off = feed(first.state, frames(10_133, 10_000 + T.minGapMs + 1000, 0.06));
     expect(off.state.adjust).not.toBe(0);
     expect(reports(off.effects)).toEqual([]);
+  });
+});
+
+describe('engine: a member that follows the room reports nothing (status:follows)', () => {
+  const reports = (effects: EngineEffect[]) => effects.flatMap((e) => (e.type === 'send-status' ? [e.status] : []));
+  /** Playing with the room at 10 s, its first report sent; then the room pauses at 12 s. */
+  function pausedByRoom(follows: boolean | undefined) {
+    const playing = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline(), follows }, 10_000], ...frames(10_000, 10_100, 0)]);
+    expect(reports(playing.effects).at(-1)).toEqual(expect.objectContaining({ status: 'playing', seq: 1 }));
+    const pause = timeline({ paused: true, position: 12, setAt: 12_000, seq: 2 });
+    const after = feed(playing.state, [
+      [{ type: 'timeline', timeline: pause, ...(follows === undefined ? {} : { follows }) }, 12_000],
+      [{ type: 'player', event: 'pause', snapshot: snap({ paused: true, position: 12 }) }, 12_050],
+      [{ type: 'snapshot', snapshot: snap({ paused: true, position: 12 }) }, 12_300],
+    ]);
+    return { playing, after };
+  }
+
+  test('with a relay that makes members follow, the pause the room asked for is not reported', () => {
+    const { after } = pausedByRoom(true);
+    expect(kinds(after.effects)).toContain('pause');
+    expect(reports(after.effects)).toEqual([]);
+    expect(after.state.lastReport?.status).toBe('paused');
+  });
+
+  test('with an older relay every status change is reported, as before', () => {
+    const { after } = pausedByRoom(false);
+    expect(reports(after.effects)).toEqual([expect.objectContaining({ status: 'paused', seq: 2 })]);
+  });
+
+  test('a later timeline without the flag keeps what the relay said', () => {
+    const playing = feed(syncedEngine(), [
+      [{ type: 'timeline', timeline: timeline(), follows: true }, 10_000],
+      ...frames(10_000, 10_100, 0),
+    ]);
+    const pause = timeline({ paused: true, position: 12, setAt: 12_000, seq: 2 });
+    expect(step(playing.state, { type: 'timeline', timeline: pause }, 12_000).state.follows).toBe(true);
+  });
+
+  test('a player that does not follow the room is reported: the room plays, the player stays paused', () => {
+    // Paused with the room, reported; then the room plays at 20 s and the player never starts.
+    const paused = timeline({ paused: true, position: 12, setAt: 12_000, seq: 2 });
+    const s0 = feed(syncedEngine(), [
+      [{ type: 'snapshot', snapshot: snap({ paused: true, position: 12 }) }, 12_000],
+      [{ type: 'timeline', timeline: paused, follows: true }, 12_000],
+      [{ type: 'tick' }, 14_000],
+    ]);
+    expect(reports(s0.effects).at(-1)).toEqual(expect.objectContaining({ status: 'paused' }));
+    const play = timeline({ paused: false, position: 12, setAt: 20_000, seq: 3 });
+    const still = snap({ paused: true, position: 12 });
+    const waiting = feed(s0.state, [
+      [{ type: 'timeline', timeline: play }, 19_500],
+      [{ type: 'snapshot', snapshot: still }, 19_800],
+      [{ type: 'snapshot', snapshot: still }, 20_500],
+    ]);
+    // Until the start (and a moment after it), the member is about to play: that is what the relay holds.
+    expect(reports(waiting.effects)).toEqual([]);
+    const stuck = feed(waiting.state, [[{ type: 'snapshot', snapshot: still }, 21_200]]);
+    expect(reports(stuck.effects)).toEqual([expect.objectContaining({ status: 'paused', seq: 3 })]);
+  });
+
+  test('buffering is not a status the room implies: it is reported, and the report says which timeline it was seen under', () => {
+    const playing = feed(syncedEngine(), [
+      [{ type: 'timeline', timeline: timeline({ seq: 4 }), follows: true }, 10_000],
+      ...frames(10_000, 10_100, 0),
+    ]);
+    const stalled = feed(playing.state, [
+      [{ type: 'player', event: 'waiting', snapshot: snap({ buffering: true, position: 0.1 }) }, 10_200],
+      [{ type: 'snapshot', snapshot: snap({ buffering: true, position: 0.1 }) }, 12_500],
+    ]);
+    expect(reports(stalled.effects)).toEqual([expect.objectContaining({ status: 'buffering', seq: 4 })]);
   });
 });

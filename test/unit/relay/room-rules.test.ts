@@ -113,13 +113,15 @@ describe('membership', () => {
     // Away members count: connection state recovery replays to them what they missed.
     expect(audience(ok(markAway('carol', 'conn-carol', 25, rules)(mixed)).room)).toEqual({ batches: true, legacy: true });
     // A resume takes what its connection declares; a resume that does not say keeps what was stored.
-    const upgraded = ok(resume({ memberId: 'carol' }, 'conn-carol-2', 30, rules, undefined, true)(mixed));
+    const upgraded = ok(resume({ memberId: 'carol' }, 'conn-carol-2', 30, rules, undefined, { batches: true, follows: true })(mixed));
     expect(upgraded.room.members.carol?.batches).toBe(true);
+    expect(upgraded.room.members.carol?.follows).toBe(true);
     expect(audience(upgraded.room)).toEqual({ batches: true, legacy: false });
     expect(ok(resume({ memberId: 'carol' }, 'conn-carol-3', 30, rules)(upgraded.room)).room.members.carol?.batches).toBe(true);
-    expect(ok(resume({ memberId: 'carol' }, 'conn-carol-3', 30, rules, undefined, false)(upgraded.room)).room.members.carol?.batches).toBe(
-      false,
-    );
+    expect(
+      ok(resume({ memberId: 'carol' }, 'conn-carol-3', 30, rules, undefined, { batches: false, follows: false })(upgraded.room)).room
+        .members.carol?.batches,
+    ).toBe(false);
     // Alone in a room: no one to tell.
     expect(audience(createRoom('ROOMCODE000001', batching('alice'), 0))).toEqual({ batches: false, legacy: false });
     expect(upgraded.value.member).not.toHaveProperty('batches');
