@@ -72,8 +72,8 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   const { config, logger } = options;
   // Members follow each new timeline; those whose client does not do so itself hear the statuses it
   // implied, in the room's next status batch (and a member:updated each, for clients older than batches).
-  const store = followingStore(options.store, (code, members, audience) => {
-    if (audience.batches) for (const m of members) statuses.record(code, statusEntry(m), false);
+  const store = followingStore(options.store, (code, members, audience, seq) => {
+    if (audience.batches) for (const m of members) statuses.record(code, statusEntry(m, seq), false);
     if (!audience.legacy) return;
     statuses.flush(code);
     for (const m of members) {

@@ -260,11 +260,15 @@ export class TabRoom {
    * the acknowledgement of its report already gave.
    */
   private applyStatuses(entries: readonly MemberStatusEntry[]): void {
+    const t = this.room.timeline;
     for (const e of entries) {
       const known = this.room.members.find((m) => m.id === e.memberId);
       if (known === undefined || e.memberId === this.memberId) continue;
-      if (known.status === e.status && known.offsetMs === e.offsetMs && known.rttMs === e.rttMs) continue;
-      this.upsert({ ...known, status: e.status, offsetMs: e.offsetMs, rttMs: e.rttMs });
+      // Stored under an older timeline than this tab has (another relay's batch, late): the member
+      // has followed the newer one since, as the relay stored it.
+      const status = this.joined.follows === true && e.seq !== undefined && e.seq < t.seq ? followedStatus(e.status, t) : e.status;
+      if (known.status === status && known.offsetMs === e.offsetMs && known.rttMs === e.rttMs) continue;
+      this.upsert({ ...known, status, offsetMs: e.offsetMs, rttMs: e.rttMs });
     }
   }
 
@@ -380,15 +384,15 @@ export class TabRoom {
     this.record({ type: 'timeline', timeline: t });
     // With a relay that does the same, the members that were playing or paused follow the new
     // timeline without a report (relay/rooms/followers.ts).
-    if (this.joined.follows !== true) return this.update({ timeline: t });
     let members = this.room.members;
-    for (const [i, m] of members.entries()) {
-      const status = followedStatus(m.status, t);
-      if (status === m.status) continue;
-      if (members === this.room.members) members = [...members];
-      members[i] = { ...m, status };
-    }
-    this.update({ timeline: t, members });
+    if (this.joined.follows === true)
+      for (const [i, m] of members.entries()) {
+        const status = followedStatus(m.status, t);
+        if (status === m.status) continue;
+        if (members === this.room.members) members = [...members];
+        members[i] = { ...m, status };
+      }
+    this.update(members === this.room.members ? { timeline: t } : { timeline: t, members });
     this.host.timeline(this.tabId, t, previous);
   }
 

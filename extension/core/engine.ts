@@ -137,6 +137,8 @@ export interface EngineState {
   lastReport: { at: number; offsetMs: number | null; rttMs: number | null; status: MemberStatus } | null;
   /** The relay makes members follow new timelines (EngineEvent 'timeline'). */
   follows: boolean;
+  /** Local time the current timeline arrived. */
+  timelineAt: number;
   /** Counters for telemetry and the benchmark. */
   stats: { correctiveSeeks: number; rateChanges: number; userActions: number; staleDropped: number };
 }
@@ -173,6 +175,7 @@ export function createEngine(): EngineState {
     bufferingSince: null,
     lastReport: null,
     follows: false,
+    timelineAt: 0,
     stats: { correctiveSeeks: 0, rateChanges: 0, userActions: 0, staleDropped: 0 },
   };
 }
@@ -224,10 +227,20 @@ function statusOf(s: EngineState, now: number): MemberStatus {
   return brief || starting ? 'playing' : 'paused';
 }
 
-/** The engine has told the player to play or pause and has not seen it do so yet. */
-function followPending(s: EngineState, now: number): boolean {
-  return s.expected.some((e) => (e.event === 'play' || e.event === 'pause') && e.until >= now);
+/**
+ * The relay holds `held` for this member (the status a new timeline implied), the player reads
+ * `status`, and the engine told the player to make `held` true a moment ago and has not seen it do
+ * so yet: that difference is the engine's own transient. Bounded by the event's expectation and
+ * FOLLOW_GRACE_MS after the timeline, so a player that does not obey is reported.
+ */
+function followPending(s: EngineState, held: MemberStatus, status: MemberStatus, now: number): boolean {
+  const awaited = held === 'paused' ? 'pause' : held === 'playing' ? 'play' : null;
+  if (awaited === null || (status !== 'playing' && status !== 'paused') || now - s.timelineAt >= FOLLOW_GRACE_MS) return false;
+  return s.expected.some((e) => e.event === awaited && e.until >= now);
 }
+
+/** How long after a new timeline a player may take to follow it before the difference is reported. */
+export const FOLLOW_GRACE_MS = 2000;
 
 /** A new timeline: what the relay holds for this member follows it, when the relay does that. */
 function followed(s: EngineState, t: Timeline, follows: boolean): Pick<EngineState, 'follows' | 'lastReport'> {
@@ -333,7 +346,7 @@ function report(s: EngineState, now: number): StepResult {
     if (status !== 'buffering' && status !== 'ad') status = last.status;
     if (status === last.status) return { state: { ...s, status }, effects: [] };
   }
-  if (s.follows && last !== null && status !== last.status && (status === 'playing' || status === 'paused') && followPending(s, now)) {
+  if (s.follows && last !== null && status !== last.status && followPending(s, last.status, status, now)) {
     // The room moved, the relay holds the status it implies, and the player is told to follow:
     // until it has (its 'play' or 'pause' seen), the difference is the engine's own transient.
     return { state: { ...s, status }, effects: [] };
@@ -405,12 +418,17 @@ export function step(s: EngineState, event: EngineEvent, now: number): StepResul
       if (s.timeline !== null && event.timeline.seq < s.timeline.seq) {
         return { state: { ...s, stats: { ...s.stats, staleDropped: s.stats.staleDropped + 1 } }, effects: [] };
       }
-      if (s.timeline !== null && event.timeline.seq === s.timeline.seq) return { state: s, effects: [] };
+      if (s.timeline !== null && event.timeline.seq === s.timeline.seq) {
+        // The same timeline again (a resume's answer), maybe from a relay that says anew whether it makes members follow.
+        const follows = event.follows ?? s.follows;
+        return { state: follows === s.follows ? s : { ...s, follows }, effects: [] };
+      }
       r = {
         state: {
           ...s,
           ...followed(s, event.timeline, event.follows ?? s.follows),
           timeline: event.timeline,
+          timelineAt: now,
           userHold: stillHeld(s, event.timeline),
           readings: [],
           armedAt: null,

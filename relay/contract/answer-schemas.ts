@@ -92,6 +92,7 @@ export const memberStatusEntrySchema = z.object({
   status: memberSchema.shape.status,
   offsetMs: z.nullable(finite),
   rttMs: z.nullable(nonNegative),
+  seq: z.optional(z.int().check(z.gte(0))),
 });
 export const statusBatchSchema = z.array(memberStatusEntrySchema).check(z.maxLength(1000));
 /** A `time:ping` answer: the relay's clock in ms. */

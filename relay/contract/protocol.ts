@@ -343,6 +343,12 @@ export interface MemberStatusEntry {
   status: MemberStatus;
   offsetMs: number | null;
   rttMs: number | null;
+  /**
+   * The room's timeline (`seq`) when the relay stored this status. A client that has a newer
+   * timeline (this batch came late, from another relay) applies timeline.ts followedStatus to it, as
+   * the relay did. Absent from older relays.
+   */
+  seq?: number;
 }
 
 /**

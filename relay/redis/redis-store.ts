@@ -197,8 +197,8 @@ export class RedisRoomStore implements RoomStore {
    * Updates of one room from this process are applied in order, and those that arrive while the
    * room's write is in flight are applied together in the next one (a group commit: one read, every
    * waiting `mutate` in turn, one compare-and-set). Only other relays can make the compare-and-set
-   * fail, so a busy room on one node never burns its retries; and of the burst of status reports
-   * that follows every control, those queued behind the first share one write instead of one each.
+   * fail, so a busy room on one node never burns its retries; and of a burst of status reports (an
+   * older client's after every control), those queued behind the first share one write instead of one each.
    */
   update<T, E = string>(code: string, mutate: (room: StoredRoom) => Mutation<T, E>): Promise<UpdateResult<T, E>> {
     return new Promise((resolve, reject) => {

@@ -54,10 +54,14 @@ function unfollowing(room: StoredRoom): Unfollowing | null {
 interface Telling {
   members: StoredMember[];
   audience: Unfollowing;
+  seq: number;
 }
 
 /** A store whose updates make the members follow each new timeline; `told` gets what the members without the feature must hear. */
-export function followingStore(store: RoomStore, told: (code: string, members: Member[], audience: Unfollowing) => void): RoomStore {
+export function followingStore(
+  store: RoomStore,
+  told: (code: string, members: Member[], audience: Unfollowing, seq: number) => void,
+): RoomStore {
   return {
     create: (room) => store.create(room),
     get: (code) => store.get(code),
@@ -76,10 +80,10 @@ export function followingStore(store: RoomStore, told: (code: string, members: M
         const f = follow(result.room);
         if (f.changed.length === 0) return result;
         const audience = unfollowing(f.room);
-        if (audience !== null) tell.last = { members: f.changed, audience };
+        if (audience !== null) tell.last = { members: f.changed, audience, seq: f.room.timeline.seq };
         return { ...result, room: f.room };
       });
-      if (r.ok && tell.last !== null) told(code, tell.last.members.map(memberView), tell.last.audience);
+      if (r.ok && tell.last !== null) told(code, tell.last.members.map(memberView), tell.last.audience, tell.last.seq);
       return r;
     },
   };

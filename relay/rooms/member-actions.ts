@@ -53,6 +53,8 @@ export interface StatusApplied {
   telemetryOnly: boolean;
   /** Who must hear of it, besides the sender: members that apply `members:status` batches, and members that do not (StoredMember.batches). */
   audience: { batches: boolean; legacy: boolean };
+  /** The room's timeline after the report (MemberStatusEntry.seq). */
+  seq: number;
 }
 
 /** Whether the room's other members (away ones too: connection state recovery replays to them) take batches, or need `member:updated`. */
@@ -75,24 +77,29 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
     // Seen under an older timeline: the member is about to follow the newer one (followers.ts).
     const status =
       report.seq !== undefined && report.seq < room.timeline.seq ? followedStatus(report.status, room.timeline) : report.status;
-    const member: StoredMember = {
+    const reported: StoredMember = {
       ...m,
       status,
       offsetMs: report.offsetMs !== undefined ? report.offsetMs : m.offsetMs,
       rttMs: report.rttMs !== undefined ? report.rttMs : m.rttMs,
     };
-    const members = { ...room.members, [memberId]: member };
     const stalled = status === 'buffering' || status === 'ad';
     const timeline = stalled
       ? memberStalled(room.timeline, memberId, room.settings.waitPolicy, now, holdTimeoutMs)
-      : memberReady(room.timeline, memberId, now, scheduleLead(rttsOf({ members })));
-    const next: StoredRoom = { ...room, members, timeline };
+      : memberReady(room.timeline, memberId, now, scheduleLead(rttsOf({ members: { ...room.members, [memberId]: reported } })));
     const changed = timeline !== room.timeline;
+    // A report that released the room: the member follows the release too, as everyone does
+    // (followers.ts), and its ack and batch entry say so.
+    const followed = changed ? followedStatus(status, timeline) : status;
+    const member = followed === status ? reported : { ...reported, status: followed };
+    const members = { ...room.members, [memberId]: member };
+    const next: StoredRoom = { ...room, members, timeline };
     const value = {
       member: memberView(member),
       timeline: changed ? timeline : null,
       telemetryOnly: m.status === member.status,
       audience: audienceOf(next, memberId),
+      seq: timeline.seq,
     };
     return { ok: true, room: next, value };
   };

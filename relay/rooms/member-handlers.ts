@@ -28,7 +28,7 @@ export async function memberStatus(ctx: RelayContext, socket: RelaySocket, repor
   // the offset or RTT (a client that does not send `member:telemetry` for those) is sent volatile:
   // a busy socket may skip one, and it is not kept for connection state recovery.
   const { member, telemetryOnly, audience } = r.value;
-  if (audience.batches) ctx.statuses.record(r.code, statusEntry(member), telemetryOnly);
+  if (audience.batches) ctx.statuses.record(r.code, statusEntry(member, r.value.seq), telemetryOnly);
   if (audience.legacy) {
     const others = socket.to(roomChannel(r.code));
     ctx.metrics.eventsOut.count('member:updated');

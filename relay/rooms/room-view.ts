@@ -21,9 +21,9 @@ export function memberView(m: StoredMember): Member {
   };
 }
 
-/** A member's entry in a `members:status` batch: what its status report set. */
-export function statusEntry(m: Member): MemberStatusEntry {
-  return { memberId: m.id, status: m.status, offsetMs: m.offsetMs, rttMs: m.rttMs };
+/** A member's entry in a `members:status` batch: what its status report set, under the room's timeline `seq`. */
+export function statusEntry(m: Member, seq?: number): MemberStatusEntry {
+  return { memberId: m.id, status: m.status, offsetMs: m.offsetMs, rttMs: m.rttMs, ...(seq === undefined ? {} : { seq }) };
 }
 
 export function roomView(room: StoredRoom): RoomView {

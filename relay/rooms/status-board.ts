@@ -1,9 +1,11 @@
 /**
- * Status reports, batched per room into `members:status`. After every control each member reports
- * its new status (paused, playing), all within a few tens of ms of each other: sent one by one,
- * each report was a message to every other member, 12 messages for a room of 4, and under
- * bench:relay's mix the most frequent write a relay made (docs/benchmarks.md). Batched, the room
- * gets one message per member, 4.
+ * Status reports, batched per room into `members:status`. Clients without `status:follows` report
+ * their new status (paused, playing) after every control, all within a few tens of ms of each other:
+ * sent one by one, each report was a message to every other member, 12 messages for a room of 4,
+ * and under bench:relay's mix the most frequent write a relay made (docs/benchmarks.md). Batched,
+ * the room gets one message per member, 4. (Current clients follow the room instead and report only
+ * a status that differs, followers.ts; the statuses a timeline moved are told here to the members
+ * without the feature.)
  *
  * A room's batch goes `delayMs` after its first report, with the latest report of each member, to
  * the whole room (the sender's own entry is what its ack said). `flush(code)` sends it sooner: the

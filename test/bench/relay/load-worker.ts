@@ -32,7 +32,7 @@ export interface Mix {
   telemetryMs: number;
   controlMs: number;
   chatMs: number;
-  /** Every member reports its new status after a control (as the extension does). */
+  /** Every member reports its new status after a control (as clients without `status:follows` do; mix.ts). */
   statusOnControl: boolean;
 }
 
@@ -145,8 +145,9 @@ async function setUpRoom(urls: string[], members: number, watchers: number, inde
   room.members.forEach((s, i) => {
     let seen = 0;
     s.on('playback:state', (t) => {
-      // The member's player follows and the extension reports its new status: a pause at once, a
-      // play when the player starts, at the scheduled start `setAt` (relay clock = this machine's).
+      // The member's player follows; a client without `status:follows` reports its new status: a
+      // pause at once, a play when the player starts, at the scheduled start `setAt` (relay clock =
+      // this machine's). A current one reports nothing (mix.ts statusOnControl).
       if (measuring && statusOnControl && t.seq > seen) {
         const report = (): void => emit(s.emitWithAck('member:status', { status: t.paused ? 'paused' : 'playing', offsetMs: 0, rttMs: 2 }));
         if (t.paused) report();

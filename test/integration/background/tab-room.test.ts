@@ -79,8 +79,14 @@ async function handledAll(room: TabRoom): Promise<void> {
   await room.received();
 }
 
-/** A tab room whose member created the room, plus a second member as a plain client. */
-async function roomWithFriend(): Promise<{ room: TabRoom; host: Recorder; friend: TestClient; joined: JoinedRoom }> {
+/**
+ * A tab room whose member created the room, plus a second member as a plain client (declaring the
+ * current features when `friendFeatures`); `follows: false` makes the tab take its relay for one
+ * older than members following the room.
+ */
+async function roomWithFriend(
+  opts: { friendFeatures?: boolean; follows?: boolean } = {},
+): Promise<{ room: TabRoom; host: Recorder; friend: TestClient; joined: JoinedRoom }> {
   const conn = new RelayConnection(relay.url, () => undefined);
   await conn.whenConnected();
   const created = await conn.request(
@@ -89,9 +95,14 @@ async function roomWithFriend(): Promise<{ room: TabRoom; host: Recorder; friend
   );
   if (!created.ok) throw new Error(created.message);
   const host = recorder();
-  const room = new TabRoom(7, conn, { relayUrl: relay.url, ...created.data, feed: EMPTY_FEED }, host);
+  const room = new TabRoom(
+    7,
+    conn,
+    { relayUrl: relay.url, ...created.data, feed: EMPTY_FEED, follows: opts.follows ?? created.data.follows },
+    host,
+  );
   open.push(room);
-  const friend = await connectClient(relay.url);
+  const friend = await connectClient(relay.url, opts.friendFeatures === true ? { auth: { features: [...CLIENT_FEATURES] } } : {});
   open.push(friend);
   const joined = await friend.emitWithAck('room:join', {
     protocol: PROTOCOL_VERSION,
@@ -116,14 +127,16 @@ test('a control from another member reaches the host once; a repeated or older t
 });
 
 test('with a relay that makes members follow, a new timeline moves the listed members that were playing or paused, as the relay does', async () => {
-  const { room, friend, joined } = await roomWithFriend();
+  // The friend follows timelines itself too: the relay tells nobody the statuses a control moved.
+  const { room, host, friend, joined } = await roomWithFriend({ friendFeatures: true });
   expect(room.state.follows).toBe(true);
   expect(room.frameSync().follows).toBe(true);
   expect(await room.status({ status: 'paused', offsetMs: 0, rttMs: 5, seq: room.room.timeline.seq })).toEqual({ ok: true, data: null });
   expect(room.you?.status).toBe('paused');
   const played = await friend.emitWithAck('playback:control', { action: 'play', position: 3 });
   if (!played.ok) throw new Error(played.error);
-  await until(() => room.room.timeline.seq === played.data.seq, 'the timeline');
+  await until(() => host.timelines.length === 1, 'the timeline');
+  await handledAll(room);
   const status = (id: string) => room.room.members.find((m) => m.id === id)?.status;
   // The tab followed without a report; the friend, who has no video yet, stays as it is.
   expect([status(room.memberId), status(joined.memberId)]).toEqual(['playing', 'no_video']);
@@ -132,6 +145,36 @@ test('with a relay that makes members follow, a new timeline moves the listed me
   const seen = await third.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: room.code, profile: { name: 'Cy' } });
   if (!seen.ok) throw new Error(seen.error);
   expect(seen.data.room.members.find((m) => m.id === room.memberId)?.status).toBe('playing');
+});
+
+test('with an older relay the timeline still reaches the host; the members stay as reported, and a report carries no seq', async () => {
+  const { room, host, friend } = await roomWithFriend({ friendFeatures: true, follows: false });
+  expect(room.frameSync().follows).toBe(false);
+  const sent: unknown[] = [];
+  room.conn.socket.onAnyOutgoing((event: string, payload: unknown) => {
+    if (event === 'member:status') sent.push(payload);
+  });
+  expect(await room.status({ status: 'paused', offsetMs: 0, rttMs: 5, seq: room.room.timeline.seq })).toEqual({ ok: true, data: null });
+  expect(sent).toEqual([{ status: 'paused', offsetMs: 0, rttMs: 5 }]);
+  const played = await friend.emitWithAck('playback:control', { action: 'play', position: 3 });
+  if (!played.ok) throw new Error(played.error);
+  await until(() => host.timelines.length === 1, 'the timeline');
+  expect(room.you?.status).toBe('paused');
+});
+
+test("a status batch stored under an older timeline than the tab's (another relay's, late) is taken as the newer timeline implies", async () => {
+  const { room, host, friend, joined } = await roomWithFriend({ friendFeatures: true });
+  const played = await friend.emitWithAck('playback:control', { action: 'play', position: 3 });
+  if (!played.ok) throw new Error(played.error);
+  await until(() => host.timelines.length === 1, 'the timeline');
+  const channel = relay.io.to(`room:${room.code}`) as unknown as { emit(event: string, payload: unknown): void };
+  const entry = { memberId: joined.memberId, offsetMs: 0, rttMs: 5 };
+  channel.emit('members:status', [{ ...entry, status: 'paused', seq: played.data.seq - 1 }]);
+  await handledAll(room);
+  expect(room.room.members.find((m) => m.id === joined.memberId)?.status).toBe('playing');
+  channel.emit('members:status', [{ ...entry, status: 'paused', seq: played.data.seq }]);
+  await handledAll(room);
+  expect(room.room.members.find((m) => m.id === joined.memberId)?.status).toBe('paused');
 });
 
 test('broadcasts that do not fit the protocol are dropped; the next good one applies', async () => {

@@ -61,6 +61,19 @@ describe.each(storeFactories)('members follow the room ($name store)', (storeFac
     expect(statuses(carol.joined.room.members)).toMatchObject({ Alice: 'paused', Bob: 'buffering' });
   });
 
+  test('a report that releases a hold follows the release: its ack, and the room, say playing', async () => {
+    const { alice, bob, code } = await playingRoom();
+    const held = nextEventWhere(alice.socket, 'playback:state', (t) => t.waitingFor.includes(bob.id));
+    unwrap(await bob.socket.emitWithAck('member:status', { status: 'buffering', offsetMs: null, rttMs: 10 }));
+    const [hold] = await held;
+    // Bob's player is held paused with the room; he is ready again.
+    const ack = unwrap(await bob.socket.emitWithAck('member:status', { status: 'paused', offsetMs: 0, rttMs: 10, seq: hold.seq }));
+    expect(ack.status).toBe('playing');
+    const carol = await member(code, 'Carol');
+    expect(carol.joined.room.timeline.waitingFor).toEqual([]);
+    expect(statuses(carol.joined.room.members)).toMatchObject({ Alice: 'playing', Bob: 'playing' });
+  });
+
   test('a report seen under the timeline before a pause is stored as the pause implies', async () => {
     const { alice, bob, seq } = await playingRoom();
     unwrap(await alice.socket.emitWithAck('playback:control', { action: 'pause' }));
@@ -73,8 +86,15 @@ describe.each(storeFactories)('members follow the room ($name store)', (storeFac
     const told = nextEventWhere(bob.socket, 'members:status', (entries) =>
       entries.some((e) => e.memberId === alice.id && e.status === 'paused'),
     );
+    // What Bob hears, in order: the batch that tells Alice paused must come before the paused timeline.
     const seen: string[] = [];
-    bob.socket.onAny((event: string) => seen.push(event));
+    bob.socket.onAny((event: string, payload: unknown) => {
+      const tellsPause =
+        event === 'members:status' &&
+        (payload as Array<{ memberId: string; status: string }>).some((e) => e.memberId === alice.id && e.status === 'paused');
+      const paused = event === 'playback:state' && (payload as { paused: boolean }).paused;
+      if (tellsPause || paused) seen.push(event);
+    });
     const paused = nextEventWhere(bob.socket, 'playback:state', (t) => t.paused);
     unwrap(await alice.socket.emitWithAck('playback:control', { action: 'pause' }));
     const [[entries]] = await Promise.all([told, paused]);
@@ -84,7 +104,7 @@ describe.each(storeFactories)('members follow the room ($name store)', (storeFac
         .map((e) => e.memberId)
         .sort(),
     ).toEqual([alice.id, bob.id].sort());
-    expect(seen.indexOf('members:status')).toBeLessThan(seen.indexOf('playback:state'));
+    expect(seen).toEqual(['members:status', 'playback:state']);
   });
 
   test('a client older than status batches hears each moved status as a member:updated', async () => {

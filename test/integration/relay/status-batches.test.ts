@@ -22,7 +22,8 @@ function recorder(socket: TestClient): Array<[string, unknown]> {
   return seen;
 }
 
-const entry = (m: Member): MemberStatusEntry => ({ memberId: m.id, status: m.status, offsetMs: m.offsetMs, rttMs: m.rttMs });
+/** A member's batch entry, stored under timeline `seq` (0: no control yet). */
+const entry = (m: Member, seq = 0): MemberStatusEntry => ({ memberId: m.id, status: m.status, offsetMs: m.offsetMs, rttMs: m.rttMs, seq });
 
 describe.each(storeFactories)('status batches ($name store)', (storeFactory) => {
   const h = useRelay({ storeFactory, config: { STATUS_BATCH_MS: BATCH_MS } });
@@ -79,7 +80,7 @@ describe.each(storeFactories)('status batches ($name store)', (storeFactory) => 
     unwrap(await bob.socket.emitWithAck('room:leave'));
     await left;
     expect(alice.seen.map(([e]) => e)).toEqual(['members:status', 'member:left']);
-    expect(alice.seen[0]![1]).toEqual([{ memberId: bob.joined.memberId, status: 'playing', offsetMs: 0, rttMs: 5 }]);
+    expect(alice.seen[0]![1]).toEqual([{ memberId: bob.joined.memberId, status: 'playing', offsetMs: 0, rttMs: 5, seq: 0 }]);
   });
 
   test('a status that releases a hold: the batch first, then the released timeline', async () => {

@@ -1,5 +1,5 @@
 import { CADENCE, DRIFT, step, type EngineEffect, type EngineEvent } from '../../../extension/core';
-import { reportDue } from '../../../extension/core/engine';
+import { FOLLOW_GRACE_MS, reportDue } from '../../../extension/core/engine';
 import type { Timeline } from '../../../relay/contract/protocol';
 import { feed, snapshot, syncedEngine } from './engine-kit';
 
@@ -367,6 +367,25 @@ describe('engine: a member that follows the room reports nothing (status:follows
   test('with an older relay every status change is reported, as before', () => {
     const { after } = pausedByRoom(false);
     expect(reports(after.effects)).toEqual([expect.objectContaining({ status: 'paused', seq: 2 })]);
+  });
+
+  test('a player that will not pause is reported once the grace for following has passed', async () => {
+    const playing = feed(syncedEngine(), [
+      [{ type: 'timeline', timeline: timeline(), follows: true }, 10_000],
+      ...frames(10_000, 10_100, 0),
+    ]);
+    const pause = timeline({ paused: true, position: 12, setAt: 12_000, seq: 2 });
+    const obstinate = (at: number): [EngineEvent, number] => [{ type: 'snapshot', snapshot: snap({ position: at / 1000 }) }, at];
+    const early = feed(playing.state, [[{ type: 'timeline', timeline: pause }, 12_000], obstinate(12_300), obstinate(12_900)]);
+    expect(kinds(early.effects)).toContain('pause');
+    expect(reports(early.effects)).toEqual([]);
+    const late = feed(early.state, [obstinate(12_000 + FOLLOW_GRACE_MS + 100)]);
+    expect(reports(late.effects)).toEqual([expect.objectContaining({ status: 'playing', seq: 2 })]);
+  });
+
+  test('the same timeline again (a resume) still updates whether the relay makes members follow', () => {
+    const s = feed(syncedEngine(), [[{ type: 'timeline', timeline: timeline(), follows: true }, 10_000]]).state;
+    expect(step(s, { type: 'timeline', timeline: timeline(), follows: false }, 11_000).state.follows).toBe(false);
   });
 
   test('a later timeline without the flag keeps what the relay said', () => {
