@@ -253,4 +253,40 @@ describe('status batches across relays', () => {
     // Only the three profile changes: no member:updated for any status.
     expect(updates).toEqual(['Same', 'Same', 'Same']);
   });
+
+  test('a pause through one relay: members on every relay follow it without a report, in the shared store and in what a joiner on another relay sees', async () => {
+    const [a, b, c] = nodes as [RelayProcess, RelayProcess, RelayProcess];
+    const current = async (url: string): Promise<TestClient> => {
+      const socket = await connectClient(url, { auth: { features: [...CLIENT_FEATURES] } });
+      clients.push(socket);
+      return socket;
+    };
+    const ann = await current(a.url);
+    const created = unwrap(await ann.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Ann' } }));
+    expect(created.follows).toBe(true);
+    const seat = async (url: string, name: string): Promise<TestClient> => {
+      const socket = await current(url);
+      unwrap(await socket.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.room.code, profile: { name } }));
+      return socket;
+    };
+    const [ben, cat] = [await seat(b.url, 'Ben'), await seat(c.url, 'Cat')];
+    const playing = [ben, cat].map((s) => nextEventWhere(s, 'playback:state', (t) => !t.paused));
+    const play = unwrap(await ann.emitWithAck('playback:control', { action: 'play', position: 0 }));
+    await Promise.all(playing);
+    for (const s of [ann, ben, cat])
+      unwrap(await s.emitWithAck('member:status', { status: 'playing', offsetMs: 0, rttMs: 5, seq: play.seq }));
+    const paused = [ben, cat].map((s) => nextEventWhere(s, 'playback:state', (t) => t.paused));
+    unwrap(await ann.emitWithAck('playback:control', { action: 'pause' }));
+    await Promise.all(paused);
+    const dee = await current(c.url);
+    const joined = unwrap(
+      await dee.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.room.code, profile: { name: 'Dee' } }),
+    );
+    expect(Object.fromEntries(joined.room.members.map((m) => [m.name, m.status]))).toEqual({
+      Ann: 'paused',
+      Ben: 'paused',
+      Cat: 'paused',
+      Dee: 'no_video',
+    });
+  });
 });
