@@ -86,13 +86,11 @@ export class SyncShell {
   private readonly post: ContentSend;
   private readonly signal: AbortSignal;
   private readonly clock: Scheduler;
-  private follows: boolean;
 
   constructor(options: SyncShellOptions) {
     this.post = options.send;
     this.signal = options.signal;
     this.clock = options.scheduler ?? pageScheduler;
-    this.follows = options.follows === true;
     this.lastSentAt = this.clock.now();
     this.lastTick = { local: this.clock.now(), wall: Date.now() };
     this.snapshots = this.clock.setInterval(() => this.snapshot(), SNAPSHOT_MS);
@@ -101,7 +99,7 @@ export class SyncShell {
     this.keepAlive();
     this.hook(options.adapter);
     this.run({ type: 'snapshot', snapshot: options.adapter.read() });
-    this.run({ type: 'timeline', timeline: options.timeline, follows: this.follows });
+    this.run({ type: 'timeline', timeline: options.timeline, follows: options.follows === true });
     void this.ping();
   }
 
@@ -112,8 +110,7 @@ export class SyncShell {
 
   /** A new timeline; `follows` when the room's relay says anew whether it makes members follow (a resume). */
   timeline(t: Timeline, follows?: boolean): void {
-    if (follows !== undefined) this.follows = follows;
-    this.run({ type: 'timeline', timeline: t, follows: this.follows });
+    this.run({ type: 'timeline', timeline: t, ...(follows === undefined ? {} : { follows }) });
   }
 
   reconnected(): void {

@@ -15,7 +15,7 @@
 import type { Member } from '../contract/protocol';
 import { followedStatus } from '../contract/timeline';
 import type { Mutation, RoomStore, StoredMember, StoredRoom, UpdateResult } from '../store/room-store';
-import { memberView } from './room-view';
+import { audienceAmong, memberView, type Audience } from './room-view';
 
 /** The room with its members following its timeline; `changed` lists those whose status moved. */
 export function follow(room: StoredRoom): { room: StoredRoom; changed: StoredMember[] } {
@@ -33,34 +33,17 @@ export function follow(room: StoredRoom): { room: StoredRoom; changed: StoredMem
   return members === null ? { room, changed } : { room: { ...room, members }, changed };
 }
 
-/** Who must be told the statuses: members whose client does not follow timelines itself, taking status batches or not. */
-export interface Unfollowing {
-  batches: boolean;
-  legacy: boolean;
-}
-
-function unfollowing(room: StoredRoom): Unfollowing | null {
-  let batches = false;
-  let legacy = false;
-  for (const id in room.members) {
-    const m = room.members[id]!;
-    if (m.follows === true) continue;
-    if (m.batches === true) batches = true;
-    else legacy = true;
-  }
-  return batches || legacy ? { batches, legacy } : null;
-}
-
 interface Telling {
   members: StoredMember[];
-  audience: Unfollowing;
+  /** Members whose client does not follow timelines itself, taking status batches or not. */
+  audience: Audience;
   seq: number;
 }
 
 /** A store whose updates make the members follow each new timeline; `told` gets what the members without the feature must hear. */
 export function followingStore(
   store: RoomStore,
-  told: (code: string, members: Member[], audience: Unfollowing, seq: number) => void,
+  told: (code: string, members: Member[], audience: Audience, seq: number) => void,
 ): RoomStore {
   return {
     create: (room) => store.create(room),
@@ -79,8 +62,8 @@ export function followingStore(
         if (!result.ok || result.room === null || result.room.timeline === room.timeline) return result;
         const f = follow(result.room);
         if (f.changed.length === 0) return result;
-        const audience = unfollowing(f.room);
-        if (audience !== null) tell.last = { members: f.changed, audience, seq: f.room.timeline.seq };
+        const audience = audienceAmong(f.room, (m) => m.follows !== true);
+        if (audience.batches || audience.legacy) tell.last = { members: f.changed, audience, seq: f.room.timeline.seq };
         return { ...result, room: f.room };
       });
       if (r.ok && tell.last !== null) told(code, tell.last.members.map(memberView), tell.last.audience, tell.last.seq);

@@ -15,7 +15,7 @@ import {
 } from '../contract/protocol';
 import { mediaFits, profileFits } from '../contract/value-schemas';
 import { colorFor } from './colors';
-import { memberView, rttsOf } from './room-view';
+import { audienceAmong, memberView, rttsOf, type Audience } from './room-view';
 import type { Mutation, StoredMember, StoredRoom } from '../store/room-store';
 
 function present(room: StoredRoom, memberId: string): StoredMember | null {
@@ -52,21 +52,9 @@ export interface StatusApplied {
   /** Only the offset or RTT changed (telemetry), not the member's status. */
   telemetryOnly: boolean;
   /** Who must hear of it, besides the sender: members that apply `members:status` batches, and members that do not (StoredMember.batches). */
-  audience: { batches: boolean; legacy: boolean };
+  audience: Audience;
   /** The room's timeline after the report (MemberStatusEntry.seq). */
   seq: number;
-}
-
-/** Whether the room's other members (away ones too: connection state recovery replays to them) take batches, or need `member:updated`. */
-function audienceOf(room: StoredRoom, memberId: string): StatusApplied['audience'] {
-  const audience = { batches: false, legacy: false };
-  for (const id in room.members) {
-    const m = room.members[id]!;
-    if (m.id === memberId) continue;
-    if (m.batches === true) audience.batches = true;
-    else audience.legacy = true;
-  }
-  return audience;
 }
 
 /** A `member:status` report; under the 'wait' policy buffering or an ad holds the room. */
@@ -98,7 +86,8 @@ export function reportStatus(memberId: string, report: StatusReport, now: number
       member: memberView(member),
       timeline: changed ? timeline : null,
       telemetryOnly: m.status === member.status,
-      audience: audienceOf(next, memberId),
+      // The room's other members.
+      audience: audienceAmong(next, (other) => other.id !== memberId),
       seq: timeline.seq,
     };
     return { ok: true, room: next, value };

@@ -46,7 +46,7 @@ async function enter(
   code: string,
   memberId: string,
   view: RoomView,
-): Promise<{ room: RoomView; chat: ChatMessage[] }> {
+): Promise<{ room: RoomView; chat: ChatMessage[]; follows: true }> {
   socket.data.code = code;
   socket.data.memberId = memberId;
   socket.data.private = view.private;
@@ -55,7 +55,8 @@ async function enter(
   ctx.seats.add({ code, memberId, socketId: socket.id });
   await socket.join(roomChannel(code));
   const [fresh, chat] = await Promise.all([ctx.store.get(code), ctx.store.chat(code)]);
-  return { room: fresh === null ? view : roomView(fresh), chat };
+  // This relay makes members follow each new timeline (followers.ts).
+  return { room: fresh === null ? view : roomView(fresh), chat, follows: true };
 }
 
 function exit(ctx: RelayContext, socket: RelaySocket): void {
@@ -82,13 +83,12 @@ const declared = (socket: RelaySocket): { batches: boolean; follows: boolean } =
 
 /**
  * A join or resume that moved the timeline (a pruned member's hold released): the members followed
- * it after the rule made its view (followers.ts), so the view and the member are taken from the
- * room as stored.
+ * it after the rule made its member (followers.ts), so the member announced is taken from the room
+ * as stored. (The answer's view is read afresh by `enter`; the timeline is the same.)
  */
 function asStored(e: Entered, room: StoredRoom | null): Entered {
-  if (!e.timelineChanged || room === null) return e;
-  const stored = room.members[e.member.id];
-  return { ...e, member: stored === undefined ? e.member : memberView(stored), view: roomView(room) };
+  const stored = e.timelineChanged ? room?.members[e.member.id] : undefined;
+  return stored === undefined ? e : { ...e, member: memberView(stored) };
 }
 
 /** The client versions this relay serves (older ones in open rooms only: membership.ts admission). */
@@ -120,7 +120,7 @@ export async function roomCreate(ctx: RelayContext, socket: RelaySocket, req: Cr
     if (await ctx.store.create(room)) {
       const entered = await enter(ctx, socket, code, memberId, roomView(room));
       ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'room created');
-      return { ok: true, data: { ...entered, memberId, resumeToken, follows: true } };
+      return { ok: true, data: { ...entered, memberId, resumeToken } };
     }
   }
   return fail(ErrorCode.Internal);
@@ -147,7 +147,7 @@ export async function roomJoin(ctx: RelayContext, socket: RelaySocket, req: Join
   announceEntry(ctx, code, e, 'member:joined', r.room);
   const entered = await enter(ctx, socket, code, memberId, e.view);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'joined');
-  return { ok: true, data: { ...entered, memberId, resumeToken, follows: true } };
+  return { ok: true, data: { ...entered, memberId, resumeToken } };
 }
 
 export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: ResumeRequest): Promise<Result<JoinedRoom>> {
@@ -165,7 +165,7 @@ export async function roomResume(ctx: RelayContext, socket: RelaySocket, req: Re
   announceEntry(ctx, code, e, 'member:updated', r.room);
   const entered = await enter(ctx, socket, code, e.member.id, e.view);
   ctx.logger.info({ sid: socket.id, room: redactCode(code) }, 'resumed');
-  return { ok: true, data: { ...entered, memberId: r.value.member.id, resumeToken: req.resumeToken, follows: true } };
+  return { ok: true, data: { ...entered, memberId: r.value.member.id, resumeToken: req.resumeToken } };
 }
 
 export async function roomLeave(ctx: RelayContext, socket: RelaySocket): Promise<Result<null>> {

@@ -54,6 +54,24 @@ export function withExpiry(room: StoredRoom, now: number, graceMs: number): Stor
   return room.expiresAt === null ? { ...room, expiresAt: now + graceMs } : room;
 }
 
+/** Who must hear of something: members that take `members:status` batches, members that need a `member:updated` (StoredMember.batches). */
+export interface Audience {
+  batches: boolean;
+  legacy: boolean;
+}
+
+/** The audience among the room's members (away ones too: connection state recovery replays to them) that `among` picks. */
+export function audienceAmong(room: StoredRoom, among: (m: StoredMember) => boolean): Audience {
+  const audience = { batches: false, legacy: false };
+  for (const id in room.members) {
+    const m = room.members[id]!;
+    if (!among(m)) continue;
+    if (m.batches === true) audience.batches = true;
+    else audience.legacy = true;
+  }
+  return audience;
+}
+
 export function rttsOf(room: Pick<StoredRoom, 'members'>): Array<number | null> {
   // A loop, not Object.values().filter().map(): this runs on every control and status report.
   const rtts: Array<number | null> = [];

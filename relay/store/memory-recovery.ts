@@ -8,9 +8,10 @@
  * records go every 10 s, not every 60 s (the adapter's), so they are kept 2 minutes, not up to 3.
  * A `member:updated` carries the whole member, so a later one for the same member and audience
  * supersedes it: only the latest is replayed, and the earlier one's payload is let go (status
- * reports, one per member after every control before members followed the room, were most of what was kept). A `members:status`
- * batch does the same entry by entry: a member's entry in a later batch to the same audience drops
- * its entry from the earlier batch, and a batch left with none is not replayed.
+ * reports, one per member after every control before members followed the room, were most of what
+ * was kept). A `members:status` batch does the same entry by entry: a member's entry in a later
+ * batch to the same audience drops its entry from the earlier batch, and a batch left with none is
+ * not replayed.
  *
  * With Redis the Streams adapter keeps recovery in Redis instead, and this is not used.
  */

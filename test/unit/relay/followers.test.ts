@@ -1,7 +1,8 @@
 /** Members follow each new timeline (relay/rooms/followers.ts), over the real memory store. */
 import type { Member, StatusReport } from '../../../relay/contract/protocol';
 import { followedStatus } from '../../../relay/contract/timeline';
-import { follow, followingStore, type Unfollowing } from '../../../relay/rooms/followers';
+import { follow, followingStore } from '../../../relay/rooms/followers';
+import type { Audience } from '../../../relay/rooms/room-view';
 import { control, reportStatus } from '../../../relay/rooms/member-actions';
 import { createRoom, join, type NewMember, type RoomRules } from '../../../relay/rooms/membership';
 import { MemoryRoomStore } from '../../../relay/store/memory-store';
@@ -55,7 +56,7 @@ test('follow: only the members whose status moved are new objects', () => {
 
 describe('followingStore', () => {
   async function storeWith(r: StoredRoom) {
-    const told: Array<{ code: string; statuses: Array<[string, string]>; audience: Unfollowing }> = [];
+    const told: Array<{ code: string; statuses: Array<[string, string]>; audience: Audience }> = [];
     const store = followingStore(new MemoryRoomStore({ now: () => 100 }), (code, members: Member[], audience) =>
       told.push({ code, statuses: members.map((m) => [m.id, m.status]), audience }),
     );
