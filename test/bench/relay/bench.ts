@@ -6,7 +6,7 @@
  * stopped and a full GC forced through the relay's inspector), relay CPU. Then, side by side, each
  * scenario's CPU per event as a ratio of the bare relay's (bare-relay.ts) measured in the same run.
  *
- *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --workers 3 \
+ *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --warmup-seconds 15 --workers 3 \
  *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--run-prof DIR] [--relay-flags '...'] \
  *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--status-on-control | --no-status-on-control] [--watchers 0]
  *   (the mix's defaults: mix.ts, from the extension's cadence)
@@ -32,6 +32,12 @@ const { values: args } = parseArgs({
     rooms: { type: 'string', default: '2500' },
     members: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '30' },
+    /**
+     * The mix runs this long before it is measured: long enough for every member's first telemetry
+     * report (the relay stores its RTT once per connection, as it stores the join), so the figures
+     * are the steady state's. 0: measure from the first event.
+     */
+    'warmup-seconds': { type: 'string', default: String(Math.ceil(DEFAULT_MIX.telemetryMs / 1000)) },
     workers: { type: 'string', default: '3' },
     scenarios: { type: 'string', default: 'bare,memory,redis,redis2' },
     'no-bufferutil': { type: 'boolean', default: false },
@@ -58,6 +64,7 @@ const { values: args } = parseArgs({
 const ROOMS = Number(args.rooms);
 const MEMBERS = Number(args.members);
 const SECONDS = Number(args.seconds);
+const WARMUP_SECONDS = Number(args['warmup-seconds']);
 const WORKERS = Number(args.workers);
 const WATCHERS = Number(args.watchers);
 if (!Number.isInteger(WATCHERS) || WATCHERS < 0 || WATCHERS > MEMBERS) {
@@ -71,11 +78,22 @@ const MIX: Mix = {
   chatMs: Number(args['chat-every']),
   statusOnControl: args['status-on-control'] || (DEFAULT_MIX.statusOnControl && !args['no-status-on-control']),
 };
-for (const name of ['rooms', 'members', 'seconds', 'workers', 'ping-every', 'telemetry-every', 'control-every', 'chat-every'] as const) {
+for (const name of [
+  'rooms',
+  'members',
+  'seconds',
+  'warmup-seconds',
+  'workers',
+  'ping-every',
+  'telemetry-every',
+  'control-every',
+  'chat-every',
+] as const) {
   const v = Number(args[name]);
-  if (!Number.isFinite(v) || v < 0 || (v === 0 && !name.endsWith('-every'))) {
+  const zeroOk = name.endsWith('-every') || name === 'warmup-seconds';
+  if (!Number.isFinite(v) || v < 0 || (v === 0 && !zeroOk)) {
     process.stderr.write(
-      `bench:relay: --${name} must be a positive number${name.endsWith('-every') ? ' of ms (0: none)' : ''}, not '${args[name]}'\n`,
+      `bench:relay: --${name} must be a positive number${name.endsWith('-every') ? ' of ms (0: none)' : zeroOk ? ' (0: none)' : ''}, not '${args[name]}'\n`,
     );
     process.exit(2);
   }
@@ -92,18 +110,30 @@ type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
   private readonly child: ChildProcess;
+  private readonly replies: WorkerReply[] = [];
   private waiting: ((r: WorkerReply) => void) | null = null;
   constructor() {
     this.child = fork(resolve(__dirname, 'load-worker.ts'), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.child.on('message', (m: WorkerReply) => this.waiting?.(m));
+    this.child.on('message', (m: WorkerReply) => {
+      const waiting = this.waiting;
+      this.waiting = null;
+      if (waiting === null) this.replies.push(m);
+      else waiting(m);
+    });
   }
   ask(cmd: WorkerCommand): Promise<WorkerReply> {
+    this.child.send(cmd);
+    return this.next();
+  }
+  /** The worker's next reply (a run sends two: `warm`, then `result`). */
+  next(): Promise<WorkerReply> {
+    const queued = this.replies.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
     return new Promise((done) => {
       this.waiting = done;
-      this.child.send(cmd);
     });
   }
   close(): Promise<void> {
@@ -207,9 +237,11 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const sockets = connected.reduce((n, r) => n + (r.type === 'connected' ? r.sockets : 0), 0);
     const failedRooms = connected.reduce((n, r) => n + (r.type === 'connected' ? r.failed : 0), 0);
     const connectS = (Date.now() - t0) / 1000;
+    // Every worker starts the mix, and says when its warm-up is over; the measure starts there.
+    await Promise.all(workers.map((w) => w.ask({ type: 'run', warmupMs: WARMUP_SECONDS * 1000, ms: SECONDS * 1000, mix: MIX })));
     const profiling = args['run-prof'] === undefined ? [] : await Promise.all(inspectPorts.map(startProfile));
     const before = await Promise.all(urls.map(sampleRelay));
-    const results = await Promise.all(workers.map((w) => w.ask({ type: 'run', ms: SECONDS * 1000, mix: MIX })));
+    const results = await Promise.all(workers.map((w) => w.next()));
     const after = await Promise.all(urls.map(sampleRelay));
     await Promise.all(profiling.map((stop, i) => stop(resolve(args['run-prof']!, `${scenario}-${i + 1}.cpuprofile`))));
     const retained = await sampleRetained();
@@ -312,7 +344,7 @@ function compare(): void {
 async function main(): Promise<void> {
   const scenarios = args.scenarios.split(',').map((s) => s.trim()) as Scenario[];
   process.stdout.write(
-    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n` +
+    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n` +
       `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (${MIX.statusOnControl ? 'each member reports its new status' : 'no status reports'}), chat every ${MIX.chatMs} ms per room (0: none); ${WATCHERS} member(s) per room watch the telemetry\n`,
   );
   for (const s of scenarios) {

@@ -2,7 +2,8 @@
  * One load-generator process for bench:relay: real socket.io-client sockets (websocket), a slice
  * of the rooms, and the event mix. Driven over IPC by bench.ts:
  *   {type:'connect', ...}  → connects, creates/joins its rooms → {type:'connected', sockets}
- *   {type:'run', ms}       → runs the mix for `ms` → {type:'result', ...}
+ *   {type:'run', warmupMs, ms} → runs the mix for `warmupMs` unmeasured → {type:'warm'}, then
+ *                          for `ms` more, measured → {type:'result', ...}
  *   {type:'close'}         → disconnects and exits.
  * Fan-out latency = control sent → the last member of the room received its playback:state
  * (all members of a room live in this process, so one clock measures it).
@@ -38,11 +39,13 @@ export interface Mix {
 
 export type WorkerCommand =
   | { type: 'connect'; urls: string[]; rooms: number; members: number; watchers: number; firstRoom: number }
-  | { type: 'run'; ms: number; mix: Mix }
+  | { type: 'run'; warmupMs: number; ms: number; mix: Mix }
   | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'connected'; sockets: number; failed: number }
+  /** The warm-up is over: counting starts now. */
+  | { type: 'warm' }
   | {
       type: 'result';
       sent: number;
@@ -82,6 +85,9 @@ const failed = (code: string): void => {
 let latencies: number[] = [];
 let local: number[] = [];
 let remote: number[] = [];
+/** The mix is running (warm-up included). */
+let running = false;
+/** The mix's events are being counted (after the warm-up). */
 let measuring = false;
 let statusOnControl = true;
 /** Status reports waiting for a scheduled start; cancelled when the run ends. */
@@ -148,7 +154,7 @@ async function setUpRoom(urls: string[], members: number, watchers: number, inde
       // The member's player follows; a client without `status:follows` reports its new status: a
       // pause at once, a play when the player starts, at the scheduled start `setAt` (relay clock =
       // this machine's). A current one reports nothing (mix.ts statusOnControl).
-      if (measuring && statusOnControl && t.seq > seen) {
+      if (running && statusOnControl && t.seq > seen) {
         const report = (): void => emit(s.emitWithAck('member:status', { status: t.paused ? 'paused' : 'playing', offsetMs: 0, rttMs: 2 }));
         if (t.paused) report();
         else {
@@ -198,8 +204,13 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
   send({ type: 'connected', sockets: rooms.reduce((n, r) => n + r.members.length, 0), failed });
 }
 
-/** The mix (see the top); each periodic event starts at a random phase. */
-function run(ms: number, mix: Mix): void {
+/**
+ * The mix (see the top); each periodic event starts at a random phase. The first `warmupMs` are not
+ * counted: by then every member has sent its first telemetry report (which the relay stores: its
+ * RTT, once per connection, like the join) and the relay's caches are warm, so what is measured is
+ * the steady state.
+ */
+function run(warmupMs: number, ms: number, mix: Mix): void {
   statusOnControl = mix.statusOnControl;
   const timers: NodeJS.Timeout[] = [];
   const every = (period: number, fn: () => void): void => {
@@ -210,16 +221,22 @@ function run(ms: number, mix: Mix): void {
     }, Math.random() * period);
     timers.push(start);
   };
-  sent = 0;
-  received = 0;
-  errors = 0;
-  errorCodes = {};
-  latencies = [];
-  local = [];
-  remote = [];
-  measuring = true;
-  loop.reset();
-  loop.enable();
+  const startCounting = (): void => {
+    sent = 0;
+    received = 0;
+    errors = 0;
+    errorCodes = {};
+    latencies = [];
+    local = [];
+    remote = [];
+    measuring = true;
+    loop.reset();
+    loop.enable();
+    send({ type: 'warm' });
+  };
+  running = true;
+  if (warmupMs > 0) timers.push(setTimeout(startCounting, warmupMs));
+  else startCounting();
   for (const room of rooms) {
     const host = room.members[0]!;
     let paused = true;
@@ -243,6 +260,7 @@ function run(ms: number, mix: Mix): void {
     }
   }
   setTimeout(() => {
+    running = false;
     measuring = false;
     for (const t of timers) clearTimeout(t);
     for (const t of later) clearTimeout(t);
@@ -260,12 +278,12 @@ function run(ms: number, mix: Mix): void {
       disconnects,
       loopDelayP99: loop.percentile(99) / 1e6,
     });
-  }, ms);
+  }, warmupMs + ms);
 }
 
 process.on('message', (cmd: WorkerCommand) => {
   if (cmd.type === 'connect') void connectAll(cmd);
-  else if (cmd.type === 'run') run(cmd.ms, cmd.mix);
+  else if (cmd.type === 'run') run(cmd.warmupMs, cmd.ms, cmd.mix);
   else {
     closing = true;
     for (const r of rooms) for (const s of r.members) s.disconnect();
