@@ -2,9 +2,14 @@
  * RoomStore shared by several relays through Redis (ioredis).
  *
  * A room is one hash `{prefix}room:{CODE}` with fields `v` (version) and `d` (the room as JSON).
- * `update` is optimistic concurrency: read, apply the pure `mutate`, then a Lua compare-and-set
- * writes only if `v` is still the version that was read; on a lost race it re-reads and retries
- * (with jittered back-off), and reports `conflict` after MAX_ATTEMPTS. The updates of a room that
+ * `update` is optimistic concurrency: apply the pure `mutate` to the room this relay last read or
+ * wrote (its snapshot, below), then a Lua compare-and-set writes only if `v` is still that
+ * version. So an update of a room nobody else changed since is one round trip. When the version
+ * moved on, the script answers with the room as it is now, and the update is applied again to that
+ * (a relay that knew no copy reads first); another relay writing in between is a lost race,
+ * retried with jittered back-off, and `conflict` after MAX_ATTEMPTS. A group whose every update
+ * was refused on a copy from memory is tried again on a fresh read: a refusal writes nothing, so
+ * the compare-and-set cannot vouch for the copy. The updates of a room that
  * wait while its write is in flight go together in the next write (a group commit), so `v` counts
  * writes, not updates. Rooms expire in Redis by
  * PEXPIREAT at `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index
@@ -49,10 +54,15 @@ return 1`;
 
 /**
  * KEYS: room, index, chat. ARGV: code, expected version, json ('' = delete), expiresAt ('' = none).
- * Returns 1 when written, 0 when the version moved on (or the room is gone).
+ * Returns 1 when written; when the version moved on, the room as it is now: [v, json]; 0 when the
+ * room is gone.
  */
 const SWAP_LUA = `
-if redis.call('HGET', KEYS[1], 'v') ~= ARGV[2] then return 0 end
+local v = redis.call('HGET', KEYS[1], 'v')
+if v ~= ARGV[2] then
+  if not v then return 0 end
+  return {v, redis.call('HGET', KEYS[1], 'd')}
+end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[1], KEYS[3])
   redis.call('ZREM', KEYS[2], ARGV[1])
@@ -111,7 +121,15 @@ type ScriptRedis = ChatRedis & {
     expiresAt: string,
     version: string,
   ): Promise<number>;
-  lockstepSwap(room: string, index: string, chat: string, code: string, version: string, json: string, expiresAt: string): Promise<number>;
+  lockstepSwap(
+    room: string,
+    index: string,
+    chat: string,
+    code: string,
+    version: string,
+    json: string,
+    expiresAt: string,
+  ): Promise<1 | 0 | [string, string | null]>;
 };
 
 export interface RedisStoreOptions {
@@ -242,13 +260,17 @@ export class RedisRoomStore implements RoomStore {
   }
 
   /**
-   * One read, each `mutate` applied to the room the previous one left (an error value or a throw
-   * leaves it as it was, for that caller alone), one compare-and-set; all again on a lost race.
+   * Each `mutate` applied to the room the previous one left (an error value or a throw leaves it
+   * as it was, for that caller alone), then one compare-and-set; all again on the room the script
+   * answers with when the version moved on. The first try starts from this relay's own copy.
    */
   private async swap(code: string, group: PendingUpdate[]): Promise<Outcome[]> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (attempt > 0) await delay(this.backoff(attempt));
-      const current = await this.read(code);
+    await this.synced;
+    let current = this.known(code);
+    /** Whether `current` came from memory, not from Redis during this swap (losing with it is no race). */
+    let remembered = current !== null;
+    if (current === null) current = await this.read(code);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS;) {
       if (current === null) return group.map(() => ({ ok: false, error: 'room_not_found' }));
       const version = current.version + 1;
       let room: StoredRoom | null = current.room;
@@ -274,10 +296,16 @@ export class RedisRoomStore implements RoomStore {
         room = result.room === null ? null : { ...result.room, code, version };
         outcomes.push({ ok: true, room, value: result.value });
       }
-      if (!changed) return outcomes;
+      if (!changed && !remembered) return outcomes;
+      if (!changed) {
+        // Refused on a copy from memory: perhaps one that is behind. Decide on the room as it is.
+        current = await this.read(code);
+        remembered = false;
+        continue;
+      }
       const next = room;
       const json = next === null ? '' : JSON.stringify(next);
-      const written = await this.redis.lockstepSwap(
+      const answer = await this.redis.lockstepSwap(
         this.key(code),
         this.index,
         this.chatKey(code),
@@ -286,11 +314,18 @@ export class RedisRoomStore implements RoomStore {
         json,
         expiryArg(next?.expiresAt ?? null),
       );
-      if (written === 1) {
+      if (answer === 1) {
         if (next === null) this.snapshots.delete(code);
         else this.snapshots.set(code, { json, version, expiresAt: next.expiresAt });
         return outcomes;
       }
+      // Someone else wrote first: a lost race, unless what was lost to was only a copy from memory.
+      if (!remembered) {
+        attempt++;
+        if (attempt < MAX_ATTEMPTS) await delay(this.backoff(attempt));
+      }
+      remembered = false;
+      current = answer === 0 ? this.gone(code) : this.parse(code, answer[0], answer[1]);
     }
     return group.map(() => ({ ok: false, error: 'conflict' }));
   }
@@ -347,14 +382,32 @@ export class RedisRoomStore implements RoomStore {
   private async read(code: string): Promise<{ room: StoredRoom; version: number } | null> {
     await this.synced;
     const [version, json] = await this.redis.hmget(this.key(code), 'v', 'd');
-    if (version === null || version === undefined || json === null || json === undefined) {
-      this.snapshots.delete(code);
-      return null;
-    }
+    return this.parse(code, version, json);
+  }
+
+  /** A room as Redis holds it (its version and JSON; null or undefined: absent), noted as this relay's copy. */
+  private parse(
+    code: string,
+    version: string | null | undefined,
+    json: string | null | undefined,
+  ): { room: StoredRoom; version: number } | null {
+    if (version === null || version === undefined || json === null || json === undefined) return this.gone(code);
     const room = { ...(JSON.parse(json) as StoredRoom), version: Number(version) };
     if (this.expired(room)) return null;
     this.snapshots.set(code, { json, version: room.version, expiresAt: room.expiresAt });
     return { room, version: room.version };
+  }
+
+  private gone(code: string): null {
+    this.snapshots.delete(code);
+    return null;
+  }
+
+  /** This relay's copy of the room (the last it read or wrote), unless it is past its expiry. */
+  private known(code: string): { room: StoredRoom; version: number } | null {
+    const s = this.snapshots.get(code);
+    if (s === undefined || (s.expiresAt !== null && this.options.now() >= s.expiresAt)) return null;
+    return { room: { ...(JSON.parse(s.json) as StoredRoom), version: s.version }, version: s.version };
   }
 
   /** On every (re)connection: when Redis came back with a new run_id, put the known rooms back. */

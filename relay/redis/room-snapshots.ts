@@ -1,7 +1,8 @@
 /**
  * The last copy of each room this relay read or wrote, kept so that a Redis that comes back
  * EMPTY (restarted without persistence: a new run_id) gets the rooms back instead of every
- * member losing its room. Rooms are kept as the JSON written to Redis (no aliasing), and dropped
+ * member losing its room, and so that an update can start from it without reading the room first
+ * (redis-store.ts: the compare-and-set tells when it is behind). Rooms are kept as the JSON written to Redis (no aliasing), and dropped
  * when deleted, found gone, or past their expiry.
  */
 export interface Snapshot {
@@ -18,6 +19,10 @@ export class RoomSnapshots {
   set(code: string, snapshot: Snapshot): void {
     const known = this.rooms.get(code);
     if (known === undefined || known.version <= snapshot.version) this.rooms.set(code, snapshot);
+  }
+
+  get(code: string): Snapshot | undefined {
+    return this.rooms.get(code);
   }
 
   delete(code: string): void {

@@ -129,6 +129,73 @@ describe('RedisRoomStore', () => {
     expect((await s.get('NOPE'))!.version).toBe(0);
   });
 
+  /**
+   * The commands one store's connection sends that name a room (MONITOR, on a connection of its
+   * own), by name (a script: `eval`), in order. `settle` waits until MONITOR has shown a marker sent after them.
+   */
+  async function watchCommands(of: Redis): Promise<{ names: () => string[]; settle: () => Promise<void> }> {
+    const address = /addr=(\S+)/.exec(String(await of.client('INFO')))![1]!;
+    const monitored = await connectRedis(TEST_REDIS_URL, 'command', silent);
+    const monitor = await monitored.monitor();
+    clients.push(monitored, monitor);
+    const marker = `${prefix}marker:${address}`;
+    const seen: string[] = [];
+    let marked: (() => void) | null = null;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      // Commands a script runs show with source `lua`: only what the store sent costs a round trip.
+      if (source !== address) return;
+      if (args[1] === marker) marked?.();
+      // A script goes as EVAL the first time on a connection, EVALSHA after: either is one script.
+      else if (args.some((a) => a.startsWith(`${prefix}room:`))) seen.push(args[0]!.toLowerCase().replace(/^evalsha$/, 'eval'));
+    });
+    return {
+      names: () => [...seen],
+      settle: async () => {
+        const shown = new Promise<void>((resolve) => (marked = resolve));
+        await of.exists(marker);
+        await shown;
+      },
+    };
+  }
+
+  test('an update of a room the store wrote last is one round trip: the compare-and-set, no read', async () => {
+    const { store: s, redis } = await store();
+    await s.create(room('ONETRIP'));
+    const commands = await watchCommands(redis);
+    for (let n = 1; n <= 3; n++) expect((await s.update('ONETRIP', addMember(n))).ok).toBe(true);
+    await commands.settle();
+    expect(commands.names()).toEqual(['eval', 'eval', 'eval']);
+    expect(Object.keys((await s.get('ONETRIP'))!.members).sort()).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
+
+  test('a copy that is behind (another store wrote since) costs no read: the compare-and-set answers with the room as it is', async () => {
+    const a = await store();
+    const b = await store();
+    await a.store.create(room('BEHIND'));
+    expect((await b.store.update('BEHIND', addMember(1))).ok).toBe(true);
+    const commands = await watchCommands(a.redis);
+    const r = await a.store.update('BEHIND', addMember(2));
+    await commands.settle();
+    // The first compare-and-set lost to b's write and brought b's room back; the second wrote.
+    expect(commands.names()).toEqual(['eval', 'eval']);
+    expect(r.ok && Object.keys(r.room!.members).sort()).toEqual(['m0', 'm1', 'm2']);
+    expect(Object.keys((await b.store.get('BEHIND'))!.members).sort()).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  test('a refusal on a copy that is behind is decided again on the room as it is', async () => {
+    const a = await store();
+    const b = await store();
+    await a.store.create(room('REFUSE'));
+    await b.store.update('REFUSE', addMember(1));
+    // A rule that needs m1, who joined through b: a's own copy lacks it.
+    const needsM1 = (r: StoredRoom) =>
+      r.members.m1 === undefined ? { ok: false as const, error: 'not_in_room' } : { ok: true as const, room: r, value: r.members.m1.name };
+    expect(await a.store.update('REFUSE', needsM1)).toMatchObject({ ok: true, value: 'P1' });
+    // A refusal on a fresh read stands.
+    const never = () => ({ ok: false as const, error: 'not_host' });
+    expect(await a.store.update('REFUSE', never)).toEqual({ ok: false, error: 'not_host' });
+  });
+
   const chat = (n: number, text = `hi ${n}`): ChatMessage => ({ id: `id${n}`, from: 'm0', text, at: n });
 
   test('chat appended from two stores at once: none lost, capped at 50, a list beside the room', async () => {
