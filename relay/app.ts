@@ -31,6 +31,7 @@ import { disconnected, recovered } from './rooms/room-handlers';
 import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/seats';
 import { StatusBoard } from './rooms/status-board';
 import { TelemetryBoard } from './rooms/telemetry-board';
+import { WatchedRooms, watchedCodes } from './rooms/watched-rooms';
 import { MemoryRecoveryAdapter } from './store/memory-recovery';
 import { followingStore } from './rooms/followers';
 import { statusEntry } from './rooms/room-view';
@@ -66,6 +67,8 @@ export interface Relay {
 
 /** socket.io pings every 20 s: under the 30 s after which Chrome stops an idle extension worker. */
 const PING_INTERVAL_MS = 20_000;
+/** A room another relay said it watches stays watched this many of its lists' intervals (so one lost list costs nothing). */
+const WATCHED_TTL_FACTOR = 3.5;
 const RECOVERY_MS = 120_000;
 
 export function createRelay(httpServer: HttpServer, options: RelayOptions): Relay {
@@ -174,8 +177,16 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     const room = io.to(roomChannel(code));
     (volatile ? room.volatile : room).emit('members:status', entries);
   });
-  // Telemetry goes only to the members that watch it (a popup open), from every relay in the room.
+  // With several relays (a cluster adapter), the others hear of this one's watchers and replay theirs; one relay alone has no one to ask.
+  const clustered = options.adapter !== undefined;
+  const watched = new WatchedRooms(
+    (code) => (io.of('/').adapter.rooms.get(watchChannel(code))?.size ?? 0) > 0,
+    WATCHED_TTL_FACTOR * config.WATCH_REFRESH_MS,
+  );
+  // Telemetry goes only to the members that watch it (a popup open), from every relay in the room;
+  // a room nobody watches gets none (watched-rooms.ts).
   const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
+    if (!watched.watched(code)) return;
     // A waiting status batch carries older offsets: it goes first.
     statuses.flush(code);
     metrics.eventsOut.count('members:telemetry');
@@ -190,11 +201,23 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       if (latest !== undefined) telemetry.record(code, latest);
     }
   };
-  // With several relays (a cluster adapter), the others replay theirs; one relay alone has no one to ask.
-  const clustered = options.adapter !== undefined;
+  // Other relays' messages are checked like any input: a bad one changes nothing.
   io.on('telemetry:replay', (code: unknown) => {
-    if (typeof code === 'string') replayLocal(code);
+    if (typeof code !== 'string') return;
+    watched.heard([code]);
+    replayLocal(code);
   });
+  io.on('telemetry:watched', (codes: unknown) => {
+    if (!Array.isArray(codes)) return;
+    for (const code of watched.heard(codes.filter((c): c is string => typeof c === 'string'))) replayLocal(code);
+  });
+  const watchTimer = setInterval(() => {
+    watched.prune();
+    if (!clustered) return;
+    const codes = watchedCodes(io.of('/').adapter.rooms, watchChannel(''));
+    if (codes.length > 0) io.serverSideEmit('telemetry:watched', codes);
+  }, config.WATCH_REFRESH_MS);
+  watchTimer.unref();
   const telemetryTimer = setInterval(() => telemetry.tick(), telemetry.tickMs);
 
   const ctx: RelayContext = {
@@ -266,6 +289,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     async close() {
       closing = true;
       clearInterval(telemetryTimer);
+      clearInterval(watchTimer);
       statuses.dispose();
       load.stop();
       for (const t of holdTimers) clearTimeout(t);

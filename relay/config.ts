@@ -26,6 +26,11 @@ const envSchema = z
     /** How often each relay sends its members' offsets and RTTs to their rooms, in one batch per room. */
     TELEMETRY_FLUSH_MS: intFrom(2_000, 100, 60_000),
     /**
+     * With several relays: how often each tells the others which rooms it has telemetry watchers in
+     * (an open popup), so theirs send those rooms telemetry (relay/rooms/watched-rooms.ts).
+     */
+    WATCH_REFRESH_MS: intFrom(10_000, 100, 600_000),
+    /**
      * How long a room's status reports wait to go out together (`members:status`): the reports that
      * follow a control come within a few tens of ms of each other. 0: at the end of the turn.
      */

@@ -29,6 +29,8 @@ export interface SocketData {
 export interface InterServerEvents {
   /** Someone started watching the room's telemetry: each relay records its connections' latest. */
   'telemetry:replay': (code: string) => void;
+  /** The rooms the sending relay has watchers in, every WATCH_REFRESH_MS (relay/rooms/watched-rooms.ts). */
+  'telemetry:watched': (codes: string[]) => void;
 }
 
 export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -6,7 +6,7 @@
  * workers drive it; the timeline math is the contract's own (relay/contract/timeline.ts), pure
  * and cheap. Status reports are batched per room over STATUS_BATCH_MS into `members:status` (sent
  * before any other broadcast to the room), and telemetry per room every TELEMETRY_FLUSH_MS to the
- * room's watchers (`members:watch`), as the relay does, so both send as many messages out. Every
+ * room's watchers (`members:watch`; none to a room nobody watches), as the relay does, so both send as many messages out. Every
  * client is taken to apply status batches (the load workers do): no `member:updated` per report.
  *
  *   PORT=3000 node --import tsx test/bench/relay/bare-relay.ts   (bench:relay runs it bundled: dist/bare-relay.js)
@@ -168,9 +168,12 @@ io.on('connection', (socket) => {
 setInterval(() => {
   for (const r of rooms.values()) {
     if (r.telemetry === null) continue;
-    flushStatuses(r);
-    io.to(`watch:${r.code}`).volatile.emit('members:telemetry', [...r.telemetry.values()]);
+    const entries = [...r.telemetry.values()];
     r.telemetry = null;
+    // Nobody watches (one process: its own watchers are all there are): nothing to send, as the relay.
+    if ((io.of('/').adapter.rooms.get(`watch:${r.code}`)?.size ?? 0) === 0) continue;
+    flushStatuses(r);
+    io.to(`watch:${r.code}`).volatile.emit('members:telemetry', entries);
   }
 }, FLUSH_MS);
 

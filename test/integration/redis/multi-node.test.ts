@@ -28,7 +28,9 @@ async function client(url: string): Promise<TestClient> {
   return c;
 }
 
-const start = (): Promise<RelayProcess> => startRelayProcess({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix });
+/** Each relay lists the rooms it has telemetry watchers in every 300 ms (10 s by default). */
+const start = (): Promise<RelayProcess> =>
+  startRelayProcess({ redisUrl: TEST_REDIS_URL, keyPrefix: prefix, env: { WATCH_REFRESH_MS: '300', TELEMETRY_FLUSH_MS: '100' } });
 
 /** Resumes a seat on the node at `url` with the resume token. */
 async function resumeOn(url: string, seat: JoinedRoom): Promise<{ socket: TestClient; joined: JoinedRoom }> {
@@ -245,7 +247,12 @@ describe('status batches across relays', () => {
     await all;
     // A barrier on each relay: anything else they sent Ann about these reports would have come by now.
     for (const m of [ben, cat, cid]) unwrap(await m.socket.emitWithAck('member:profile', { name: 'Same' }));
-    await new Promise<void>((done) => ann.on('member:updated', () => updates.length === 3 && done()));
+    // All three may be in already (each barrier's ack can come after its broadcast).
+    await new Promise<void>((done) => {
+      const check = (): void => void (updates.length === 3 && done());
+      ann.on('member:updated', check);
+      check();
+    });
     expect(Object.fromEntries(latest)).toEqual({ [ben.id]: 'paused', [cat.id]: 'paused', [cid.id]: 'paused' });
     // One batch from B, and Cat's and Cid's together from C (two if C's window closed between them).
     expect(batchCount.n).toBeGreaterThanOrEqual(2);
@@ -288,5 +295,27 @@ describe('status batches across relays', () => {
       Cat: 'paused',
       Dee: 'no_video',
     });
+  });
+});
+
+describe('telemetry watchers across relays', () => {
+  test("a relay started after a member began watching learns of the watcher from the others' list, and sends its members' telemetry", async () => {
+    const alice = await client(nodes[0]!.url);
+    const created = unwrap(await alice.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Alice' } }));
+    unwrap(await alice.emitWithAck('members:watch', { on: true }));
+    // A relay that did not exist when Alice asked the others to replay their members' reports.
+    const late = await start();
+    try {
+      const dave = await client(late.url);
+      const joined = unwrap(
+        await dave.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: created.room.code, profile: { name: 'Dave' } }),
+      );
+      const fromDave = nextEventWhere(alice, 'members:telemetry', (entries) => entries.some((e) => e.memberId === joined.memberId));
+      dave.emit('member:telemetry', { offsetMs: 7, rttMs: 30 });
+      const [entries] = await fromDave;
+      expect(entries).toEqual([{ memberId: joined.memberId, offsetMs: 7, rttMs: 30 }]);
+    } finally {
+      await late.stop();
+    }
   });
 });

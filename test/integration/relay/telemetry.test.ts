@@ -79,6 +79,26 @@ describe.each(storeFactories)('telemetry ($name store)', (storeFactory) => {
     expect(leaked).toBe(false);
   });
 
+  test('a room nobody watches gets no batches at all: nothing is sent for it', async () => {
+    const sentBatches = async (): Promise<number> => {
+      const text = await (await fetch(`${h.relay().url}/metrics`)).text();
+      return Number(/^lockstep_events_out_total\{event="members:telemetry"\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await sentBatches();
+    const { joined: quiet } = await h.createRoom('Quiet');
+    const { socket: quietBob } = await h.joinRoom(quiet.room.code);
+    const { socket: watcher, joined: w } = await h.createRoom('Watcher');
+    const { socket: reporter, joined: r } = await h.joinRoom(w.room.code, 'Reporter');
+    await watch(watcher);
+    // The unwatched room's report is on the board first: its batch would be due no later than the watched one's.
+    quietBob.emit('member:telemetry', { offsetMs: 3, rttMs: 40 });
+    await barrier(quietBob, 'Bob');
+    const got = batchesUntil(watcher, (latest) => latest.has(r.memberId));
+    reporter.emit('member:telemetry', { offsetMs: 4, rttMs: 40 });
+    const batches = await got;
+    expect(await sentBatches()).toBe(before + batches.length);
+  });
+
   test('the store keeps an RTT only when it moved enough to change the scheduling lead', async () => {
     const { socket: alice, joined: a } = await h.createRoom();
     const { socket: bob, joined: b } = await h.joinRoom(a.room.code);

@@ -1,0 +1,72 @@
+/**
+ * Which rooms someone watches the telemetry of (`members:watch`: a popup open), so that a relay
+ * sends a room's `members:telemetry` batch only when someone will get it. Most of the time nobody
+ * watches; sent anyway, every batch was encoded for an empty audience, and with several relays it
+ * was also a stream entry in Redis that every relay read and decoded: half of what crossed Redis
+ * under bench:relay's mix (docs/benchmarks.md).
+ *
+ * A relay knows its own watchers (its `watch:` channels). Of the others' it knows what they say:
+ * - a relay whose member starts watching asks the others to replay their members' latest reports
+ *   (`telemetry:replay`): the room is watched from then on;
+ * - every relay tells the others, every `refreshMs`, the rooms it has watchers in
+ *   (`telemetry:watched`). A room another relay named stays watched for `ttlMs` after it last did,
+ *   so a lost message costs nothing, and a room nobody watches any more stops within `ttlMs`. A
+ *   room a list names that was not watched from here is replayed as on a request: its members'
+ *   latest reports go in its next batch.
+ *
+ * A relay that has just started hears of the others' watchers within `refreshMs`, and then sends
+ * its members' latest reports.
+ */
+export class WatchedRooms {
+  /** Rooms another relay has a watcher in: code → until when that holds. */
+  private readonly remote = new Map<string, number>();
+
+  constructor(
+    /** Whether this relay has a watcher in the room. */
+    private readonly local: (code: string) => boolean,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Another relay has a watcher in these rooms (its replay request, or its list). Returns those
+   * that were not watched from here a moment ago: this relay's members' latest reports are news there.
+   */
+  heard(codes: Iterable<string>): string[] {
+    const now = this.now();
+    const fresh: string[] = [];
+    for (const code of codes) {
+      const until = this.remote.get(code);
+      if ((until === undefined || until <= now) && !this.local(code)) fresh.push(code);
+      this.remote.set(code, now + this.ttlMs);
+    }
+    return fresh;
+  }
+
+  watched(code: string): boolean {
+    if (this.local(code)) return true;
+    const until = this.remote.get(code);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.remote.delete(code);
+    return false;
+  }
+
+  /** Drops what has lapsed (rooms never asked about again). */
+  prune(): void {
+    const now = this.now();
+    for (const [code, until] of this.remote) if (until <= now) this.remote.delete(code);
+  }
+
+  /** Rooms other relays said they watch, still current (for tests). */
+  get remoteSize(): number {
+    return this.remote.size;
+  }
+}
+
+/** The room codes of a relay's `watch:` channels that have someone in them. */
+export function watchedCodes(rooms: ReadonlyMap<string, ReadonlySet<string>>, prefix: string): string[] {
+  const codes: string[] = [];
+  for (const [name, members] of rooms) if (members.size > 0 && name.startsWith(prefix)) codes.push(name.slice(prefix.length));
+  return codes;
+}
