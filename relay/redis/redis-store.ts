@@ -1,136 +1,42 @@
 /**
  * RoomStore shared by several relays through Redis (ioredis).
  *
- * A room is one hash `{prefix}room:{CODE}` with fields `v` (version) and `d` (the room as JSON).
+ * A room is one hash `{prefix}room:{CODE}` (its fields and scripts: relay/redis/room-scripts.ts).
  * `update` is optimistic concurrency: apply the pure `mutate` to the room this relay last read or
- * wrote (its snapshot, below), then a Lua compare-and-set writes only if `v` is still that
- * version. So an update of a room nobody else changed since is one round trip. When the version
- * moved on, the script answers with the room as it is now, and the update is applied again to that
- * (a relay that knew no copy reads first); another relay writing in between is a lost race,
- * retried with jittered back-off, and `conflict` after MAX_ATTEMPTS. A group whose every update
- * was refused on a copy from memory is tried again on a fresh read: a refusal writes nothing, so
- * the compare-and-set cannot vouch for the copy. The updates of a room that
- * wait while its write is in flight go together in the next write (a group commit), so `v` counts
- * writes, not updates. Rooms expire in Redis by
- * PEXPIREAT at `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index
- * scored by expiry (+inf while present), from which expired entries are trimmed lazily.
+ * wrote (its snapshot, below), then a Lua compare-and-set writes only if the room is still that one
+ * (its version and the id of the write it came from). So an update of a room nobody else changed
+ * since is one round trip. When the room moved on, the script answers with the room as it is now,
+ * and the update is applied again to that at once (a relay that knew no copy reads first). Losing
+ * again is a race with another relay: retried on a fresh read after a jittered back-off, and
+ * `conflict` after MAX_ATTEMPTS. A group whose every update was refused on a copy from memory is
+ * tried again on a fresh read: a refusal writes nothing, so the compare-and-set cannot vouch for
+ * the copy. The updates of a room that wait while its write is in flight go together in the next
+ * write (a group commit), so `v` counts writes, not updates. Rooms expire in Redis by PEXPIREAT at
+ * `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index scored by
+ * expiry (+inf while present), from which expired entries are trimmed lazily.
  *
  * The room's chat history is a list `{prefix}chat:{CODE}` beside the hash (relay/redis/chat-scripts.ts),
  * appended by its own script rather than through the compare-and-set: an append never conflicts
  * with a control, and the room's JSON, read and written on every event, does not carry up to
- * 16 KiB of chat. Every script below that sets the room's expiry sets the list's too (or deletes it
+ * 16 KiB of chat. Every room script that sets the room's expiry sets the list's too (or deletes it
  * with the room).
  *
  * Redis without persistence forgets everything when it restarts. The store notices (a new
  * run_id when the connection is ready again), puts back the rooms it last saw (RoomSnapshots;
- * when several relays restore one room, the newest copy wins) and reports not ready
- * until then; every command waits for that check first.
+ * when several relays restore one room, the newest copy wins, and a relay whose copy lost drops
+ * it) and reports not ready until then; every command waits for that check first.
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { appendChatEntry, parseChatEntry, withChatScripts, type ChatRedis } from './chat-scripts';
-import { parseRunId, RoomSnapshots } from './room-snapshots';
+import { randomBytes } from 'node:crypto';
+import { appendChatEntry, parseChatEntry, withChatScripts } from './chat-scripts';
+import { withRoomScripts, type RoomRedis } from './room-scripts';
+import { parseRunId, RoomSnapshots, type Snapshot } from './room-snapshots';
 import type { ChatMessage } from '../contract/protocol';
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from '../store/room-store';
 
 /** Tries before `conflict`: two relays racing on one room settle in 2-3; 12 leaves a margin. */
 const MAX_ATTEMPTS = 12;
-
-/**
- * KEYS: room, index, chat. ARGV: code, json, expiresAt ('' = none), version. Creates only when
- * absent, with no chat history.
- */
-const CREATE_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2])
-redis.call('DEL', KEYS[3])
-if ARGV[3] ~= '' then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-else
-  redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
-end
-return 1`;
-
-/**
- * KEYS: room, index, chat. ARGV: code, expected version, json ('' = delete), expiresAt ('' = none).
- * Returns 1 when written; when the version moved on, the room as it is now: [v, json]; 0 when the
- * room is gone.
- */
-const SWAP_LUA = `
-local v = redis.call('HGET', KEYS[1], 'v')
-if v ~= ARGV[2] then
-  if not v then return 0 end
-  return {v, redis.call('HGET', KEYS[1], 'd')}
-end
-if ARGV[3] == '' then
-  redis.call('DEL', KEYS[1], KEYS[3])
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  return 1
-end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[2]) + 1), 'd', ARGV[3])
-redis.call('HDEL', KEYS[1], 'r')
-if ARGV[4] ~= '' then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[4])
-  redis.call('PEXPIREAT', KEYS[3], ARGV[4])
-  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-else
-  redis.call('PERSIST', KEYS[1])
-  redis.call('PERSIST', KEYS[3])
-  redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
-end
-return 1`;
-
-/**
- * KEYS: room, index, chat. ARGV: code, json, expiresAt ('' = none), version. Puts back a room after
- * Redis lost it: when absent, or when another relay restored an OLDER copy that nobody has
- * changed since (`r` is cleared by every swap), so the newest copy any relay knew wins. The chat
- * history is not put back (no relay holds all of it): the room starts a new one.
- */
-const RESTORE_LUA = `
-local v = redis.call('HGET', KEYS[1], 'v')
-if v and not (redis.call('HGET', KEYS[1], 'r') == '1' and tonumber(v) < tonumber(ARGV[4])) then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[2], 'r', '1')
-if ARGV[3] ~= '' then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
-  redis.call('PEXPIREAT', KEYS[3], ARGV[3])
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-else
-  redis.call('PERSIST', KEYS[1])
-  redis.call('PERSIST', KEYS[3])
-  redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
-end
-return 1`;
-
-type ScriptRedis = ChatRedis & {
-  lockstepRestore(
-    room: string,
-    index: string,
-    chat: string,
-    code: string,
-    json: string,
-    expiresAt: string,
-    version: string,
-  ): Promise<number>;
-  lockstepCreate(
-    room: string,
-    index: string,
-    chat: string,
-    code: string,
-    json: string,
-    expiresAt: string,
-    version: string,
-  ): Promise<number>;
-  lockstepSwap(
-    room: string,
-    index: string,
-    chat: string,
-    code: string,
-    version: string,
-    json: string,
-    expiresAt: string,
-  ): Promise<1 | 0 | [string, string | null]>;
-};
 
 export interface RedisStoreOptions {
   /** A connected (or connecting) client; the store defines its scripts on it and owns it. */
@@ -164,7 +70,7 @@ const PRUNE_MS = 60_000;
 const defaultBackoff = (attempt: number): number => Math.random() * Math.min(20, 2 ** attempt);
 
 export class RedisRoomStore implements RoomStore {
-  private readonly redis: ScriptRedis;
+  private readonly redis: RoomRedis;
   private readonly index: string;
   private readonly backoff: (attempt: number) => number;
   /** Updates waiting for their room's next write, and the rooms with a write in flight. */
@@ -176,12 +82,12 @@ export class RedisRoomStore implements RoomStore {
   private runId: string | null = null;
   private syncing = false;
   private synced: Promise<void> = Promise.resolve();
+  /** Ids of this relay's writes: a random prefix of its own, then a count. */
+  private readonly writePrefix = randomBytes(9).toString('base64url');
+  private writes = 0;
 
   constructor(private readonly options: RedisStoreOptions) {
-    options.redis.defineCommand('lockstepCreate', { numberOfKeys: 3, lua: CREATE_LUA });
-    options.redis.defineCommand('lockstepSwap', { numberOfKeys: 3, lua: SWAP_LUA });
-    options.redis.defineCommand('lockstepRestore', { numberOfKeys: 3, lua: RESTORE_LUA });
-    this.redis = withChatScripts(options.redis) as ScriptRedis;
+    this.redis = withRoomScripts(withChatScripts(options.redis));
     this.index = `${options.keyPrefix}rooms`;
     this.backoff = options.backoffMs ?? defaultBackoff;
     this.snapshots = new RoomSnapshots(options.now);
@@ -194,6 +100,7 @@ export class RedisRoomStore implements RoomStore {
     await this.synced;
     if (this.expired(room)) return false;
     const json = JSON.stringify({ ...room, version: 0 });
+    const write = this.nextWrite();
     const r = await this.redis.lockstepCreate(
       this.key(room.code),
       this.index,
@@ -202,8 +109,9 @@ export class RedisRoomStore implements RoomStore {
       json,
       expiryArg(room.expiresAt),
       '0',
+      write,
     );
-    if (r === 1) this.snapshots.set(room.code, { json, version: 0, expiresAt: room.expiresAt });
+    if (r === 1) this.snapshots.set(room.code, { json, version: 0, write, expiresAt: room.expiresAt });
     return r === 1;
   }
 
@@ -262,7 +170,7 @@ export class RedisRoomStore implements RoomStore {
   /**
    * Each `mutate` applied to the room the previous one left (an error value or a throw leaves it
    * as it was, for that caller alone), then one compare-and-set; all again on the room the script
-   * answers with when the version moved on. The first try starts from this relay's own copy.
+   * answers with when the room moved on. The first try starts from this relay's own copy.
    */
   private async swap(code: string, group: PendingUpdate[]): Promise<Outcome[]> {
     await this.synced;
@@ -270,32 +178,9 @@ export class RedisRoomStore implements RoomStore {
     /** Whether `current` came from memory, not from Redis during this swap (losing with it is no race). */
     let remembered = current !== null;
     if (current === null) current = await this.read(code);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS;) {
+    for (let lost = 0; ;) {
       if (current === null) return group.map(() => ({ ok: false, error: 'room_not_found' }));
-      const version = current.version + 1;
-      let room: StoredRoom | null = current.room;
-      let changed = false;
-      const outcomes: Outcome[] = [];
-      for (const u of group) {
-        if (room === null) {
-          outcomes.push({ ok: false, error: 'room_not_found' });
-          continue;
-        }
-        let result: Mutation<unknown, unknown>;
-        try {
-          result = u.mutate(room);
-        } catch (thrown) {
-          outcomes.push({ thrown });
-          continue;
-        }
-        if (!result.ok) {
-          outcomes.push(result);
-          continue;
-        }
-        changed = true;
-        room = result.room === null ? null : { ...result.room, code, version };
-        outcomes.push({ ok: true, room, value: result.value });
-      }
+      const { outcomes, changed, next } = applyGroup(code, current, group);
       if (!changed && !remembered) return outcomes;
       if (!changed) {
         // Refused on a copy from memory: perhaps one that is behind. Decide on the room as it is.
@@ -303,31 +188,46 @@ export class RedisRoomStore implements RoomStore {
         remembered = false;
         continue;
       }
-      const next = room;
       const json = next === null ? '' : JSON.stringify(next);
+      const write = this.nextWrite();
+      // A retry waits for the restart check too: a Redis that came back empty is refilled first.
+      await this.synced;
       const answer = await this.redis.lockstepSwap(
         this.key(code),
         this.index,
         this.chatKey(code),
         code,
         String(current.version),
+        current.write,
         json,
         expiryArg(next?.expiresAt ?? null),
+        write,
       );
       if (answer === 1) {
         if (next === null) this.snapshots.delete(code);
-        else this.snapshots.set(code, { json, version, expiresAt: next.expiresAt });
+        else this.snapshots.set(code, { json, version: current.version + 1, write, expiresAt: next.expiresAt });
         return outcomes;
       }
-      // Someone else wrote first: a lost race, unless what was lost to was only a copy from memory.
-      if (!remembered) {
-        attempt++;
-        if (attempt < MAX_ATTEMPTS) await delay(this.backoff(attempt));
+      if (answer === 0) {
+        current = this.gone(code);
+        continue;
       }
-      remembered = false;
-      current = answer === 0 ? this.gone(code) : this.parse(code, answer[0], answer[1]);
+      const now = this.parse(code, answer[0], answer[1], answer[2]);
+      if (remembered) {
+        // What was lost to was only this relay's copy being behind: no race, try again at once.
+        remembered = false;
+        current = now;
+        continue;
+      }
+      // Another relay wrote in between: at once on the room it left, then on a fresh read after a wait.
+      lost++;
+      if (lost >= MAX_ATTEMPTS) return group.map(() => ({ ok: false, error: 'conflict' }));
+      if (lost === 1) current = now;
+      else {
+        await delay(this.backoff(lost));
+        current = await this.read(code);
+      }
     }
-    return group.map(() => ({ ok: false, error: 'conflict' }));
   }
 
   async appendChat(code: string, message: ChatMessage): Promise<boolean> {
@@ -378,24 +278,29 @@ export class RedisRoomStore implements RoomStore {
     return room.expiresAt !== null && this.options.now() >= room.expiresAt;
   }
 
-  /** The room and its version, or null when absent or past its expiry (Redis may lag by a few ms). */
-  private async read(code: string): Promise<{ room: StoredRoom; version: number } | null> {
+  /** The room as Redis holds it, or null when absent or past its expiry (Redis may lag by a few ms). */
+  private async read(code: string): Promise<Copy | null> {
     await this.synced;
-    const [version, json] = await this.redis.hmget(this.key(code), 'v', 'd');
-    return this.parse(code, version, json);
+    const [version, json, write] = await this.redis.hmget(this.key(code), 'v', 'd', 'w');
+    return this.parse(code, version, json, write);
   }
 
-  /** A room as Redis holds it (its version and JSON; null or undefined: absent), noted as this relay's copy. */
+  /**
+   * A room as Redis holds it (its version, JSON and write id; null or undefined: absent), noted as
+   * this relay's copy: what Redis answers is newer than what the relay held (one connection answers
+   * in order), whatever the versions say.
+   */
   private parse(
     code: string,
     version: string | null | undefined,
     json: string | null | undefined,
-  ): { room: StoredRoom; version: number } | null {
+    write: string | null | undefined,
+  ): Copy | null {
     if (version === null || version === undefined || json === null || json === undefined) return this.gone(code);
-    const room = { ...(JSON.parse(json) as StoredRoom), version: Number(version) };
-    if (this.expired(room)) return null;
-    this.snapshots.set(code, { json, version: room.version, expiresAt: room.expiresAt });
-    return { room, version: room.version };
+    const copy = this.copyOf({ json, version: Number(version), write: write ?? '', expiresAt: null });
+    if (this.expired(copy.room)) return this.gone(code);
+    this.snapshots.set(code, { json, version: copy.version, write: copy.write, expiresAt: copy.room.expiresAt });
+    return copy;
   }
 
   private gone(code: string): null {
@@ -404,10 +309,19 @@ export class RedisRoomStore implements RoomStore {
   }
 
   /** This relay's copy of the room (the last it read or wrote), unless it is past its expiry. */
-  private known(code: string): { room: StoredRoom; version: number } | null {
+  private known(code: string): Copy | null {
     const s = this.snapshots.get(code);
-    if (s === undefined || (s.expiresAt !== null && this.options.now() >= s.expiresAt)) return null;
-    return { room: { ...(JSON.parse(s.json) as StoredRoom), version: s.version }, version: s.version };
+    if (s === undefined) return null;
+    const copy = this.copyOf(s);
+    return this.expired(copy.room) ? null : copy;
+  }
+
+  private copyOf(s: Snapshot): Copy {
+    return { room: { ...(JSON.parse(s.json) as StoredRoom), version: s.version }, version: s.version, write: s.write };
+  }
+
+  private nextWrite(): string {
+    return `${this.writePrefix}.${(this.writes++).toString(36)}`;
   }
 
   /** On every (re)connection: when Redis came back with a new run_id, put the known rooms back. */
@@ -431,12 +345,68 @@ export class RedisRoomStore implements RoomStore {
     // One pipeline (ioredis batches commands issued in the same tick).
     const created = await Promise.all(
       rooms.map(([code, s]) =>
-        this.redis.lockstepRestore(this.key(code), this.index, this.chatKey(code), code, s.json, expiryArg(s.expiresAt), String(s.version)),
+        this.redis.lockstepRestore(
+          this.key(code),
+          this.index,
+          this.chatKey(code),
+          code,
+          s.json,
+          expiryArg(s.expiresAt),
+          String(s.version),
+          s.write,
+        ),
       ),
     );
+    // A copy that lost (another relay put back a newer one, or wrote since) is not what Redis holds.
+    rooms.forEach(([code, s], i) => {
+      if (created[i] !== 1 && this.snapshots.get(code) === s) this.snapshots.delete(code);
+    });
     const restored = created.filter((r) => r === 1).length;
     this.options.logger?.warn({ restored, known: rooms.length }, 'redis came back empty (new run_id): restored the rooms this relay knew');
   }
+}
+
+/** A room this relay read or wrote: the room, its version and the id of the write it came from. */
+interface Copy {
+  room: StoredRoom;
+  version: number;
+  write: string;
+}
+
+/**
+ * Each update of a group applied in turn to what the previous one left; `next` is the room to
+ * write (null: delete), `changed` whether any update changed it.
+ */
+function applyGroup(
+  code: string,
+  current: Copy,
+  group: PendingUpdate[],
+): { outcomes: Outcome[]; changed: boolean; next: StoredRoom | null } {
+  const version = current.version + 1;
+  let room: StoredRoom | null = current.room;
+  let changed = false;
+  const outcomes: Outcome[] = [];
+  for (const u of group) {
+    if (room === null) {
+      outcomes.push({ ok: false, error: 'room_not_found' });
+      continue;
+    }
+    let result: Mutation<unknown, unknown>;
+    try {
+      result = u.mutate(room);
+    } catch (thrown) {
+      outcomes.push({ thrown });
+      continue;
+    }
+    if (!result.ok) {
+      outcomes.push(result);
+      continue;
+    }
+    changed = true;
+    room = result.room === null ? null : { ...result.room, code, version };
+    outcomes.push({ ok: true, room, value: result.value });
+  }
+  return { outcomes, changed, next: room };
 }
 
 function expiryArg(expiresAt: number | null): string {

@@ -2,12 +2,16 @@
  * The last copy of each room this relay read or wrote, kept so that a Redis that comes back
  * EMPTY (restarted without persistence: a new run_id) gets the rooms back instead of every
  * member losing its room, and so that an update can start from it without reading the room first
- * (redis-store.ts: the compare-and-set tells when it is behind). Rooms are kept as the JSON written to Redis (no aliasing), and dropped
- * when deleted, found gone, or past their expiry.
+ * (redis-store.ts: the compare-and-set tells when it is behind). Rooms are kept as the JSON
+ * written to Redis (no aliasing), and dropped when deleted, found gone, or past their expiry. The
+ * last copy read or written replaces the one before, whatever their versions: after Redis lost its
+ * data, a version no longer orders copies (room-scripts.ts).
  */
 export interface Snapshot {
   json: string;
   version: number;
+  /** The id of the write this copy came from ('' for a room written by a relay that predates ids). */
+  write: string;
   expiresAt: number | null;
 }
 
@@ -17,8 +21,7 @@ export class RoomSnapshots {
   constructor(private readonly now: () => number) {}
 
   set(code: string, snapshot: Snapshot): void {
-    const known = this.rooms.get(code);
-    if (known === undefined || known.version <= snapshot.version) this.rooms.set(code, snapshot);
+    this.rooms.set(code, snapshot);
   }
 
   get(code: string): Snapshot | undefined {

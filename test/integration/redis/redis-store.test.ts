@@ -8,6 +8,7 @@ import { createRoom } from '../../../relay/rooms/membership';
 import { RedisRoomStore } from '../../../relay/redis/redis-store';
 import type { StoredMember, StoredRoom } from '../../../relay/store/room-store';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
+import { redisProcess } from './processes';
 
 const silent = pino({ level: 'silent' });
 const prefix = uniquePrefix('store');
@@ -194,6 +195,89 @@ describe('RedisRoomStore', () => {
     // A refusal on a fresh read stands.
     const never = () => ({ ok: false as const, error: 'not_host' });
     expect(await a.store.update('REFUSE', never)).toEqual({ ok: false, error: 'not_host' });
+  });
+
+  test('a lost race is tried again at once on the room the compare-and-set answered with, then on a fresh read after a wait', async () => {
+    const { store: s, redis } = await store();
+    await s.create(room('RETRY'));
+    const commands = await watchCommands(redis);
+    let calls = 0;
+    const r = await s.update('RETRY', (cur) => {
+      calls++;
+      // Another writer moves the room between this mutate and its compare-and-set (same connection, so in order).
+      void redis.hincrby(`${prefix}room:RETRY`, 'v', 1);
+      return { ok: true, room: { ...cur, createdAt: 1 }, value: null };
+    });
+    await commands.settle();
+    expect(r).toEqual({ ok: false, error: 'conflict' });
+    // The first loss is to the store's own copy (no race), the second on the answer, then reads.
+    expect(commands.names().slice(0, 9)).toEqual(['hincrby', 'eval', 'hincrby', 'eval', 'hincrby', 'eval', 'hmget', 'hincrby', 'eval']);
+    expect(calls).toBe(13);
+  });
+
+  test('a room deleted by another store: room_not_found, and the copy is dropped (the next update reads first)', async () => {
+    const a = await store();
+    const b = await store();
+    await a.store.create(room('GONE'));
+    expect(await b.store.update('GONE', () => ({ ok: true, room: null, value: null }))).toMatchObject({ ok: true, room: null });
+    expect(await a.store.update('GONE', addMember(1))).toEqual({ ok: false, error: 'room_not_found' });
+    expect(await b.store.create(room('GONE'))).toBe(true);
+    const commands = await watchCommands(a.redis);
+    expect((await a.store.update('GONE', addMember(2))).ok).toBe(true);
+    await commands.settle();
+    expect(commands.names()).toEqual(['hmget', 'eval']);
+  });
+
+  test("a room that is not the copy, at the copy's version, is not written over: the write id tells them apart", async () => {
+    const a = await store();
+    const b = await store();
+    await a.store.create(room('SAMEV'));
+    await a.store.update('SAMEV', addMember(1));
+    // What Redis holds after it lost its data and relays put back and wrote other copies: same version, other room.
+    const other = { ...(await b.store.get('SAMEV'))!, name: 'other' };
+    const other2: StoredRoom = { ...other, members: { m0: other.members.m0!, m7: { ...other.members.m1!, id: 'm7', name: 'P7' } } };
+    await a.redis.hset(`${prefix}room:SAMEV`, 'd', JSON.stringify(other2), 'w', 'elsewhere.0');
+    const r = await a.store.update('SAMEV', addMember(2));
+    expect(r.ok && Object.keys(r.room!.members).sort()).toEqual(['m0', 'm2', 'm7']);
+  });
+
+  test('after Redis came back empty, a store whose copy lost the restore writes nothing over what was written since', async () => {
+    const server = await redisProcess();
+    const own: Redis[] = [];
+    try {
+      const connect = async () => {
+        const redis = await connectRedis(server.url, 'command', silent);
+        own.push(redis);
+        return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: relayNow }), redis };
+      };
+      const ready = (redis: Redis) => new Promise((resolve) => redis.once('ready', resolve));
+      const a = await connect();
+      const b = await connect();
+      await a.store.create(room('LOST'));
+      await a.store.update('LOST', addMember(1));
+      await b.store.get('LOST'); // b's copy: m0, m1
+      await a.store.update('LOST', addMember(2));
+      await a.store.update('LOST', addMember(3)); // a's copy: m0 to m3, two writes later
+      // a is away while Redis restarts empty; b comes back first, puts back its older copy and writes twice.
+      a.redis.disconnect();
+      const bBack = ready(b.redis);
+      await server.stop();
+      await server.start();
+      await bBack;
+      await b.store.whenSynced();
+      expect((await b.store.update('LOST', addMember(7))).ok).toBe(true);
+      expect((await b.store.update('LOST', addMember(8))).ok).toBe(true);
+      // a's restore is refused (the room was written since); its copy, at the version Redis now has, is not the room.
+      const aBack = ready(a.redis);
+      await a.redis.connect();
+      await aBack;
+      await a.store.whenSynced();
+      expect((await a.store.update('LOST', addMember(9))).ok).toBe(true);
+      expect(Object.keys((await b.store.get('LOST'))!.members).sort()).toEqual(['m0', 'm1', 'm7', 'm8', 'm9']);
+    } finally {
+      for (const c of own) c.disconnect();
+      await server.stop();
+    }
   });
 
   const chat = (n: number, text = `hi ${n}`): ChatMessage => ({ id: `id${n}`, from: 'm0', text, at: n });
