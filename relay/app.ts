@@ -31,7 +31,7 @@ import { disconnected, recovered } from './rooms/room-handlers';
 import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/seats';
 import { StatusBoard } from './rooms/status-board';
 import { TelemetryBoard } from './rooms/telemetry-board';
-import { WatchedRooms, watchedCodes } from './rooms/watched-rooms';
+import { WatchedRooms, watchedCode, watchedCodes, watchList, watchLists } from './rooms/watched-rooms';
 import { MemoryRecoveryAdapter } from './store/memory-recovery';
 import { followingStore } from './rooms/followers';
 import { statusEntry } from './rooms/room-view';
@@ -179,19 +179,21 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   });
   // With several relays (a cluster adapter), the others hear of this one's watchers and replay theirs; one relay alone has no one to ask.
   const clustered = options.adapter !== undefined;
-  const watched = new WatchedRooms(
-    (code) => (io.of('/').adapter.rooms.get(watchChannel(code))?.size ?? 0) > 0,
-    WATCHED_TTL_FACTOR * config.WATCH_REFRESH_MS,
-  );
+  const watchedTtlMs = WATCHED_TTL_FACTOR * config.WATCH_REFRESH_MS;
+  const watched = new WatchedRooms((code) => (io.of('/').adapter.rooms.get(watchChannel(code))?.size ?? 0) > 0, watchedTtlMs);
   // Telemetry goes only to the members that watch it (a popup open), from every relay in the room;
   // a room nobody watches gets none (watched-rooms.ts).
-  const telemetry = new TelemetryBoard(config.TELEMETRY_FLUSH_MS, (code, entries) => {
-    if (!watched.watched(code)) return;
-    // A waiting status batch carries older offsets: it goes first.
-    statuses.flush(code);
-    metrics.eventsOut.count('members:telemetry');
-    io.to(watchChannel(code)).volatile.emit('members:telemetry', entries);
-  });
+  const telemetry = new TelemetryBoard(
+    config.TELEMETRY_FLUSH_MS,
+    (code, entries) => {
+      // A waiting status batch carries older offsets: it goes first.
+      statuses.flush(code);
+      metrics.eventsOut.count('members:telemetry');
+      io.to(watchChannel(code)).volatile.emit('members:telemetry', entries);
+    },
+    Date.now,
+    (code) => watched.watched(code),
+  );
   /** This relay's connections in the room put their latest report on the board again. */
   const replayLocal = (code: string): void => {
     const sids = io.of('/').adapter.rooms.get(roomChannel(code));
@@ -202,20 +204,22 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
     }
   };
   // Other relays' messages are checked like any input: a bad one changes nothing.
-  io.on('telemetry:replay', (code: unknown) => {
-    if (typeof code !== 'string') return;
+  io.on('telemetry:replay', (msg: unknown) => {
+    const code = watchedCode(msg);
+    if (code === null) return logger.debug('telemetry:replay from another relay: malformed, ignored');
     watched.heard([code]);
     replayLocal(code);
   });
-  io.on('telemetry:watched', (codes: unknown) => {
-    if (!Array.isArray(codes)) return;
-    for (const code of watched.heard(codes.filter((c): c is string => typeof c === 'string'))) replayLocal(code);
+  io.on('telemetry:watched', (msg: unknown) => {
+    const list = watchList(msg, watchedTtlMs);
+    if (list === null) return logger.debug('telemetry:watched from another relay: malformed, ignored');
+    for (const code of watched.heard(list.codes, list.ttlMs)) replayLocal(code);
   });
   const watchTimer = setInterval(() => {
     watched.prune();
     if (!clustered) return;
     const codes = watchedCodes(io.of('/').adapter.rooms, watchChannel(''));
-    if (codes.length > 0) io.serverSideEmit('telemetry:watched', codes);
+    for (const list of watchLists(codes, watchedTtlMs)) io.serverSideEmit('telemetry:watched', list);
   }, config.WATCH_REFRESH_MS);
   watchTimer.unref();
   const telemetryTimer = setInterval(() => telemetry.tick(), telemetry.tickMs);

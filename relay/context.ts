@@ -8,6 +8,7 @@ import type { RoomRules } from './rooms/membership';
 import type { SeatRegistry } from './rooms/seats';
 import type { StatusBoard } from './rooms/status-board';
 import type { TelemetryBoard } from './rooms/telemetry-board';
+import type { WatchList } from './rooms/watched-rooms';
 import type { RoomStore } from './store/room-store';
 
 /** Per-connection data. Only pointers into the store: nothing about a room is kept here. */
@@ -29,8 +30,8 @@ export interface SocketData {
 export interface InterServerEvents {
   /** Someone started watching the room's telemetry: each relay records its connections' latest. */
   'telemetry:replay': (code: string) => void;
-  /** The rooms the sending relay has watchers in, every WATCH_REFRESH_MS (relay/rooms/watched-rooms.ts). */
-  'telemetry:watched': (codes: string[]) => void;
+  /** The rooms the sending relay has watchers in, every WATCH_REFRESH_MS, and how long that holds (relay/rooms/watched-rooms.ts). */
+  'telemetry:watched': (list: WatchList) => void;
 }
 
 export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

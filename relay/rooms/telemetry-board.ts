@@ -11,6 +11,10 @@
  * once after a quiet interval), and `tick()` (every tenth of the interval) sends the rooms that are
  * due. Rooms report at their own moments, so their batches spread over the interval instead of
  * thousands of writes every interval in one tick, a stall every other event would wait behind.
+ *
+ * Only rooms someone watches (`wanted`: relay/rooms/watched-rooms.ts) get batches: a report from a
+ * room nobody watches is not kept (the member's latest is replayed when someone starts watching),
+ * and a batch whose room stopped being watched before it was due is dropped.
  */
 import type { MemberTelemetry } from '../contract/protocol';
 
@@ -29,6 +33,7 @@ export class TelemetryBoard {
     private readonly intervalMs: number,
     private readonly send: (code: string, entries: MemberTelemetry[]) => void,
     private readonly now: () => number = Date.now,
+    private readonly wanted: (code: string) => boolean = () => true,
   ) {}
 
   /** How often `tick()` should run. */
@@ -37,6 +42,7 @@ export class TelemetryBoard {
   }
 
   record(code: string, entry: MemberTelemetry): void {
+    if (!this.wanted(code)) return;
     let room = this.pending.get(code);
     if (room === undefined) {
       const last = this.sentAt.get(code);
@@ -67,6 +73,7 @@ export class TelemetryBoard {
     for (const entry of this.pending) if (entry[1].due <= now) due.push(entry);
     for (const [code, room] of due) {
       this.pending.delete(code);
+      if (!this.wanted(code)) continue;
       this.sentAt.set(code, now);
       this.send(code, [...room.entries.values()]);
     }

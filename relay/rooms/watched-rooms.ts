@@ -15,8 +15,25 @@
  *   latest reports go in its next batch.
  *
  * A relay that has just started hears of the others' watchers within `refreshMs`, and then sends
- * its members' latest reports.
+ * its members' latest reports. Each list carries how long it holds (its sender's TTL, from the
+ * sender's own `WATCH_REFRESH_MS`), so relays with different settings do not let each other's rooms
+ * lapse between lists. What other relays send is checked like any input (`watchList`, `watchedCode`):
+ * a malformed message changes nothing.
  */
+import { canonicalRoomCode } from './codes';
+
+/** Most codes in one `telemetry:watched` message: a longer list goes in several. */
+export const MAX_WATCH_LIST = 5000;
+/** Bounds of a list's TTL (ms), whatever another relay says. */
+const MIN_TTL_MS = 100;
+const MAX_TTL_MS = 3_600_000;
+
+/** One `telemetry:watched` message: the rooms, and how long the list holds. */
+export interface WatchList {
+  codes: string[];
+  ttlMs: number;
+}
+
 export class WatchedRooms {
   /** Rooms another relay has a watcher in: code → until when that holds. */
   private readonly remote = new Map<string, number>();
@@ -32,13 +49,13 @@ export class WatchedRooms {
    * Another relay has a watcher in these rooms (its replay request, or its list). Returns those
    * that were not watched from here a moment ago: this relay's members' latest reports are news there.
    */
-  heard(codes: Iterable<string>): string[] {
+  heard(codes: Iterable<string>, ttlMs = this.ttlMs): string[] {
     const now = this.now();
     const fresh: string[] = [];
     for (const code of codes) {
       const until = this.remote.get(code);
       if ((until === undefined || until <= now) && !this.local(code)) fresh.push(code);
-      this.remote.set(code, now + this.ttlMs);
+      this.remote.set(code, Math.max(now + ttlMs, until ?? 0));
     }
     return fresh;
   }
@@ -69,4 +86,33 @@ export function watchedCodes(rooms: ReadonlyMap<string, ReadonlySet<string>>, pr
   const codes: string[] = [];
   for (const [name, members] of rooms) if (members.size > 0 && name.startsWith(prefix)) codes.push(name.slice(prefix.length));
   return codes;
+}
+
+/** A room code as a relay sends it (canonical), or null. */
+export function watchedCode(x: unknown): string | null {
+  return typeof x === 'string' && canonicalRoomCode(x) === x ? x : null;
+}
+
+/**
+ * Another relay's `telemetry:watched`, checked: `{codes, ttlMs}` with at most MAX_WATCH_LIST
+ * canonical codes and a TTL within bounds; a bare list of codes (relays of the first build that
+ * sent lists) holds for `defaultTtlMs`. Null when anything in it is malformed.
+ */
+export function watchList(msg: unknown, defaultTtlMs: number): WatchList | null {
+  const { codes, ttlMs } = Array.isArray(msg)
+    ? { codes: msg as unknown[], ttlMs: defaultTtlMs }
+    : typeof msg === 'object' && msg !== null
+      ? (msg as { codes?: unknown; ttlMs?: unknown })
+      : { codes: undefined, ttlMs: undefined };
+  if (!Array.isArray(codes) || codes.length > MAX_WATCH_LIST) return null;
+  if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS) return null;
+  if (!codes.every((c) => watchedCode(c) !== null)) return null;
+  return { codes: codes as string[], ttlMs };
+}
+
+/** This relay's watched rooms as messages of at most MAX_WATCH_LIST codes each. */
+export function watchLists(codes: string[], ttlMs: number): WatchList[] {
+  const lists: WatchList[] = [];
+  for (let i = 0; i < codes.length; i += MAX_WATCH_LIST) lists.push({ codes: codes.slice(i, i + MAX_WATCH_LIST), ttlMs });
+  return lists;
 }

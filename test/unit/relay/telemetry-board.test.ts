@@ -91,4 +91,30 @@ describe('TelemetryBoard', () => {
       [2200, [t('a1', 9)]],
     ]);
   });
+
+  test('a room nobody watches keeps no reports; one that stops being watched before its batch is due gets none', () => {
+    const watched = new Set(['AAAA', 'BBBB']);
+    board = new TelemetryBoard(
+      INTERVAL,
+      (code, entries) => sent.push([now, code, entries]),
+      () => now,
+      (code) => watched.has(code),
+    );
+    board.record('CCCC', t('c1', 1));
+    expect(board.size).toBe(0);
+    board.record('AAAA', t('a1', 2));
+    board.record('BBBB', t('b1', 3));
+    watched.delete('BBBB');
+    run(200);
+    expect(sent.map(([, c, e]) => [c, e])).toEqual([['AAAA', [t('a1', 2)]]]);
+    expect(board.size).toBe(0);
+    // Watched again: its next report goes at once (a dropped batch does not delay it).
+    watched.add('BBBB');
+    board.record('BBBB', t('b1', 4));
+    run(200);
+    expect(sent.map(([, c, e]) => [c, e])).toEqual([
+      ['AAAA', [t('a1', 2)]],
+      ['BBBB', [t('b1', 4)]],
+    ]);
+  });
 });
