@@ -35,9 +35,9 @@ const { values: args } = parseArgs({
     /**
      * The mix runs this long before it is measured: long enough for every member's first telemetry
      * report (the relay stores its RTT once per connection, as it stores the join), so the figures
-     * are the steady state's. 0: measure from the first event.
+     * are the steady state's. Default: one period of --telemetry-every. 0: measure from the first event.
      */
-    'warmup-seconds': { type: 'string', default: String(Math.ceil(DEFAULT_MIX.telemetryMs / 1000)) },
+    'warmup-seconds': { type: 'string' },
     workers: { type: 'string', default: '3' },
     scenarios: { type: 'string', default: 'bare,memory,redis,redis2' },
     'no-bufferutil': { type: 'boolean', default: false },
@@ -64,7 +64,7 @@ const { values: args } = parseArgs({
 const ROOMS = Number(args.rooms);
 const MEMBERS = Number(args.members);
 const SECONDS = Number(args.seconds);
-const WARMUP_SECONDS = Number(args['warmup-seconds']);
+const WARMUP_SECONDS_ARG = args['warmup-seconds'];
 const WORKERS = Number(args.workers);
 const WATCHERS = Number(args.watchers);
 if (!Number.isInteger(WATCHERS) || WATCHERS < 0 || WATCHERS > MEMBERS) {
@@ -78,6 +78,8 @@ const MIX: Mix = {
   chatMs: Number(args['chat-every']),
   statusOnControl: args['status-on-control'] || (DEFAULT_MIX.statusOnControl && !args['no-status-on-control']),
 };
+/** Default: one telemetry period of the mix given. */
+const WARMUP_SECONDS = WARMUP_SECONDS_ARG === undefined ? Math.ceil(Math.max(0, MIX.telemetryMs) / 1000) : Number(WARMUP_SECONDS_ARG);
 for (const name of [
   'rooms',
   'members',
@@ -89,6 +91,7 @@ for (const name of [
   'control-every',
   'chat-every',
 ] as const) {
+  if (args[name] === undefined) continue; // a default computed from the others
   const v = Number(args[name]);
   const zeroOk = name.endsWith('-every') || name === 'warmup-seconds';
   if (!Number.isFinite(v) || v < 0 || (v === 0 && !zeroOk)) {
@@ -237,16 +240,19 @@ async function runScenario(scenario: Scenario): Promise<void> {
     const sockets = connected.reduce((n, r) => n + (r.type === 'connected' ? r.sockets : 0), 0);
     const failedRooms = connected.reduce((n, r) => n + (r.type === 'connected' ? r.failed : 0), 0);
     const connectS = (Date.now() - t0) / 1000;
-    // Every worker starts the mix, and says when its warm-up is over; the measure starts there.
-    await Promise.all(workers.map((w) => w.ask({ type: 'run', warmupMs: WARMUP_SECONDS * 1000, ms: SECONDS * 1000, mix: MIX })));
+    // Every worker starts the mix and says when its warm-up is over; then the relays are sampled,
+    // and the workers count for SECONDS from there: the relays' window holds the workers'.
+    await Promise.all(workers.map((w) => w.ask({ type: 'run', warmupMs: WARMUP_SECONDS * 1000, mix: MIX })));
     const profiling = args['run-prof'] === undefined ? [] : await Promise.all(inspectPorts.map(startProfile));
     const before = await Promise.all(urls.map(sampleRelay));
-    const results = await Promise.all(workers.map((w) => w.next()));
+    const from = performance.now();
+    const results = await Promise.all(workers.map((w) => w.ask({ type: 'measure', ms: SECONDS * 1000 })));
     const after = await Promise.all(urls.map(sampleRelay));
+    const sampledS = (performance.now() - from) / 1000;
     await Promise.all(profiling.map((stop, i) => stop(resolve(args['run-prof']!, `${scenario}-${i + 1}.cpuprofile`))));
     const retained = await sampleRetained();
     const retainedSockets = (await Promise.all(urls.map(socketsHeld))).reduce((a, b) => a + b, 0);
-    summaries.push(report(scenario, { sockets, failedRooms, connectS, base, before, after, retained, retainedSockets, results }));
+    summaries.push(report(scenario, { sockets, failedRooms, connectS, base, before, after, sampledS, retained, retainedSockets, results }));
   } finally {
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all(relays.map((r) => r.stop()));
@@ -261,6 +267,8 @@ interface Figures {
   base: RelaySample[];
   before: RelaySample[];
   after: RelaySample[];
+  /** Seconds from `before` to `after` (the measure, SECONDS, and the round trips around it). */
+  sampledS: number;
   /** After the load stopped and a full GC, sockets still connected. */
   retained: RelaySample[];
   /** Sockets the relays still held after the load. */
@@ -290,7 +298,7 @@ function report(scenario: Scenario, f: Figures): Summary {
   const rss = f.after.reduce((n, s, i) => n + s.rss - f.base[i]!.rss, 0);
   const heap = f.after.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
   const retainedHeap = f.retained.reduce((n, s, i) => n + s.heap - f.base[i]!.heap, 0);
-  const cpu = f.after.map((s, i) => (100 * (s.cpuSeconds - f.before[i]!.cpuSeconds)) / SECONDS);
+  const cpu = f.after.map((s, i) => (100 * (s.cpuSeconds - f.before[i]!.cpuSeconds)) / f.sampledS);
   const line = [
     `${scenario.padEnd(7)} sockets ${f.sockets} (rooms failed ${f.failedRooms}, connected in ${f.connectS.toFixed(1)} s)`,
     `events/s in ${(sent / SECONDS).toFixed(0)} out ${(received / SECONDS).toFixed(0)} (errors ${errors}${errors > 0 ? ` ${JSON.stringify(codes)}` : ''})`,
@@ -308,7 +316,8 @@ function report(scenario: Scenario, f: Figures): Summary {
     scenario,
     sockets: f.sockets,
     cpu: cpuTotal,
-    cpuPerEventUs: sent === 0 ? NaN : ((cpuTotal / 100) * SECONDS * 1e6) / sent,
+    // CPU a second over the relays' window, events a second over the workers'.
+    cpuPerEventUs: sent === 0 ? NaN : ((cpuTotal / 100) * 1e6) / (sent / SECONDS),
     retainedKb: retainedHeap / f.sockets / 1024,
     p99: percentile(latencies, 99),
   };

@@ -2,8 +2,9 @@
  * One load-generator process for bench:relay: real socket.io-client sockets (websocket), a slice
  * of the rooms, and the event mix. Driven over IPC by bench.ts:
  *   {type:'connect', ...}  → connects, creates/joins its rooms → {type:'connected', sockets}
- *   {type:'run', warmupMs, ms} → runs the mix for `warmupMs` unmeasured → {type:'warm'}, then
- *                          for `ms` more, measured → {type:'result', ...}
+ *   {type:'run', warmupMs, mix} → starts the mix, unmeasured; after `warmupMs` → {type:'warm'}
+ *   {type:'measure', ms}   → counts from now for `ms`, then stops the mix → {type:'result', ...}
+ *                          (bench.ts samples the relays' CPU right before and after, so both windows match)
  *   {type:'close'}         → disconnects and exits.
  * Fan-out latency = control sent → the last member of the room received its playback:state
  * (all members of a room live in this process, so one clock measures it).
@@ -39,12 +40,13 @@ export interface Mix {
 
 export type WorkerCommand =
   | { type: 'connect'; urls: string[]; rooms: number; members: number; watchers: number; firstRoom: number }
-  | { type: 'run'; warmupMs: number; ms: number; mix: Mix }
+  | { type: 'run'; warmupMs: number; mix: Mix }
+  | { type: 'measure'; ms: number }
   | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'connected'; sockets: number; failed: number }
-  /** The warm-up is over: counting starts now. */
+  /** The warm-up is over: the mix runs on, uncounted, until `measure`. */
   | { type: 'warm' }
   | {
       type: 'result';
@@ -204,15 +206,17 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
   send({ type: 'connected', sockets: rooms.reduce((n, r) => n + r.members.length, 0), failed });
 }
 
+/** The mix's timers, while it runs. */
+const timers: NodeJS.Timeout[] = [];
+
 /**
- * The mix (see the top); each periodic event starts at a random phase. The first `warmupMs` are not
- * counted: by then every member has sent its first telemetry report (which the relay stores: its
- * RTT, once per connection, like the join) and the relay's caches are warm, so what is measured is
- * the steady state.
+ * The mix (see the top); each periodic event starts at a random phase. Nothing is counted until
+ * `measure`: after `warmupMs` every member has sent its first telemetry report (which the relay
+ * stores: its RTT, once per connection, like the join) and the relay's caches are warm, so what is
+ * measured is the steady state.
  */
-function run(warmupMs: number, ms: number, mix: Mix): void {
+function run(warmupMs: number, mix: Mix): void {
   statusOnControl = mix.statusOnControl;
-  const timers: NodeJS.Timeout[] = [];
   const every = (period: number, fn: () => void): void => {
     if (period <= 0) return;
     const start = setTimeout(() => {
@@ -221,22 +225,8 @@ function run(warmupMs: number, ms: number, mix: Mix): void {
     }, Math.random() * period);
     timers.push(start);
   };
-  const startCounting = (): void => {
-    sent = 0;
-    received = 0;
-    errors = 0;
-    errorCodes = {};
-    latencies = [];
-    local = [];
-    remote = [];
-    measuring = true;
-    loop.reset();
-    loop.enable();
-    send({ type: 'warm' });
-  };
   running = true;
-  if (warmupMs > 0) timers.push(setTimeout(startCounting, warmupMs));
-  else startCounting();
+  timers.push(setTimeout(() => send({ type: 'warm' }), warmupMs));
   for (const room of rooms) {
     const host = room.members[0]!;
     let paused = true;
@@ -259,10 +249,25 @@ function run(warmupMs: number, ms: number, mix: Mix): void {
       });
     }
   }
+}
+
+/** Counts the mix's events for `ms` from now, then stops it and reports. */
+function measure(ms: number): void {
+  sent = 0;
+  received = 0;
+  errors = 0;
+  errorCodes = {};
+  latencies = [];
+  local = [];
+  remote = [];
+  measuring = true;
+  loop.reset();
+  loop.enable();
   setTimeout(() => {
     running = false;
     measuring = false;
     for (const t of timers) clearTimeout(t);
+    timers.length = 0;
     for (const t of later) clearTimeout(t);
     later.clear();
     loop.disable();
@@ -278,12 +283,13 @@ function run(warmupMs: number, ms: number, mix: Mix): void {
       disconnects,
       loopDelayP99: loop.percentile(99) / 1e6,
     });
-  }, warmupMs + ms);
+  }, ms);
 }
 
 process.on('message', (cmd: WorkerCommand) => {
   if (cmd.type === 'connect') void connectAll(cmd);
-  else if (cmd.type === 'run') run(cmd.warmupMs, cmd.ms, cmd.mix);
+  else if (cmd.type === 'run') run(cmd.warmupMs, cmd.mix);
+  else if (cmd.type === 'measure') measure(cmd.ms);
   else {
     closing = true;
     for (const r of rooms) for (const s of r.members) s.disconnect();
