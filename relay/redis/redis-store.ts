@@ -33,7 +33,6 @@ import { appendChatEntry, parseChatEntry, withChatScripts } from './chat-scripts
 import { withRoomScripts, type RoomRedis } from './room-scripts';
 import { parseRunId, RoomSnapshots, type Snapshot } from './room-snapshots';
 import type { ChatMessage } from '../contract/protocol';
-import { deepFreeze } from '../store/deep-freeze';
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from '../store/room-store';
 
 /** Tries before `conflict`: two relays racing on one room settle in 2-3; 12 leaves a margin. */
@@ -112,14 +111,7 @@ export class RedisRoomStore implements RoomStore {
       '0',
       write,
     );
-    if (r === 1)
-      this.snapshots.set(room.code, {
-        json,
-        room: deepFreeze(JSON.parse(json) as StoredRoom),
-        version: 0,
-        write,
-        expiresAt: room.expiresAt,
-      });
+    if (r === 1) this.snapshots.set(room.code, { json, version: 0, write, expiresAt: room.expiresAt });
     return r === 1;
   }
 
@@ -213,7 +205,7 @@ export class RedisRoomStore implements RoomStore {
       );
       if (answer === 1) {
         if (next === null) this.snapshots.delete(code);
-        else this.snapshots.set(code, { json, room: deepFreeze(next), version: current.version + 1, write, expiresAt: next.expiresAt });
+        else this.snapshots.set(code, { json, version: current.version + 1, write, expiresAt: next.expiresAt });
         return outcomes;
       }
       if (answer === 0) {
@@ -305,10 +297,9 @@ export class RedisRoomStore implements RoomStore {
     write: string | null | undefined,
   ): Copy | null {
     if (version === null || version === undefined || json === null || json === undefined) return this.gone(code);
-    const room = deepFreeze({ ...(JSON.parse(json) as StoredRoom), version: Number(version) });
-    if (this.expired(room)) return this.gone(code);
-    const copy = { json, room, version: room.version, write: write ?? '', expiresAt: room.expiresAt };
-    this.snapshots.set(code, copy);
+    const copy = this.copyOf({ json, version: Number(version), write: write ?? '', expiresAt: null });
+    if (this.expired(copy.room)) return this.gone(code);
+    this.snapshots.set(code, { json, version: copy.version, write: copy.write, expiresAt: copy.room.expiresAt });
     return copy;
   }
 
@@ -320,7 +311,13 @@ export class RedisRoomStore implements RoomStore {
   /** This relay's copy of the room (the last it read or wrote), unless it is past its expiry. */
   private known(code: string): Copy | null {
     const s = this.snapshots.get(code);
-    return s === undefined || this.expired(s.room) ? null : s;
+    if (s === undefined) return null;
+    const copy = this.copyOf(s);
+    return this.expired(copy.room) ? null : copy;
+  }
+
+  private copyOf(s: Snapshot): Copy {
+    return { room: { ...(JSON.parse(s.json) as StoredRoom), version: s.version }, version: s.version, write: s.write };
   }
 
   private nextWrite(): string {
@@ -369,8 +366,12 @@ export class RedisRoomStore implements RoomStore {
   }
 }
 
-/** A room this relay read or wrote: the room (frozen), its version and the id of the write it came from. */
-type Copy = Pick<Snapshot, 'room' | 'version' | 'write'>;
+/** A room this relay read or wrote: the room, its version and the id of the write it came from. */
+interface Copy {
+  room: StoredRoom;
+  version: number;
+  write: string;
+}
 
 /**
  * Each update of a group applied in turn to what the previous one left; `next` is the room to

@@ -3,16 +3,12 @@
  * EMPTY (restarted without persistence: a new run_id) gets the rooms back instead of every
  * member losing its room, and so that an update can start from it without reading the room first
  * (redis-store.ts: the compare-and-set tells when it is behind). Rooms are kept as the JSON
- * written to Redis and, for the next update, parsed and frozen (no aliasing either way), and dropped when deleted, found gone, or past their expiry. The
+ * written to Redis (no aliasing), and dropped when deleted, found gone, or past their expiry. The
  * last copy read or written replaces the one before, whatever their versions: after Redis lost its
  * data, a version no longer orders copies (room-scripts.ts).
  */
-import type { StoredRoom } from '../store/room-store';
-
 export interface Snapshot {
-  /** The room as written to Redis; `room` is the same, parsed and deeply frozen (relay/store/deep-freeze.ts). */
   json: string;
-  room: StoredRoom;
   version: number;
   /** The id of the write this copy came from ('' for a room written by a relay that predates ids). */
   write: string;

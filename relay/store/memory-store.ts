@@ -9,10 +9,21 @@
  */
 import type { ChatMessage } from '../contract/protocol';
 import { appendCapped } from './chat-history';
-import { deepFreeze } from './deep-freeze';
 import type { Mutation, RoomStore, StoredRoom, UpdateResult } from './room-store';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Freezes `value` and everything reachable from it that is not frozen yet. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  // for-in, not Object.values: no array per object (stored values are plain objects and arrays).
+  for (const key in value) {
+    const child: unknown = value[key];
+    if (typeof child === 'object' && child !== null) deepFreeze(child);
+  }
+  return value;
+}
 
 export interface MemoryStoreOptions {
   /** Clock in the relay's time base (ms), to compare with `expiresAt`. */
