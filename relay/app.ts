@@ -31,7 +31,7 @@ import { disconnected, recovered } from './rooms/room-handlers';
 import { createSeatHandlers, noSeatRegistry, type SeatRegistry } from './rooms/seats';
 import { StatusBoard } from './rooms/status-board';
 import { TelemetryBoard } from './rooms/telemetry-board';
-import { WatchedRooms, watchedCode, watchedCodes, watchList, watchLists } from './rooms/watched-rooms';
+import { WatchedRooms, watchedCode, watchedCodes, watchList, watchLists, watchTtlMs } from './rooms/watched-rooms';
 import { MemoryRecoveryAdapter } from './store/memory-recovery';
 import { followingStore } from './rooms/followers';
 import { statusEntry } from './rooms/room-view';
@@ -67,8 +67,6 @@ export interface Relay {
 
 /** socket.io pings every 20 s: under the 30 s after which Chrome stops an idle extension worker. */
 const PING_INTERVAL_MS = 20_000;
-/** A room another relay said it watches stays watched this many of its lists' intervals (so one lost list costs nothing). */
-const WATCHED_TTL_FACTOR = 3.5;
 const RECOVERY_MS = 120_000;
 
 export function createRelay(httpServer: HttpServer, options: RelayOptions): Relay {
@@ -179,7 +177,7 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
   });
   // With several relays (a cluster adapter), the others hear of this one's watchers and replay theirs; one relay alone has no one to ask.
   const clustered = options.adapter !== undefined;
-  const watchedTtlMs = WATCHED_TTL_FACTOR * config.WATCH_REFRESH_MS;
+  const watchedTtlMs = watchTtlMs(config.WATCH_REFRESH_MS);
   const watched = new WatchedRooms((code) => (io.of('/').adapter.rooms.get(watchChannel(code))?.size ?? 0) > 0, watchedTtlMs);
   // Telemetry goes only to the members that watch it (a popup open), from every relay in the room;
   // a room nobody watches gets none (watched-rooms.ts).

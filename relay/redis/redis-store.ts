@@ -6,11 +6,11 @@
  * wrote (its snapshot, below), then a Lua compare-and-set writes only if the room is still that one
  * (its version and the id of the write it came from). So an update of a room nobody else changed
  * since is one round trip. When the room moved on, the script answers with the room as it is now,
- * and the update is applied again to that at once (a relay that knew no copy reads first). Losing
- * again is a race with another relay: retried on a fresh read after a jittered back-off, and
- * `conflict` after MAX_ATTEMPTS. A group whose every update was refused on a copy from memory is
- * tried again on a fresh read: a refusal writes nothing, so the compare-and-set cannot vouch for
- * the copy. The updates of a room that wait while its write is in flight go together in the next
+ * and the update is applied again to that at once (a relay that knew no copy reads first): for a
+ * copy that was behind, and again for the first race lost to another relay. Later losses read the
+ * room afresh after a jittered back-off, and give `conflict` after MAX_ATTEMPTS. A group whose
+ * every update was refused on a copy from memory is tried again on a fresh read: a refusal writes
+ * nothing, so the compare-and-set cannot vouch for the copy. The updates of a room that wait while its write is in flight go together in the next
  * write (a group commit), so `v` counts writes, not updates. Rooms expire in Redis by PEXPIREAT at
  * `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index scored by
  * expiry (+inf while present), from which expired entries are trimmed lazily.

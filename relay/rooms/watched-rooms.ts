@@ -27,6 +27,13 @@ export const MAX_WATCH_LIST = 5000;
 /** Bounds of a list's TTL (ms), whatever another relay says. */
 const MIN_TTL_MS = 100;
 const MAX_TTL_MS = 3_600_000;
+/** A list holds for this many of its sender's refresh periods: one or two lost lists cost nothing. */
+const TTL_REFRESHES = 3.5;
+
+/** How long this relay's lists hold, for its `WATCH_REFRESH_MS`: a whole number of ms, as `watchList` asks. */
+export function watchTtlMs(refreshMs: number): number {
+  return Math.ceil(TTL_REFRESHES * refreshMs);
+}
 
 /** One `telemetry:watched` message: the rooms, and how long the list holds. */
 export interface WatchList {

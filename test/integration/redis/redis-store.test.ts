@@ -6,6 +6,7 @@ import { connectRedis } from '../../../relay/redis/connection';
 import type { ChatMessage } from '../../../relay/contract/protocol';
 import { createRoom } from '../../../relay/rooms/membership';
 import { RedisRoomStore } from '../../../relay/redis/redis-store';
+import type { RoomRedis } from '../../../relay/redis/room-scripts';
 import type { StoredMember, StoredRoom } from '../../../relay/store/room-store';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 import { redisProcess } from './processes';
@@ -134,11 +135,15 @@ describe('RedisRoomStore', () => {
    * The commands one store's connection sends that name a room (MONITOR, on a connection of its
    * own), by name (a script: `eval`), in order. `settle` waits until MONITOR has shown a marker sent after them.
    */
-  async function watchCommands(of: Redis): Promise<{ names: () => string[]; settle: () => Promise<void> }> {
+  async function watchCommands(
+    of: Redis,
+    url = TEST_REDIS_URL,
+    keep = clients,
+  ): Promise<{ names: () => string[]; settle: () => Promise<void> }> {
     const address = /addr=(\S+)/.exec(String(await of.client('INFO')))![1]!;
-    const monitored = await connectRedis(TEST_REDIS_URL, 'command', silent);
+    const monitored = await connectRedis(url, 'command', silent);
     const monitor = await monitored.monitor();
-    clients.push(monitored, monitor);
+    keep.push(monitored, monitor);
     const marker = `${prefix}marker:${address}`;
     const seen: string[] = [];
     let marked: (() => void) | null = null;
@@ -241,6 +246,35 @@ describe('RedisRoomStore', () => {
     expect(r.ok && Object.keys(r.room!.members).sort()).toEqual(['m0', 'm2', 'm7']);
   });
 
+  test('a room written by a relay from before write ids (no `w`) is updated in one round trip, and then has one', async () => {
+    const { store: s, redis } = await store();
+    const key = `${prefix}room:NOW`;
+    await redis.hset(key, 'v', '0', 'd', JSON.stringify({ ...room('NOW'), version: 0 }));
+    expect((await s.get('NOW'))!.version).toBe(0); // the copy: version 0, no write id
+    const commands = await watchCommands(redis);
+    expect((await s.update('NOW', addMember(1))).ok).toBe(true);
+    await commands.settle();
+    expect(commands.names()).toEqual(['eval']);
+    expect(await redis.hmget(key, 'v', 'w')).toEqual(['1', expect.stringMatching(/.+/)]);
+  });
+
+  test('a restore of a copy without a write id deletes the id the room had', async () => {
+    const { store: s, redis } = await store();
+    const key = `${prefix}room:NOWID`;
+    const keys = [key, `${prefix}rooms`, `${prefix}chat:NOWID`] as const;
+    const json = JSON.stringify({ ...room('NOWID'), version: 3 });
+    // An older restored copy (r = 1) with an id, then a newer copy from a relay that knew none.
+    await redis.hset(key, 'v', '1', 'd', json, 'w', 'old.1', 'r', '1');
+    expect(await (redis as unknown as RoomRedis).lockstepRestore(...keys, 'NOWID', json, '', '3', '')).toBe(1);
+    expect(await redis.hmget(key, 'v', 'w', 'r')).toEqual(['3', null, '1']);
+    // And its copy now compares as one with no id: the next update is one compare-and-set.
+    await s.get('NOWID');
+    const commands = await watchCommands(redis);
+    expect((await s.update('NOWID', addMember(1))).ok).toBe(true);
+    await commands.settle();
+    expect(commands.names()).toEqual(['eval']);
+  });
+
   test('after Redis came back empty, a store whose copy lost the restore writes nothing over what was written since', async () => {
     const server = await redisProcess();
     const own: Redis[] = [];
@@ -272,7 +306,11 @@ describe('RedisRoomStore', () => {
       await a.redis.connect();
       await aBack;
       await a.store.whenSynced();
+      const commands = await watchCommands(a.redis, server.url, own);
       expect((await a.store.update('LOST', addMember(9))).ok).toBe(true);
+      await commands.settle();
+      // a dropped its copy when the restore lost: it reads the room first, then writes once.
+      expect(commands.names()).toEqual(['hmget', 'eval']);
       expect(Object.keys((await b.store.get('LOST'))!.members).sort()).toEqual(['m0', 'm1', 'm7', 'm8', 'm9']);
     } finally {
       for (const c of own) c.disconnect();

@@ -1,4 +1,12 @@
-import { MAX_WATCH_LIST, WatchedRooms, watchedCode, watchedCodes, watchList, watchLists } from '../../../relay/rooms/watched-rooms';
+import {
+  MAX_WATCH_LIST,
+  WatchedRooms,
+  watchedCode,
+  watchedCodes,
+  watchList,
+  watchLists,
+  watchTtlMs,
+} from '../../../relay/rooms/watched-rooms';
 
 describe('WatchedRooms', () => {
   const TTL = 35_000;
@@ -118,5 +126,11 @@ describe("other relays' messages", () => {
     expect(lists.flatMap((l) => l.codes)).toEqual(codes);
     expect(lists.every((l) => l.ttlMs === 35_000)).toBe(true);
     expect(watchLists([], 35_000)).toEqual([]);
+  });
+
+  test.each([100, 333, 10_000, 600_000])('what a relay sends with WATCH_REFRESH_MS=%i, another accepts', (refreshMs) => {
+    const ttlMs = watchTtlMs(refreshMs);
+    expect(ttlMs).toBeGreaterThanOrEqual(3 * refreshMs);
+    for (const list of watchLists([A, B], ttlMs)) expect(watchList(list, 1)).toEqual(list);
   });
 });
