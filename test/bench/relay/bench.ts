@@ -8,14 +8,14 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --warmup-seconds 15 --workers 3 \
  *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--run-prof DIR] [--relay-flags '...'] \
- *     [--base-bundle dist/relay-base.js] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--status-on-control | --no-status-on-control] [--watchers 0]
+ *     [--base-bundle dist/relay-base.js] [--pin] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--status-on-control | --no-status-on-control] [--watchers 0]
  *   (the mix's defaults: mix.ts, from the extension's cadence)
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
  * Everything runs on 127.0.0.1 against the Redis at REDIS_URL (default redis://127.0.0.1:6379),
  * each run under its own key prefix, deleted afterwards. Figures are for this machine only.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,7 @@ import { collectGarbage } from './inspector-gc';
 import { startProfile } from './inspector-profile';
 import { DEFAULT_MIX } from './mix';
 import type { Mix, WorkerCommand, WorkerReply } from './load-worker';
-import { percentile, sampleRelay, socketsHeld, type RelaySample } from './relay-stats';
+import { percentile, roundRatios, sampleRelay, socketsHeld, type RelaySample } from './relay-stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,6 +59,11 @@ const { values: args } = parseArgs({
     'relay-flags': { type: 'string', default: '' },
     /** Another build of the relay (e.g. an older commit's), run in memory mode as scenario `base`. */
     'base-bundle': { type: 'string' },
+    /**
+     * The relays on CPU 0, this process and the load processes on CPU 1 (taskset): a relay's CPU
+     * is then its own work, not also the cost of sharing its core with the clients (caches, switches).
+     */
+    pin: { type: 'boolean', default: false },
   },
 });
 const ROOMS = Number(args.rooms);
@@ -102,6 +107,14 @@ for (const name of [
   }
 }
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RELAY_CPU = '0';
+const LOAD_CPU = '1';
+
+/** With --pin, sets the CPU of every thread of `pid` (threads it starts later inherit it). */
+function pin(pid: number | undefined, cpu: string): void {
+  if (!args.pin || pid === undefined) return;
+  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpu, String(pid)], { stdio: 'ignore' });
+}
 /**
  * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
  * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against;
@@ -120,6 +133,7 @@ class Worker {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    pin(this.child.pid, LOAD_CPU);
     this.child.on('message', (m: WorkerReply) => {
       const waiting = this.waiting;
       this.waiting = null;
@@ -213,6 +227,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
         ...(scenario.startsWith('base') ? { entry: ['--enable-source-maps', baseBundle()] } : {}),
       }),
     );
+    pin(relays[i]!.pid, RELAY_CPU);
   }
   const urls = relays.map((r) => r.url);
   /** Each relay's figures after a full collection: what it retains, without garbage. */
@@ -347,13 +362,22 @@ function compare(): void {
   const ones = (['memory', 'redis'] as const).filter((s) => of(s).length > 0);
   for (const one of two.length > 0 ? ones : [])
     rows.push(`  redis2 total CPU = ${(mean(two.map((x) => x.cpu)) / mean(of(one).map((x) => x.cpu))).toFixed(2)}× ${one}'s (one relay)`);
+  // Repeated rounds: each run against its own round's, and the median of those.
+  const rounds = (runs: Summary[], against: Summary[], figure: (x: Summary) => number, what: string, label: string): void => {
+    if (runs.length < 2 || against.length < 2) return;
+    const { ratios, median } = roundRatios(runs.map(figure), against.map(figure));
+    rows.push(`  ${label} by round: ${ratios.map((r) => r.toFixed(2)).join(', ')}× ${what}, median ${median.toFixed(2)}×`);
+  };
+  for (const s of SCENARIOS) if (s !== 'bare') rounds(of(s), bare, (x) => x.cpuPerEventUs, 'bare per event', s);
+  for (const one of two.length > 0 ? ones : []) rounds(two, of(one), (x) => x.cpu, `${one}'s total CPU`, 'redis2');
   process.stdout.write(`side by side (${summaries[0]?.sockets ?? 0} sockets):\n${rows.join('\n')}\n`);
 }
 
 async function main(): Promise<void> {
   const scenarios = args.scenarios.split(',').map((s) => s.trim()) as Scenario[];
+  pin(process.pid, LOAD_CPU);
   process.stdout.write(
-    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}\n` +
+    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}${args.pin ? `, relays pinned to CPU ${RELAY_CPU} and the load to CPU ${LOAD_CPU}` : ''}\n` +
       `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (${MIX.statusOnControl ? 'each member reports its new status' : 'no status reports'}), chat every ${MIX.chatMs} ms per room (0: none); ${WATCHERS} member(s) per room watch the telemetry\n`,
   );
   for (const s of scenarios) {

@@ -32,6 +32,19 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/**
+ * Run by run: the k-th of `runs` against the k-th of `against` (the same round of a repeated
+ * `--scenarios` list, so minutes apart at most), and their median. On a shared machine a
+ * neighbour's burst lands on one run; the median of the rounds is what it does not move.
+ */
+export function roundRatios(runs: number[], against: number[]): { ratios: number[]; median: number } {
+  const ratios = runs.slice(0, against.length).map((x, k) => x / against[k]!);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length === 0 ? NaN : sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { ratios, median };
+}
+
 /** Connected sockets, from /healthz (the bare relay answers it too); -1 when it does not answer. */
 export async function socketsHeld(url: string): Promise<number> {
   const res = await fetch(`${url}/healthz`);
