@@ -24,7 +24,9 @@
  * Redis without persistence forgets everything when it restarts. The store notices (a new
  * run_id when the connection is ready again), puts back the rooms it last saw (RoomSnapshots;
  * when several relays restore one room, the newest copy wins, and a relay whose copy lost drops
- * it) and reports not ready until then; every command waits for that check first.
+ * it) and reports not ready until then; every command waits for that check first. Copies of rooms
+ * with someone present that the relay has not used for a while are checked against Redis
+ * (`recheckCopies`), so one that went away through another relay is neither kept nor put back.
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -64,8 +66,12 @@ interface PendingUpdate {
 /** What one update of a group came to: its result, or what its `mutate` threw. */
 type Outcome = UpdateResult<unknown, unknown> | { thrown: unknown };
 
-/** How often snapshots of expired rooms are dropped. */
+/** How often snapshots of expired rooms are dropped, and those not seen for RECHECK_MS checked. */
 const PRUNE_MS = 60_000;
+/** A copy of a room with someone present that this relay has not read or written for this long is checked against Redis. */
+const RECHECK_MS = 5 * 60_000;
+/** Copies checked per pipeline. */
+const RECHECK_BATCH = 500;
 
 const defaultBackoff = (attempt: number): number => Math.random() * Math.min(20, 2 ** attempt);
 
@@ -91,7 +97,10 @@ export class RedisRoomStore implements RoomStore {
     this.index = `${options.keyPrefix}rooms`;
     this.backoff = options.backoffMs ?? defaultBackoff;
     this.snapshots = new RoomSnapshots(options.now);
-    this.pruner = setInterval(() => this.snapshots.prune(), PRUNE_MS).unref();
+    this.pruner = setInterval(() => {
+      this.snapshots.prune();
+      this.recheckCopies().catch((err: unknown) => options.logger?.debug({ err }, 'redis store: copies not checked (next time)'));
+    }, PRUNE_MS).unref();
     this.redis.on('ready', () => this.sync());
     if (this.redis.status === 'ready') this.sync();
   }
@@ -253,6 +262,33 @@ export class RedisRoomStore implements RoomStore {
 
   ready(): boolean {
     return this.redis.status === 'ready' && !this.syncing;
+  }
+
+  /**
+   * The copies of rooms with someone present that this relay has not read or written for
+   * RECHECK_MS, checked against Redis (version and write id): a room Redis no longer holds (another
+   * relay deleted it, or it expired after the last member left through another relay) or holds as
+   * another room is dropped, so the relay neither keeps it for ever nor puts it back, present and
+   * empty, after a restart. A copy still current is seen again. Run every PRUNE_MS; returns how many
+   * were dropped.
+   */
+  async recheckCopies(): Promise<number> {
+    if (!this.ready()) return 0;
+    const unseen = this.snapshots.unseen(RECHECK_MS);
+    let dropped = 0;
+    for (let i = 0; i < unseen.length; i += RECHECK_BATCH) {
+      const batch = unseen.slice(i, i + RECHECK_BATCH);
+      // One pipeline (ioredis batches commands issued in the same tick).
+      const answers = await Promise.all(batch.map(([code]) => this.redis.hmget(this.key(code), 'v', 'w')));
+      batch.forEach(([code, s], k) => {
+        const [version, write] = answers[k]!;
+        if (version !== null && Number(version) === s.version && (write ?? '') === s.write) return this.snapshots.touch(code, s);
+        if (this.snapshots.get(code) !== s) return; // read or written meanwhile: that copy is current
+        this.snapshots.delete(code);
+        dropped++;
+      });
+    }
+    return dropped;
   }
 
   /** Resolves once the check on (re)connection (did Redis come back empty?) is done; `ready()` is false until then. */

@@ -318,6 +318,44 @@ describe('RedisRoomStore', () => {
     }
   });
 
+  test('a copy of a room that went away through another store is checked after a while and dropped, not put back after a restart', async () => {
+    const server = await redisProcess();
+    const own: Redis[] = [];
+    let clock = relayNow();
+    try {
+      const connect = async () => {
+        const redis = await connectRedis(server.url, 'command', silent);
+        own.push(redis);
+        return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: () => clock }), redis };
+      };
+      const a = await connect();
+      const b = await connect();
+      await a.store.create(room('AWAY'));
+      await a.store.create(room('STAYS'));
+      // The last member leaves AWAY through b, which deletes it; a still holds it with someone present.
+      expect(await b.store.update('AWAY', () => ({ ok: true, room: null, value: null }))).toMatchObject({ ok: true });
+      expect(await a.store.recheckCopies()).toBe(0); // seen a moment ago: not checked yet
+      clock += 5 * 60_000;
+      const commands = await watchCommands(a.redis, server.url, own);
+      expect(await a.store.recheckCopies()).toBe(1);
+      await commands.settle();
+      expect(commands.names()).toEqual(['hmget', 'hmget']);
+      for (const c of own.splice(2)) c.disconnect(); // the MONITOR connections, not to outlive the restart
+      expect(await a.store.recheckCopies()).toBe(0); // STAYS was found current: seen again
+      // Redis restarts empty: a puts back what it holds, STAYS only.
+      const aBack = new Promise((resolve) => a.redis.once('ready', resolve));
+      await server.stop();
+      await server.start();
+      await aBack;
+      await a.store.whenSynced();
+      expect(await b.store.get('AWAY')).toBeNull();
+      expect((await b.store.get('STAYS'))?.code).toBe('STAYS');
+    } finally {
+      for (const c of own) c.disconnect();
+      await server.stop();
+    }
+  });
+
   const chat = (n: number, text = `hi ${n}`): ChatMessage => ({ id: `id${n}`, from: 'm0', text, at: n });
 
   test('chat appended from two stores at once: none lost, capped at 50, a list beside the room', async () => {
