@@ -26,7 +26,8 @@
  * when several relays restore one room, the newest copy wins, and a relay whose copy lost drops
  * it) and reports not ready until then; every command waits for that check first. Copies of rooms
  * with someone present that the relay has not used for a while are checked against Redis
- * (`recheckCopies`), so one that went away through another relay is neither kept nor put back.
+ * (`recheckCopies`): one that went away through another relay is neither kept nor put back, one
+ * another relay wrote is read again.
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -87,6 +88,11 @@ export class RedisRoomStore implements RoomStore {
   /** Redis' run_id when last checked; a different one after a reconnect means it lost its data. */
   private runId: string | null = null;
   private syncing = false;
+  /** Connections made so far (each 'ready'): answers from before a reconnection may be another Redis'. */
+  private connections = 0;
+  private rechecking = false;
+  /** Whether the last copy check failed (logged once per run of failures). */
+  private recheckFailing = false;
   private synced: Promise<void> = Promise.resolve();
   /** Ids of this relay's writes: a random prefix of its own, then a count. */
   private readonly writePrefix = randomBytes(9).toString('base64url');
@@ -99,7 +105,13 @@ export class RedisRoomStore implements RoomStore {
     this.snapshots = new RoomSnapshots(options.now);
     this.pruner = setInterval(() => {
       this.snapshots.prune();
-      this.recheckCopies().catch((err: unknown) => options.logger?.debug({ err }, 'redis store: copies not checked (next time)'));
+      this.recheckCopies().then(
+        () => (this.recheckFailing = false),
+        (err: unknown) => {
+          if (!this.recheckFailing) options.logger?.warn({ err }, 'redis store: copies of rooms not checked (tried again every minute)');
+          this.recheckFailing = true;
+        },
+      );
     }, PRUNE_MS).unref();
     this.redis.on('ready', () => this.sync());
     if (this.redis.status === 'ready') this.sync();
@@ -266,29 +278,53 @@ export class RedisRoomStore implements RoomStore {
 
   /**
    * The copies of rooms with someone present that this relay has not read or written for
-   * RECHECK_MS, checked against Redis (version and write id): a room Redis no longer holds (another
-   * relay deleted it, or it expired after the last member left through another relay) or holds as
-   * another room is dropped, so the relay neither keeps it for ever nor puts it back, present and
-   * empty, after a restart. A copy still current is seen again. Run every PRUNE_MS; returns how many
-   * were dropped.
+   * RECHECK_MS, checked against Redis (version and write id). A room Redis no longer holds (another
+   * relay deleted it, or it expired after the last member left through another relay) is dropped,
+   * so the relay neither keeps it for ever nor puts it back, present and empty, after a restart; a
+   * room another relay has written since is read again; a copy still current is seen again. Answers
+   * that may come from another connection than the one the check began on are not used: a Redis
+   * that came back empty would read as every room gone, before the restart check puts them back.
+   * Run every PRUNE_MS, one check at a time.
    */
-  async recheckCopies(): Promise<number> {
-    if (!this.ready()) return 0;
-    const unseen = this.snapshots.unseen(RECHECK_MS);
-    let dropped = 0;
-    for (let i = 0; i < unseen.length; i += RECHECK_BATCH) {
-      const batch = unseen.slice(i, i + RECHECK_BATCH);
-      // One pipeline (ioredis batches commands issued in the same tick).
-      const answers = await Promise.all(batch.map(([code]) => this.redis.hmget(this.key(code), 'v', 'w')));
-      batch.forEach(([code, s], k) => {
-        const [version, write] = answers[k]!;
-        if (version !== null && Number(version) === s.version && (write ?? '') === s.write) return this.snapshots.touch(code, s);
-        if (this.snapshots.get(code) !== s) return; // read or written meanwhile: that copy is current
-        this.snapshots.delete(code);
-        dropped++;
-      });
+  async recheckCopies(): Promise<{ dropped: number; reread: number }> {
+    const result = { dropped: 0, reread: 0 };
+    if (this.rechecking) return result;
+    this.rechecking = true;
+    try {
+      const unseen = this.snapshots.unseen(RECHECK_MS);
+      for (let i = 0; i < unseen.length; i += RECHECK_BATCH) {
+        const connection = this.connections;
+        const sameConnection = () => connection === this.connections && this.ready();
+        if (!sameConnection()) break;
+        const batch = unseen.slice(i, i + RECHECK_BATCH);
+        // One pipeline each (ioredis batches commands issued in the same tick).
+        const heads = await Promise.all(batch.map(([code]) => this.redis.hmget(this.key(code), 'v', 'w')));
+        if (!sameConnection()) break;
+        const behind: Array<[string, Snapshot]> = [];
+        batch.forEach(([code, s], k) => {
+          const [version, write] = heads[k]!;
+          if (this.snapshots.get(code) !== s) return; // read or written meanwhile: that copy is newer
+          if (version === null) {
+            this.snapshots.delete(code);
+            result.dropped++;
+          } else if (Number(version) === s.version && (write ?? '') === s.write) this.snapshots.touch(code, s);
+          else behind.push([code, s]);
+        });
+        if (behind.length === 0) continue;
+        const rooms = await Promise.all(behind.map(([code]) => this.redis.hmget(this.key(code), 'v', 'd', 'w')));
+        if (!sameConnection()) break;
+        behind.forEach(([code, s], k) => {
+          const [version, json, write] = rooms[k]!;
+          // Gone since the first answer: the next check drops it.
+          if (this.snapshots.get(code) !== s || version === null) return;
+          this.parse(code, version, json, write);
+          result.reread++;
+        });
+      }
+    } finally {
+      this.rechecking = false;
     }
-    return dropped;
+    return result;
   }
 
   /** Resolves once the check on (re)connection (did Redis come back empty?) is done; `ready()` is false until then. */
@@ -362,6 +398,7 @@ export class RedisRoomStore implements RoomStore {
 
   /** On every (re)connection: when Redis came back with a new run_id, put the known rooms back. */
   private sync(): void {
+    this.connections++;
     this.syncing = true;
     this.synced = (async () => {
       try {

@@ -17,6 +17,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteKeys, uniquePrefix } from '../../support/stores';
@@ -110,10 +111,19 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RELAY_CPU = '0';
 const LOAD_CPU = '1';
 
+if (args.pin && availableParallelism() < 2) {
+  process.stderr.write('bench:relay: --pin needs two CPUs (the relays on one, the load on the other)\n');
+  process.exit(2);
+}
+
 /** With --pin, sets the CPU of every thread of `pid` (threads it starts later inherit it). */
 function pin(pid: number | undefined, cpu: string): void {
   if (!args.pin || pid === undefined) return;
-  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpu, String(pid)], { stdio: 'ignore' });
+  try {
+    execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpu, String(pid)], { stdio: 'ignore' });
+  } catch (err) {
+    throw new Error(`--pin: taskset (util-linux) could not pin process ${pid} to CPU ${cpu}`, { cause: err });
+  }
 }
 /**
  * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
@@ -366,7 +376,9 @@ function compare(): void {
   const rounds = (runs: Summary[], against: Summary[], figure: (x: Summary) => number, what: string, label: string): void => {
     if (runs.length < 2 || against.length < 2) return;
     const { ratios, median } = roundRatios(runs.map(figure), against.map(figure));
-    rows.push(`  ${label} by round: ${ratios.map((r) => r.toFixed(2)).join(', ')}× ${what}, median ${median.toFixed(2)}×`);
+    // Of two rounds the median is their mean, which one burst does move.
+    const middle = ratios.length >= 3 ? 'median' : 'mean';
+    rows.push(`  ${label} by round: ${ratios.map((r) => r.toFixed(2)).join(', ')}× ${what}, ${middle} ${median.toFixed(2)}×`);
   };
   for (const s of SCENARIOS) if (s !== 'bare') rounds(of(s), bare, (x) => x.cpuPerEventUs, 'bare per event', s);
   for (const one of two.length > 0 ? ones : []) rounds(two, of(one), (x) => x.cpu, `${one}'s total CPU`, 'redis2');

@@ -328,32 +328,75 @@ describe('RedisRoomStore', () => {
         own.push(redis);
         return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: () => clock }), redis };
       };
+      const ready = (redis: Redis) => new Promise((resolve) => redis.once('ready', resolve));
       const a = await connect();
       const b = await connect();
       await a.store.create(room('AWAY'));
       await a.store.create(room('STAYS'));
       // The last member leaves AWAY through b, which deletes it; a still holds it with someone present.
       expect(await b.store.update('AWAY', () => ({ ok: true, room: null, value: null }))).toMatchObject({ ok: true });
-      expect(await a.store.recheckCopies()).toBe(0); // seen a moment ago: not checked yet
-      clock += 5 * 60_000;
       const commands = await watchCommands(a.redis, server.url, own);
-      expect(await a.store.recheckCopies()).toBe(1);
+      expect(await a.store.recheckCopies()).toEqual({ dropped: 0, reread: 0 }); // seen a moment ago: not checked
+      await commands.settle();
+      expect(commands.names()).toEqual([]);
+      clock += 5 * 60_000;
+      expect(await a.store.recheckCopies()).toEqual({ dropped: 1, reread: 0 });
+      expect(await a.store.recheckCopies()).toEqual({ dropped: 0, reread: 0 }); // STAYS was found current: seen again
       await commands.settle();
       expect(commands.names()).toEqual(['hmget', 'hmget']);
       for (const c of own.splice(2)) c.disconnect(); // the MONITOR connections, not to outlive the restart
-      expect(await a.store.recheckCopies()).toBe(0); // STAYS was found current: seen again
       // Redis restarts empty: a puts back what it holds, STAYS only.
-      const aBack = new Promise((resolve) => a.redis.once('ready', resolve));
+      const back = Promise.all([ready(a.redis), ready(b.redis)]);
       await server.stop();
       await server.start();
-      await aBack;
-      await a.store.whenSynced();
+      await back;
+      await Promise.all([a.store.whenSynced(), b.store.whenSynced()]);
       expect(await b.store.get('AWAY')).toBeNull();
       expect((await b.store.get('STAYS'))?.code).toBe('STAYS');
     } finally {
       for (const c of own) c.disconnect();
       await server.stop();
     }
+  });
+
+  test("a check's answers are not used once the connection was made again: an empty Redis would read as every room gone", async () => {
+    let clock = relayNow();
+    const connect = async () => {
+      const redis = await connectRedis(TEST_REDIS_URL, 'command', silent);
+      clients.push(redis);
+      return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: () => clock }), redis };
+    };
+    const a = await connect();
+    const b = await connect();
+    await a.store.create(room('RECON'));
+    await b.store.update('RECON', () => ({ ok: true, room: null, value: null }));
+    clock += 5 * 60_000;
+    const checking = a.store.recheckCopies();
+    // What ioredis signals after it reconnected (and resent the commands in flight) while they were out.
+    a.redis.emit('ready');
+    expect(await checking).toEqual({ dropped: 0, reread: 0 });
+    await a.store.whenSynced();
+    expect(await a.store.recheckCopies()).toEqual({ dropped: 1, reread: 0 }); // the next check, on this connection
+  });
+
+  test('a copy of a room another store has written since is read again when checked: the next update is one round trip', async () => {
+    let clock = relayNow();
+    const connect = async () => {
+      const redis = await connectRedis(TEST_REDIS_URL, 'command', silent);
+      clients.push(redis);
+      return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: () => clock }), redis };
+    };
+    const a = await connect();
+    const b = await connect();
+    await a.store.create(room('MOVED'));
+    await b.store.update('MOVED', addMember(1));
+    clock += 5 * 60_000;
+    expect(await a.store.recheckCopies()).toEqual({ dropped: 0, reread: 1 });
+    const commands = await watchCommands(a.redis);
+    const r = await a.store.update('MOVED', addMember(2));
+    await commands.settle();
+    expect(commands.names()).toEqual(['eval']);
+    expect(r.ok && Object.keys(r.room!.members).sort()).toEqual(['m0', 'm1', 'm2']);
   });
 
   const chat = (n: number, text = `hi ${n}`): ChatMessage => ({ id: `id${n}`, from: 'm0', text, at: n });
