@@ -10,10 +10,11 @@
  * copy that was behind, and again for the first race lost to another relay. Later losses read the
  * room afresh after a jittered back-off, and give `conflict` after MAX_ATTEMPTS. A group whose
  * every update was refused on a copy from memory is tried again on a fresh read: a refusal writes
- * nothing, so the compare-and-set cannot vouch for the copy. The updates of a room that wait while its write is in flight go together in the next
- * write (a group commit), so `v` counts writes, not updates. Rooms expire in Redis by PEXPIREAT at
- * `expiresAt` (PERSIST while someone is present). `count()` reads a sorted-set index scored by
- * expiry (+inf while present), from which expired entries are trimmed lazily.
+ * nothing, so the compare-and-set cannot vouch for the copy. The updates of a room that wait
+ * while its write is in flight go together in the next write (a group commit), so `v` counts
+ * writes, not updates. Rooms expire in Redis by PEXPIREAT at `expiresAt` (PERSIST while someone
+ * is present). `count()` reads a sorted-set index scored by expiry (+inf while present), from
+ * which expired entries are trimmed lazily.
  *
  * The room's chat history is a list `{prefix}chat:{CODE}` beside the hash (relay/redis/chat-scripts.ts),
  * appended by its own script rather than through the compare-and-set: an append never conflicts

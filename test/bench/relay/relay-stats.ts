@@ -1,4 +1,5 @@
 /** Reads a relay's own figures from its /metrics (prom-client default metrics) and summarises latencies. */
+import { median } from '../../../extension/core/clock-sync';
 
 export interface RelaySample {
   rss: number;
@@ -39,10 +40,7 @@ export function percentile(sorted: number[], p: number): number {
  */
 export function roundRatios(runs: number[], against: number[]): { ratios: number[]; median: number } {
   const ratios = runs.slice(0, against.length).map((x, k) => x / against[k]!);
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  const median = sorted.length === 0 ? NaN : sorted.length % 2 === 1 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { ratios, median };
+  return { ratios, median: median(ratios) };
 }
 
 /** Connected sockets, from /healthz (the bare relay answers it too); -1 when it does not answer. */

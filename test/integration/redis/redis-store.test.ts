@@ -15,11 +15,15 @@ const silent = pino({ level: 'silent' });
 const prefix = uniquePrefix('store');
 const clients: Redis[] = [];
 
-async function store(): Promise<{ store: RedisRoomStore; redis: Redis }> {
-  const redis = await connectRedis(TEST_REDIS_URL, 'command', silent);
-  clients.push(redis);
-  return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: relayNow }), redis };
+/** A store on its own connection, kept in `keep` to be closed (`now`: the store's clock). */
+async function store(now = relayNow, url = TEST_REDIS_URL, keep = clients): Promise<{ store: RedisRoomStore; redis: Redis }> {
+  const redis = await connectRedis(url, 'command', silent);
+  keep.push(redis);
+  return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now }), redis };
 }
+
+/** The next time `redis` is connected and ready again. */
+const ready = (redis: Redis) => new Promise((resolve) => redis.once('ready', resolve));
 
 function room(code: string, expiresAt: number | null = null): StoredRoom {
   const r = createRoom(code, { id: 'm0', profile: { name: 'Ann' }, resumeHash: 'h', connectionId: 'c0' }, relayNow());
@@ -279,12 +283,7 @@ describe('RedisRoomStore', () => {
     const server = await redisProcess();
     const own: Redis[] = [];
     try {
-      const connect = async () => {
-        const redis = await connectRedis(server.url, 'command', silent);
-        own.push(redis);
-        return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: relayNow }), redis };
-      };
-      const ready = (redis: Redis) => new Promise((resolve) => redis.once('ready', resolve));
+      const connect = () => store(relayNow, server.url, own);
       const a = await connect();
       const b = await connect();
       await a.store.create(room('LOST'));
@@ -323,12 +322,7 @@ describe('RedisRoomStore', () => {
     const own: Redis[] = [];
     let clock = relayNow();
     try {
-      const connect = async () => {
-        const redis = await connectRedis(server.url, 'command', silent);
-        own.push(redis);
-        return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: () => clock }), redis };
-      };
-      const ready = (redis: Redis) => new Promise((resolve) => redis.once('ready', resolve));
+      const connect = () => store(() => clock, server.url, own);
       const a = await connect();
       const b = await connect();
       await a.store.create(room('AWAY'));
@@ -361,11 +355,7 @@ describe('RedisRoomStore', () => {
 
   test("a check's answers are not used once the connection was made again: an empty Redis would read as every room gone", async () => {
     let clock = relayNow();
-    const connect = async () => {
-      const redis = await connectRedis(TEST_REDIS_URL, 'command', silent);
-      clients.push(redis);
-      return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: () => clock }), redis };
-    };
+    const connect = () => store(() => clock);
     const a = await connect();
     const b = await connect();
     await a.store.create(room('RECON'));
@@ -381,11 +371,7 @@ describe('RedisRoomStore', () => {
 
   test('a copy of a room another store has written since is read again when checked: the next update is one round trip', async () => {
     let clock = relayNow();
-    const connect = async () => {
-      const redis = await connectRedis(TEST_REDIS_URL, 'command', silent);
-      clients.push(redis);
-      return { store: new RedisRoomStore({ redis, keyPrefix: prefix, now: () => clock }), redis };
-    };
+    const connect = () => store(() => clock);
     const a = await connect();
     const b = await connect();
     await a.store.create(room('MOVED'));
