@@ -243,6 +243,14 @@ export function createRelay(httpServer: HttpServer, options: RelayOptions): Rela
       metrics.eventsOut.count(event);
       io.to(roomChannel(code)).emit(event, ...args);
     },
+    announce(code, announcement, announced) {
+      if (announced === undefined) return ctx.broadcast(code, announcement.event, ...announcement.args);
+      statuses.flush(code);
+      metrics.eventsOut.count(announcement.event);
+      // As the adapter does for its own broadcasts: the entry's id last, for connection state recovery.
+      const args: unknown[] = [...announcement.args, announced];
+      (io.local.to(roomChannel(code)).emit as (event: string, ...args: unknown[]) => boolean)(announcement.event, ...args);
+    },
     scheduleHold(code: string, timeline: Timeline) {
       if (timeline.holdUntil === null || closing) return;
       const timer = setTimeout(

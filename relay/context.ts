@@ -9,7 +9,7 @@ import type { SeatRegistry } from './rooms/seats';
 import type { StatusBoard } from './rooms/status-board';
 import type { TelemetryBoard } from './rooms/telemetry-board';
 import type { WatchList } from './rooms/watched-rooms';
-import type { RoomStore } from './store/room-store';
+import type { Announcement, RoomStore } from './store/room-store';
 
 /** Per-connection data. Only pointers into the store: nothing about a room is kept here. */
 export interface SocketData {
@@ -55,6 +55,12 @@ export interface RelayContext {
   now(): number;
   /** Emits to every member of a room on every relay (through the adapter), after the room's waiting status batch. */
   broadcast<E extends keyof ServerToClientEvents>(code: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  /**
+   * Delivers what a store update announced (UpdateResult.announced): broadcast as `broadcast` does
+   * when the store did not publish it, else only to this relay's members of the room, with the
+   * stream offset it was published under (what connection state recovery resumes from).
+   */
+  announce(code: string, announcement: Announcement, announced: string | undefined): void;
   /** Runs the hold's timeout when `timeline.holdUntil` is set (idempotent; harmless twice). */
   scheduleHold(code: string, timeline: Timeline): void;
 }

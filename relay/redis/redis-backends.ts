@@ -21,6 +21,7 @@ import type { LimiterFactory } from '../limits/rate-limits';
 import { RedisRoomStore } from './redis-store';
 import { connectRedis, redactUrl } from './connection';
 import { RedisSeatRegistry } from './redis-seats';
+import { MAIN_NAMESPACE } from './stream-announce';
 
 /** Keeps the stream (missed broadcasts for recovery) bounded; ~minutes of traffic at bench load. */
 const STREAM_MAX_LEN = 100_000;
@@ -35,6 +36,24 @@ export function redisLimiterFactory(redis: Redis, keyPrefix: string): LimiterFac
       // Counts per relay while Redis is away: the same budget, enforced locally.
       insuranceLimiter: new RateLimiterMemory(spec),
     });
+}
+
+type AdapterFactory = ReturnType<typeof createAdapter>;
+
+/**
+ * The Streams adapter, whose main namespace's uid and stream the store publishes controls' states
+ * under, in its own write (relay/redis/stream-announce.ts).
+ */
+function announcingAdapter(factory: AdapterFactory, store: RedisRoomStore, streamName: string): AdapterFactory {
+  // A function, not an arrow: socket.io calls the adapter option with `new`.
+  return function (nsp) {
+    const adapter = factory(nsp);
+    // `uid` is protected in socket.io-adapter's types, an ordinary field at run time: what the
+    // adapter stamps its own entries with, and skips when it reads them back.
+    const { uid } = adapter as unknown as { uid: string };
+    if (nsp.name === MAIN_NAMESPACE) store.announceThrough({ stream: streamName, maxLen: STREAM_MAX_LEN, uid });
+    return adapter;
+  };
 }
 
 export async function createRedisBackends(config: RelayConfig & { REDIS_URL: string }, logger: Logger): Promise<Backends> {
@@ -53,14 +72,18 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
     config.REDIS_ADAPTER === 'sharded'
       ? // A channel per socket.io room: a relay only hears the rooms its clients are in.
         createShardedAdapter(command, stream, { channelPrefix: `${prefix}sio`, subscriptionMode: 'dynamic' })
-      : createAdapter(stream, {
-          streamName: `${prefix}sio`,
-          channelPrefix: `${prefix}sio`,
-          sessionKeyPrefix: `${prefix}sio:session:`,
-          maxLen: STREAM_MAX_LEN,
-          // Payloads are JSON only (protocol.ts): skip the per-packet binary scan.
-          onlyPlaintext: true,
-        });
+      : announcingAdapter(
+          createAdapter(stream, {
+            streamName: `${prefix}sio`,
+            channelPrefix: `${prefix}sio`,
+            sessionKeyPrefix: `${prefix}sio:session:`,
+            maxLen: STREAM_MAX_LEN,
+            // Payloads are JSON only (protocol.ts): skip the per-packet binary scan.
+            onlyPlaintext: true,
+          }),
+          store,
+          `${prefix}sio`,
+        );
   // The relay starts its heartbeat and stops it (removing its keys) before close() below quits Redis.
   const seats = new RedisSeatRegistry({
     redis: command,

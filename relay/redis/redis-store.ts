@@ -37,7 +37,8 @@ import { appendChatEntry, parseChatEntry, withChatScripts } from './chat-scripts
 import { withRoomScripts, type RoomRedis } from './room-scripts';
 import { parseRunId, RoomSnapshots, type Snapshot } from './room-snapshots';
 import type { ChatMessage } from '../contract/protocol';
-import type { Mutation, RoomStore, StoredRoom, UpdateResult } from '../store/room-store';
+import type { Announcement, Mutation, RoomStore, StoredRoom, UpdateResult } from '../store/room-store';
+import { announcementEntry, MAIN_NAMESPACE, type StreamAnnouncer } from './stream-announce';
 
 /** Tries before `conflict`: two relays racing on one room settle in 2-3; 12 leaves a margin. */
 const MAX_ATTEMPTS = 12;
@@ -65,8 +66,24 @@ interface PendingUpdate {
   reject: (err: unknown) => void;
 }
 
-/** What one update of a group came to: its result, or what its `mutate` threw. */
-type Outcome = UpdateResult<unknown, unknown> | { thrown: unknown };
+/** What one update of a group came to: its result (with what it announces), or what its `mutate` threw. */
+type Outcome = UpdateResult<unknown, unknown> | Announced | { thrown: unknown };
+type Announced = { ok: true; room: StoredRoom | null; value: unknown; announce: Announcement };
+
+/** The indexes of the outcomes that announce something. */
+function announcementsOf(outcomes: Outcome[]): number[] {
+  const at: number[] = [];
+  outcomes.forEach((o, i) => {
+    if ('announce' in o) at.push(i);
+  });
+  return at;
+}
+
+function withoutAnnouncement(o: Outcome): Outcome {
+  if (!('announce' in o)) return o;
+  const { announce: _, ...rest } = o;
+  return rest;
+}
 
 /** How often snapshots of expired rooms are dropped, and those not seen for RECHECK_MS checked. */
 const PRUNE_MS = 60_000;
@@ -98,6 +115,8 @@ export class RedisRoomStore implements RoomStore {
   /** Ids of this relay's writes: a random prefix of its own, then a count. */
   private readonly writePrefix = randomBytes(9).toString('base64url');
   private writes = 0;
+  /** Where the store publishes what its writes announce; null: the caller broadcasts them. */
+  private announcer: StreamAnnouncer | null = null;
 
   constructor(private readonly options: RedisStoreOptions) {
     this.redis = withRoomScripts(withChatScripts(options.redis));
@@ -214,27 +233,37 @@ export class RedisRoomStore implements RoomStore {
       const write = this.nextWrite();
       // A retry waits for the restart check too: a Redis that came back empty is refilled first.
       await this.synced;
-      const answer = await this.redis.lockstepSwap(
-        this.key(code),
-        this.index,
-        this.chatKey(code),
-        code,
-        String(current.version),
-        current.write,
-        json,
-        expiryArg(next?.expiresAt ?? null),
-        write,
-      );
-      if (answer === 1) {
+      const announcing = next === null || this.announcer === null ? [] : announcementsOf(outcomes);
+      const args = [code, String(current.version), current.write, json, expiryArg(next?.expiresAt ?? null), write] as const;
+      const answer =
+        announcing.length === 0
+          ? await this.redis.lockstepSwap(this.key(code), this.index, this.chatKey(code), ...args)
+          : await this.redis.lockstepSwapAnnounce(
+              this.key(code),
+              this.index,
+              this.chatKey(code),
+              this.announcer!.stream,
+              ...args,
+              String(this.announcer!.maxLen),
+              this.announcer!.uid,
+              MAIN_NAMESPACE,
+              ...announcing.map((i) => announcementEntry(code, (outcomes[i] as Announced).announce)),
+            );
+      if (answer === 1 || (Array.isArray(answer) && answer[0] === 1)) {
         if (next === null) this.snapshots.delete(code);
         else this.snapshots.set(code, { json, version: current.version + 1, write, expiresAt: next.expiresAt });
-        return outcomes;
+        return outcomes.map((o, i) => {
+          const at = announcing.indexOf(i);
+          if (at < 0 || !Array.isArray(answer)) return withoutAnnouncement(o);
+          return { ...withoutAnnouncement(o), announced: answer[at + 1] as string };
+        });
       }
       if (answer === 0) {
         current = this.gone(code);
         continue;
       }
-      const now = this.parse(code, answer[0], answer[1], answer[2]);
+      const [v, d, w] = answer as [string, string | null, string];
+      const now = this.parse(code, v, d, w);
       if (remembered) {
         // What was lost to was only this relay's copy being behind: no race, try again at once.
         remembered = false;
@@ -250,6 +279,11 @@ export class RedisRoomStore implements RoomStore {
         current = await this.read(code);
       }
     }
+  }
+
+  /** From now on, what a write announces is published in the same script, into `announcer`'s stream. */
+  announceThrough(announcer: StreamAnnouncer): void {
+    this.announcer = announcer;
   }
 
   async appendChat(code: string, message: ChatMessage): Promise<boolean> {
@@ -478,7 +512,11 @@ function applyGroup(
     }
     changed = true;
     room = result.room === null ? null : { ...result.room, code, version };
-    outcomes.push({ ok: true, room, value: result.value });
+    outcomes.push(
+      result.announce === undefined
+        ? { ok: true, room, value: result.value }
+        : { ok: true, room, value: result.value, announce: result.announce },
+    );
   }
   return { outcomes, changed, next: room };
 }

@@ -36,7 +36,7 @@ return 1`;
  * delete), expiresAt ('' = none), new write id. Returns 1 when written; 0 when the room is gone;
  * when the room is no longer the expected one, the room as it is now: [v, json, write id].
  */
-const SWAP_LUA = `
+const swapLua = (tail: string): string => `
 local cur = redis.call('HMGET', KEYS[1], 'v', 'w')
 if not cur[1] then return 0 end
 local w = cur[2] or ''
@@ -59,7 +59,21 @@ else
   redis.call('PERSIST', KEYS[3])
   redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
 end
-return 1`;
+${tail}`;
+
+const SWAP_LUA = swapLua('return 1');
+
+/**
+ * The compare-and-set above that also publishes, when it writes, the broadcasts the write causes
+ * (relay/redis/stream-announce.ts): KEYS: room, index, chat, stream. ARGV: as above, then the
+ * stream's MAXLEN, the publishing adapter's uid, the namespace, one entry's data each. Answers as
+ * above, but {1, entry id...} when written.
+ */
+const SWAP_ANNOUNCE_LUA = swapLua(`local ids = {1}
+for i = 10, #ARGV do
+  ids[#ids + 1] = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'uid', ARGV[8], 'nsp', ARGV[9], 'type', '3', 'data', ARGV[i])
+end
+return ids`);
 
 /**
  * KEYS: room, index, chat. ARGV: code, json, expiresAt ('' = none), version, write id ('' = none).
@@ -91,6 +105,22 @@ export type RoomRedis = ChatRedis & {
   lockstepSwap(
     ...args: [...RoomKeys, code: string, version: string, write: string, json: string, expiresAt: string, next: string]
   ): Promise<1 | 0 | [version: string, json: string | null, write: string]>;
+  lockstepSwapAnnounce(
+    ...args: [
+      ...RoomKeys,
+      stream: string,
+      code: string,
+      version: string,
+      write: string,
+      json: string,
+      expiresAt: string,
+      next: string,
+      maxLen: string,
+      uid: string,
+      nsp: string,
+      ...data: string[],
+    ]
+  ): Promise<1 | 0 | [1, ...ids: string[]] | [version: string, json: string | null, write: string]>;
   lockstepRestore(...args: [...RoomKeys, code: string, json: string, expiresAt: string, version: string, write: string]): Promise<number>;
 };
 
@@ -98,6 +128,7 @@ export type RoomRedis = ChatRedis & {
 export function withRoomScripts(redis: ChatRedis): RoomRedis {
   redis.defineCommand('lockstepCreate', { numberOfKeys: 3, lua: CREATE_LUA });
   redis.defineCommand('lockstepSwap', { numberOfKeys: 3, lua: SWAP_LUA });
+  redis.defineCommand('lockstepSwapAnnounce', { numberOfKeys: 4, lua: SWAP_ANNOUNCE_LUA });
   redis.defineCommand('lockstepRestore', { numberOfKeys: 3, lua: RESTORE_LUA });
   return redis as RoomRedis;
 }

@@ -19,10 +19,10 @@ export async function updateAsMember<T>(
   ctx: RelayContext,
   socket: RelaySocket,
   make: (memberId: string) => (room: StoredRoom) => Mutation<T, ErrorCode>,
-): Promise<{ code: string; value: T } | { error: ErrorCode }> {
+): Promise<{ code: string; value: T; announced?: string } | { error: ErrorCode }> {
   const { code, memberId } = socket.data;
   if (code === null || memberId === null) return { error: ErrorCode.NotInRoom };
   const r = await ctx.store.update(code, make(memberId));
   if (!r.ok) return { error: r.error === 'room_not_found' ? ErrorCode.NotInRoom : storeError(r.error) };
-  return { code, value: r.value };
+  return r.announced === undefined ? { code, value: r.value } : { code, value: r.value, announced: r.announced };
 }

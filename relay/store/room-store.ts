@@ -68,10 +68,22 @@ export interface StoredRoom {
  * What a `mutate` function returns: the new room (or `null` to delete it) and a value for the
  * caller, or an error value that leaves the room untouched.
  */
-export type Mutation<T, E = string> = { ok: true; room: StoredRoom | null; value: T } | { ok: false; error: E };
+export type Mutation<T, E = string> = { ok: true; room: StoredRoom | null; value: T; announce?: Announcement } | { ok: false; error: E };
+
+/**
+ * A broadcast to the room that the write itself causes (a control's new timeline). A store that
+ * shares rooms between relays may publish it in the same atomic step as the write, so the other
+ * relays hear it in the order of the writes, with no second round trip; `UpdateResult.announced`
+ * then holds where it was published, and the caller only delivers it to this relay's own members
+ * (RelayContext.announced). Without `announced` the caller broadcasts it as any other.
+ */
+export interface Announcement {
+  event: 'playback:state';
+  args: [Timeline];
+}
 
 export type UpdateResult<T, E = string> =
-  { ok: true; room: StoredRoom | null; value: T } | { ok: false; error: E | 'room_not_found' | 'conflict' };
+  { ok: true; room: StoredRoom | null; value: T; announced?: string } | { ok: false; error: E | 'room_not_found' | 'conflict' };
 
 export interface RoomStore {
   /** Stores a new room; false when the code is taken (the caller draws another code). */

@@ -192,6 +192,79 @@ describe('RedisRoomStore', () => {
     expect(Object.keys((await b.store.get('BEHIND'))!.members).sort()).toEqual(['m0', 'm1', 'm2']);
   });
 
+  describe('what a write announces', () => {
+    const stream = `${prefix}sio:announce`;
+    const announcer = { stream, maxLen: 1000, uid: 'relay-a' };
+    /** Moves the room's position to `n`, announcing the new timeline. */
+    const seekTo = (n: number) => (r: StoredRoom) => {
+      const timeline = { ...r.timeline, position: n, seq: r.timeline.seq + 1 };
+      return {
+        ok: true as const,
+        room: { ...r, timeline },
+        value: n,
+        announce: { event: 'playback:state' as const, args: [timeline] as [typeof timeline] },
+      };
+    };
+    type Entry = [id: string, fields: string[]];
+    /** The entries of the stream: id, uid and the timeline's position. */
+    const published = async (redis: Redis) =>
+      ((await redis.xrange(stream, '-', '+')) as Entry[]).map(([id, f]) => {
+        const fields = Object.fromEntries(f.flatMap((v, i) => (i % 2 ? [] : [[v, f[i + 1]!]])));
+        return { id, uid: fields.uid, nsp: fields.nsp, type: fields.type, position: JSON.parse(fields.data!).packet.data[1].position };
+      });
+
+    afterEach(async () => {
+      const { redis } = await store();
+      await redis.del(stream);
+    });
+
+    test('is published in the compare-and-set itself, in the order of the writes, each result naming its entry', async () => {
+      const { store: s, redis } = await store();
+      s.announceThrough(announcer);
+      await s.create(room('ANNOUNCE'));
+      const commands = await watchCommands(redis);
+      const results = await Promise.all([
+        s.update('ANNOUNCE', seekTo(1)), // written alone; the other three wait and share the next write
+        s.update('ANNOUNCE', seekTo(2)),
+        s.update('ANNOUNCE', () => ({ ok: false, error: 'not_host' })),
+        s.update('ANNOUNCE', seekTo(3)),
+      ]);
+      await commands.settle();
+      expect(commands.names()).toEqual(['eval', 'eval']);
+      const entries = await published(redis);
+      expect(entries).toEqual([1, 2, 3].map((position) => ({ id: expect.any(String), uid: 'relay-a', nsp: '/', type: '3', position })));
+      expect(results.map((r) => (r.ok ? r.announced : r.error))).toEqual([entries[0]!.id, entries[1]!.id, 'not_host', entries[2]!.id]);
+      // What the caller gets back is the update's result, not the announcement again.
+      expect(results[0]).not.toHaveProperty('announce');
+    });
+
+    test('an attempt that lost the race publishes nothing: only the write that landed is announced', async () => {
+      const a = await store();
+      const b = await store();
+      a.store.announceThrough(announcer);
+      await a.store.create(room('ANNRACE'));
+      expect((await b.store.update('ANNRACE', addMember(1))).ok).toBe(true);
+      // a's first compare-and-set starts from its own copy, which b's write left behind.
+      const r = await a.store.update('ANNRACE', seekTo(7));
+      expect(r.ok && r.room!.members.m1).toBeDefined();
+      const entries = await published(a.redis);
+      expect(entries.map((e) => e.position)).toEqual([7]);
+      expect(r.ok && r.announced).toBe(entries[0]!.id);
+    });
+
+    test('without an announcer, or when the room is deleted, nothing is published and the caller broadcasts', async () => {
+      const { store: s, redis } = await store();
+      await s.create(room('ANNOFF'));
+      const r = await s.update('ANNOFF', seekTo(1));
+      expect(r.ok && r.announced).toBeUndefined();
+      s.announceThrough(announcer);
+      const gone = await s.update('ANNOFF', (cur) => ({ ...seekTo(2)(cur), room: null }));
+      expect(gone.ok && gone.announced).toBeUndefined();
+      expect(await s.get('ANNOFF')).toBeNull();
+      expect(await published(redis)).toEqual([]);
+    });
+  });
+
   test('a refusal on a copy that is behind is decided again on the room as it is', async () => {
     const a = await store();
     const b = await store();
