@@ -233,19 +233,21 @@ export class RedisRoomStore implements RoomStore {
       const write = this.nextWrite();
       // A retry waits for the restart check too: a Redis that came back empty is refilled first.
       await this.synced;
-      const announcing = next === null || this.announcer === null ? [] : announcementsOf(outcomes);
+      // What the group's writes announce goes out in the same script (nothing for a deleted room).
+      const announcer = next === null ? null : this.announcer;
+      const announcing = announcer === null ? [] : announcementsOf(outcomes);
       const args = [code, String(current.version), current.write, json, expiryArg(next?.expiresAt ?? null), write] as const;
       const answer =
-        announcing.length === 0
+        announcer === null || announcing.length === 0
           ? await this.redis.lockstepSwap(this.key(code), this.index, this.chatKey(code), ...args)
           : await this.redis.lockstepSwapAnnounce(
               this.key(code),
               this.index,
               this.chatKey(code),
-              this.announcer!.stream,
+              announcer.stream,
               ...args,
-              String(this.announcer!.maxLen),
-              this.announcer!.uid,
+              String(announcer.maxLen),
+              announcer.uid,
               MAIN_NAMESPACE,
               ...announcing.map((i) => announcementEntry(code, (outcomes[i] as Announced).announce)),
             );
