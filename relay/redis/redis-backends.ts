@@ -21,7 +21,7 @@ import type { LimiterFactory } from '../limits/rate-limits';
 import { RedisRoomStore } from './redis-store';
 import { connectRedis, redactUrl } from './connection';
 import { RedisSeatRegistry } from './redis-seats';
-import { MAIN_NAMESPACE } from './stream-announce';
+import { MAIN_NAMESPACE, type StreamAnnouncer } from './stream-announce';
 
 /** Keeps the stream (missed broadcasts for recovery) bounded; ~minutes of traffic at bench load. */
 const STREAM_MAX_LEN = 100_000;
@@ -44,14 +44,21 @@ type AdapterFactory = ReturnType<typeof createAdapter>;
  * The Streams adapter, whose main namespace's uid and stream the store publishes controls' states
  * under, in its own write (relay/redis/stream-announce.ts).
  */
-function announcingAdapter(factory: AdapterFactory, store: RedisRoomStore, streamName: string): AdapterFactory {
+function announcingAdapter(
+  factory: AdapterFactory,
+  store: RedisRoomStore,
+  into: Omit<StreamAnnouncer, 'uid'>,
+  logger: Logger,
+): AdapterFactory {
   // A function, not an arrow: socket.io calls the adapter option with `new`.
   return function (nsp) {
     const adapter = factory(nsp);
+    if (nsp.name !== MAIN_NAMESPACE) return adapter;
     // `uid` is protected in socket.io-adapter's types, an ordinary field at run time: what the
     // adapter stamps its own entries with, and skips when it reads them back.
-    const { uid } = adapter as unknown as { uid: string };
-    if (nsp.name === MAIN_NAMESPACE) store.announceThrough({ stream: streamName, maxLen: STREAM_MAX_LEN, uid });
+    const { uid } = adapter as unknown as { uid: unknown };
+    if (typeof uid === 'string' && uid !== '') store.announceThrough({ ...into, uid });
+    else logger.warn('redis: the streams adapter has no uid; controls are broadcast by the adapter after their write');
     return adapter;
   };
 }
@@ -68,13 +75,14 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
   }
   const store = new RedisRoomStore({ redis: command, keyPrefix: prefix, now: relayNow, logger });
   await store.whenSynced(); // else the first events after start are refused `unavailable`
+  const streamName = `${prefix}sio`;
   const adapter =
     config.REDIS_ADAPTER === 'sharded'
       ? // A channel per socket.io room: a relay only hears the rooms its clients are in.
         createShardedAdapter(command, stream, { channelPrefix: `${prefix}sio`, subscriptionMode: 'dynamic' })
       : announcingAdapter(
           createAdapter(stream, {
-            streamName: `${prefix}sio`,
+            streamName, // one stream (the default streamCount, 1): the one the store writes to
             channelPrefix: `${prefix}sio`,
             sessionKeyPrefix: `${prefix}sio:session:`,
             maxLen: STREAM_MAX_LEN,
@@ -82,7 +90,8 @@ export async function createRedisBackends(config: RelayConfig & { REDIS_URL: str
             onlyPlaintext: true,
           }),
           store,
-          `${prefix}sio`,
+          { redis: stream, stream: streamName, maxLen: STREAM_MAX_LEN },
+          logger,
         );
   // The relay starts its heartbeat and stops it (removing its keys) before close() below quits Redis.
   const seats = new RedisSeatRegistry({

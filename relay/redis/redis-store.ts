@@ -115,8 +115,8 @@ export class RedisRoomStore implements RoomStore {
   /** Ids of this relay's writes: a random prefix of its own, then a count. */
   private readonly writePrefix = randomBytes(9).toString('base64url');
   private writes = 0;
-  /** Where the store publishes what its writes announce; null: the caller broadcasts them. */
-  private announcer: StreamAnnouncer | null = null;
+  /** Where the store publishes what its writes announce (with the scripts on its connection); null: the caller broadcasts them. */
+  private announcer: (StreamAnnouncer & { redis: RoomRedis }) | null = null;
 
   constructor(private readonly options: RedisStoreOptions) {
     this.redis = withRoomScripts(withChatScripts(options.redis));
@@ -240,7 +240,7 @@ export class RedisRoomStore implements RoomStore {
       const answer =
         announcer === null || announcing.length === 0
           ? await this.redis.lockstepSwap(this.key(code), this.index, this.chatKey(code), ...args)
-          : await this.redis.lockstepSwapAnnounce(
+          : await announcer.redis.lockstepSwapAnnounce(
               this.key(code),
               this.index,
               this.chatKey(code),
@@ -283,9 +283,12 @@ export class RedisRoomStore implements RoomStore {
     }
   }
 
-  /** From now on, what a write announces is published in the same script, into `announcer`'s stream. */
+  /**
+   * From now on, what a write announces is published in the same script, into `announcer`'s
+   * stream; such writes go on the announcer's connection.
+   */
   announceThrough(announcer: StreamAnnouncer): void {
-    this.announcer = announcer;
+    this.announcer = { ...announcer, redis: withRoomScripts(withChatScripts(announcer.redis)) };
   }
 
   async appendChat(code: string, message: ChatMessage): Promise<boolean> {

@@ -36,13 +36,14 @@ return 1`;
  * delete), expiresAt ('' = none), new write id. Returns 1 when written; 0 when the room is gone;
  * when the room is no longer the expected one, the room as it is now: [v, json, write id].
  */
-const swapLua = (tail: string): string => `
+const swapLua = (announce: string, written: string): string => `
 local cur = redis.call('HMGET', KEYS[1], 'v', 'w')
 if not cur[1] then return 0 end
 local w = cur[2] or ''
 if cur[1] ~= ARGV[2] or w ~= ARGV[3] then
   return {cur[1], redis.call('HGET', KEYS[1], 'd'), w}
 end
+${announce}
 if ARGV[4] == '' then
   redis.call('DEL', KEYS[1], KEYS[3])
   redis.call('ZREM', KEYS[2], ARGV[1])
@@ -59,21 +60,24 @@ else
   redis.call('PERSIST', KEYS[3])
   redis.call('ZADD', KEYS[2], '+inf', ARGV[1])
 end
-${tail}`;
+return ${written}`;
 
-const SWAP_LUA = swapLua('return 1');
+const SWAP_LUA = swapLua('', '1');
 
 /**
  * The compare-and-set above that also publishes, when it writes, the broadcasts the write causes
  * (relay/redis/stream-announce.ts): KEYS: room, index, chat, stream. ARGV: as above, then the
  * stream's MAXLEN, the publishing adapter's uid, the namespace, one entry's data each. Answers as
- * above, but {1, entry id...} when written.
+ * above, but {1, entry id...} when written. The entries go first: a script that fails midway keeps
+ * what it did, so an XADD that fails (the key is not a stream) fails before the room is written.
  */
-const SWAP_ANNOUNCE_LUA = swapLua(`local ids = {1}
+const SWAP_ANNOUNCE_LUA = swapLua(
+  `local ids = {1}
 for i = 10, #ARGV do
   ids[#ids + 1] = redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'uid', ARGV[8], 'nsp', ARGV[9], 'type', '3', 'data', ARGV[i])
-end
-return ids`);
+end`,
+  'ids',
+);
 
 /**
  * KEYS: room, index, chat. ARGV: code, json, expiresAt ('' = none), version, write id ('' = none).

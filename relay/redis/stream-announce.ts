@@ -10,14 +10,22 @@
  * `data`, the JSON of `{packet, opts}` as socket.io-adapter's ClusterAdapter encodes them. Every
  * relay's adapter reads it as any broadcast (adding the entry id for connection state recovery),
  * and a recovering client gets it from the stream like the others. The relay that wrote it delivers
- * it to its own members with the same id (RelayContext.announced). test/integration/redis/announce.test.ts
- * checks the format against the adapter itself.
+ * it to its own members with the same id (RelayContext.announce). The adapter is pinned to that
+ * version in package.json: test/integration/redis/announce.test.ts compares the entry with the
+ * adapter's own, and an upgrade must pass it.
  */
+import type { Redis } from 'ioredis';
 import { roomChannel } from '../context';
 import type { Announcement } from '../store/room-store';
 
 /** Where and as whom the store publishes: set once the adapter of the main namespace exists. */
 export interface StreamAnnouncer {
+  /**
+   * The adapter's own publishing connection. Redis runs one connection's commands in order and
+   * answers them in order, so a write that announces keeps its place among this relay's other
+   * broadcasts (a status batch flushed before it is in the stream, and delivered here, before it).
+   */
+  redis: Redis;
   /** The adapter's stream key, and its MAXLEN (approximate trimming, as the adapter's own XADD). */
   stream: string;
   maxLen: number;

@@ -6,6 +6,8 @@ import { control, type Controlled } from './member-actions';
 import { fail, updateAsMember } from './member-update';
 
 export async function playbackControl(ctx: RelayContext, socket: RelaySocket, req: ControlRequest): Promise<Result<Timeline>> {
+  // The room's waiting status batch goes first: with Redis the new state is in the stream as soon as it is written.
+  if (socket.data.code !== null) ctx.statuses.flush(socket.data.code);
   const r = await updateAsMember(ctx, socket, (id) => announced(control(id, req, ctx.now())));
   if ('error' in r) return fail(r.error);
   if (r.value.changed) ctx.announce(r.code, { event: 'playback:state', args: [r.value.timeline] }, r.announced);

@@ -6,7 +6,7 @@
  * connection state recovery from the offset its own relay gave it.
  */
 import { Redis } from 'ioredis';
-import { PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/contract/protocol';
+import { CLIENT_FEATURES, PROTOCOL_VERSION, type JoinedRoom, type Timeline } from '../../../relay/contract/protocol';
 import { connectClient, nextEvent, nextEventWhere, type TestClient } from '../../support/relay';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../../support/stores';
 import { unwrap } from '../relay/support';
@@ -37,7 +37,12 @@ afterAll(async () => {
 
 /** A member joined on `relay` (the first creates the room); reconnection stays off until a test opens it. */
 async function member(relay: RelayProcess, name: string, code?: string): Promise<{ socket: TestClient; joined: JoinedRoom }> {
-  const socket = await connectClient(relay.url, { reconnection: false, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+  const socket = await connectClient(relay.url, {
+    reconnection: false,
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 100,
+    auth: { features: [...CLIENT_FEATURES] },
+  });
   clients.push(socket);
   const profile = { name };
   const joined = unwrap(
@@ -76,29 +81,36 @@ describe('a control published with its write', () => {
     const seen = [alice, bob, carol].map((m) => positions(m.socket));
 
     // Alternating relays. A relay reading its own entry back would deliver it again before the
-    // next entry from the other relay: the last control, through A, comes after every one of B's.
+    // next entry from the other relay: the chat through B comes after every state, read from the stream by A.
     await seek(alice, 1);
     await seek(bob, 2);
     await seek(alice, 3);
     await seek(bob, 4);
-    const last = [alice, bob, carol].map((m) => stateAt(m.socket, 5));
     await seek(alice, 5);
-    await Promise.all(last);
+    const chats = [alice, bob, carol].map((m) => nextEvent(m.socket, 'chat:message'));
+    unwrap(await bob.socket.emitWithAck('chat:send', { text: 'written by the adapter' }));
+    await Promise.all(chats);
     for (const s of seen) expect(s).toEqual([1, 2, 3, 4, 5]);
   });
 
-  test('its stream entry is the one the adapter writes for a broadcast to the room', async () => {
+  test("its stream entry is the one the adapter writes for a broadcast to the room, under the writing relay's adapter's uid", async () => {
     const code = alice.joined.room.code;
     const chat = [alice, bob, carol].map((m) => nextEvent(m.socket, 'chat:message'));
-    unwrap(await bob.socket.emitWithAck('chat:send', { text: 'written by the adapter' }));
+    unwrap(await alice.socket.emitWithAck('chat:send', { text: 'from A, written by the adapter' }));
     await Promise.all(chat);
 
     const entries = (await redis.xrange(`${prefix}sio`, '-', '+')) as Entry[];
     const fields = (e: Entry): Record<string, string> => Object.fromEntries(e[1].flatMap((v, i, all) => (i % 2 ? [] : [[v, all[i + 1]!]])));
     const data = (e: Entry): { packet: { data: unknown[] }; opts: unknown } => JSON.parse(fields(e).data!);
     const states = entries.filter((e) => data(e).packet.data[0] === 'playback:state');
-    const byAdapter = entries.find((e) => data(e).packet.data[0] === 'chat:message')!;
+    const chats = entries.filter((e) => data(e).packet.data[0] === 'chat:message');
+    const byAdapter = chats[0]!;
     expect(states.map((e) => (data(e).packet.data[1] as Timeline).position)).toEqual([1, 2, 3, 4, 5]);
+    // Each state under the uid its relay's adapter writes its own broadcasts with: B's chat came
+    // first, then A's; the odd positions went through A.
+    const [uidB, uidA] = chats.map((e) => fields(e).uid);
+    expect(uidA).not.toBe(uidB);
+    expect(states.map((e) => fields(e).uid)).toEqual([uidA, uidB, uidA, uidB, uidA]);
 
     // The same fields in the same order, the same namespace and type; the relays' two adapters' uids.
     const names = (e: Entry): string[] => e[1].filter((_, i) => i % 2 === 0);
@@ -106,7 +118,6 @@ describe('a control published with its write', () => {
       expect(names(e)).toEqual(names(byAdapter));
       expect({ ...fields(e), uid: '', data: '' }).toEqual({ ...fields(byAdapter), uid: '', data: '' });
     }
-    expect(new Set(states.map((e) => fields(e).uid)).size).toBe(2);
     // The packet and options as socket.io-adapter encodes a broadcast to the room, the timeline in it as acked.
     const { packet, opts } = data(byAdapter);
     expect(data(states[4]!)).toEqual({
@@ -114,6 +125,25 @@ describe('a control published with its write', () => {
       opts,
     });
     expect(opts).toEqual({ rooms: [`room:${code}`], except: [], flags: {} });
+  });
+
+  test("a status waiting for its relay's batch when a control comes reaches every member before the new state", async () => {
+    const order = [alice, bob, carol].map((m) => {
+      const seen: string[] = [];
+      m.socket.on('members:status', () => seen.push('status'));
+      m.socket.on('playback:state', () => seen.push('state'));
+      return seen;
+    });
+    // Carol's report waits up to STATUS_BATCH_MS on B; Bob's control through B comes at once.
+    unwrap(await carol.socket.emitWithAck('member:status', { status: 'paused' }));
+    const states = [alice, bob, carol].map((m) => stateAt(m.socket, 5.25));
+    await seek(bob, 5.25);
+    await Promise.all(states);
+    expect(order).toEqual([
+      ['status', 'state'],
+      ['status', 'state'],
+      ['status', 'state'],
+    ]);
   });
 
   test('a member back from a dropped transport recovers the states it missed, written by either relay', async () => {

@@ -194,7 +194,12 @@ describe('RedisRoomStore', () => {
 
   describe('what a write announces', () => {
     const stream = `${prefix}sio:announce`;
-    const announcer = { stream, maxLen: 1000, uid: 'relay-a' };
+    /** The announcer on a connection of its own (the adapter's, in the relay). */
+    async function announcer(): Promise<{ redis: Redis; stream: string; maxLen: number; uid: string }> {
+      const redis = await connectRedis(TEST_REDIS_URL, 'command', silent);
+      clients.push(redis);
+      return { redis, stream, maxLen: 1000, uid: 'relay-a' };
+    }
     /** Moves the room's position to `n`, announcing the new timeline. */
     const seekTo = (n: number) => (r: StoredRoom) => {
       const timeline = { ...r.timeline, position: n, seq: r.timeline.seq + 1 };
@@ -218,19 +223,22 @@ describe('RedisRoomStore', () => {
       await redis.del(stream);
     });
 
-    test('is published in the compare-and-set itself, in the order of the writes, each result naming its entry', async () => {
+    test("is published in the compare-and-set itself, on the announcer's connection, in the order of the writes, each result naming its entry", async () => {
       const { store: s, redis } = await store();
-      s.announceThrough(announcer);
+      const into = await announcer();
+      s.announceThrough(into);
       await s.create(room('ANNOUNCE'));
-      const commands = await watchCommands(redis);
+      const commands = await watchCommands(into.redis);
+      const own = await watchCommands(redis);
       const results = await Promise.all([
         s.update('ANNOUNCE', seekTo(1)), // written alone; the other three wait and share the next write
         s.update('ANNOUNCE', seekTo(2)),
         s.update('ANNOUNCE', () => ({ ok: false, error: 'not_host' })),
         s.update('ANNOUNCE', seekTo(3)),
       ]);
-      await commands.settle();
+      await Promise.all([commands.settle(), own.settle()]);
       expect(commands.names()).toEqual(['eval', 'eval']);
+      expect(own.names()).toEqual([]);
       const entries = await published(redis);
       expect(entries).toEqual([1, 2, 3].map((position) => ({ id: expect.any(String), uid: 'relay-a', nsp: '/', type: '3', position })));
       expect(results.map((r) => (r.ok ? r.announced : r.error))).toEqual([entries[0]!.id, entries[1]!.id, 'not_host', entries[2]!.id]);
@@ -241,7 +249,7 @@ describe('RedisRoomStore', () => {
     test('an attempt that lost the race publishes nothing: only the write that landed is announced', async () => {
       const a = await store();
       const b = await store();
-      a.store.announceThrough(announcer);
+      a.store.announceThrough(await announcer());
       await a.store.create(room('ANNRACE'));
       expect((await b.store.update('ANNRACE', addMember(1))).ok).toBe(true);
       // a's first compare-and-set starts from its own copy, which b's write left behind.
@@ -257,11 +265,23 @@ describe('RedisRoomStore', () => {
       await s.create(room('ANNOFF'));
       const r = await s.update('ANNOFF', seekTo(1));
       expect(r.ok && r.announced).toBeUndefined();
-      s.announceThrough(announcer);
+      s.announceThrough(await announcer());
       const gone = await s.update('ANNOFF', (cur) => ({ ...seekTo(2)(cur), room: null }));
       expect(gone.ok && gone.announced).toBeUndefined();
       expect(await s.get('ANNOFF')).toBeNull();
       expect(await published(redis)).toEqual([]);
+    });
+
+    test('an entry that cannot be published fails the write before it changes the room', async () => {
+      const { store: s, redis } = await store();
+      s.announceThrough(await announcer());
+      await s.create(room('ANNFAIL'));
+      const before = await s.get('ANNFAIL');
+      await redis.set(stream, 'not a stream');
+      await expect(s.update('ANNFAIL', seekTo(9))).rejects.toThrow(/WRONGTYPE/);
+      expect(await s.get('ANNFAIL')).toEqual(before);
+      // The store's copy still is the room: the next write (nothing to announce) is one compare-and-set that lands.
+      expect((await s.update('ANNFAIL', addMember(1))).ok).toBe(true);
     });
   });
 
