@@ -1,7 +1,7 @@
 /** `playback:control`: a member's play, pause, seek, rate or media change, applied to the room's timeline. */
 import type { RelayContext, RelaySocket } from '../context';
 import type { ControlRequest, Result, Timeline } from '../contract/protocol';
-import type { Mutation, StoredRoom } from '../store/room-store';
+import type { Announcement, Mutation, StoredRoom } from '../store/room-store';
 import { control, type Controlled } from './member-actions';
 import { fail, updateAsMember } from './member-update';
 
@@ -10,7 +10,7 @@ export async function playbackControl(ctx: RelayContext, socket: RelaySocket, re
   if (socket.data.code !== null) ctx.statuses.flush(socket.data.code);
   const r = await updateAsMember(ctx, socket, (id) => announced(control(id, req, ctx.now())));
   if ('error' in r) return fail(r.error);
-  if (r.value.changed) ctx.announce(r.code, { event: 'playback:state', args: [r.value.timeline] }, r.announced);
+  if (r.value.changed) ctx.announce(r.code, newState(r.value.timeline), r.announced);
   return { ok: true, data: r.value.timeline };
 }
 
@@ -18,6 +18,8 @@ export async function playbackControl(ctx: RelayContext, socket: RelaySocket, re
 function announced<E>(mutate: (room: StoredRoom) => Mutation<Controlled, E>): (room: StoredRoom) => Mutation<Controlled, E> {
   return (room) => {
     const m = mutate(room);
-    return m.ok && m.value.changed ? { ...m, announce: { event: 'playback:state', args: [m.value.timeline] } } : m;
+    return m.ok && m.value.changed ? { ...m, announce: newState(m.value.timeline) } : m;
   };
 }
+
+const newState = (timeline: Timeline): Announcement => ({ event: 'playback:state', args: [timeline] });

@@ -75,7 +75,7 @@ export type Mutation<T, E = string> = { ok: true; room: StoredRoom | null; value
  * shares rooms between relays may publish it in the same atomic step as the write, so the other
  * relays hear it in the order of the writes, with no second round trip; `UpdateResult.announced`
  * then holds where it was published, and the caller only delivers it to this relay's own members
- * (RelayContext.announced). Without `announced` the caller broadcasts it as any other.
+ * (RelayContext.announce). Without `announced` the caller broadcasts it as any other.
  */
 export interface Announcement {
   event: 'playback:state';
