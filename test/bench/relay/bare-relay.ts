@@ -13,10 +13,19 @@
  *
  * GET /healthz answers its socket count, GET /metrics the three figures the bench reads (test/bench/relay/relay-stats.ts) under
  * the names Lockstep's relay uses, from process.memoryUsage() and process.cpuUsage().
+ *
+ * With REDIS_URL (`--scenarios bare2`: two of it) it broadcasts through the Redis Streams adapter, as the
+ * relay does by default, and shares what a join needs: a room's record is written to Redis when it is
+ * created and read by the first join on another relay. Nothing else is shared: a control works on the
+ * relay's own copy of the timeline and writes nothing back, and a join lists the relay's own members. So
+ * it is no correct relay: it is the floor of what two socket.io processes cost, the fan-out between them
+ * and nothing else.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { relayNow } from '../../../relay/clock';
 import type { Member, MemberStatusEntry, MemberTelemetry, Timeline } from '../../../relay/contract/protocol';
@@ -72,7 +81,32 @@ const http = createServer((req, res) => {
     ].join('\n'),
   );
 });
-const io = new Server(http, { transports: ['websocket'], serveClient: false, pingInterval: 20_000, pingTimeout: 20_000 });
+const REDIS_URL = process.env.REDIS_URL;
+const KEY_PREFIX = process.env.REDIS_KEY_PREFIX ?? 'lockstep:';
+/** Redis, for bare2: the adapter's connection and one for the rooms' records. */
+const redis = REDIS_URL === undefined ? null : { stream: new Redis(REDIS_URL), rooms: new Redis(REDIS_URL) };
+const roomKey = (code: string): string => `${KEY_PREFIX}bare:room:${code}`;
+
+const io = new Server(http, {
+  transports: ['websocket'],
+  serveClient: false,
+  pingInterval: 20_000,
+  pingTimeout: 20_000,
+  // The relay's own adapter options (relay/redis/redis-backends.ts), but for the names.
+  ...(redis === null
+    ? {}
+    : { adapter: createAdapter(redis.stream, { streamName: `${KEY_PREFIX}sio`, maxLen: 100_000, onlyPlaintext: true }) }),
+});
+
+/** A room this relay has no copy of: the one another relay created (bare2), or none. */
+async function sharedRoom(code: string): Promise<BareRoom | undefined> {
+  if (redis === null) return undefined;
+  const record = await redis.rooms.get(roomKey(code));
+  if (record === null) return rooms.get(code); // a join on this relay may have made a copy meanwhile
+  const r = rooms.get(code) ?? { code, timeline: JSON.parse(record) as Timeline, members: new Map(), telemetry: null, statuses: null };
+  rooms.set(code, r);
+  return r;
+}
 
 function member(name: string, role: 'host' | 'member'): Member {
   const now = relayNow();
@@ -105,14 +139,15 @@ io.on('connection', (socket) => {
     socket.to(r.code).emit('member:joined', m);
     ack({ ok: true, data: { room: view(r), memberId: m.id, resumeToken: randomBytes(16).toString('hex'), chat: [] } });
   };
-  socket.on('room:create', (req: { profile: { name: string } }, ack: (res: unknown) => void) => {
+  socket.on('room:create', async (req: { profile: { name: string } }, ack: (res: unknown) => void) => {
     const code = randomBytes(7).toString('hex').toUpperCase();
     const r: BareRoom = { code, timeline: emptyTimeline(relayNow()), members: new Map(), telemetry: null, statuses: null };
     rooms.set(code, r);
+    await redis?.rooms.set(roomKey(code), JSON.stringify(r.timeline));
     enter(r, member(req.profile.name, 'host'), ack);
   });
-  socket.on('room:join', (req: { code: string; profile: { name: string } }, ack: (res: unknown) => void) => {
-    const r = rooms.get(req.code);
+  socket.on('room:join', async (req: { code: string; profile: { name: string } }, ack: (res: unknown) => void) => {
+    const r = rooms.get(req.code) ?? (await sharedRoom(req.code));
     if (r === undefined) return ack({ ok: false, error: 'room_not_found' });
     enter(r, member(req.profile.name, 'member'), ack);
   });
@@ -170,7 +205,7 @@ setInterval(() => {
     if (r.telemetry === null) continue;
     const entries = [...r.telemetry.values()];
     r.telemetry = null;
-    // Nobody watches (one process: its own watchers are all there are): nothing to send, as the relay.
+    // Nobody watches here: nothing to send, as the relay (bare2 does not ask the other relay; the bench's default is no watchers).
     if ((io.of('/').adapter.rooms.get(`watch:${r.code}`)?.size ?? 0) === 0) continue;
     flushStatuses(r);
     io.to(`watch:${r.code}`).volatile.emit('members:telemetry', entries);
@@ -181,5 +216,9 @@ http.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', () =
   process.stdout.write(`bare relay listening on http://127.0.0.1:${(http.address() as AddressInfo).port}\n`);
 });
 process.on('SIGTERM', () => {
-  void io.close(() => process.exit(0));
+  void io.close(() => {
+    redis?.stream.disconnect();
+    redis?.rooms.disconnect();
+    process.exit(0);
+  });
 });

@@ -127,11 +127,12 @@ function pin(pid: number | undefined, cpu: string): void {
 }
 /**
  * redis* use the Redis Streams adapter, sharded* the sharded pub/sub one; a trailing 2 = two relays;
- * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against;
+ * bare = the minimal socket.io relay of bare-relay.ts, the floor the others are compared against, bare2 = two
+ * of it through the Streams adapter (the floor of what a second process costs);
  * base = the relay bundle given by --base-bundle (an older build), in memory mode, baseredis = one of it
  * with Redis (as redis), base2 = two of it sharing Redis (as redis2): before and after in one run.
  */
-const SCENARIOS = ['bare', 'base', 'baseredis', 'base2', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
+const SCENARIOS = ['bare', 'bare2', 'base', 'baseredis', 'base2', 'memory', 'redis', 'redis2', 'sharded', 'sharded2'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 class Worker {
@@ -233,7 +234,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
         ...(inMemory(scenario) ? {} : { redisUrl: REDIS_URL, keyPrefix: prefix }),
         env: { ...env, LOG_LEVEL: 'error' },
         nodeFlags,
-        ...(scenario === 'bare' ? { entry: [await bareBundle()] } : {}),
+        ...(scenario === 'bare' || scenario === 'bare2' ? { entry: [await bareBundle()] } : {}),
         ...(scenario.startsWith('base') ? { entry: ['--enable-source-maps', baseBundle()] } : {}),
       }),
     );
@@ -372,6 +373,9 @@ function compare(): void {
   const ones = (['memory', 'redis'] as const).filter((s) => of(s).length > 0);
   for (const one of two.length > 0 ? ones : [])
     rows.push(`  redis2 total CPU = ${(mean(two.map((x) => x.cpu)) / mean(of(one).map((x) => x.cpu))).toFixed(2)}× ${one}'s (one relay)`);
+  const bareTwo = of('bare2');
+  if (bareTwo.length > 0 && bare.length > 0)
+    rows.push(`  bare2 total CPU = ${(mean(bareTwo.map((x) => x.cpu)) / mean(bare.map((x) => x.cpu))).toFixed(2)}× bare's (one relay)`);
   // Repeated rounds: each run against its own round's, and the median of those.
   const rounds = (runs: Summary[], against: Summary[], figure: (x: Summary) => number, what: string, label: string): void => {
     if (runs.length < 2 || against.length < 2) return;
@@ -382,6 +386,9 @@ function compare(): void {
   };
   for (const s of SCENARIOS) if (s !== 'bare') rounds(of(s), bare, (x) => x.cpuPerEventUs, 'bare per event', s);
   for (const one of two.length > 0 ? ones : []) rounds(two, of(one), (x) => x.cpu, `${one}'s total CPU`, 'redis2');
+  // The floor's own two-relay ratio, and Lockstep's two relays against two bare ones (as memory against bare).
+  rounds(bareTwo, bare, (x) => x.cpu, "bare's total CPU", 'bare2');
+  rounds(two, bareTwo, (x) => x.cpu, "bare2's total CPU", 'redis2');
   process.stdout.write(`side by side (${summaries[0]?.sockets ?? 0} sockets):\n${rows.join('\n')}\n`);
 }
 
