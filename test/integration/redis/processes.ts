@@ -91,7 +91,9 @@ export async function startRelayProcess(opts: RelayProcessOptions = {}): Promise
     LOG_LEVEL: 'warn',
     ...opts.env,
   };
+  // No redisUrl: in memory, even when the caller's own environment names a Redis (bench:relay's does).
   if (opts.redisUrl !== undefined) env.REDIS_URL = opts.redisUrl;
+  else delete env.REDIS_URL;
   if (opts.keyPrefix !== undefined) env.REDIS_KEY_PREFIX = opts.keyPrefix;
   const entry = opts.entry ?? ['--enable-source-maps', await relayBundle()];
   const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...entry], {
