@@ -8,7 +8,7 @@
  *
  *   npm run bench:relay -- --rooms 2500 --members 4 --seconds 30 --warmup-seconds 15 --workers 3 \
  *     --scenarios bare,memory,redis,redis2 [--no-bufferutil] [--cpu-prof DIR] [--run-prof DIR] [--relay-flags '...'] \
- *     [--base-bundle dist/relay-base.js] [--pin] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--status-on-control | --no-status-on-control] [--watchers 0]
+ *     [--base-bundle dist/relay-base.js] [--pin] [--placement spread|room] [--ping-every 20000 --telemetry-every 15000 --control-every 5000 --chat-every 30000] [--status-on-control | --no-status-on-control] [--watchers 0]
  *   (the mix's defaults: mix.ts, from the extension's cadence)
  *   (also: sharded, sharded2 = the sharded pub/sub adapter instead of Redis Streams)
  *
@@ -25,7 +25,7 @@ import { freePort, startRelayProcess, type RelayProcess } from '../../integratio
 import { collectGarbage } from './inspector-gc';
 import { startProfile } from './inspector-profile';
 import { DEFAULT_MIX } from './mix';
-import type { Mix, WorkerCommand, WorkerReply } from './load-worker';
+import type { Mix, Placement, WorkerCommand, WorkerReply } from './load-worker';
 import { percentile, roundRatios, sampleRelay, socketsHeld, type RelaySample } from './relay-stats';
 
 const { values: args } = parseArgs({
@@ -65,6 +65,8 @@ const { values: args } = parseArgs({
      * is then its own work, not also the cost of sharing its core with the clients (caches, switches).
      */
     pin: { type: 'boolean', default: false },
+    /** Which relay a member connects to with several relays: spread (a room over all) or room (a room on one; load-worker.ts). */
+    placement: { type: 'string', default: 'spread' },
   },
 });
 const ROOMS = Number(args.rooms);
@@ -73,6 +75,11 @@ const SECONDS = Number(args.seconds);
 const WARMUP_SECONDS_ARG = args['warmup-seconds'];
 const WORKERS = Number(args.workers);
 const WATCHERS = Number(args.watchers);
+const PLACEMENT = args.placement as Placement;
+if (PLACEMENT !== 'spread' && PLACEMENT !== 'room') {
+  process.stderr.write(`bench:relay: --placement must be spread or room, not '${args.placement}'\n`);
+  process.exit(2);
+}
 if (!Number.isInteger(WATCHERS) || WATCHERS < 0 || WATCHERS > MEMBERS) {
   process.stderr.write(`bench:relay: --watchers must be an integer from 0 to --members, not '${args.watchers}'\n`);
   process.exit(2);
@@ -260,6 +267,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
           members: MEMBERS,
           watchers: WATCHERS,
           firstRoom: i * perWorker,
+          placement: PLACEMENT,
         }),
       ),
     );
@@ -396,7 +404,7 @@ async function main(): Promise<void> {
   const scenarios = args.scenarios.split(',').map((s) => s.trim()) as Scenario[];
   pin(process.pid, LOAD_CPU);
   process.stdout.write(
-    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}${args.pin ? `, relays pinned to CPU ${RELAY_CPU} and the load to CPU ${LOAD_CPU}` : ''}\n` +
+    `bench:relay ${ROOMS} rooms x ${MEMBERS} members, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s of warm-up, ${WORKERS} load processes, bufferutil ${args['no-bufferutil'] ? 'off' : 'on'}${args.pin ? `, relays pinned to CPU ${RELAY_CPU} and the load to CPU ${LOAD_CPU}` : ''}, with several relays ${PLACEMENT === 'room' ? "each room's members on one relay" : "each room's members spread over them"}\n` +
       `  mix: ping every ${MIX.pingMs} ms and telemetry every ${MIX.telemetryMs} ms per member, control every ${MIX.controlMs} ms per room (${MIX.statusOnControl ? 'each member reports its new status' : 'no status reports'}), chat every ${MIX.chatMs} ms per room (0: none); ${WATCHERS} member(s) per room watch the telemetry\n`,
   );
   for (const s of scenarios) {

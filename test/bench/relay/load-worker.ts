@@ -38,8 +38,15 @@ export interface Mix {
   statusOnControl: boolean;
 }
 
+/**
+ * Which relay each member connects to: `spread`, a room's members over all the relays (as a load
+ * balancer that picks a relay per connection does); `room`, all of a room's members on one relay, the
+ * rooms spread (as one that hashes the room code would).
+ */
+export type Placement = 'spread' | 'room';
+
 export type WorkerCommand =
-  | { type: 'connect'; urls: string[]; rooms: number; members: number; watchers: number; firstRoom: number }
+  | { type: 'connect'; urls: string[]; rooms: number; members: number; watchers: number; firstRoom: number; placement: Placement }
   | { type: 'run'; warmupMs: number; mix: Mix }
   | { type: 'measure'; ms: number }
   | { type: 'close' };
@@ -137,14 +144,15 @@ async function connectOne(url: string): Promise<Client> {
   return socket;
 }
 
-async function setUpRoom(urls: string[], members: number, watchers: number, index: number): Promise<Room> {
-  const room: Room = { members: [], seq: 0, round: null, local: Array.from({ length: members }, (_, m) => m % urls.length === 0) };
-  // Members of one room are spread over the relays, so with two relays every fan-out crosses Redis.
-  const host = await connectOne(urls[index % urls.length]!);
+async function setUpRoom(urls: string[], members: number, watchers: number, index: number, placement: Placement): Promise<Room> {
+  // Spread, a room's members alternate over the relays, so with two relays every fan-out crosses Redis.
+  const relayOf = (m: number): number => (placement === 'room' ? index : index + m) % urls.length;
+  const room: Room = { members: [], seq: 0, round: null, local: Array.from({ length: members }, (_, m) => relayOf(m) === relayOf(0)) };
+  const host = await connectOne(urls[relayOf(0)]!);
   const joined: JoinedRoom = unwrap(await host.emitWithAck('room:create', { protocol: PROTOCOL_VERSION, profile: { name: 'Host' } }));
   room.members.push(host);
   for (let m = 1; m < members; m++) {
-    const s = await connectOne(urls[(index + m) % urls.length]!);
+    const s = await connectOne(urls[relayOf(m)]!);
     unwrap(await s.emitWithAck('room:join', { protocol: PROTOCOL_VERSION, code: joined.room.code, profile: { name: `M${m}` } }));
     room.members.push(s);
   }
@@ -195,7 +203,7 @@ async function connectAll(cmd: Extract<WorkerCommand, { type: 'connect' }>): Pro
   for (let i = 0; i < cmd.rooms; i += batch) {
     const made = await Promise.allSettled(
       Array.from({ length: Math.min(batch, cmd.rooms - i) }, (_, k) =>
-        setUpRoom(cmd.urls, cmd.members, cmd.watchers, cmd.firstRoom + i + k),
+        setUpRoom(cmd.urls, cmd.members, cmd.watchers, cmd.firstRoom + i + k, cmd.placement),
       ),
     );
     for (const r of made) {
