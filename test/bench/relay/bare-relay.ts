@@ -102,7 +102,8 @@ const io = new Server(http, {
 async function sharedRoom(code: string): Promise<BareRoom | undefined> {
   if (redis === null) return undefined;
   const record = await redis.rooms.get(roomKey(code));
-  if (record === null) return rooms.get(code); // a join on this relay may have made a copy meanwhile
+  if (record === null) return undefined;
+  // Another join on this relay may have made a copy while this one waited.
   const r = rooms.get(code) ?? { code, timeline: JSON.parse(record) as Timeline, members: new Map(), telemetry: null, statuses: null };
   rooms.set(code, r);
   return r;

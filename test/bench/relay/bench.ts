@@ -372,18 +372,16 @@ function compare(): void {
       `  ${x.scenario.padEnd(8)} CPU ${x.cpu.toFixed(0).padStart(3)} % of a core, ${x.cpuPerEventUs.toFixed(1).padStart(6)} µs/event` +
       `${bare.length > 0 ? ` = ${(x.cpuPerEventUs / floor).toFixed(2)}× bare` : ''}, retained heap ${x.retainedKb.toFixed(1)} KB/socket, fan-out p99 ${x.p99.toFixed(1)} ms`,
   );
-  const two = of('redis2');
-  const baseTwo = of('base2');
-  if (baseTwo.length > 0 && of('base').length > 0)
-    rows.push(
-      `  base2 total CPU = ${(mean(baseTwo.map((x) => x.cpu)) / mean(of('base').map((x) => x.cpu))).toFixed(2)}× base's (one relay)`,
-    );
-  const ones = (['memory', 'redis'] as const).filter((s) => of(s).length > 0);
-  for (const one of two.length > 0 ? ones : [])
-    rows.push(`  redis2 total CPU = ${(mean(two.map((x) => x.cpu)) / mean(of(one).map((x) => x.cpu))).toFixed(2)}× ${one}'s (one relay)`);
-  const bareTwo = of('bare2');
-  if (bareTwo.length > 0 && bare.length > 0)
-    rows.push(`  bare2 total CPU = ${(mean(bareTwo.map((x) => x.cpu)) / mean(bare.map((x) => x.cpu))).toFixed(2)}× bare's (one relay)`);
+  // Two relays' total CPU against one relay's, the means of their runs.
+  const totalCpu = (twoRelays: Scenario, one: Scenario): void => {
+    if (of(twoRelays).length === 0 || of(one).length === 0) return;
+    const ratio = mean(of(twoRelays).map((x) => x.cpu)) / mean(of(one).map((x) => x.cpu));
+    rows.push(`  ${twoRelays} total CPU = ${ratio.toFixed(2)}× ${one}'s (one relay)`);
+  };
+  totalCpu('base2', 'base');
+  totalCpu('redis2', 'memory');
+  totalCpu('redis2', 'redis');
+  totalCpu('bare2', 'bare');
   // Repeated rounds: each run against its own round's, and the median of those.
   const rounds = (runs: Summary[], against: Summary[], figure: (x: Summary) => number, what: string, label: string): void => {
     if (runs.length < 2 || against.length < 2) return;
@@ -393,10 +391,10 @@ function compare(): void {
     rows.push(`  ${label} by round: ${ratios.map((r) => r.toFixed(2)).join(', ')}× ${what}, ${middle} ${median.toFixed(2)}×`);
   };
   for (const s of SCENARIOS) if (s !== 'bare') rounds(of(s), bare, (x) => x.cpuPerEventUs, 'bare per event', s);
-  for (const one of two.length > 0 ? ones : []) rounds(two, of(one), (x) => x.cpu, `${one}'s total CPU`, 'redis2');
+  for (const one of ['memory', 'redis'] as const) rounds(of('redis2'), of(one), (x) => x.cpu, `${one}'s total CPU`, 'redis2');
   // The floor's own two-relay ratio, and Lockstep's two relays against two bare ones (as memory against bare).
-  rounds(bareTwo, bare, (x) => x.cpu, "bare's total CPU", 'bare2');
-  rounds(two, bareTwo, (x) => x.cpu, "bare2's total CPU", 'redis2');
+  rounds(of('bare2'), bare, (x) => x.cpu, "bare's total CPU", 'bare2');
+  rounds(of('redis2'), of('bare2'), (x) => x.cpu, "bare2's total CPU", 'redis2');
   process.stdout.write(`side by side (${summaries[0]?.sockets ?? 0} sockets):\n${rows.join('\n')}\n`);
 }
 
